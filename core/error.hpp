@@ -1,0 +1,52 @@
+#pragma once
+// Errors that are findings about the user's program or input, never harness bugs.
+// The harness reports them (clear message, exit status 2 or a failure response);
+// it never crashes on them. Harness bugs are assertions.
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace frsim::core {
+
+// A program or input error: firing a derived reactive, an unknown reactive, a
+// cycle, a value of the wrong kind. Propagation treats one thrown by an
+// operator like an invalid operation: the action aborts and rolls back.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The Lo model's invalid operations (seed 001, Table 1: "All Invalid Operations
+// in Lo"). "The worker immediately halts execution of the procedure, performing
+// no more operations on the task."
+enum class InvalidOp {
+  integer_division,     // zero divisor
+  array_element_fetch,  // index > terminal index
+  array_element_store,  // index > terminal index + 1
+  map_element_fetch,    // nonexistent key
+};
+
+std::string_view to_string(InvalidOp op);
+
+class InvalidOperation : public Error {
+ public:
+  InvalidOperation(InvalidOp op, const std::string& detail);
+  InvalidOp op() const { return op_; }
+
+ private:
+  InvalidOp op_;
+};
+
+class TypeError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A byte encoding (snapshot, message, trace) that is truncated or corrupt.
+class DecodeError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace frsim::core

@@ -1,0 +1,178 @@
+#pragma once
+// The FR calculus on one device (paper §3, Figs. 3–8; DESIGN §3–4).
+//
+// A Runtime is the store µ of one device plus the running propagation (A; P).
+// Its durable storage, the snapshot Σ, is a separate object owned by the
+// device, so a crash is "destroy the Runtime" and a restart is "construct a new
+// Runtime over the same Snapshot and re-run the application's creation code"
+// (paper §2.4, §4.9).
+//
+// Which ready reactive is processed next is a runtime Policy object (REScala's
+// scheduler/operator split): the calculus policy asks a Chooser, the level
+// policy takes the cheapest deterministic order and never touches reactives the
+// action cannot reach. Both end every propagation in the same store (Lemma 4.11).
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/value.hpp"
+
+namespace frsim::core {
+
+enum class ReactiveKind : std::uint8_t { source, map, fold, flatten };
+std::string_view to_string(ReactiveKind kind);
+
+// Map: "(r1, r2).Map{vop}", applied to the inputs' values in input order.
+using MapOperator = std::function<Value(std::span<const Value> inputs)>;
+// Fold: "r1.Fold(v){state => v => state'}".
+using FoldOperator = std::function<Value(const Value& state, const Value& input)>;
+// M(r): the merge of a distributed reactive (Fig. 9). Must be a semilattice join;
+// the default is the CRDT join of the values (Value::join).
+using MergeFunction = std::function<Value(const Value& local, const Value& remote)>;
+
+// Σ : r ↦ v, the durable state of a device (Fig. 4). Holds only sources and
+// folds (and the reactives nested in their values). Survives crashes.
+struct Snapshot {
+  std::map<ReactiveId, Value> values;
+  std::uint64_t commits = 0;  // how many propagations have committed into it
+
+  std::uint64_t fingerprint() const;
+  std::size_t encoded_bytes() const;
+};
+
+// Why a propagation started.
+enum class ActionKind : std::uint8_t {
+  fire,     // rule (fire): r.fire(v) on a source
+  receive,  // rule (receive): merge of a remote value into a distributed reactive
+  create,   // rule (map): the initial evaluation of a new Map
+};
+
+struct ActionResult {
+  bool committed = true;
+  // When not committed: the store is exactly as before the action, nothing was
+  // written to the snapshot, and this names the failed operation.
+  std::string failure;
+  std::optional<InvalidOp> invalid_op;
+};
+
+// What the runtime tells the world (and through it, the checker). Observers
+// only observe; they never steer. All hooks default to doing nothing.
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void created(ReactiveId, ReactiveKind, std::string_view /*label*/) {}
+  virtual void action_started(ActionKind, ReactiveId, const Value& /*new value*/) {}
+  // Rule (reevaluate), with the input reactives inputs(r, µ) and the values
+  // the operator read, in order.
+  virtual void reevaluated(ReactiveId, std::span<const ReactiveId> /*inputs*/,
+                           std::span<const Value> /*input values*/) {}
+  virtual void written(ReactiveId, const Value&) {}   // rule (write)
+  virtual void skipped(ReactiveId) {}                 // rule (skip)
+  virtual void committed(std::span<const ReactiveId> /*active, ascending*/) {}  // rule (commit)
+  virtual void aborted(const Error&) {}               // rolled back, nothing committed
+  virtual void merged(ReactiveId, const Value& /*local*/, const Value& /*remote*/,
+                      const Value& /*result*/) {}
+  virtual void restored(ReactiveId, const Value&) {}  // Source/Fold creation took Σ(r)
+};
+
+// Picks the index of the next reactive among the ready ones (ascending ids).
+using Chooser = std::function<std::size_t(std::span<const ReactiveId> ready)>;
+
+class Runtime;
+// Which ready reactive goes next, and how. Defined in core/policy.hpp.
+class Policy;
+std::unique_ptr<Policy> level_policy();
+std::unique_ptr<Policy> calculus_policy(Chooser chooser = {});  // default: lowest id
+
+struct RuntimeOptions {
+  std::shared_ptr<Policy> policy;  // null: level_policy()
+  Observer* observer = nullptr;    // not owned; may be null
+};
+
+class Runtime {
+ public:
+  // `storage` is the device's durable snapshot; it must outlive the Runtime.
+  explicit Runtime(Snapshot& storage, RuntimeOptions options = {});
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // ---- creation (Fig. 6); each takes location(µ), the next dense id --------
+  // An optional label names the reactive for people and workloads ("text").
+  // Errors (an input that does not exist, a cycle) throw core::Error.
+
+  // (source): vs = lookup(r, Σ, v); Σ gets r ↦ vs.
+  ReactiveId source(Value initial, std::string label = {});
+  // (map): evaluates the operator once, as a propagation with only r active.
+  ReactiveId map(std::vector<ReactiveId> inputs, MapOperator op, std::string label = {});
+  // (fold): inputs {r, r1}; vs = lookup(r, Σ, v).
+  ReactiveId fold(ReactiveId input, Value initial, FoldOperator op, std::string label = {});
+  // (flatten): input dynamic(r0); value µ(µ(r0).val).val.
+  ReactiveId flatten(ReactiveId outer, std::string label = {});
+  // Distributed reactives (§2.3, §3.4): sources and folds whose value is
+  // replicated under a global name; the name is also the label.
+  ReactiveId distributed_source(std::string name, Value initial, MergeFunction merge = {});
+  ReactiveId distributed_fold(std::string name, ReactiveId input, Value initial, FoldOperator op,
+                              MergeFunction merge = {});
+
+  // ---- actions: a whole propagation, with this runtime's policy ------------
+  // (fire): only on sources; firing a derived or unknown reactive is an Error
+  // result (not committed), never a crash.
+  ActionResult fire(ReactiveId r, Value v);
+  // (receive): v = merge(µ(r).val, remote); propagation with r active.
+  ActionResult receive(std::string_view name, const Value& remote);
+  // (access)
+  const Value& value(ReactiveId r) const;
+
+  // ---- the same, one rule at a time (fine grain) ---------------------------
+  // begin_* applies the rule that starts the propagation; the caller then
+  // picks ready reactives (step) until the commit rule applies.
+  ActionResult begin_fire(ReactiveId r, Value v);
+  ActionResult begin_receive(std::string_view name, const Value& remote);
+  bool propagating() const;
+  // ready(P, µ) = {r ∉ P | inputs(r, µ) ⊆ P ∪ {r}}, ascending. With
+  // `outdated_only`, only those that (reevaluate) applies to: skips commute
+  // with everything, so exploration need not order them.
+  std::vector<ReactiveId> ready(bool outdated_only = false) const;
+  // Applies (skip) or (reevaluate)+(write) to r; applies (commit) when P =
+  // dom(µ) afterwards (skipping any remaining reactives first).
+  ActionResult step(ReactiveId r);
+  // Runs the rest of the current propagation with the policy.
+  ActionResult finish();
+
+  // ---- introspection ---------------------------------------------------------
+  std::size_t size() const;  // |dom(µ)|
+  ReactiveKind kind(ReactiveId r) const;
+  const std::string& label(ReactiveId r) const;
+  std::optional<ReactiveId> find(std::string_view label) const;
+  // inputs(r, µ) (Fig. 3): for a flatten, the outer and the current inner reactive.
+  std::vector<ReactiveId> inputs(ReactiveId r) const;
+  // Distributed reactives by name, ascending.
+  std::vector<std::pair<std::string, ReactiveId>> distributed() const;
+  bool is_distributed(ReactiveId r) const;
+  // The reactive a ref or named_ref value denotes on this device.
+  std::optional<ReactiveId> resolve(const Value& reference) const;
+  // The current propagation's sets, for observers and the checker.
+  std::vector<ReactiveId> active() const;
+  std::vector<ReactiveId> processed() const;
+  const Snapshot& snapshot() const;
+  // Hash of µ's values (and of (A; P) while propagating); equal stores hash equal.
+  std::uint64_t fingerprint() const;
+  // The dataflow graph (Graphviz DOT), dynamic edges dashed.
+  std::string to_dot() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace frsim::core

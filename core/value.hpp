@@ -1,0 +1,114 @@
+#pragma once
+// The harness's value model (DESIGN §2). The FR calculus is untyped, so is this:
+// unit, bool, int64, string, list, map, a reference to a reactive, or a CRDT.
+//
+// A Value is immutable and cheap to copy (16 bytes; scalars inline, everything
+// else behind a non-atomic intrusive count). Every value has a total order,
+// equality, a stable 64-bit hash (never from an address), a printed form and a
+// byte encoding with round trip.
+
+#include <compare>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "core/rc.hpp"
+
+namespace frsim::core {
+
+// Reactive ids are dense and assigned in creation order: the paper's
+// "location(µ) = fresh location in µ, consistent between restarts" (Fig. 3).
+using ReactiveId = std::uint32_t;
+
+class Lattice;
+class Value;
+using ValueList = std::vector<Value>;
+using ValueMap = std::vector<std::pair<Value, Value>>;  // sorted by key, keys unique
+
+// Kinds in the order of the total order across kinds.
+enum class Kind : std::uint8_t { unit, boolean, integer, string, list, map, ref, named_ref, crdt };
+std::string_view to_string(Kind kind);
+
+class Value {
+ public:
+  Value() = default;  // unit
+  static Value unit() { return Value(); }
+  static Value boolean(bool b);
+  static Value integer(std::int64_t i);
+  static Value string(std::string s);
+  static Value list(ValueList items);
+  // Keys are sorted; for a repeated key the last pair wins.
+  static Value map(ValueMap entries);
+  // A reactive of this device's store (paper: values v include reactives r).
+  static Value ref(ReactiveId id);
+  // A distributed reactive, by its global name: how a nested reactive travels
+  // inside a distributed value to devices whose ids differ (paper §3.4).
+  static Value named_ref(std::string name);
+  static Value crdt(Rc<const Lattice> lattice);
+
+  Kind kind() const { return kind_; }
+  bool is_unit() const { return kind_ == Kind::unit; }
+  bool is_crdt() const { return kind_ == Kind::crdt; }
+  bool is_ref() const { return kind_ == Kind::ref || kind_ == Kind::named_ref; }
+
+  // Accessors throw TypeError (a finding, not a crash) on the wrong kind.
+  bool as_bool() const;
+  std::int64_t as_int() const;
+  const std::string& as_string() const;
+  std::span<const Value> as_list() const;
+  const ValueMap& as_map() const;
+  ReactiveId as_ref() const;
+  const std::string& as_named_ref() const;
+  const Lattice& as_crdt() const;
+  Rc<const Lattice> crdt_ptr() const;
+
+  // Map lookup without the invalid operation: nullptr when absent.
+  const Value* find(const Value& key) const;
+
+  std::uint64_t hash() const;
+  std::string to_string() const;
+
+  void encode(Encoder& out) const;
+  std::vector<std::uint8_t> encode() const;
+  static Value decode(Decoder& in);
+  // Decodes exactly one value; trailing bytes are an error.
+  static Value decode(std::span<const std::uint8_t> bytes);
+  std::size_t encoded_size() const { return encode().size(); }
+
+  friend std::strong_ordering operator<=>(const Value& a, const Value& b);
+  friend bool operator==(const Value& a, const Value& b);
+
+  // The CRDT join of two lattice values of the same type (TypeError otherwise).
+  static Value join(const Value& a, const Value& b);
+  // a ⊑ b in their lattice (TypeError if either is not a CRDT of the same type).
+  static bool leq(const Value& a, const Value& b);
+
+  struct Node;  // heap payload of string, list, map, named_ref
+
+ private:
+  Kind kind_ = Kind::unit;
+  union {
+    bool boolean_;
+    std::int64_t integer_;
+    ReactiveId ref_;
+  } scalar_{.integer_ = 0};
+  Rc<const RcObject> heap_;  // Node or Lattice
+};
+
+std::ostream& operator<<(std::ostream& out, const Value& v);
+
+// Checked operations for operators, one per row of Lo's table of invalid
+// operations (seed 001, Table 1). Each throws InvalidOperation; propagation
+// aborts the action and rolls the store back to its state before the action.
+namespace checked {
+std::int64_t divide(std::int64_t dividend, std::int64_t divisor);  // zero divisor
+const Value& array_fetch(const Value& list, std::int64_t index);   // index > terminal index
+Value array_store(const Value& list, std::int64_t index, Value v);  // index > terminal index + 1
+const Value& map_fetch(const Value& map, const Value& key);        // nonexistent key
+}  // namespace checked
+
+}  // namespace frsim::core
