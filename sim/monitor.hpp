@@ -1,0 +1,53 @@
+#pragma once
+// What an explorer needs of a checker, without knowing any property (DESIGN §1:
+// "sim knows nothing of properties; properties observe, they never steer").
+// The checker (checker/) implements Monitor; explorers (sim/explore/) drive
+// worlds and feed every monitor the events and end states of each schedule.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/event.hpp"
+
+namespace frsim::sim {
+
+class World;
+
+// A violated property, as the checker reports it (DESIGN §7: "A violation names
+// the property, the device, the reactive, the values involved, and the shortest
+// schedule found"; the schedule is the explorer's business).
+struct Finding {
+  std::string property;  // e.g. "convergence"
+  std::string message;   // one readable sentence
+  std::uint32_t device = no_device;
+  std::string reactive;  // label, empty if none
+  std::vector<std::string> values;  // printed forms of the values involved
+};
+
+class Monitor {
+ public:
+  virtual ~Monitor() = default;
+  // Every event, synchronously as the world produces it. The world's devices
+  // are in the state right after the rule the event describes.
+  virtual void on_event(const Event& event, const World& world) = 0;
+  // After each applied transition (the world is between transitions).
+  virtual void on_transition(const World& /*world*/) {}
+  // After the schedule's healing phase: end-state properties (convergence,
+  // sequential specification) are judged here.
+  virtual void on_schedule_end(const World& world) = 0;
+  // The first violation seen in this schedule, if any.
+  virtual std::optional<Finding> finding() const = 0;
+  // An independent copy with the same per-schedule state, for explorers that
+  // branch a world (DFS/BFS) rather than re-executing a prefix.
+  virtual std::unique_ptr<Monitor> clone() const = 0;
+  // Names of the properties this monitor checks, e.g. {"glitch-freedom", ...}.
+  virtual std::vector<std::string> properties() const = 0;
+};
+
+using MonitorFactory = std::function<std::unique_ptr<Monitor>()>;
+
+}  // namespace frsim::sim
