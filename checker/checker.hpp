@@ -1,0 +1,105 @@
+#pragma once
+// The checker's public face (DESIGN §7): what explorers, the CLI and reports
+// need, without knowing any single property.
+//
+//   monitor_factory   a sim::Monitor per schedule that checks every property
+//                     (or the selected ones) on the event stream and end state;
+//   all_properties    name, source (the paper's lemma) and description of each;
+//   check_determinism Lemma 4.12 by replay (the explorer calls it on demand);
+//   replay / shrink   re-run a schedule with the checker; delta-debug a failing
+//                     one down to a shorter schedule that still fails;
+//   mutants           the engine mutants of the bug zoo (selftest only).
+//
+// Properties observe, they never steer: nothing here changes a world.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/runtime.hpp"
+#include "sim/config.hpp"
+#include "sim/monitor.hpp"
+#include "sim/scenario.hpp"
+
+namespace frsim::checker {
+
+struct PropertyInfo {
+  std::string name;         // "glitch-freedom"
+  std::string source;       // "Lemma 4.6"
+  std::string description;  // one line: when it holds
+};
+
+// Every property, in the order of DESIGN §7 / issue 4.
+const std::vector<PropertyInfo>& all_properties();
+
+struct CheckOptions {
+  // Names of the properties to check; empty: all of them. An unknown name
+  // makes monitor_factory throw core::Error listing the known ones.
+  std::vector<std::string> properties;
+};
+
+// One Monitor per schedule. Monitors from the same factory share the
+// confluence table of one campaign (mutex-guarded: safe for --jobs threads).
+sim::MonitorFactory monitor_factory(const sim::Scenario& scenario, const CheckOptions& options = {});
+
+// A schedule as World::choices() records it: (index into enabled(), the
+// transition's description). Replay matches by description first, so a
+// schedule with choices removed (shrinking) still means the same transitions.
+using Choices = std::vector<std::pair<std::size_t, std::string>>;
+
+struct ReplayResult {
+  Choices applied;                  // the choices actually applied
+  std::uint64_t event_hash = 0;     // World::event_hash() after healing
+  std::optional<sim::Finding> finding;
+};
+
+// Builds a world, applies `choices` (a choice whose description is not
+// enabled is left out), heals, and checks with a fresh monitor.
+ReplayResult replay(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
+                    const Choices& choices, const CheckOptions& options = {});
+
+// Lemma 4.12: replaying the same schedule twice gives the same event hash
+// (and `expected_event_hash`, when given). A finding "determinism" otherwise.
+std::optional<sim::Finding> check_determinism(const sim::Scenario& scenario, const sim::WorldConfig& config,
+                                              std::uint64_t seed, const Choices& choices,
+                                              std::optional<std::uint64_t> expected_event_hash = {});
+
+struct ShrinkResult {
+  Choices choices;        // no longer than the input; still fails on replay
+  sim::Finding finding;   // the finding of the shrunk schedule
+  std::size_t replays = 0;  // candidates tried
+};
+
+// Delta-debugging (ddmin) over the choices: drop chunks, then single choices,
+// keeping a candidate only if its replay violates the same `property`.
+// Throws core::Error if the input schedule does not violate `property`.
+ShrinkResult shrink(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
+                    const Choices& choices, const std::string& property, std::size_t replays_max = 5000);
+
+// ---- the bug zoo: engine mutants -------------------------------------------
+// Each is an alternative core::Policy / SnapshotWriter / Receiver plugged into
+// every device's RuntimeOptions; the normal engine never branches on them.
+struct Mutant {
+  std::string name;               // "mutant-breadth-first"
+  std::string expected_property;  // the property that must catch it
+  std::string description;
+  // Adjusts one device's runtime options (installs the broken policy, ...).
+  std::function<void(std::uint32_t device, core::RuntimeOptions&)> customize;
+  // A small program and world (faults, grain) on which the mutant shows; its
+  // `defaults` are the configuration the selftest campaign uses.
+  sim::Scenario showcase;
+};
+
+const std::vector<Mutant>& mutants();
+// nullptr if unknown.
+const Mutant* find_mutant(std::string_view name);
+// The scenario with the mutant installed on every device (and its name
+// suffixed "+<mutant>"); expected_violation becomes the mutant's property.
+sim::Scenario with_mutant(sim::Scenario scenario, const Mutant& mutant);
+
+}  // namespace frsim::checker
