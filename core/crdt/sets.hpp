@@ -1,0 +1,106 @@
+#pragma once
+// Sets of Values: G-Set, 2P-Set (Shapiro et al. 2011, §3.3) and the add-wins
+// OR-Set with dots and a causal context (Almeida et al. 2018, §7.1, the
+// "optimized" OR-Set without tombstones).
+
+#include <map>
+#include <string>
+
+#include "core/crdt/dot.hpp"
+#include "core/crdt/lattice_base.hpp"
+
+namespace frsim::core::crdt {
+
+// Grow-only set.
+class GSet final : public LatticeBase<GSet> {
+ public:
+  static constexpr std::string_view type_name_v = "gset";
+  explicit GSet(ValueList elements);  // sorts and removes duplicates
+  static Rc<const GSet> empty();
+
+  bool contains(const Value& element) const;
+  const ValueList& elements() const { return elements_; }
+
+  Rc<const GSet> add(const Value& element) const;
+  Rc<const GSet> add_delta(const Value& element) const;
+
+  Rc<const GSet> merge(const GSet& other) const;
+  bool below(const GSet& other) const;
+  std::string to_string() const override;
+  void encode(Encoder& out) const override;
+  static Rc<const GSet> decode(Decoder& in);
+
+ private:
+  ValueList elements_;
+};
+
+// Two-phase set: a removed element is gone for good (its tombstone stays and
+// wins over any add, earlier or later).
+class TwoPSet final : public LatticeBase<TwoPSet> {
+ public:
+  static constexpr std::string_view type_name_v = "twopset";
+  TwoPSet(ValueList added, ValueList removed);  // each sorted, duplicates removed
+  static Rc<const TwoPSet> empty();
+
+  bool contains(const Value& element) const;
+  // added \ removed, ascending.
+  ValueList elements() const;
+
+  Rc<const TwoPSet> add(const Value& element) const;
+  Rc<const TwoPSet> add_delta(const Value& element) const;
+  Rc<const TwoPSet> remove(const Value& element) const;
+  Rc<const TwoPSet> remove_delta(const Value& element) const;
+
+  Rc<const TwoPSet> merge(const TwoPSet& other) const;
+  bool below(const TwoPSet& other) const;
+  std::string to_string() const override;
+  void encode(Encoder& out) const override;
+  static Rc<const TwoPSet> decode(Decoder& in);
+
+ private:
+  ValueList added_;
+  ValueList removed_;
+};
+
+// Observed-remove, add-wins set. Each present element carries the dots of the
+// adds that produced it; a remove drops exactly the dots it has observed, so an
+// add concurrent with a remove survives the merge.
+class OrSet final : public LatticeBase<OrSet> {
+ public:
+  using Entries = DotMap<Value>;  // element -> its dots, never empty
+  static constexpr std::string_view type_name_v = "orset";
+  // Precondition (asserted by decode, kept by every mutator): each dot of
+  // `entries` is in `context` and belongs to one element only.
+  OrSet(Entries entries, CausalContext context);
+  static Rc<const OrSet> empty();
+
+  bool contains(const Value& element) const { return entries_.contains(element); }
+  std::size_t size() const { return entries_.size(); }
+  // The present elements, ascending.
+  ValueList elements() const;
+  const Entries& entries() const { return entries_; }
+  const CausalContext& context() const { return context_; }
+
+  Rc<const OrSet> add(ReplicaId replica, const Value& element) const;
+  // The new dot for `element`, with the element's old dots in the context.
+  Rc<const OrSet> add_delta(ReplicaId replica, const Value& element) const;
+  Rc<const OrSet> remove(const Value& element) const;
+  // No entries; the context holds the removed element's dots.
+  Rc<const OrSet> remove_delta(const Value& element) const;
+
+  Rc<const OrSet> merge(const OrSet& other) const;
+  bool below(const OrSet& other) const;
+  std::string to_string() const override;
+  void encode(Encoder& out) const override;
+  static Rc<const OrSet> decode(Decoder& in);
+
+ private:
+  Entries entries_;
+  CausalContext context_;
+};
+
+// Shared with OR-Map: a DotMap<Value> encoding.
+void encode_entries(Encoder& out, const DotMap<Value>& entries);
+DotMap<Value> decode_entries(Decoder& in, const CausalContext& context);
+
+}  // namespace frsim::core::crdt
