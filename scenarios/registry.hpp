@@ -1,0 +1,24 @@
+#pragma once
+// The built-in scenarios (DESIGN §1: scenarios/).
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "sim/scenario.hpp"
+
+namespace frsim::scenarios {
+
+// Every built-in scenario, sorted by name. Built once, on first use.
+const std::vector<std::shared_ptr<const sim::Scenario>>& all();
+// nullptr if there is none of that name.
+std::shared_ptr<const sim::Scenario> find(std::string_view name);
+// Like find(), but throws core::Error naming the known scenarios.
+std::shared_ptr<const sim::Scenario> get(std::string_view name);
+
+// One function per scenario, each in its own file.
+#define FRSIM_SCENARIO(function) sim::Scenario function();
+#include "scenarios/list.inc"
+#undef FRSIM_SCENARIO
+
+}  // namespace frsim::scenarios

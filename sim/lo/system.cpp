@@ -1,0 +1,335 @@
+#include "sim/lo/system.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/hash.hpp"
+
+namespace frsim::sim::lo {
+
+std::string to_string(Address address) {
+  return fmt::format("d{}/s{}", address.device, address.service);
+}
+
+std::string_view to_string(MessageKind kind) {
+  switch (kind) {
+    case MessageKind::one_way: return "one-way";
+    case MessageKind::request: return "request";
+    case MessageKind::success: return "success";
+    case MessageKind::failure: return "failure";
+  }
+  return "?";
+}
+
+// ---- TaskContext ------------------------------------------------------------
+
+bool TaskContext::is_response() const {
+  return message_->kind == MessageKind::success || message_->kind == MessageKind::failure;
+}
+
+Environment& TaskContext::env() { return *system_.live_task(task_)->env; }
+
+Address TaskContext::self() const { return system_.live_task(task_)->service; }
+
+Address TaskContext::lookup(std::uint32_t device, std::string_view name) const {
+  auto address = system_.find(device, name);
+  if (!address) throw core::Error(fmt::format("no Lo service '{}' on device {}", name, device));
+  return *address;
+}
+
+void TaskContext::send(Address to, core::Value payload) {
+  system_.post(MessageKind::one_way, self(), to, 0, std::move(payload));
+}
+
+std::uint64_t TaskContext::request(Address to, core::Value payload) {
+  const std::uint64_t id = system_.post(MessageKind::request, self(), to, 0, std::move(payload));
+  system_.live_task(task_)->pending.insert(id);
+  system_.requester_[id] = task_;
+  return id;
+}
+
+void TaskContext::respond(bool success, core::Value payload) {
+  System::Task& task = *system_.live_task(task_);
+  if (task.initiating.kind != MessageKind::request) {
+    throw core::Error("respond: the task was started by a one-way message, which has no return address");
+  }
+  if (task.responded) throw core::Error("respond: the request has been answered already");
+  system_.respond(task, success, std::move(payload));
+}
+
+Address TaskContext::bind(std::string name, Procedure procedure) {
+  System::Task& task = *system_.live_task(task_);
+  const Address address{task.service.device, system_.next_service_[task.service.device]++};
+  system_.services_[address] = System::Service{std::move(name), std::move(procedure), task.id, task.env};
+  return address;
+}
+
+// ---- System -----------------------------------------------------------------
+
+System::System(std::uint32_t devices, NestedPolicy policy, Emit emit, IdSource next_id)
+    : devices_(devices),
+      policy_(policy),
+      emit_(std::move(emit)),
+      next_id_(std::move(next_id)),
+      next_service_(devices, user_service + 1),
+      user_inbox_(devices) {}
+
+Address System::install(std::uint32_t device, std::string name, Procedure procedure) {
+  assert(device < devices_);
+  if (find(device, name)) throw core::Error(fmt::format("Lo service '{}' installed twice", name));
+  const Address address{device, next_service_[device]++};
+  services_[address] = Service{std::move(name), std::move(procedure), std::nullopt, nullptr};
+  return address;
+}
+
+std::optional<Address> System::find(std::uint32_t device, std::string_view name) const {
+  for (const auto& [address, service] : services_) {
+    if (address.device == device && !service.outer && service.name == name) return address;
+  }
+  return std::nullopt;
+}
+
+std::uint64_t System::user_request(std::uint32_t device, Address to, core::Value payload) {
+  return post(MessageKind::request, Address{device, user_service}, to, 0, std::move(payload));
+}
+
+std::uint64_t System::user_send(std::uint32_t device, Address to, core::Value payload) {
+  return post(MessageKind::one_way, Address{device, user_service}, to, 0, std::move(payload));
+}
+
+std::uint64_t System::post(MessageKind kind, Address from, Address to, std::uint64_t request,
+                           core::Value payload) {
+  const std::uint64_t id = next_id_ ? next_id_() : own_next_id_++;
+  Message m{id, kind, to, from, kind == MessageKind::request ? id : request, std::move(payload)};
+  const bool is_response = kind == MessageKind::success || kind == MessageKind::failure;
+  emit(is_response ? EventKind::response : kind == MessageKind::request ? EventKind::request : EventKind::sent,
+       from.device, id, to.device,
+       fmt::format("lo {} #{} {} -> {}{}", to_string(kind), id, to_string(from), to_string(to),
+                   is_response ? fmt::format(" (answers #{})", request) : std::string()),
+       {m.payload});
+  in_flight_.push_back(std::move(m));
+  return id;
+}
+
+std::vector<System::Step> System::enabled(
+    const std::function<bool(std::uint32_t, std::uint32_t)>& blocked) const {
+  std::vector<Step> steps;
+  for (const auto& m : in_flight_) {
+    if (blocked && blocked(m.from.device, m.to.device)) continue;
+    steps.push_back(Step{Step::Kind::deliver, m.id, {},
+                         fmt::format("lo deliver #{} {} -> {}", m.id, to_string(m.from), to_string(m.to))});
+  }
+  for (const auto& [address, queue] : queues_) {
+    if (queue.empty() || !runnable(address, queue.front())) continue;
+    steps.push_back(Step{Step::Kind::run, 0, address,
+                         fmt::format("lo run {} #{}", to_string(address), queue.front().id)});
+  }
+  return steps;
+}
+
+bool System::runnable(Address queue, const Message& head) const {
+  if (head.kind == MessageKind::success || head.kind == MessageKind::failure) return true;
+  auto service = services_.find(queue);
+  if (service == services_.end() || !service->second.outer) return true;
+  const Task* outer = live_task(*service->second.outer);
+  if (outer == nullptr) return true;  // the outer task has ended: no more waiting
+  // The outer task is alive, so it is waiting for responses to subrequests.
+  return policy_ == NestedPolicy::inner_while_outer_waits;
+}
+
+void System::apply(const Step& step) {
+  if (step.kind == Step::Kind::deliver) {
+    deliver(step.message);
+  } else {
+    run(step.queue);
+  }
+}
+
+void System::deliver(std::uint64_t message_id) {
+  auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
+                         [message_id](const Message& m) { return m.id == message_id; });
+  assert(it != in_flight_.end());
+  Message m = std::move(*it);
+  in_flight_.erase(it);
+  const bool is_response = m.kind == MessageKind::success || m.kind == MessageKind::failure;
+  if (is_response && m.to.service == user_service) {
+    emit(EventKind::delivered, m.to.device, m.id, m.from.device,
+         fmt::format("lo #{} {} response to the user of d{}", m.id, to_string(m.kind), m.to.device),
+         {m.payload});
+    user_inbox_.at(m.to.device).push_back(std::move(m));
+    return;
+  }
+  if (is_response) {
+    auto requester = requester_.find(m.request);
+    const Task* task = requester == requester_.end() ? nullptr : live_task(requester->second);
+    if (task == nullptr || task->failed) {
+      // Seed 001: "as will any responses received for subrequests after the task has failed".
+      emit(EventKind::dropped, m.to.device, m.id, m.from.device,
+           fmt::format("lo #{} response dropped: its requesting task has failed or is gone", m.id));
+      return;
+    }
+  } else if (!services_.contains(m.to)) {
+    emit(EventKind::dropped, m.to.device, m.id, m.from.device,
+         fmt::format("lo #{} dropped: no service at {}", m.id, to_string(m.to)));
+    return;
+  }
+  emit(EventKind::delivered, m.to.device, m.id, m.from.device,
+       fmt::format("lo #{} queued at {}", m.id, to_string(m.to)));
+  queues_[m.to].push_back(std::move(m));
+}
+
+void System::run(Address queue_address) {
+  auto& queue = queues_.at(queue_address);
+  assert(!queue.empty());
+  Message m = std::move(queue.front());
+  queue.pop_front();
+  if (queue.empty()) queues_.erase(queue_address);
+  if (m.kind == MessageKind::success || m.kind == MessageKind::failure) {
+    Task* task = live_task(requester_.at(m.request));
+    assert(task != nullptr && task->pending.contains(m.request));
+    task->pending.erase(m.request);
+    requester_.erase(m.request);
+    activate(*task, m);
+    return;
+  }
+  const Service& service = services_.at(queue_address);
+  const std::uint64_t id = next_task_++;
+  auto env = service.env ? service.env : std::make_shared<Environment>();
+  Task& task = tasks_[id];
+  task.id = id;
+  task.service = queue_address;
+  task.env = std::move(env);
+  task.initiating = m;
+  activate(task, task.initiating);
+}
+
+void System::activate(Task& task, const Message& message) {
+  const Procedure procedure = services_.at(task.service).procedure;  // copy: bind may rehash
+  const std::uint64_t id = task.id;
+  try {
+    TaskContext context(*this, id, message);
+    procedure(context);
+  } catch (const core::Error& error) {
+    fail(*live_task(id), error.what());
+    return;
+  }
+  Task& after = *live_task(id);
+  if (after.pending.empty()) {
+    after.finished = true;
+    tasks_.erase(id);
+  }
+}
+
+void System::respond(Task& task, bool success, core::Value payload) {
+  assert(task.initiating.kind == MessageKind::request && !task.responded);
+  task.responded = true;
+  auto& count = responses_[task.initiating.id];
+  ++count;
+  assert(count == 1);  // Lo invariant: each request has at most one response
+  post(success ? MessageKind::success : MessageKind::failure, task.service, task.initiating.from,
+       task.initiating.id, std::move(payload));
+}
+
+void System::fail(Task& task, const std::string& why) {
+  // Seed 001: "the worker immediately halts execution of the procedure".
+  task.failed = true;
+  emit(EventKind::aborted, task.service.device, task.initiating.id, no_device,
+       fmt::format("lo task at {} halted: {}", to_string(task.service), why));
+  // "If the task is a request, the worker sends a failure response to the sender."
+  if (task.initiating.kind == MessageKind::request && !task.responded) {
+    respond(task, false, core::Value::string(why));
+  }
+  // "Any responses already received and enqueued for subrequests will be dropped".
+  auto queue = queues_.find(task.service);
+  if (queue != queues_.end()) {
+    auto& q = queue->second;
+    for (auto it = q.begin(); it != q.end();) {
+      const bool ours = (it->kind == MessageKind::success || it->kind == MessageKind::failure) &&
+                        task.pending.contains(it->request);
+      if (!ours) {
+        ++it;
+        continue;
+      }
+      emit(EventKind::dropped, task.service.device, it->id, it->from.device,
+           fmt::format("lo #{} response dropped: its requesting task has failed", it->id));
+      it = q.erase(it);
+    }
+    if (q.empty()) queues_.erase(queue);
+  }
+  // Later responses find no live requester and are dropped on delivery.
+  for (auto request : task.pending) requester_.erase(request);
+  tasks_.erase(task.id);
+}
+
+void System::crash(std::uint32_t device) {
+  std::erase_if(tasks_, [device](const auto& entry) { return entry.second.service.device == device; });
+  std::erase_if(queues_, [device](const auto& entry) { return entry.first.device == device; });
+  std::erase_if(services_, [device](const auto& entry) {
+    return entry.first.device == device && entry.second.outer.has_value();
+  });
+  std::erase_if(requester_, [this](const auto& entry) { return !tasks_.contains(entry.second); });
+}
+
+System::Task* System::live_task(std::uint64_t id) {
+  auto it = tasks_.find(id);
+  return it == tasks_.end() ? nullptr : &it->second;
+}
+
+const System::Task* System::live_task(std::uint64_t id) const {
+  auto it = tasks_.find(id);
+  return it == tasks_.end() ? nullptr : &it->second;
+}
+
+std::uint32_t System::responses_sent(std::uint64_t request) const {
+  auto it = responses_.find(request);
+  return it == responses_.end() ? 0 : it->second;
+}
+
+std::size_t System::live_tasks() const { return tasks_.size(); }
+
+std::uint64_t System::fingerprint() const {
+  // Message ids are names, not state: hash contents; in-flight order-independently.
+  auto message_hash = [](const Message& m) {
+    std::uint64_t h = core::hash_combine(static_cast<std::uint64_t>(m.kind), m.to.device);
+    h = core::hash_combine(h, m.to.service);
+    h = core::hash_combine(h, m.from.device);
+    h = core::hash_combine(h, m.from.service);
+    return core::hash_combine(h, m.payload.hash());
+  };
+  std::uint64_t sum = 0;
+  for (const auto& m : in_flight_) sum += core::mix64(message_hash(m));
+  std::uint64_t h = core::hash_combine(0x6c6fULL, sum);
+  for (const auto& [address, queue] : queues_) {
+    h = core::hash_combine(h, address.device);
+    h = core::hash_combine(h, address.service);
+    for (const auto& m : queue) h = core::hash_combine(h, message_hash(m));
+  }
+  for (const auto& [id, task] : tasks_) {
+    h = core::hash_combine(h, task.service.service);
+    h = core::hash_combine(h, task.pending.size());
+    for (const auto& [key, value] : *task.env) {
+      h = core::hash_combine(h, core::hash_bytes(key));
+      h = core::hash_combine(h, value.hash());
+    }
+  }
+  for (const auto& inbox : user_inbox_) h = core::hash_combine(h, inbox.size());
+  return h;
+}
+
+void System::emit(EventKind kind, std::uint32_t device, std::uint64_t message, std::uint32_t peer,
+                  std::string text, std::vector<core::Value> values) {
+  if (!emit_) return;
+  Event e;
+  e.device = device;
+  e.kind = kind;
+  e.message = message;
+  e.peer = peer;
+  e.values = std::move(values);
+  e.text = std::move(text);
+  emit_(std::move(e));
+}
+
+}  // namespace frsim::sim::lo

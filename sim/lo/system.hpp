@@ -1,0 +1,184 @@
+#pragma once
+// The Lo substrate (seed 001, "The Lo Model of Distributed Computation").
+//
+// A message is sent to an address, travels (in flight), is delivered to the
+// queue of that address, and the device's worker removes it and performs the
+// address's procedure: one activation of a task at a time, each activation one
+// transition. A task has an environment; a request carries a return address and
+// gets at most one response, success or failure; one-way messages get none.
+//
+// Procedures are C++ continuations: a task's procedure is called once for the
+// message that started it and once more for each response to a subrequest it
+// made. A task ends when an activation returns with no subrequest pending.
+//
+// Nested services (ctx.bind) share the environment of the task that bound them;
+// their messages wait while that outer task is alive, except as NestedPolicy
+// allows (sim/config.hpp documents the "one exception").
+//
+// Invalid operations (Table 1, core::checked throws core::InvalidOperation) and
+// any other core::Error thrown by a procedure halt the task: no more operations,
+// a failure response if it is a request not yet answered, and responses to its
+// pending subrequests — queued already or arriving later — are dropped.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/value.hpp"
+#include "sim/config.hpp"
+#include "sim/event.hpp"
+
+namespace frsim::sim::lo {
+
+// Addresses are created only by defining a service. Service 0 of every device
+// is its user: the return address of workload requests.
+struct Address {
+  std::uint32_t device = 0;
+  std::uint32_t service = 0;
+  friend auto operator<=>(const Address&, const Address&) = default;
+};
+inline constexpr std::uint32_t user_service = 0;
+std::string to_string(Address address);
+
+enum class MessageKind : std::uint8_t { one_way, request, success, failure };
+std::string_view to_string(MessageKind kind);
+
+struct Message {
+  std::uint64_t id = 0;
+  MessageKind kind = MessageKind::one_way;
+  Address to;
+  Address from;
+  // For a request: its own id (== id). For a response: the request it answers.
+  std::uint64_t request = 0;
+  core::Value payload;
+};
+
+using Environment = std::map<std::string, core::Value>;
+class TaskContext;
+using Procedure = std::function<void(TaskContext&)>;
+
+class System;
+
+class TaskContext {
+ public:
+  const Message& message() const { return *message_; }
+  bool is_response() const;
+  Environment& env();
+  Address self() const;
+  // The address of top-level service `name` on `device`; core::Error if none.
+  Address lookup(std::uint32_t device, std::string_view name) const;
+  void send(Address to, core::Value payload);                // one-way
+  std::uint64_t request(Address to, core::Value payload);     // returns the subrequest id
+  // Answers the task's initiating request. A second response, or a response
+  // to a one-way message, is a core::Error (the task halts).
+  void respond(bool success, core::Value payload);
+  // A nested service in this task's environment.
+  Address bind(std::string name, Procedure procedure);
+
+ private:
+  friend class System;
+  TaskContext(System& system, std::uint64_t task, const Message& message)
+      : system_(system), task_(task), message_(&message) {}
+  System& system_;
+  std::uint64_t task_;
+  const Message* message_;
+};
+
+class System {
+ public:
+  using Emit = std::function<void(Event)>;
+  using IdSource = std::function<std::uint64_t()>;
+
+  // `emit` receives every Lo event (may be empty); `next_id` allocates message
+  // ids (empty: the system's own counter from 1).
+  System(std::uint32_t devices, NestedPolicy policy, Emit emit = {}, IdSource next_id = {});
+
+  // A top-level service; numbered 1, 2, ... per device in install order.
+  Address install(std::uint32_t device, std::string name, Procedure procedure);
+  std::optional<Address> find(std::uint32_t device, std::string_view name) const;
+
+  // A request (or one-way message) from `device`'s user. Returns the message id.
+  std::uint64_t user_request(std::uint32_t device, Address to, core::Value payload);
+  std::uint64_t user_send(std::uint32_t device, Address to, core::Value payload);
+
+  // One Lo step: deliver an in-flight message to its queue, or let a worker run
+  // the head of one queue.
+  struct Step {
+    enum class Kind : std::uint8_t { deliver, run } kind = Kind::deliver;
+    std::uint64_t message = 0;  // deliver
+    Address queue;              // run
+    std::string description;
+  };
+  // Deterministic order: deliveries by message id, then runs by address.
+  // `blocked(from, to)` hides deliveries a partition blocks (may be empty).
+  std::vector<Step> enabled(const std::function<bool(std::uint32_t, std::uint32_t)>& blocked = {}) const;
+  void apply(const Step& step);
+
+  // The device's volatile state is lost: its tasks, queues and nested services.
+  // Top-level services stay bound (their code is re-run on restart).
+  void crash(std::uint32_t device);
+
+  // ---- introspection -------------------------------------------------------
+  const std::vector<Message>& in_flight() const { return in_flight_; }
+  // Responses the substrate has sent for request `id` (never more than one).
+  std::uint32_t responses_sent(std::uint64_t request) const;
+  // Responses delivered to users, in order of arrival.
+  const std::vector<Message>& user_inbox(std::uint32_t device) const { return user_inbox_.at(device); }
+  std::size_t live_tasks() const;
+  std::uint64_t fingerprint() const;
+
+ private:
+  friend class TaskContext;
+  struct Service {
+    std::string name;
+    Procedure procedure;
+    std::optional<std::uint64_t> outer;  // owning task, for a nested service
+    std::shared_ptr<Environment> env;    // shared with the outer task, for a nested service
+  };
+  struct Task {
+    std::uint64_t id = 0;
+    Address service;
+    std::shared_ptr<Environment> env;
+    Message initiating;
+    bool responded = false;
+    bool failed = false;
+    bool finished = false;
+    std::set<std::uint64_t> pending;  // subrequests awaiting a response
+  };
+
+  std::uint64_t post(MessageKind kind, Address from, Address to, std::uint64_t request,
+                     core::Value payload);
+  void deliver(std::uint64_t message_id);
+  void run(Address queue);
+  void activate(Task& task, const Message& message);
+  void respond(Task& task, bool success, core::Value payload);
+  void fail(Task& task, const std::string& why);
+  bool runnable(Address queue, const Message& head) const;
+  Task* live_task(std::uint64_t id);
+  const Task* live_task(std::uint64_t id) const;
+  void emit(EventKind kind, std::uint32_t device, std::uint64_t message, std::uint32_t peer,
+            std::string text, std::vector<core::Value> values = {});
+
+  std::uint32_t devices_;
+  NestedPolicy policy_;
+  Emit emit_;
+  IdSource next_id_;
+  std::uint64_t own_next_id_ = 1;
+  std::uint64_t next_task_ = 1;
+  std::vector<std::uint32_t> next_service_;  // per device
+  std::map<Address, Service> services_;
+  std::map<Address, std::deque<Message>> queues_;
+  std::map<std::uint64_t, Task> tasks_;                // live tasks by id
+  std::map<std::uint64_t, std::uint64_t> requester_;   // subrequest id -> task id
+  std::map<std::uint64_t, std::uint32_t> responses_;   // request id -> responses sent
+  std::vector<Message> in_flight_;
+  std::vector<std::vector<Message>> user_inbox_;
+};
+
+}  // namespace frsim::sim::lo

@@ -1,0 +1,81 @@
+#pragma once
+// The network: the multiset S of in-flight messages (paper Fig. 9), a topology
+// saying who may send to whom, and partitions that block delivery.
+//
+// Message ids are assigned in send order and exist for traces and events; they
+// are not part of a world's identity, so fingerprint() hashes the multiset of
+// message contents order-independently (a commutative sum of per-message hashes).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/value.hpp"
+#include "sim/config.hpp"
+
+namespace frsim::sim {
+
+// (reactive name, value, destination), plus the sender for topology and events.
+struct Message {
+  std::uint64_t id = 0;
+  std::uint32_t from = 0;
+  std::uint32_t to = 0;
+  std::string name;
+  core::Value value;
+
+  // Same content (everything but the id).
+  bool same_content(const Message& other) const {
+    return from == other.from && to == other.to && name == other.name && value == other.value;
+  }
+  std::uint64_t content_hash() const;
+};
+
+// neighbors[d]: the devices d may send to, ascending. Always symmetric and
+// connected. `random` is a seeded random spanning tree plus extra edges.
+std::vector<std::vector<std::uint32_t>> make_topology(Topology topology, std::uint32_t devices,
+                                                      std::uint64_t seed);
+
+class Network {
+ public:
+  Network(Topology topology, std::uint32_t devices, std::uint64_t seed);
+
+  const std::vector<std::uint32_t>& neighbors(std::uint32_t device) const { return neighbors_.at(device); }
+  bool linked(std::uint32_t from, std::uint32_t to) const;
+
+  // Adds a message; returns its id.
+  std::uint64_t send(std::uint32_t from, std::uint32_t to, std::string name, core::Value value);
+  // Adds a copy of message `id` under a new id; returns the new id.
+  std::uint64_t duplicate(std::uint64_t id);
+  // Removes and returns message `id` (delivery or drop). Precondition: in flight.
+  Message take(std::uint64_t id);
+  const Message* find(std::uint64_t id) const;
+  // In send order.
+  const std::vector<Message>& in_flight() const { return in_flight_; }
+  // One message per distinct content (the oldest), ordered by (to, from, name,
+  // value): delivering, dropping or duplicating either of two equal messages
+  // leads to the same world, so transitions list each content once.
+  std::vector<const Message*> distinct() const;
+
+  // Partition: `side[d]` says which side d is on; messages between sides are
+  // not delivered until heal().
+  void partition(std::vector<std::uint8_t> side);
+  void heal();
+  bool partitioned() const { return side_.has_value(); }
+  bool blocked(std::uint32_t from, std::uint32_t to) const;
+  const std::optional<std::vector<std::uint8_t>>& sides() const { return side_; }
+
+  std::uint64_t fingerprint() const;
+  std::uint64_t next_id() const { return next_id_; }
+  // Ids for other messages of the world (Lo messages, user requests), so every
+  // message id in an event stream is unique.
+  std::uint64_t allocate_id() { return next_id_++; }
+
+ private:
+  std::vector<std::vector<std::uint32_t>> neighbors_;
+  std::vector<Message> in_flight_;
+  std::optional<std::vector<std::uint8_t>> side_;
+  std::uint64_t next_id_ = 1;
+};
+
+}  // namespace frsim::sim

@@ -1,0 +1,27 @@
+#include "sim/random_walk.hpp"
+
+#include "core/hash.hpp"
+#include "sim/prng.hpp"
+
+namespace frsim::sim {
+
+WalkSummary random_walk(World& world, std::uint64_t seed) {
+  WalkSummary summary;
+  // Its own stream, derived from the seed, so the walk never shares draws
+  // with anything else seeded by it (the random topology).
+  Prng chooser(core::hash_combine(seed, 0x77616c6bULL));
+  for (;;) {
+    const auto enabled = world.enabled();
+    if (enabled.empty()) return summary;
+    if (summary.transitions >= world.config().steps_max) {
+      summary.truncated = true;
+      return summary;
+    }
+    const auto index = static_cast<std::size_t>(chooser.below(enabled.size()));
+    ++summary.by_kind[static_cast<std::size_t>(enabled[index].kind)];
+    ++summary.transitions;
+    world.apply_index(index);
+  }
+}
+
+}  // namespace frsim::sim

@@ -1,0 +1,22 @@
+#pragma once
+// A seeded random walk over a world's transitions: at each state one enabled
+// transition, uniformly, from the world's own PRNG. Stops when nothing is
+// enabled or after config().steps_max transitions; the caller decides whether
+// to heal afterwards.
+
+#include <array>
+#include <cstdint>
+
+#include "sim/world.hpp"
+
+namespace frsim::sim {
+
+struct WalkSummary {
+  std::uint64_t transitions = 0;
+  std::array<std::uint64_t, transition_kind_count> by_kind{};
+  bool truncated = false;  // stopped at steps_max with transitions still enabled
+};
+
+WalkSummary random_walk(World& world, std::uint64_t seed);
+
+}  // namespace frsim::sim
