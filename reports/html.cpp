@@ -1,0 +1,251 @@
+#include "reports/html.hpp"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "reports/dataflow_svg.hpp"
+#include "reports/graphviz.hpp"
+#include "reports/json_report.hpp"
+#include "reports/lamport.hpp"
+#include "reports/xml.hpp"
+
+namespace frsim::reports {
+
+namespace {
+
+using nlohmann::json;
+
+// No '<' or '&' in here: the page must stay well-formed XML.
+constexpr std::string_view kCss = R"(
+body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; color: #263238; margin: 24px; font-size: 14px; }
+h1 { font-size: 22px; margin: 0 0 4px 0; }
+h2 { font-size: 18px; border-bottom: 1px solid #cfd8dc; padding-bottom: 4px; margin-top: 28px; }
+h3 { font-size: 16px; margin: 18px 0 8px 0; }
+.description { color: #546e7a; margin: 0 0 8px 0; }
+.verdict { font-weight: bold; padding: 8px 12px; border-radius: 4px; display: inline-block; }
+.verdict.ok { background: #e8f5e9; color: #1b5e20; }
+.verdict.fail { background: #ffebee; color: #b71c1c; }
+.summary { display: flex; gap: 32px; flex-wrap: wrap; align-items: flex-start; }
+table { border-collapse: collapse; }
+td, th { border: 1px solid #cfd8dc; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #eceff1; }
+table.kv th { font-weight: normal; color: #546e7a; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.badge { padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: bold; white-space: nowrap; }
+.badge.holds { background: #c8e6c9; color: #1b5e20; }
+.badge.violated { background: #ffcdd2; color: #b71c1c; }
+.badge.not_checked { background: #eceff1; color: #607d8b; }
+tr.status-violated td { background: #fff5f5; }
+code, pre { font-family: "DejaVu Sans Mono", Menlo, monospace; font-size: 12px; }
+pre { background: #f5f7f8; padding: 8px; overflow: auto; }
+.violation { border-left: 4px solid #c62828; padding-left: 16px; margin-bottom: 32px; }
+.replay { background: #263238; color: #eceff1; padding: 6px 10px; display: inline-block; border-radius: 4px; }
+.trace { display: flex; gap: 16px; align-items: flex-start; }
+.diagram { flex: none; overflow: auto; max-height: 90vh; border: 1px solid #cfd8dc; }
+.event-list { flex: 1; overflow: auto; max-height: 90vh; min-width: 360px; }
+table.events td { font-size: 12px; padding: 1px 6px; white-space: nowrap; }
+table.events td.text { white-space: normal; }
+table.events tr.hl td { background: #ffebee; font-weight: bold; }
+table.events tr.k-crashed td, table.events tr.k-dropped td { color: #c62828; }
+table.events tr.k-restarted td, table.events tr.k-heal_started td { color: #2e7d32; }
+table.events tr.k-duplicated td { color: #7b1fa2; }
+.note { color: #c62828; font-style: italic; }
+.graph { overflow: auto; border: 1px solid #cfd8dc; padding: 8px; display: inline-block; max-width: 100%; }
+footer { margin-top: 32px; color: #90a4ae; font-size: 12px; }
+)";
+
+class Page {
+ public:
+  Page(const json& report, const HtmlOptions& options) : r_(report), options_(options) {}
+
+  std::string render() {
+    const std::string scenario = escape_text(r_.at("scenario").get<std::string>());
+    out_ += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";
+    out_ += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
+    out_ += fmt::format("<title>frsim report: {}</title>\n<style>", scenario);
+    out_ += kCss;
+    out_ += "</style>\n</head>\n<body>\n";
+    header(scenario);
+    out_ += "<div class=\"summary\">\n";
+    configuration();
+    statistics();
+    out_ += "</div>\n";
+    properties();
+    violations();
+    dataflow();
+    out_ += fmt::format(
+        "<footer>frsim report format {} version {}; scenario {}, seed {}.</footer>\n",
+        kReportFormat, kSchemaVersion, scenario, r_.at("seed").dump());
+    out_ += "</body>\n</html>\n";
+    return std::move(out_);
+  }
+
+ private:
+  void header(const std::string& scenario) {
+    const auto counts = count_properties(r_);
+    out_ += fmt::format("<header>\n<h1>frsim report: {}</h1>\n", scenario);
+    out_ += fmt::format("<p class=\"description\">{}</p>\n",
+                        escape_text(r_.at("description").get<std::string>()));
+    out_ += fmt::format(
+        "<p class=\"verdict {}\">{} of {} properties hold, {} violated, {} not checked; {}.</p>\n",
+        counts.violated > 0 ? "fail" : "ok", counts.holds, r_.at("properties").size(),
+        counts.violated, counts.not_checked, escape_text(exploration_summary(r_)));
+    out_ += "</header>\n";
+  }
+
+  void row(std::string_view key, const std::string& value, bool numeric = false) {
+    out_ += fmt::format("<tr><th>{}</th><td{}>{}</td></tr>\n", escape_text(key),
+                        numeric ? " class=\"num\"" : "", escape_text(value));
+  }
+
+  void configuration() {
+    out_ += "<section id=\"configuration\">\n<h2>Configuration</h2>\n<table class=\"kv\">\n";
+    row("scenario", r_.at("scenario").get<std::string>());
+    row("strategy", r_.at("strategy").get<std::string>());
+    row("seed", r_.at("seed").dump());
+    row("exploration", exploration_summary(r_));
+    // nlohmann's object iterates in key order: deterministic.
+    for (const auto& [key, value] : r_.at("config").items()) row(key, plain_text(value));
+    out_ += "</table>\n</section>\n";
+  }
+
+  void statistics() {
+    const json& s = r_.at("stats");
+    out_ += "<section id=\"statistics\">\n<h2>Statistics</h2>\n<table class=\"kv\">\n";
+    for (const char* key : {"transitions", "states", "distinct_states", "schedules", "max_depth"}) {
+      row(key, s.at(key).dump(), true);
+    }
+    row("elapsed_seconds", fmt::format("{:.3f}", s.at("elapsed_seconds").get<double>()), true);
+    row("states_per_second", fmt::format("{:.0f}", s.at("states_per_second").get<double>()), true);
+    const double memory_bytes = s.at("memory_bytes").get<double>();
+    row("memory_bytes", fmt::format("{:.0f} ({:.1f} MiB)", memory_bytes, memory_bytes / 1048576.0),
+        true);
+    out_ += "</table>\n</section>\n";
+  }
+
+  void properties() {
+    out_ += "<section id=\"properties\">\n<h2>Properties</h2>\n<table class=\"properties\">\n";
+    out_ += "<thead><tr><th>property</th><th>status</th><th>source</th><th>holds when</th>"
+            "</tr></thead>\n<tbody>\n";
+    for (const auto& prop : r_.at("properties")) {
+      const auto& status = prop.at("status").get_ref<const std::string&>();
+      out_ += fmt::format(
+          "<tr class=\"status-{0}\"><td>{1}</td><td><span class=\"badge {0}\">{2}</span></td>"
+          "<td>{3}</td><td>{4}</td></tr>\n",
+          escape_attribute(status), escape_text(prop.at("name").get<std::string>()),
+          status == "not_checked" ? "not checked" : escape_text(status),
+          escape_text(prop.at("source").get<std::string>()),
+          escape_text(prop.at("description").get<std::string>()));
+    }
+    out_ += "</tbody>\n</table>\n</section>\n";
+  }
+
+  void violations() {
+    const json& list = r_.at("violations");
+    if (list.empty()) return;
+    out_ += "<section id=\"violations\">\n<h2>Violations</h2>\n";
+    for (std::size_t i = 0; i < list.size(); ++i) violation(list[i], i);
+    out_ += "</section>\n";
+  }
+
+  void violation(const json& v, std::size_t index) {
+    const std::string property = v.at("property").get<std::string>();
+    out_ += fmt::format("<article class=\"violation\" id=\"violation-{}\">\n", index + 1);
+    out_ += fmt::format("<h3>Violation {}: {}</h3>\n", index + 1, escape_text(property));
+    out_ += fmt::format("<p class=\"message\">{}</p>\n<table class=\"kv\">\n",
+                        escape_text(v.at("message").get<std::string>()));
+    if (!v.at("device").is_null()) row("device", fmt::format("d{}", v.at("device").dump()));
+    if (!v.at("reactive").is_null()) row("reactive", v.at("reactive").get<std::string>());
+    for (const auto& value : v.at("values")) row("value", value.get<std::string>());
+    const json& trace = v.at("trace");
+    row("trace seed", trace.at("seed").dump());
+    row("event hash", trace.at("event_hash").get<std::string>());
+    out_ += "</table>\n";
+    out_ += fmt::format("<p>Replay: <code class=\"replay\">{}</code></p>\n",
+                        escape_text(v.at("replay").get<std::string>()));
+    choices(trace.at("choices"));
+    LamportStyle style;
+    style.id_prefix = fmt::format("lamport-{}", index + 1);
+    if (!v.at("device").is_null()) style.highlight_device = v.at("device").get<std::int64_t>();
+    if (!v.at("reactive").is_null()) style.highlight_reactive = v.at("reactive").get<std::string>();
+    const auto diagram = build_lamport(trace, options_.diagram_events_max);
+    out_ += "<div class=\"trace\">\n<div class=\"diagram\">\n";
+    out_ += lamport_svg(diagram, style);
+    out_ += "\n</div>\n<div class=\"event-list\">\n";
+    event_table(trace.at("events"), style.highlight_reactive);
+    out_ += "</div>\n</div>\n</article>\n";
+  }
+
+  void choices(const json& list) {
+    out_ += fmt::format("<details><summary>Schedule: {} choices</summary>\n<ol start=\"0\">\n",
+                        list.size());
+    for (std::size_t i = 0; i < list.size() && i < options_.table_events_max; ++i) {
+      out_ += fmt::format("<li>[{}] {}</li>\n", list[i].at("index").dump(),
+                          escape_text(list[i].at("description").get<std::string>()));
+    }
+    out_ += "</ol>\n";
+    capped_note(list.size(), options_.table_events_max, "choices");
+    out_ += "</details>\n";
+  }
+
+  void event_table(const json& events, const std::string& reactive) {
+    out_ += "<table class=\"events\">\n<thead><tr><th>#</th><th>step</th><th>device</th>"
+            "<th>kind</th><th>text</th></tr></thead>\n<tbody>\n";
+    for (std::size_t i = 0; i < events.size() && i < options_.table_events_max; ++i) {
+      const json& ev = events[i];
+      const bool hl = !reactive.empty() && ev.value("reactive", std::string()) == reactive;
+      const auto& kind = ev.at("kind").get_ref<const std::string&>();
+      out_ += fmt::format(
+          "<tr class=\"k-{}{}\"><td class=\"num\">{}</td><td class=\"num\">{}</td><td>d{}</td>"
+          "<td>{}</td><td class=\"text\">{}</td></tr>\n",
+          escape_attribute(kind), hl ? " hl" : "", i, ev.at("step").dump(), ev.at("device").dump(),
+          escape_text(kind), escape_text(ev.at("text").get<std::string>()));
+    }
+    out_ += "</tbody>\n</table>\n";
+    capped_note(events.size(), options_.table_events_max, "events");
+    capped_note(events.size(), options_.diagram_events_max, "events in the diagram");
+  }
+
+  void capped_note(std::size_t total, std::size_t shown_max, std::string_view what) {
+    if (total <= shown_max) return;
+    out_ += fmt::format("<p class=\"note capped\">Showing the first {} of {} {}.</p>\n", shown_max,
+                        total, what);
+  }
+
+  void dataflow() {
+    const json& flow = r_.at("dataflow");
+    std::set<std::string> highlighted;
+    for (const auto& v : r_.at("violations")) {
+      if (!v.at("reactive").is_null()) highlighted.insert(v.at("reactive").get<std::string>());
+    }
+    std::optional<std::string> dot = options_.dot_executable;
+    if (options_.use_graphviz && !dot) dot = find_on_path("dot");
+    if (!options_.use_graphviz) dot.reset();
+    out_ += "<section id=\"dataflow\">\n<h2>Dataflow graph</h2>\n";
+    if (!highlighted.empty()) {
+      out_ += "<p>Reactives named by a violation are drawn in red.</p>\n";
+    }
+    out_ += "<div class=\"graph\">\n";
+    out_ += dataflow_svg(flow, highlighted, dot);
+    out_ += "\n</div>\n";
+    if (flow.contains("dot")) {
+      out_ += fmt::format("<details><summary>DOT source</summary>\n<pre>{}</pre>\n</details>\n",
+                          escape_text(flow.at("dot").get<std::string>()));
+    }
+    out_ += "</section>\n";
+  }
+
+  const json& r_;
+  const HtmlOptions& options_;
+  std::string out_;
+};
+
+}  // namespace
+
+void write_html(const json& report, std::ostream& out, const HtmlOptions& options) {
+  validate_report(report);
+  out << Page(report, options).render();
+}
+
+}  // namespace frsim::reports

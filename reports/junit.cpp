@@ -1,0 +1,106 @@
+#include "reports/junit.hpp"
+
+#include <fmt/format.h>
+
+#include "reports/json_report.hpp"
+#include "reports/xml.hpp"
+
+namespace frsim::reports {
+
+namespace {
+
+using nlohmann::json;
+
+// All violations of `property`, in report order.
+std::vector<const json*> violations_of(const json& report, const std::string& property) {
+  std::vector<const json*> found;
+  for (const auto& v : report.at("violations")) {
+    if (v.at("property") == property) found.push_back(&v);
+  }
+  return found;
+}
+
+// The failure body: what a CI reader needs to reproduce the finding.
+std::string failure_body(const std::vector<const json*>& violations) {
+  std::string body;
+  for (const json* v : violations) {
+    if (!body.empty()) body += "\n";
+    body += v->at("message").get<std::string>();
+    body += "\n";
+    if (!v->at("device").is_null()) body += fmt::format("device: d{}\n", v->at("device").dump());
+    if (!v->at("reactive").is_null()) {
+      body += fmt::format("reactive: {}\n", v->at("reactive").get<std::string>());
+    }
+    for (const auto& value : v->at("values")) {
+      body += fmt::format("value: {}\n", value.get<std::string>());
+    }
+    body += fmt::format("schedule: {} choices, {} events\n", v->at("trace").at("choices").size(),
+                        v->at("trace").at("events").size());
+    body += fmt::format("replay: {}\n", v->at("replay").get<std::string>());
+  }
+  return body;
+}
+
+std::string failure_message(const std::string& property,
+                            const std::vector<const json*>& violations) {
+  if (violations.empty()) return property + " violated";
+  std::string message = violations.front()->at("message").get<std::string>();
+  if (violations.size() > 1) message += fmt::format(" (and {} more)", violations.size() - 1);
+  return message;
+}
+
+}  // namespace
+
+void write_junit(const json& report, std::ostream& out) {
+  validate_report(report);
+  const auto counts = count_properties(report);
+  const std::string scenario = report.at("scenario").get<std::string>();
+  const std::size_t tests = report.at("properties").size();
+  const std::string time = fmt::format("{:.3f}", report.at("stats").at("elapsed_seconds").get<double>());
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  xml += fmt::format(
+      "<testsuites name=\"frsim\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
+      "time=\"{}\">\n",
+      tests, counts.violated, counts.not_checked, time);
+  xml += fmt::format(
+      "  <testsuite name=\"frsim.{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
+      "time=\"{}\">\n",
+      escape_attribute(scenario), tests, counts.violated, counts.not_checked, time);
+  xml += "    <properties>\n";
+  auto property = [&xml](std::string_view name, const std::string& value) {
+    xml += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", escape_attribute(name),
+                       escape_attribute(value));
+  };
+  property("strategy", report.at("strategy").get<std::string>());
+  property("seed", report.at("seed").dump());
+  property("exploration", exploration_summary(report));
+  for (const auto& [key, value] : report.at("config").items()) {
+    property(fmt::format("config.{}", key), plain_text(value));
+  }
+  xml += "    </properties>\n";
+  for (const auto& prop : report.at("properties")) {
+    const std::string name = prop.at("name").get<std::string>();
+    const std::string status = prop.at("status").get<std::string>();
+    xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", escape_attribute(scenario),
+                       escape_attribute(name));
+    if (status == "holds") {
+      xml += "/>\n";
+      continue;
+    }
+    xml += ">\n";
+    if (status == "not_checked") {
+      xml += "      <skipped message=\"not checked in this run\"/>\n";
+    } else {
+      const auto found = violations_of(report, name);
+      xml += fmt::format(
+          "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
+          escape_attribute(failure_message(name, found)),
+          escape_attribute(prop.at("source").get<std::string>()), escape_text(failure_body(found)));
+    }
+    xml += "    </testcase>\n";
+  }
+  xml += "  </testsuite>\n</testsuites>\n";
+  out << xml;
+}
+
+}  // namespace frsim::reports
