@@ -2,8 +2,8 @@
 //
 //   node --expose-gc bench.mjs [--repetitions N] [--filter REGEX] [--min-time-ms MS]
 //
-// For every shape and peer: build the graph, run two checked warm-up
-// iterations, then N repetitions of as many iterations as fill MS; the best
+// For every shape and peer: build the graph, run checked warm-up iterations
+// for MS, then N repetitions of as many iterations as fill MS; the best
 // (lowest) ns per iteration wins. Every iteration checks its values and the
 // number of nodes the peer executed; a mismatch marks the peer as failed on
 // that shape with the reason. Prints one JSON document on stdout.
@@ -88,7 +88,8 @@ function measure(shape, peer, options) {
   const counter = { count: 0 };
   const run = shape.build(peer.fw, counter);
   run();  // first run: lazy peers evaluate the graph for the first time
-  timedIteration(shape, run, counter);
+  // Warm-up as long as one repetition, so the JIT has optimized the shape.
+  for (let warm = 0; warm < options.minTimeMs * 1e6; ) warm += timedIteration(shape, run, counter);
   let best = Infinity;
   for (let r = 0; r < options.repetitions; r++) {
     let total = 0;

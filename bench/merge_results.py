@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""Merges frsim_bench's JSON and the Node peers' JSON into bench/results/latest.{json,md}.
+
+Called by scripts/bench.sh; see bench/README.md for what every column means.
+For every contestant the best repetition counts (the "min" statistic of
+frsim_bench, the lowest repetition of bench/node/bench.mjs). A contestant that
+could not run gets null and its reason in latest.md.
+"""
+
+import argparse
+import json
+import sys
+
+CONTESTANTS = ["frsim", "calculus", "floor", "alien", "preact"]
+SHAPE_PREFIXES = ("frsim/", "calculus/", "floor/")
+TIME_UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+TARGET_FLOOR_RATIO_MAX = 1.5   # frsim within 1.5x of the floor
+TARGET_ALIEN_RATIO_MIN = 5.0   # frsim at least 5x faster than alien-signals
+
+
+def load_frsim(path):
+    """Returns ({name: entry}, context) where entry is the best repetition."""
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    best, errors = {}, {}
+    for b in doc.get("benchmarks", []):
+        name = b.get("run_name", b["name"])
+        if b.get("error_occurred"):
+            errors[name] = b.get("error_message", "error")
+            continue
+        # Aggregates: take "min"; a benchmark with one repetition has none.
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "min":
+            continue
+        ns = b["real_time"] * TIME_UNIT_NS[b.get("time_unit", "ns")]
+        if name not in best or ns < best[name]["ns"]:
+            best[name] = {"ns": ns, "entry": b}
+    return best, errors, doc.get("context", {})
+
+
+def load_node(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def shape_names(frsim_best, frsim_errors, node_doc):
+    names = []
+    for name in list(frsim_best) + list(frsim_errors):
+        if name.startswith(SHAPE_PREFIXES):
+            shape = name.split("/", 1)[1]
+            if shape not in names:
+                names.append(shape)
+    for r in (node_doc or {}).get("results", []):
+        if r["shape"] not in names:
+            names.append(r["shape"])
+    return names
+
+
+def build(args):
+    frsim_best, frsim_errors, context = load_frsim(args.frsim) if args.frsim else ({}, {}, {})
+    node_doc = load_node(args.node) if args.node else None
+    reasons = []  # (shape, contestant, reason)
+    shapes = []
+    for shape in shape_names(frsim_best, frsim_errors, node_doc):
+        row = {"name": shape, "nodes_per_iteration": None}
+        ns_per_iteration = {}
+        allocations = None
+        for contestant in ("frsim", "calculus", "floor"):
+            key = f"{contestant}/{shape}"
+            if key in frsim_best:
+                entry = frsim_best[key]["entry"]
+                nodes = entry.get("nodes_per_iteration")
+                row["nodes_per_iteration"] = row["nodes_per_iteration"] or nodes
+                ns_per_iteration[contestant] = frsim_best[key]["ns"]
+                if contestant == "frsim":
+                    allocations = entry.get("allocations_per_propagation")
+            elif key in frsim_errors:
+                reasons.append((shape, contestant, frsim_errors[key]))
+            else:
+                reasons.append((shape, contestant, args.frsim_missing or "not in this run (filtered out)"))
+        executed = {}
+        for contestant in ("alien", "preact"):
+            result = None
+            for r in (node_doc or {}).get("results", []):
+                if r["shape"] == shape and r["contestant"] == contestant:
+                    result = r
+            if result is None:
+                reasons.append((shape, contestant, args.node_missing or "not in this run (filtered out)"))
+            elif result["error"]:
+                reasons.append((shape, contestant, result["error"]))
+            else:
+                ns_per_iteration[contestant] = result["ns_per_iteration"]
+                row["nodes_per_iteration"] = row["nodes_per_iteration"] or result["nodes_per_iteration"]
+                executed[contestant] = result["executed_nodes_per_iteration"]
+        nodes = row["nodes_per_iteration"]
+        if nodes is not None:
+            row["nodes_per_iteration"] = int(nodes)
+        for contestant in CONTESTANTS:
+            ns = ns_per_iteration.get(contestant)
+            row[f"{contestant}_ns_per_node"] = None if ns is None or not nodes else ns / nodes
+        row["frsim_over_floor"] = ratio(row["frsim_ns_per_node"], row["floor_ns_per_node"])
+        row["alien_over_frsim"] = ratio(row["alien_ns_per_node"], row["frsim_ns_per_node"])
+        row["allocations_per_propagation"] = allocations
+        row["_executed"] = executed
+        shapes.append(row)
+    machine = {
+        "cpu": args.cpu or context.get("cpu_model", "unknown"),
+        "cores": args.cores,
+        "date": args.date,
+        "mhz_per_cpu": context.get("mhz_per_cpu"),
+        "load_avg": context.get("load_avg"),
+        "pinned_to": args.pinned,
+        "repetitions": args.repetitions,
+        "benchmark_library_build": context.get("library_build_type"),
+        "node": (node_doc or {}).get("node"),
+        "peers": (node_doc or {}).get("peers"),
+    }
+    return machine, shapes, reasons
+
+
+def fmt(value, digits=2):
+    if value is None:
+        return "null"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def notes(shapes, reasons):
+    lines = []
+    misses_floor, misses_alien, allocating = [], [], []
+    for s in shapes:
+        r = s["frsim_over_floor"]
+        if r is not None and r > TARGET_FLOOR_RATIO_MAX:
+            misses_floor.append(f"{s['name']} ({r:.1f}x the floor, {r / TARGET_FLOOR_RATIO_MAX:.1f}x over target)")
+        a = s["alien_over_frsim"]
+        if a is not None and a < TARGET_ALIEN_RATIO_MIN:
+            misses_alien.append(f"{s['name']} (alien/frsim {a:.2f}, target >= {TARGET_ALIEN_RATIO_MIN:g})")
+        alloc = s["allocations_per_propagation"]
+        if alloc is not None and alloc > 0:
+            allocating.append(f"{s['name']} ({alloc:g})")
+    lines.append("## Targets")
+    lines.append("")
+    lines.append(f"- frsim within {TARGET_FLOOR_RATIO_MAX:g}x of the floor: "
+                 + ("met on every shape measured." if not misses_floor else "missed on " + "; ".join(misses_floor) + "."))
+    lines.append(f"- frsim at least {TARGET_ALIEN_RATIO_MIN:g}x faster than alien-signals: "
+                 + ("met on every shape measured." if not misses_alien else "missed on " + "; ".join(misses_alien) + "."))
+    lines.append("- zero heap allocations per steady-state propagation: "
+                 + ("met on every shape measured." if not allocating else "allocating shapes: " + ", ".join(allocating) + "."))
+    lines.append("")
+    cutoff = [s for s in shapes if any(n != s["nodes_per_iteration"] for n in s["_executed"].values())]
+    if cutoff:
+        lines.append("## Equality cut-off")
+        lines.append("")
+        lines.append("frsim follows the FR calculus (Fig. 8): every reactive reachable from an active one is "
+                     "reevaluated, equal value or not. The peers stop at equal values, so on these shapes they "
+                     "execute fewer nodes; ns per node divides every contestant's iteration time by the same "
+                     "calculus count, so the columns compare time for the same result:")
+        lines.append("")
+        for s in cutoff:
+            executed = ", ".join(f"{k} {v}" for k, v in sorted(s["_executed"].items()))
+            lines.append(f"- {s['name']}: calculus {s['nodes_per_iteration']} nodes per iteration; executed by {executed}.")
+        lines.append("")
+    if reasons:
+        lines.append("## Contestants that did not run")
+        lines.append("")
+        for shape, contestant, reason in reasons:
+            lines.append(f"- {shape} / {contestant}: {reason}")
+        lines.append("")
+    return lines
+
+
+def write_markdown(path, machine, shapes, reasons, command):
+    out = ["# Propagation benchmarks", ""]
+    out.append(f"Machine: {machine['cpu']}, {machine['cores']} cores, pinned to CPU {machine['pinned_to']}, "
+               f"load average at start {machine['load_avg']}; {machine['date']}.")
+    if machine.get("node"):
+        peers = ", ".join(machine["peers"].values()) if machine.get("peers") else ""
+        out.append(f"Node {machine['node']} ({peers}).")
+    out.append(f"Best of {machine['repetitions']} repetitions. Command: `{command}`.")
+    out.append("")
+    out.append("ns per node = best time per iteration / nodes per iteration (the FR calculus count, the same "
+               "for every contestant). Lower is better. frsim = level policy (the product), calculus = calculus "
+               "policy with the default chooser, floor = hand-written loop.")
+    out.append("")
+    header = ["shape", "nodes/iter", "frsim", "calculus", "floor", "alien", "preact",
+              "frsim/floor", "alien/frsim", "allocs/prop"]
+    out.append("| " + " | ".join(header) + " |")
+    out.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
+    for s in shapes:
+        cells = [s["name"], fmt(s["nodes_per_iteration"])]
+        cells += [fmt(s[f"{c}_ns_per_node"]) for c in CONTESTANTS]
+        cells += [fmt(s["frsim_over_floor"]), fmt(s["alien_over_frsim"]),
+                  fmt(s["allocations_per_propagation"], 3)]
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    out += notes(shapes, reasons)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(out))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--frsim", help="frsim_bench --benchmark_format=json output")
+    p.add_argument("--frsim-missing", help="why frsim_bench did not run")
+    p.add_argument("--node", help="bench/node/bench.mjs output")
+    p.add_argument("--node-missing", help="why the Node peers did not run")
+    p.add_argument("--cpu")
+    p.add_argument("--cores", type=int)
+    p.add_argument("--date")
+    p.add_argument("--pinned", default="none")
+    p.add_argument("--repetitions", type=int)
+    p.add_argument("--command", default="scripts/bench.sh")
+    p.add_argument("--out-json", required=True)
+    p.add_argument("--out-md", required=True)
+    args = p.parse_args()
+    machine, shapes, reasons = build(args)
+    public = [{k: v for k, v in s.items() if not k.startswith("_")} for s in shapes]
+    with open(args.out_json, "w", encoding="utf-8") as f:
+        json.dump({"machine": machine, "shapes": public}, f, indent=1)
+        f.write("\n")
+    write_markdown(args.out_md, machine, shapes, reasons, args.command)
+    print(f"wrote {args.out_json} and {args.out_md} ({len(shapes)} shapes)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The propagation benchmarks, every contestant in one run (bench/README.md):
+# frsim's level policy, the calculus policy, the hand-written floor, and the
+# Node.js peers alien-signals and @preact/signals-core. Writes
+# bench/results/latest.json and bench/results/latest.md.
+#
+#   scripts/bench.sh [--filter REGEX] [--repetitions N] [--no-node]
+#
+# --filter REGEX   only shapes whose name matches (e.g. 'deep|cellx')
+# --repetitions N  repetitions per benchmark, the best counts (default 5)
+# --no-node        skip the Node peers (their columns are null, with the reason)
+#
+# Installs what it needs: the build dependencies and Node.js through
+# scripts/bootstrap.sh when missing, the npm packages into bench/node.
+# Builds frsim_bench with the shared release preset and pins every contestant
+# to CPU 0 when taskset is available.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+filter=""
+repetitions=5
+with_node=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --filter) filter="${2:?--filter needs a regex}"; shift 2 ;;
+    --repetitions) repetitions="${2:?--repetitions needs a number}"; shift 2 ;;
+    --no-node) with_node=0; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown option '$1' (known: --filter --repetitions --no-node)" >&2; exit 2 ;;
+  esac
+done
+case "$repetitions" in ''|*[!0-9]*|0) echo "bench.sh: --repetitions must be a positive integer" >&2; exit 2 ;; esac
+
+command_line="scripts/bench.sh"
+[ -n "$filter" ] && command_line+=" --filter '$filter'"
+command_line+=" --repetitions $repetitions"
+[ "$with_node" -eq 0 ] && command_line+=" --no-node"
+
+pin=()
+pinned="none"
+if command -v taskset >/dev/null 2>&1; then
+  pin=(taskset -c 0)
+  pinned="0"
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p bench/results
+
+# ---- frsim, calculus, floor: frsim_bench -----------------------------------
+scripts/bootstrap.sh
+cmake --preset release >"$work/configure.log" 2>&1 || { cat "$work/configure.log" >&2; exit 1; }
+cmake --build --preset release --target frsim_bench
+bench_filter='^(frsim|calculus|floor)/'
+[ -n "$filter" ] && bench_filter+="($filter)"
+echo "bench: frsim_bench (filter $bench_filter, $repetitions repetitions, CPU $pinned)" >&2
+"${pin[@]}" build/release/frsim_bench \
+  --benchmark_filter="$bench_filter" \
+  --benchmark_format=json \
+  --benchmark_out="$work/frsim.json" --benchmark_out_format=json \
+  --benchmark_repetitions="$repetitions" \
+  --benchmark_report_aggregates_only=true >/dev/null
+
+# ---- the Node peers ----------------------------------------------------------
+node_args=()
+if [ "$with_node" -eq 1 ]; then
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    scripts/bootstrap.sh --with-node
+  fi
+  npm install --prefix bench/node --no-audit --no-fund --loglevel=error
+  node_filter=()
+  [ -n "$filter" ] && node_filter=(--filter "$filter")
+  echo "bench: Node peers ($repetitions repetitions, CPU $pinned)" >&2
+  if "${pin[@]}" node --expose-gc bench/node/bench.mjs --repetitions "$repetitions" "${node_filter[@]}" \
+      >"$work/node.json"; then
+    node_args=(--node "$work/node.json")
+  else
+    node_args=(--node-missing "bench/node/bench.mjs failed (exit status $?); see its output above")
+  fi
+else
+  node_args=(--node-missing "not run: scripts/bench.sh --no-node")
+fi
+
+# ---- merge --------------------------------------------------------------------
+cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
+python3 bench/merge_results.py \
+  --frsim "$work/frsim.json" "${node_args[@]}" \
+  --cpu "${cpu:-unknown}" --cores "$(nproc)" --date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+  --pinned "$pinned" --repetitions "$repetitions" --command "$command_line" \
+  --out-json bench/results/latest.json --out-md bench/results/latest.md
+cat bench/results/latest.md
