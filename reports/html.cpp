@@ -16,7 +16,8 @@ namespace {
 
 using nlohmann::json;
 
-// No '<' or '&' in here: the page must stay well-formed XML.
+// No '<' or '&' in here: the page must stay well-formed XML. Event table rows
+// are as tall as diagram rows (20px, header 52px) so row i sits beside event i.
 constexpr std::string_view kCss = R"(
 body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; color: #263238; margin: 24px; font-size: 14px; }
 h1 { font-size: 22px; margin: 0 0 4px 0; }
@@ -42,10 +43,10 @@ pre { background: #f5f7f8; padding: 8px; overflow: auto; }
 .violation { border-left: 4px solid #c62828; padding-left: 16px; margin-bottom: 32px; }
 .replay { background: #263238; color: #eceff1; padding: 6px 10px; display: inline-block; border-radius: 4px; }
 .trace { display: flex; gap: 16px; align-items: flex-start; }
-.diagram { flex: none; overflow: auto; max-height: 90vh; border: 1px solid #cfd8dc; }
-.event-list { flex: 1; overflow: auto; max-height: 90vh; min-width: 360px; }
-table.events td { font-size: 12px; padding: 1px 6px; white-space: nowrap; }
-table.events td.text { white-space: normal; }
+.diagram { flex: none; overflow-x: auto; border: 1px solid #cfd8dc; }
+.event-list { flex: 1; overflow-x: auto; min-width: 360px; }
+table.events td { font-size: 12px; padding: 0 6px; white-space: nowrap; height: 19px; box-sizing: border-box; }
+table.events thead th { height: 52px; box-sizing: border-box; vertical-align: bottom; }
 table.events tr.hl td { background: #ffebee; font-weight: bold; }
 table.events tr.k-crashed td, table.events tr.k-dropped td { color: #c62828; }
 table.events tr.k-restarted td, table.events tr.k-heal_started td { color: #2e7d32; }

@@ -278,6 +278,20 @@ class Painter {
     return kHeaderHeight + static_cast<double>(row) * kRowHeight + kRowHeight / 2;
   }
   std::string id(std::string_view name) const { return style_.id_prefix + "-" + std::string(name); }
+  // Where a dropped or lost message stops: halfway to its destination, but
+  // never on a lifeline in between (it would read as delivered there), so
+  // between the two lifelines nearest the middle, on the sender's side.
+  double halfway(std::int64_t from, std::int64_t to) const {
+    const double i = static_cast<double>(column_.at(from));
+    const double j = static_cast<double>(column_.at(to));
+    double middle = (i + j) / 2;
+    if (i == j) {
+      middle = i + 0.5;
+    } else if (middle == static_cast<double>(static_cast<std::int64_t>(middle))) {
+      middle += i < j ? -0.5 : 0.5;
+    }
+    return kAxisWidth + middle * kColumnWidth + kLifelineOffset;
+  }
   bool hl_device(std::int64_t device) const { return style_.highlight_device == device; }
   bool hl_reactive(const std::string& reactive) const {
     return !reactive.empty() && reactive == style_.highlight_reactive;
@@ -398,8 +412,7 @@ class Painter {
     const double y1 = y_of(a.from_row);
     double x2 = x_of(a.to_device);
     double y2 = y_of(a.to_row);
-    // A dropped or lost message stops halfway to its destination.
-    if (a.end != End::delivered) x2 = (x1 + x2) / 2;
+    if (a.end != End::delivered) x2 = halfway(a.from_device, a.to_device);
     if (a.end == End::in_flight) y2 = std::max(y1 + kRowHeight, y2 - kRowHeight / 2);
     const char* kind = a.end == End::dropped     ? "dropped"
                        : a.end == End::in_flight ? "in-flight"
@@ -438,9 +451,11 @@ class Painter {
           "stroke=\"{2}\" stroke-width=\"2.5\"/>",
           x2 - 5, y2 - 5, kDropColor);
     }
-    // The label sits a quarter of the way along, above the line.
-    const double lx = x1 + (x2 - x1) * 0.25;
-    const double ly = y1 + (y2 - y1) * 0.25 - 3;
+    // The label sits above the line, a quarter of the way along; a copy's
+    // further along, since it leaves from the same point as its original.
+    const double along = a.duplicate ? 0.6 : 0.25;
+    const double lx = x1 + (x2 - x1) * along;
+    const double ly = y1 + (y2 - y1) * along - 3;
     out_ += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"{}\" font-size=\"9\"{}>{}</text>",
                         lx, ly, color, x2 < x1 ? " text-anchor=\"end\"" : "",
                         escape_text(label));

@@ -19,6 +19,7 @@ packages=(
   nlohmann-json3-dev                # traces and reports
   libfmt-dev
   graphviz                          # dataflow graph SVG in reports (optional at run time)
+  libxml2-utils                     # xmllint: tests validate junit.xml against tests/reports/junit.xsd
 )
 
 for arg in "$@"; do
