@@ -1,0 +1,90 @@
+#include "checker/properties/complete_propagation.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace frsim::checker {
+
+void CompletePropagation::on_event(const sim::Event& e, const sim::World& world) {
+  if (e.device == sim::no_device) return;
+  Device& d = at_grow(devices_, e.device);
+  switch (e.kind) {
+    case sim::EventKind::action_started:
+      d.target = e.reactive;
+      d.target_value = e.values.empty() ? core::Value() : e.values.front();
+      d.written.begin();
+      d.read.clear();
+      break;
+    case sim::EventKind::reevaluated: d.read[e.reactive] = e.values; break;
+    case sim::EventKind::written: d.written.test_and_set(e.reactive); break;
+    case sim::EventKind::committed: check_commit(e, world, d); break;
+    default: break;
+  }
+}
+
+void CompletePropagation::check_commit(const sim::Event& e, const sim::World& world, Device& d) {
+  const core::Runtime* rt = world.device(e.device).runtime();
+  if (rt == nullptr) return;
+  std::vector<bool> active(rt->size(), false);
+  for (const auto& id : e.values) {
+    const auto r = static_cast<std::size_t>(id.as_int());
+    if (r < active.size()) active[r] = true;
+  }
+  // "the action changes the correct reactive µ'(r).val = v"
+  if (d.target < rt->size() && rt->value(d.target) != d.target_value) {
+    report(e.device, rt->label(d.target),
+           fmt::format("d{}: the action set {} to {}, but it is {} at commit", e.device,
+                       describe(world, e.device, d.target), d.target_value.to_string(),
+                       rt->value(d.target).to_string()),
+           {printed(d.target_value), printed(rt->value(d.target))});
+    return;
+  }
+  for (core::ReactiveId r = 0; r < rt->size(); ++r) {
+    if (rt->kind(r) == core::ReactiveKind::source) {
+      if (d.written.test(r) && !active[r]) {
+        report(e.device, rt->label(r), fmt::format("d{}: inactive source {} was written", e.device,
+                                                  describe(world, e.device, r)));
+        return;
+      }
+      continue;
+    }
+    const auto inputs = rt->inputs(r);
+    // Lemma 4.8: the active set is exactly the reactives derived from the action.
+    const bool derived_from_active =
+        std::any_of(inputs.begin(), inputs.end(), [&](core::ReactiveId i) { return i != r && active[i]; });
+    if (derived_from_active && !active[r]) {
+      report(e.device, rt->label(r),
+             fmt::format("d{}: {} is derived from an active reactive but was not reevaluated before commit",
+                         e.device, describe(world, e.device, r)),
+             {printed(rt->value(r))});
+      return;
+    }
+    if (!active[r]) {
+      if (d.written.test(r)) {
+        report(e.device, rt->label(r), fmt::format("d{}: inactive {} was written", e.device,
+                                                  describe(world, e.device, r)));
+        return;
+      }
+      continue;
+    }
+    auto it = d.read.find(r);
+    if (it == d.read.end()) continue;  // active without reevaluation: the action's own target
+    // Def. 4.9: complete iff reevaluating r on the final inputs gives µ'(r). A
+    // fold reads its own old state, so only its input r1 is compared.
+    const std::size_t first = rt->kind(r) == core::ReactiveKind::fold ? 1 : 0;
+    for (std::size_t k = first; k < inputs.size() && k < it->second.size(); ++k) {
+      if (it->second[k] != rt->value(inputs[k])) {
+        report(e.device, rt->label(r),
+               fmt::format("d{}: {} was reevaluated with {} = {}, but {} is {} at commit", e.device,
+                           describe(world, e.device, r), describe(world, e.device, inputs[k]),
+                           it->second[k].to_string(), describe(world, e.device, inputs[k]),
+                           rt->value(inputs[k]).to_string()),
+               {printed(it->second[k]), printed(rt->value(inputs[k]))});
+        return;
+      }
+    }
+  }
+}
+
+}  // namespace frsim::checker

@@ -1,0 +1,65 @@
+#pragma once
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <tuple>
+
+#include "checker/property.hpp"
+#include "sim/scenario.hpp"
+
+namespace frsim::checker {
+
+// Lemma 4.11 (Confluence): "For any two propagations starting at the same
+// configuration p1 = ptrace(D, D1) and p2 = ptrace(D, D2), the final states
+// µ1 ∈ D1 and µ2 ∈ D2 are equal."
+//
+// Judged across the schedules of a campaign: a table shared by the monitors of
+// one factory maps (device, store before the action, action) to the store at
+// commit; a different outcome for the same key is a violation.
+class ConfluenceTable {
+ public:
+  struct Outcome {
+    std::uint64_t after = 0;
+    std::uint64_t first_seen_step = 0;
+  };
+  // The outcome recorded first for `key`, after recording `outcome` if none was.
+  Outcome record(std::uint32_t device, std::uint64_t before, const std::string& action, Outcome outcome);
+  std::size_t size() const;
+
+ private:
+  // Bounded: past the limit, new keys are no longer recorded (old ones still judge).
+  static constexpr std::size_t entries_max = 1u << 20;
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::uint32_t, std::uint64_t, std::string>, Outcome> outcomes_;
+};
+
+class Confluence final : public CopyableProperty<Confluence> {
+ public:
+  explicit Confluence(std::shared_ptr<ConfluenceTable> table) : table_(std::move(table)) {}
+  std::string_view name() const override { return "confluence"; }
+  std::string_view source() const override { return "Lemma 4.11"; }
+  std::string_view description() const override {
+    return "every ready order from the same state and action ends in the same store";
+  }
+  void on_event(const sim::Event& event, const sim::World& world) override;
+
+ private:
+  struct Device {
+    bool running = false;
+    std::uint64_t before = 0;
+    std::string action;
+  };
+  std::shared_ptr<ConfluenceTable> table_;
+  std::vector<Device> devices_;
+};
+
+// The direct check (tests, `frsim` self-checks): build one device with the
+// scenario's creation code, apply `prefix` (whole propagations), then run the
+// action `action` in `orders` random ready orders (Runtime::ready/step, seeded)
+// and compare the stores at commit. nullopt when all agree.
+std::optional<sim::Finding> check_confluence(const sim::Scenario& scenario, std::uint32_t device,
+                                             std::uint32_t devices, const std::vector<sim::Action>& prefix,
+                                             const sim::Action& action, std::uint32_t orders, std::uint64_t seed);
+
+}  // namespace frsim::checker

@@ -1,0 +1,35 @@
+#include "checker/properties/lo_one_response.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace frsim::checker {
+
+std::optional<std::uint64_t> answered_request(const sim::Event& e) {
+  if (e.kind != sim::EventKind::response) return std::nullopt;
+  constexpr std::string_view marker = "(answers #";
+  const auto at = e.text.find(marker);
+  if (at == std::string::npos) return e.message;
+  std::uint64_t id = 0;
+  const char* first = e.text.data() + at + marker.size();
+  const auto [end, ec] = std::from_chars(first, e.text.data() + e.text.size(), id);
+  if (ec != std::errc() || end == first) return std::nullopt;
+  return id;
+}
+
+bool is_success_response(const sim::Event& e) {
+  return e.text.find("success") != std::string::npos && e.text.find("failure") == std::string::npos;
+}
+
+void LoOneResponse::on_event(const sim::Event& e, const sim::World& /*world*/) {
+  const auto request = answered_request(e);
+  if (!request) return;
+  auto [it, first] = answered_.emplace(*request, e.text);
+  if (first) return;
+  report(e.device, {},
+         fmt::format("request #{} got a second response: \"{}\" after \"{}\"", *request, e.text, it->second),
+         {it->second, e.text});
+}
+
+}  // namespace frsim::checker

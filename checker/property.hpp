@@ -1,0 +1,85 @@
+#pragma once
+// What one property is (DESIGN §7): it observes the event stream and the end
+// state of a schedule and keeps the first violation. One file per property in
+// checker/properties/; checker::Suite fans events out to them.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sim/event.hpp"
+#include "sim/monitor.hpp"
+#include "sim/world.hpp"
+
+namespace frsim::checker {
+
+class Property {
+ public:
+  virtual ~Property() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view source() const = 0;       // the paper's lemma, "Lemma 4.6"
+  virtual std::string_view description() const = 0;  // when it holds
+  virtual void on_event(const sim::Event& /*event*/, const sim::World& /*world*/) {}
+  virtual void on_transition(const sim::World& /*world*/) {}
+  virtual void on_schedule_end(const sim::World& /*world*/) {}
+  virtual std::unique_ptr<Property> clone() const = 0;
+
+  const std::optional<sim::Finding>& finding() const { return finding_; }
+
+ protected:
+  // Keeps the first violation only: later ones are usually its consequences.
+  void report(std::uint32_t device, std::string reactive, std::string message,
+              std::vector<std::string> values = {}) {
+    if (finding_) return;
+    finding_ = sim::Finding{std::string(name()), std::move(message), device, std::move(reactive),
+                            std::move(values)};
+  }
+
+ private:
+  std::optional<sim::Finding> finding_;
+};
+
+// clone() by copy, for properties whose state is plain data.
+template <class Derived>
+class CopyableProperty : public Property {
+ public:
+  std::unique_ptr<Property> clone() const override {
+    return std::make_unique<Derived>(static_cast<const Derived&>(*this));
+  }
+};
+
+// Per-device bookkeeping for properties that follow one propagation at a time:
+// a stamp per reactive that is valid only in the current propagation, so that
+// starting a propagation costs nothing per reactive.
+class PropagationStamps {
+ public:
+  void begin() { ++epoch_; }
+  bool test(core::ReactiveId r) const { return r < stamps_.size() && stamps_[r] == epoch_; }
+  // Returns whether r was already set in this propagation.
+  bool test_and_set(core::ReactiveId r) {
+    if (r >= stamps_.size()) stamps_.resize(r + 1, 0);
+    const bool was = stamps_[r] == epoch_;
+    stamps_[r] = epoch_;
+    return was;
+  }
+
+ private:
+  std::uint64_t epoch_ = 1;
+  std::vector<std::uint64_t> stamps_;
+};
+
+// Grows `v` so that v[i] exists.
+template <class T>
+T& at_grow(std::vector<T>& v, std::size_t i) {
+  if (i >= v.size()) v.resize(i + 1);
+  return v[i];
+}
+
+// "label (r3)" for messages; the label alone if the runtime is gone.
+std::string describe(const sim::World& world, std::uint32_t device, core::ReactiveId r);
+std::string printed(const core::Value& v);
+
+}  // namespace frsim::checker
