@@ -149,7 +149,6 @@ void World::start_device(Device& device, bool restart) {
   core::RuntimeOptions options;
   if (scenario_->customize_runtime) scenario_->customize_runtime(device.id_, options);
   options.observer = device.observer_.get();
-  if (scenario_->customize_runtime) scenario_->customize_runtime(device.id_, options);
   device.runtime_ = std::make_unique<core::Runtime>(device.storage_, std::move(options));
   if (restart) {
     Event e;
