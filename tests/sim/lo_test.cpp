@@ -1,0 +1,211 @@
+#include "sim/lo/system.hpp"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "core/error.hpp"
+
+namespace frsim::sim::lo {
+namespace {
+
+using core::Value;
+
+struct Harness {
+  std::vector<Event> events;
+  System system;
+  explicit Harness(NestedPolicy policy = NestedPolicy::inner_while_outer_waits)
+      : system(2, policy, [this](Event e) { events.push_back(std::move(e)); }) {}
+
+  // Applies the enabled step for which `match` holds; false if none.
+  template <class Match>
+  bool step(Match match) {
+    for (const auto& s : system.enabled()) {
+      if (match(s)) {
+        system.apply(s);
+        return true;
+      }
+    }
+    return false;
+  }
+  bool deliver(std::uint64_t id) {
+    return step([id](const System::Step& s) { return s.kind == System::Step::Kind::deliver && s.message == id; });
+  }
+  bool run(Address a) {
+    return step([a](const System::Step& s) { return s.kind == System::Step::Kind::run && s.queue == a; });
+  }
+  std::vector<std::uint64_t> in_flight_ids() const {
+    std::vector<std::uint64_t> ids;
+    for (const auto& m : system.in_flight()) ids.push_back(m.id);
+    return ids;
+  }
+  bool dropped(std::uint64_t id) const {
+    return std::any_of(events.begin(), events.end(),
+                       [id](const Event& e) { return e.kind == EventKind::dropped && e.message == id; });
+  }
+};
+
+// d1 "inner" echoes; d0 "outer" asks inner twice, then divides by zero on the
+// first response.
+struct DivisionByZero : Harness {
+  Address inner, outer;
+  std::uint64_t user_request = 0, sub1 = 0, sub2 = 0, resp1 = 0, resp2 = 0;
+  DivisionByZero() {
+    inner = system.install(1, "inner", [](TaskContext& ctx) { ctx.respond(true, ctx.message().payload); });
+    outer = system.install(0, "outer", [this](TaskContext& ctx) {
+      if (!ctx.is_response()) {
+        ctx.request(inner, Value::integer(1));
+        ctx.request(inner, Value::integer(2));
+        return;
+      }
+      ctx.env()["quotient"] = Value::integer(core::checked::divide(1, 0));
+    });
+    user_request = system.user_request(0, outer, Value());
+    EXPECT_TRUE(deliver(user_request));
+    EXPECT_TRUE(run(outer));
+    const auto subs = in_flight_ids();
+    EXPECT_EQ(subs.size(), 2U);
+    sub1 = subs.at(0);
+    sub2 = subs.at(1);
+    EXPECT_TRUE(deliver(sub1));
+    EXPECT_TRUE(deliver(sub2));
+    EXPECT_TRUE(run(inner));
+    EXPECT_TRUE(run(inner));
+    const auto responses = in_flight_ids();
+    EXPECT_EQ(responses.size(), 2U);
+    resp1 = responses.at(0);
+    resp2 = responses.at(1);
+    EXPECT_TRUE(deliver(resp1));
+  }
+  void expect_one_failure_to_the_user() {
+    ASSERT_EQ(system.responses_sent(user_request), 1U);
+    const auto flight = system.in_flight();
+    const auto failure = std::find_if(flight.begin(), flight.end(), [this](const Message& m) {
+      return m.kind == MessageKind::failure && m.request == user_request;
+    });
+    ASSERT_NE(failure, flight.end());
+    EXPECT_TRUE(deliver(failure->id));
+    ASSERT_EQ(system.user_inbox(0).size(), 1U);
+    EXPECT_EQ(system.user_inbox(0)[0].kind, MessageKind::failure);
+    EXPECT_EQ(system.live_tasks(), 0U);
+  }
+};
+
+TEST(Lo, DivisionByZeroDropsResponsesAlreadyQueued) {
+  DivisionByZero h;
+  ASSERT_TRUE(h.deliver(h.resp2));  // both responses wait in outer's queue
+  ASSERT_TRUE(h.run(h.outer));      // the first one divides by zero
+  EXPECT_TRUE(h.dropped(h.resp2));
+  EXPECT_FALSE(h.run(h.outer));  // nothing left to run
+  h.expect_one_failure_to_the_user();
+}
+
+TEST(Lo, DivisionByZeroDropsResponsesArrivingLater) {
+  DivisionByZero h;
+  ASSERT_TRUE(h.run(h.outer));  // fails while resp2 is still in flight
+  EXPECT_FALSE(h.dropped(h.resp2));
+  ASSERT_TRUE(h.deliver(h.resp2));
+  EXPECT_TRUE(h.dropped(h.resp2));
+  EXPECT_FALSE(h.run(h.outer));
+  h.expect_one_failure_to_the_user();
+}
+
+enum class Op { respond_success, respond_failure, invalid_operation };
+
+// Whatever a procedure does, the substrate answers a request at most once, and
+// exactly once if the procedure answered or failed.
+RC_GTEST_PROP(Lo, ARequestIsNeverAnsweredTwice, ()) {
+  const auto ops = *rc::gen::container<std::vector<Op>>(
+      rc::gen::element(Op::respond_success, Op::respond_failure, Op::invalid_operation));
+  Harness h;
+  const Address service = h.system.install(0, "svc", [ops](TaskContext& ctx) {
+    for (auto op : ops) {
+      if (op == Op::invalid_operation) core::checked::array_fetch(Value::list({}), 0);
+      ctx.respond(op == Op::respond_success, Value::integer(1));
+    }
+  });
+  const auto request = h.system.user_request(0, service, Value());
+  while (h.step([](const System::Step&) { return true; })) {
+  }
+  const std::uint32_t expected = ops.empty() ? 0 : 1;
+  RC_ASSERT(h.system.responses_sent(request) == expected);
+  RC_ASSERT(h.system.user_inbox(0).size() == expected);
+  if (!ops.empty()) {
+    RC_ASSERT((h.system.user_inbox(0)[0].kind == MessageKind::success) == (ops[0] == Op::respond_success));
+  }
+}
+
+TEST(Lo, OneWayMessagesGetNoResponse) {
+  Harness h;
+  const Address service = h.system.install(1, "sink", [](TaskContext& ctx) { ctx.env()["got"] = ctx.message().payload; });
+  h.system.user_send(0, service, Value::integer(5));
+  while (h.step([](const System::Step&) { return true; })) {
+  }
+  EXPECT_TRUE(h.system.user_inbox(0).empty());
+  EXPECT_TRUE(h.system.in_flight().empty());
+}
+
+// An outer task binds a nested service, posts to it, and waits on a subrequest.
+struct Nested : Harness {
+  Address inner, outer, callback;
+  explicit Nested(NestedPolicy policy) : Harness(policy) {
+    inner = system.install(1, "inner", [](TaskContext& ctx) { ctx.respond(true, Value::integer(2)); });
+    outer = system.install(0, "outer", [this](TaskContext& ctx) {
+      if (ctx.is_response()) return;
+      callback = ctx.bind("callback", [](TaskContext& inner_ctx) { inner_ctx.env()["seen"] = Value::boolean(true); });
+      ctx.env()["seen"] = Value::boolean(false);
+      ctx.send(callback, Value::integer(7));
+      ctx.request(inner, Value::integer(1));
+    });
+    system.user_request(0, outer, Value());
+    EXPECT_TRUE(step([](const System::Step& s) { return s.kind == System::Step::Kind::deliver; }));
+    EXPECT_TRUE(run(outer));
+    // Deliver the one-way to the nested service (its queue is in outer's environment).
+    deliver_all_to(callback);
+  }
+  void deliver_all_to(Address to) {
+    const auto flight = system.in_flight();  // a copy: delivering changes it
+    for (const auto& m : flight) {
+      if (m.to == to) {
+        EXPECT_TRUE(deliver(m.id));
+      }
+    }
+  }
+  bool callback_runnable() const {
+    const auto steps = system.enabled();
+    return std::any_of(steps.begin(), steps.end(), [this](const System::Step& s) {
+      return s.kind == System::Step::Kind::run && s.queue == callback;
+    });
+  }
+  void finish_outer() {
+    deliver_all_to(inner);
+    EXPECT_TRUE(run(inner));
+    EXPECT_TRUE(step([](const System::Step& s) { return s.kind == System::Step::Kind::deliver; }));
+    EXPECT_TRUE(run(outer));
+  }
+};
+
+TEST(Lo, NestedServiceWaitsForItsOuterTaskUnderOuterFirst) {
+  Nested h(NestedPolicy::outer_first);
+  EXPECT_FALSE(h.callback_runnable());
+  h.finish_outer();
+  EXPECT_TRUE(h.callback_runnable());
+}
+
+TEST(Lo, NestedServiceMayRunWhileItsOuterTaskWaitsUnderTheException) {
+  Nested h(NestedPolicy::inner_while_outer_waits);
+  EXPECT_TRUE(h.callback_runnable());
+}
+
+TEST(Lo, CrashLosesTasksAndTheirResponsesAreDropped) {
+  DivisionByZero h;
+  h.system.crash(0);  // the outer task and its queue are gone
+  EXPECT_EQ(h.system.live_tasks(), 0U);
+  ASSERT_TRUE(h.deliver(h.resp2));
+  EXPECT_TRUE(h.dropped(h.resp2));
+  EXPECT_EQ(h.system.responses_sent(h.user_request), 0U);  // never answered: at most once
+}
+
+}  // namespace
+}  // namespace frsim::sim::lo

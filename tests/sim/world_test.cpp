@@ -1,0 +1,239 @@
+#include "sim/world.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "core/hash.hpp"
+#include "scenarios/registry.hpp"
+#include "sim/prng.hpp"
+#include "sim/random_walk.hpp"
+#include "sim/trace.hpp"
+
+namespace frsim::sim {
+namespace {
+
+using core::Value;
+
+std::uint64_t run_hash(const std::shared_ptr<const Scenario>& scenario, const WorldConfig& config,
+                       std::uint64_t seed) {
+  World world(scenario, config, seed);
+  world.set_record_events(false);
+  random_walk(world, seed);
+  world.heal();
+  return world.event_hash();
+}
+
+// A varied world per seed: grain, topology and budgets all come from the seed.
+WorldConfig config_for(std::uint64_t seed, const Scenario& scenario) {
+  WorldConfig c = scenario.defaults;
+  const std::uint64_t h = core::mix64(seed);
+  c.grain = (h & 1) != 0 ? Grain::fine : Grain::coarse;
+  c.topology = static_cast<Topology>((h >> 1) % 4);
+  c.devices = 2 + static_cast<std::uint32_t>((h >> 3) % 3);
+  c.drops = static_cast<std::uint32_t>((h >> 5) % 3);
+  c.dups = static_cast<std::uint32_t>((h >> 7) % 2);
+  c.crashes = static_cast<std::uint32_t>((h >> 8) % 2);
+  c.partitions = static_cast<std::uint32_t>((h >> 9) % 2);
+  return c;
+}
+
+TEST(World, SameSeedSameEventHashFor1000Seeds) {
+  const auto chat = scenarios::get("chat");
+  std::set<std::uint64_t> distinct;
+  for (std::uint64_t seed = 0; seed < 1000; ++seed) {
+    const auto first = run_hash(chat, chat->defaults, seed);
+    ASSERT_EQ(first, run_hash(chat, chat->defaults, seed)) << "seed " << seed;
+    distinct.insert(first);
+  }
+  EXPECT_GT(distinct.size(), 900U);  // different seeds mostly give different schedules
+}
+
+TEST(World, ReplayOf1000RandomTracesReproducesThem) {
+  for (std::uint64_t seed = 0; seed < 1000; ++seed) {
+    const auto scenario = scenarios::get(seed % 2 == 0 ? "counter" : "chat");
+    World world(scenario, config_for(seed, *scenario), seed);
+    random_walk(world, seed);
+    world.heal();
+    const Trace trace = read_trace(write_trace(make_trace(world)));
+    const auto again = replay(trace, scenario);
+    ASSERT_EQ(again->event_hash(), world.event_hash()) << "seed " << seed;
+    ASSERT_EQ(again->fingerprint(), world.fingerprint()) << "seed " << seed;
+  }
+}
+
+// a -> b = a * 10 -> c = b + 1: a propagation with two reevaluations.
+Scenario chain() {
+  Scenario s;
+  s.name = "chain";
+  s.description = "a source and two maps";
+  s.create = [](core::Runtime& rt, const DeviceContext&) {
+    const auto a = rt.source(Value::integer(1), "a");
+    const auto b = rt.map({a}, [](std::span<const Value> in) { return Value::integer(in[0].as_int() * 10); }, "b");
+    rt.map({b}, [](std::span<const Value> in) { return Value::integer(in[0].as_int() + 1); }, "c");
+  };
+  s.workload = [](std::uint32_t, std::uint32_t) { return std::vector<Action>{Action::fire("a", Value::integer(5))}; };
+  s.defaults.devices = 1;
+  s.defaults.crashes = 1;
+  s.defaults.grain = Grain::fine;
+  return s;
+}
+
+std::optional<Transition> first_of(const World& world, TransitionKind kind) {
+  for (auto& t : world.enabled()) {
+    if (t.kind == kind) return t;
+  }
+  return std::nullopt;
+}
+
+std::size_t count_events(const World& world, EventKind kind) {
+  return static_cast<std::size_t>(std::count_if(world.events().begin(), world.events().end(),
+                                                [kind](const Event& e) { return e.kind == kind; }));
+}
+
+TEST(World, CrashMidPropagationLosesTheActionAndCommitsNothing) {
+  World world(chain(), chain().defaults, 1);
+  const auto commits_before = world.device(0).snapshot().commits;
+  const auto committed_before = count_events(world, EventKind::committed);
+  world.apply(*first_of(world, TransitionKind::fire));
+  ASSERT_TRUE(world.device(0).propagating());
+  world.apply(*first_of(world, TransitionKind::step));  // b reevaluated, c not yet
+  ASSERT_TRUE(world.device(0).propagating());
+  EXPECT_EQ(world.device(0).value("a"), Value::integer(5));
+  world.apply(*first_of(world, TransitionKind::crash));
+  EXPECT_FALSE(world.device(0).up());
+  EXPECT_EQ(world.device(0).snapshot().commits, commits_before);
+  EXPECT_EQ(count_events(world, EventKind::committed), committed_before);
+  EXPECT_EQ(count_events(world, EventKind::response), 0U);  // the action's request is never answered
+  world.apply(*first_of(world, TransitionKind::restart));
+  EXPECT_EQ(world.device(0).value("a"), Value::integer(1));
+  EXPECT_EQ(world.device(0).value("c"), Value::integer(11));
+  EXPECT_TRUE(world.enabled().empty());  // the action was consumed and lost
+}
+
+TEST(World, CommittedActionSurvivesACrash) {
+  World world(chain(), chain().defaults, 1);
+  world.apply(*first_of(world, TransitionKind::fire));
+  while (auto step = first_of(world, TransitionKind::step)) world.apply(*step);
+  EXPECT_EQ(count_events(world, EventKind::response), 1U);
+  world.apply(*first_of(world, TransitionKind::crash));
+  world.apply(*first_of(world, TransitionKind::restart));
+  EXPECT_EQ(world.device(0).value("a"), Value::integer(5));
+  EXPECT_EQ(world.device(0).value("c"), Value::integer(51));
+}
+
+WorldConfig counter_config(std::uint32_t drops, std::uint32_t dups, std::uint32_t partitions) {
+  WorldConfig c;
+  c.devices = 3;
+  c.drops = drops;
+  c.dups = dups;
+  c.partitions = partitions;
+  return c;
+}
+
+// d0 clicks once and sends "clicks" to d1.
+void click_and_send(World& world) {
+  world.apply(*first_of(world, TransitionKind::fire));
+  for (const auto& t : world.enabled()) {
+    if (t.kind == TransitionKind::send && t.device == 0 && t.peer == 1) {
+      world.apply(t);
+      return;
+    }
+  }
+  FAIL() << "no send from d0 to d1";
+}
+
+TEST(World, DropRemovesTheMessage) {
+  World world(scenarios::get("counter"), counter_config(1, 0, 0), 1);
+  click_and_send(world);
+  ASSERT_EQ(world.network().in_flight().size(), 1U);
+  world.apply(*first_of(world, TransitionKind::drop));
+  EXPECT_TRUE(world.network().in_flight().empty());
+  EXPECT_EQ(world.budgets_left().drops, 0U);
+  EXPECT_FALSE(first_of(world, TransitionKind::drop));  // budget spent
+  EXPECT_FALSE(first_of(world, TransitionKind::deliver));
+}
+
+TEST(World, DuplicateAddsACopyThatIsDeliveredToo) {
+  World world(scenarios::get("counter"), counter_config(0, 1, 0), 1);
+  click_and_send(world);
+  world.apply(*first_of(world, TransitionKind::duplicate));
+  EXPECT_EQ(world.network().in_flight().size(), 2U);
+  EXPECT_EQ(world.budgets_left().dups, 0U);
+  world.apply(*first_of(world, TransitionKind::deliver));
+  world.apply(*first_of(world, TransitionKind::deliver));
+  EXPECT_TRUE(world.network().in_flight().empty());
+  EXPECT_EQ(world.device(1).value("total"), Value::integer(1));  // merge is idempotent
+}
+
+TEST(World, PartitionBlocksDeliveryUntilHeal) {
+  World world(scenarios::get("counter"), counter_config(0, 0, 1), 1);
+  click_and_send(world);
+  for (const auto& t : world.enabled()) {
+    if (t.kind == TransitionKind::partition && t.device == 1) world.apply(t);
+  }
+  ASSERT_TRUE(world.network().partitioned());
+  EXPECT_FALSE(first_of(world, TransitionKind::deliver));
+  EXPECT_FALSE(first_of(world, TransitionKind::partition));  // one at a time, budget spent
+  world.apply(*first_of(world, TransitionKind::heal));
+  EXPECT_TRUE(first_of(world, TransitionKind::deliver));
+}
+
+TEST(World, FingerprintIgnoresMessageSendOrder) {
+  const auto counter = scenarios::get("counter");
+  auto send = [](World& world, std::uint32_t from, std::uint32_t to) {
+    for (const auto& t : world.enabled()) {
+      if (t.kind == TransitionKind::send && t.device == from && t.peer == to) return world.apply(t);
+    }
+    FAIL() << "no send";
+  };
+  World a(counter, counter_config(0, 0, 0), 1);
+  World b(counter, counter_config(0, 0, 0), 1);
+  send(a, 0, 1);
+  send(a, 2, 1);
+  send(b, 2, 1);
+  send(b, 0, 1);
+  EXPECT_EQ(a.fingerprint(), b.fingerprint());
+  EXPECT_NE(a.network().in_flight()[0].from, b.network().in_flight()[0].from);
+  send(a, 1, 0);
+  EXPECT_NE(a.fingerprint(), b.fingerprint());
+}
+
+TEST(World, CloneReproducesTheWorld) {
+  const auto chat = scenarios::get("chat");
+  World world(chat, chat->defaults, 3);
+  Prng prng(3);
+  for (int i = 0; i < 40 && !world.enabled().empty(); ++i) {
+    world.apply_index(static_cast<std::size_t>(prng.below(world.enabled().size())));
+  }
+  const auto copy = world.clone();
+  EXPECT_EQ(copy->fingerprint(), world.fingerprint());
+  EXPECT_EQ(copy->event_hash(), world.event_hash());
+  EXPECT_EQ(copy->choices(), world.choices());
+}
+
+RC_GTEST_PROP(World, HealingConvergesTheCounter, (std::uint64_t seed)) {
+  const auto counter = scenarios::get("counter");
+  WorldConfig c = config_for(seed, *counter);
+  World world(counter, c, seed);
+  world.set_record_events(false);
+  random_walk(world, seed);
+  world.heal();
+  RC_ASSERT(world.enabled().size() == static_cast<std::size_t>(std::count_if(
+      world.enabled().begin(), world.enabled().end(), [](const Transition& t) {
+        return t.kind == TransitionKind::crash || t.kind == TransitionKind::partition;
+      })));  // only faults are left: nothing to deliver, send or restart
+  const auto clicks = world.device(0).value("clicks");
+  const auto total = world.device(0).value("total");
+  for (std::uint32_t d = 0; d < world.devices(); ++d) {
+    RC_ASSERT(world.device(d).value("clicks") == clicks);
+    RC_ASSERT(world.device(d).value("total") == total);
+    RC_ASSERT(world.device(d).value("reached") == world.device(0).value("reached"));
+  }
+  if (c.crashes == 0) RC_ASSERT(total == Value::integer(2 * c.devices));  // nothing lost
+}
+
+}  // namespace
+}  // namespace frsim::sim
