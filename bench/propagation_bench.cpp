@@ -101,20 +101,30 @@ void measure(benchmark::State& state, Device& device, std::int64_t nodes, std::i
 
 std::int64_t plus_one(std::int64_t v) { return v + 1; }
 
+// One kairo iteration per timed iteration: fire each of kairo_writes(n) as
+// one action and check `watched` after it. `uncounted` counts reevaluations
+// of reactives without an operator to count in (a flatten), per write.
+template <class Expected>
+void run_kairo(benchmark::State& state, Device& d, ReactiveId head, std::int64_t n, std::int64_t nodes,
+               ReactiveId watched, Expected expected, std::int64_t uncounted = 0) {
+  const auto writes = kairo_writes(n);
+  measure(state, d, nodes, static_cast<std::int64_t>(writes.size()), [&] {
+    for (const std::int64_t x : writes) {
+      if (!check(state, d.fire(head, Value::integer(x)), "fire failed")) return false;
+      d.executions() += uncounted;
+      if (!check(state, d.get(watched) == expected(x), "wrong value")) return false;
+    }
+    return true;
+  });
+}
+
 void run_deep(benchmark::State& state, PolicyMaker make) {
   Device d(make);
   const ReactiveId head = d.source(0);
   ReactiveId last = head;
   for (int i = 0; i < deep_length; ++i) last = d.map1(last, plus_one);
   d.observe(last);
-  const auto writes = kairo_writes(deep_length);
-  measure(state, d, deep_nodes, static_cast<std::int64_t>(writes.size()), [&] {
-    for (const std::int64_t x : writes) {
-      if (!check(state, d.fire(head, Value::integer(x)), "deep: fire failed")) return false;
-      if (!check(state, d.get(last) == x + deep_length, "deep: wrong end value")) return false;
-    }
-    return true;
-  });
+  run_kairo(state, d, head, deep_length, deep_nodes, last, [](std::int64_t x) { return x + deep_length; });
 }
 
 void run_broad(benchmark::State& state, PolicyMaker make) {
@@ -127,14 +137,7 @@ void run_broad(benchmark::State& state, PolicyMaker make) {
     last = d.map1(a, plus_one);
     d.observe(last);
   }
-  const auto writes = kairo_writes(broad_width);
-  measure(state, d, broad_nodes, static_cast<std::int64_t>(writes.size()), [&] {
-    for (const std::int64_t x : writes) {
-      if (!check(state, d.fire(head, Value::integer(x)), "broad: fire failed")) return false;
-      if (!check(state, d.get(last) == x + broad_width, "broad: wrong last value")) return false;
-    }
-    return true;
-  });
+  run_kairo(state, d, head, broad_width, broad_nodes, last, [](std::int64_t x) { return x + broad_width; });
 }
 
 Value sum_of(std::span<const Value> in) {
@@ -150,14 +153,7 @@ void run_diamond(benchmark::State& state, PolicyMaker make) {
   for (int i = 0; i < diamond_width; ++i) arms.push_back(d.map1(head, plus_one));
   const ReactiveId sum = d.map(arms, sum_of);
   d.observe(sum);
-  const auto writes = kairo_writes(500);
-  measure(state, d, diamond_nodes, static_cast<std::int64_t>(writes.size()), [&] {
-    for (const std::int64_t x : writes) {
-      if (!check(state, d.fire(head, Value::integer(x)), "diamond: fire failed")) return false;
-      if (!check(state, d.get(sum) == diamond_width * (x + 1), "diamond: wrong sum")) return false;
-    }
-    return true;
-  });
+  run_kairo(state, d, head, 500, diamond_nodes, sum, [](std::int64_t x) { return diamond_width * (x + 1); });
 }
 
 void run_triangle(benchmark::State& state, PolicyMaker make) {
@@ -168,14 +164,7 @@ void run_triangle(benchmark::State& state, PolicyMaker make) {
   for (int i = 0; i < triangle_length; ++i) chain.push_back(current = d.map1(current, plus_one));
   const ReactiveId sum = d.map(chain, sum_of);
   d.observe(sum);
-  const auto writes = kairo_writes(100);
-  measure(state, d, triangle_nodes, static_cast<std::int64_t>(writes.size()), [&] {
-    for (const std::int64_t x : writes) {
-      if (!check(state, d.fire(head, Value::integer(x)), "triangle: fire failed")) return false;
-      if (!check(state, d.get(sum) == triangle_length * x + 55, "triangle: wrong sum")) return false;
-    }
-    return true;
-  });
+  run_kairo(state, d, head, 100, triangle_nodes, sum, [](std::int64_t x) { return triangle_length * x + 55; });
 }
 
 void run_mux(benchmark::State& state, PolicyMaker make) {
@@ -209,14 +198,7 @@ void run_repeated(benchmark::State& state, PolicyMaker make) {
   // One map reading the same input 30 times: 30 input edges to one reactive.
   const ReactiveId sum = d.map(std::vector<ReactiveId>(repeated_reads, head), sum_of);
   d.observe(sum);
-  const auto writes = kairo_writes(100);
-  measure(state, d, repeated_nodes, static_cast<std::int64_t>(writes.size()), [&] {
-    for (const std::int64_t x : writes) {
-      if (!check(state, d.fire(head, Value::integer(x)), "repeated: fire failed")) return false;
-      if (!check(state, d.get(sum) == repeated_reads * x, "repeated: wrong sum")) return false;
-    }
-    return true;
-  });
+  run_kairo(state, d, head, 100, repeated_nodes, sum, [](std::int64_t x) { return repeated_reads * x; });
 }
 
 void run_unstable(benchmark::State& state, PolicyMaker make) {
@@ -228,7 +210,6 @@ void run_unstable(benchmark::State& state, PolicyMaker make) {
   const ReactiveId choice = d.map({head}, [twice, inverse](std::span<const Value> in) {
     return Value::ref(in[0].as_int() % 2 != 0 ? twice : inverse);
   });
-  std::int64_t* executions = &d.executions();
   const ReactiveId flat = d.rt().flatten(choice);
   const ReactiveId current = d.map({flat}, [](std::span<const Value> in) {
     std::int64_t total = 0;
@@ -238,17 +219,10 @@ void run_unstable(benchmark::State& state, PolicyMaker make) {
   d.observe(current);
   d.observe(twice);
   d.observe(inverse);
-  const auto writes = kairo_writes(100);
   // The flatten has no operator to count in; each write reevaluates it once.
-  measure(state, d, unstable_nodes, static_cast<std::int64_t>(writes.size()), [&] {
-    for (const std::int64_t x : writes) {
-      if (!check(state, d.fire(head, Value::integer(x)), "unstable: fire failed")) return false;
-      ++*executions;
-      const std::int64_t expected = x % 2 != 0 ? 40 * x : -20 * x;
-      if (!check(state, d.get(current) == expected, "unstable: wrong value")) return false;
-    }
-    return true;
-  });
+  run_kairo(
+      state, d, head, 100, unstable_nodes, current,
+      [](std::int64_t x) { return x % 2 != 0 ? 40 * x : -20 * x; }, 1);
 }
 
 void run_avoidable(benchmark::State& state, PolicyMaker make) {
@@ -260,14 +234,7 @@ void run_avoidable(benchmark::State& state, PolicyMaker make) {
   const ReactiveId c4 = d.map1(c3, [](std::int64_t v) { return v + 2; });
   const ReactiveId c5 = d.map1(c4, [](std::int64_t v) { return v + 3; });
   d.observe(c5);
-  const auto writes = kairo_writes(1000);
-  measure(state, d, avoidable_nodes, static_cast<std::int64_t>(writes.size()), [&] {
-    for (const std::int64_t x : writes) {
-      if (!check(state, d.fire(head, Value::integer(x)), "avoidable: fire failed")) return false;
-      if (!check(state, d.get(c5) == 6, "avoidable: wrong value")) return false;
-    }
-    return true;
-  });
+  run_kairo(state, d, head, 1000, avoidable_nodes, c5, [](std::int64_t) -> std::int64_t { return 6; });
 }
 
 Value cellx_start(const std::array<std::int64_t, 4>& values) {

@@ -26,6 +26,17 @@ function kairoWrites(n) {
   return values;
 }
 
+// One kairo iteration: each write in its own batch, then `node` is checked.
+function kairoIteration(fw, head, n, what, node, expected) {
+  const writes = kairoWrites(n);
+  return () => {
+    for (const v of writes) {
+      fw.batch(() => fw.write(head, v));
+      expect(what, fw.read(node), expected(v));
+    }
+  };
+}
+
 // Each shape: build(fw, counter) -> { run(): number of nodes executed is in
 // counter.count }. run() performs one iteration and checks its values.
 function deep(fw, counter) {
@@ -37,13 +48,7 @@ function deep(fw, counter) {
   }
   const last = current;
   fw.effect(() => { counter.count++; fw.read(last); });
-  const writes = kairoWrites(50);
-  return () => {
-    for (const v of writes) {
-      fw.batch(() => fw.write(head, v));
-      expect("deep end", fw.read(last), v + 50);
-    }
-  };
+  return kairoIteration(fw, head, 50, "deep end", last, (v) => v + 50);
 }
 
 function broad(fw, counter) {
@@ -55,13 +60,7 @@ function broad(fw, counter) {
     fw.effect(() => { counter.count++; fw.read(b); });
     last = b;
   }
-  const writes = kairoWrites(50);
-  return () => {
-    for (const v of writes) {
-      fw.batch(() => fw.write(head, v));
-      expect("broad last", fw.read(last), v + 50);
-    }
-  };
+  return kairoIteration(fw, head, 50, "broad last", last, (v) => v + 50);
 }
 
 function diamond(fw, counter) {
@@ -75,13 +74,7 @@ function diamond(fw, counter) {
     return total;
   });
   fw.effect(() => { counter.count++; fw.read(sum); });
-  const writes = kairoWrites(500);
-  return () => {
-    for (const v of writes) {
-      fw.batch(() => fw.write(head, v));
-      expect("diamond sum", fw.read(sum), 5 * (v + 1));
-    }
-  };
+  return kairoIteration(fw, head, 500, "diamond sum", sum, (v) => 5 * (v + 1));
 }
 
 function triangle(fw, counter) {
@@ -100,13 +93,7 @@ function triangle(fw, counter) {
     return total;
   });
   fw.effect(() => { counter.count++; fw.read(sum); });
-  const writes = kairoWrites(100);
-  return () => {
-    for (const v of writes) {
-      fw.batch(() => fw.write(head, v));
-      expect("triangle sum", fw.read(sum), 10 * v + 55);
-    }
-  };
+  return kairoIteration(fw, head, 100, "triangle sum", sum, (v) => 10 * v + 55);
 }
 
 function mux(fw, counter) {
@@ -139,13 +126,7 @@ function repeated(fw, counter) {
     return total;
   });
   fw.effect(() => { counter.count++; fw.read(sum); });
-  const writes = kairoWrites(100);
-  return () => {
-    for (const v of writes) {
-      fw.batch(() => fw.write(head, v));
-      expect("repeated sum", fw.read(sum), 30 * v);
-    }
-  };
+  return kairoIteration(fw, head, 100, "repeated sum", sum, (v) => 30 * v);
 }
 
 function unstable(fw, counter) {
@@ -164,13 +145,7 @@ function unstable(fw, counter) {
   fw.effect(() => { counter.count++; fw.read(current); });
   fw.effect(() => { counter.count++; fw.read(double); });
   fw.effect(() => { counter.count++; fw.read(inverse); });
-  const writes = kairoWrites(100);
-  return () => {
-    for (const v of writes) {
-      fw.batch(() => fw.write(head, v));
-      expect("unstable current", fw.read(current), v % 2 !== 0 ? 40 * v : -20 * v);
-    }
-  };
+  return kairoIteration(fw, head, 100, "unstable current", current, (v) => v % 2 !== 0 ? 40 * v : -20 * v);
 }
 
 function avoidable(fw, counter) {
@@ -181,13 +156,7 @@ function avoidable(fw, counter) {
   const c4 = fw.computed(() => (counter.count++, fw.read(c3) + 2));
   const c5 = fw.computed(() => (counter.count++, fw.read(c4) + 3));
   fw.effect(() => { counter.count++; fw.read(c5); });
-  const writes = kairoWrites(1000);
-  return () => {
-    for (const v of writes) {
-      fw.batch(() => fw.write(head, v));
-      expect("avoidable c5", fw.read(c5), 6);
-    }
-  };
+  return kairoIteration(fw, head, 1000, "avoidable c5", c5, () => 6);
 }
 
 // cellx: one source holding the four start values (frsim fires one source
