@@ -1,0 +1,55 @@
+#include "driver.hpp"
+
+#include <gtest/gtest.h>
+
+#include "scenarios/registry.hpp"
+
+namespace frsim::scenarios::testing {
+
+std::unique_ptr<sim::World> make_world(std::string_view scenario, std::uint32_t devices, bool with_fault_budgets,
+                                       std::uint64_t seed) {
+  auto s = get(scenario);
+  sim::WorldConfig config = s->defaults;
+  if (devices != 0) config.devices = devices;
+  if (!with_fault_budgets) config.drops = config.dups = config.crashes = config.partitions = 0;
+  return std::make_unique<sim::World>(s, config, seed);
+}
+
+bool apply_first(sim::World& world, sim::TransitionKind kind, std::uint32_t device) {
+  for (const auto& t : world.enabled()) {
+    if (t.kind == kind && t.device == device) {
+      world.apply(t);
+      return true;
+    }
+  }
+  return false;
+}
+
+void fire(sim::World& world, std::uint32_t device) {
+  ASSERT_TRUE(apply_first(world, sim::TransitionKind::fire, device)) << "d" << device << " has no action left";
+}
+
+void settle(sim::World& world) {
+  auto exchange = [](sim::TransitionKind k) {
+    return k == sim::TransitionKind::step || k == sim::TransitionKind::deliver || k == sim::TransitionKind::lo ||
+           k == sim::TransitionKind::send;
+  };
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (const auto& t : world.enabled()) {
+      if (exchange(t.kind)) {
+        world.apply(t);
+        progress = true;
+        break;
+      }
+    }
+  }
+}
+
+core::Value value(const sim::World& world, std::uint32_t device, std::string_view label) {
+  auto v = world.device(device).value(label);
+  EXPECT_TRUE(v.has_value()) << "d" << device << " has no reactive labelled " << label;
+  return v.value_or(core::Value());
+}
+
+}  // namespace frsim::scenarios::testing
