@@ -91,10 +91,16 @@ class Runtime;
 class Policy;
 std::unique_ptr<Policy> level_policy();
 std::unique_ptr<Policy> calculus_policy(Chooser chooser = {});  // default: lowest id
+// How Σ is written (creation, write, commit). Defined in core/snapshot.hpp.
+class SnapshotWriter;
+// How (receive) merges and activates. Defined in core/receive.hpp.
+class Receiver;
 
 struct RuntimeOptions {
   std::shared_ptr<Policy> policy;  // null: level_policy()
   Observer* observer = nullptr;    // not owned; may be null
+  std::shared_ptr<const SnapshotWriter> snapshot_writer = nullptr;  // null: the calculus' writer
+  std::shared_ptr<const Receiver> receiver = nullptr;             // null: the calculus' receive
 };
 
 class Runtime {
@@ -143,7 +149,9 @@ class Runtime {
   // with everything, so exploration need not order them.
   std::vector<ReactiveId> ready(bool outdated_only = false) const;
   // Applies (skip) or (reevaluate)+(write) to r; applies (commit) when P =
-  // dom(µ) afterwards (skipping any remaining reactives first).
+  // dom(µ) afterwards (skipping any remaining reactives first). r must be in
+  // ready(); otherwise an Error is thrown and nothing changes. While the
+  // propagation continues the result has committed == false and no failure.
   ActionResult step(ReactiveId r);
   // Runs the rest of the current propagation with the policy.
   ActionResult finish();
@@ -153,12 +161,17 @@ class Runtime {
   ReactiveKind kind(ReactiveId r) const;
   const std::string& label(ReactiveId r) const;
   std::optional<ReactiveId> find(std::string_view label) const;
+  // The reactive's height in the dataflow graph: greater than every input's
+  // (the level policy's order). Raised, never lowered, when a flatten's
+  // dynamic edge moves to a higher inner reactive.
+  std::uint32_t level(ReactiveId r) const;
   // inputs(r, µ) (Fig. 3): for a flatten, the outer and the current inner reactive.
   std::vector<ReactiveId> inputs(ReactiveId r) const;
   // Distributed reactives by name, ascending.
   std::vector<std::pair<std::string, ReactiveId>> distributed() const;
   bool is_distributed(ReactiveId r) const;
-  // The reactive a ref or named_ref value denotes on this device.
+  // The reactive a ref or named_ref value denotes on this device (a created
+  // reactive, or a restored constant that is not created yet, paper §3.2).
   std::optional<ReactiveId> resolve(const Value& reference) const;
   // The current propagation's sets, for observers and the checker.
   std::vector<ReactiveId> active() const;

@@ -1,0 +1,12 @@
+#include "core/receive.hpp"
+
+namespace frsim::core {
+
+Value Receiver::merge(ReactiveId /*r*/, const MergeFunction& merge, const Value& local,
+                      const Value& remote) const {
+  return merge(local, remote);
+}
+
+ReceiveEffect Receiver::effect(ReactiveId /*r*/) const { return ReceiveEffect::propagate; }
+
+}  // namespace frsim::core

@@ -1,0 +1,900 @@
+#include "core/runtime.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "core/graph.hpp"
+#include "core/hash.hpp"
+#include "core/policy.hpp"
+#include "core/receive.hpp"
+#include "core/snapshot.hpp"
+
+namespace frsim::core {
+
+std::string_view to_string(ReactiveKind kind) {
+  switch (kind) {
+    case ReactiveKind::source: return "source";
+    case ReactiveKind::map: return "map";
+    case ReactiveKind::fold: return "fold";
+    case ReactiveKind::flatten: return "flatten";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr ReactiveId no_reactive = std::numeric_limits<ReactiveId>::max();
+
+// A slot of the store. Restored nested reactives (§3.2) occupy the slot of
+// their id as constants until the application creates them.
+enum class Slot : std::uint8_t { empty, placeholder, created };
+
+// Calls f(id) for every reactive referenced (ref) from v, recursively through
+// lists and maps. named_refs are left to the caller (they need a name table).
+template <class F>
+void for_each_ref(const Value& v, F&& f) {
+  switch (v.kind()) {
+    case Kind::ref: f(v); break;
+    case Kind::named_ref: f(v); break;
+    case Kind::list:
+      for (const Value& item : v.as_list()) for_each_ref(item, f);
+      break;
+    case Kind::map:
+      for (const auto& [key, value] : v.as_map()) {
+        for_each_ref(key, f);
+        for_each_ref(value, f);
+      }
+      break;
+    default: break;
+  }
+}
+
+ActionResult failure(std::string text, std::optional<InvalidOp> op = std::nullopt) {
+  ActionResult result;
+  result.committed = false;
+  result.failure = std::move(text);
+  result.invalid_op = op;
+  return result;
+}
+
+ActionResult in_progress() {
+  ActionResult result;
+  result.committed = false;
+  return result;
+}
+
+}  // namespace
+
+struct Runtime::Impl {
+  struct Node {
+    Slot slot = Slot::empty;
+    ReactiveKind kind = ReactiveKind::source;
+    bool distributed = false;
+    bool outer_of_flatten = false;  // some flatten reads this value as a reference
+    std::uint32_t level = 0;
+    ReactiveId inner = no_reactive;   // flatten: the reactive µ(r0).val denotes
+    std::vector<ReactiveId> inputs;   // map: its inputs; fold: {r1}; flatten: {r0}
+    std::vector<ReactiveId> derived;  // {d ≠ r | r ∈ inputs(d, µ)}, static and dynamic
+    Value value;
+    MapOperator map_op;
+    FoldOperator fold_op;
+    MergeFunction merge;
+    std::string label;
+    // (A; P) membership by epoch stamp: starting a propagation costs nothing
+    // per reactive.
+    std::uint64_t active_epoch = 0;
+    std::uint64_t processed_epoch = 0;
+    std::uint64_t outdated_epoch = 0;  // some input other than itself is in A
+    std::uint64_t logged_epoch = 0;    // old value saved in the undo log
+  };
+  struct Undo {
+    ReactiveId r;
+    Value old;
+  };
+  struct Rewire {
+    ReactiveId flatten;
+    ReactiveId old_inner;
+  };
+
+  Impl(Runtime& self_, Snapshot& sigma_, RuntimeOptions options_)
+      : self(self_), sigma(sigma_), options(std::move(options_)) {
+    if (!options.policy) options.policy = level_policy();
+    if (!options.snapshot_writer) options.snapshot_writer = std::make_shared<SnapshotWriter>();
+    if (!options.receiver) options.receiver = std::make_shared<Receiver>();
+    observer = options.observer;
+    writer = options.snapshot_writer.get();
+    writer_writes = writer->observes_writes();
+  }
+
+  Runtime& self;
+  Snapshot& sigma;
+  RuntimeOptions options;
+  Observer* observer = nullptr;
+  const SnapshotWriter* writer = nullptr;
+  bool writer_writes = false;
+  Propagation handle{*this};
+
+  std::vector<Node> nodes;  // [0, created) is dom(µ); restored constants may follow
+  std::size_t created = 0;
+  std::map<std::string, ReactiveId, std::less<>> by_label;  // first reactive with each label
+  std::map<std::string, ReactiveId, std::less<>> by_name;   // distributed reactives
+
+  bool propagating = false;
+  ActionKind action = ActionKind::fire;
+  std::uint64_t epoch = 1;  // odd between propagations, so no stamp matches
+  std::vector<ReactiveId> active_list;  // A, in activation order
+  std::vector<ReactiveId> outdated_log;
+  std::size_t outdated_unprocessed = 0;
+  std::vector<Undo> undo;
+  std::vector<Rewire> rewires;
+  std::vector<Value> input_values;     // scratch for map operators
+  std::vector<ReactiveId> raise_work;  // scratch for level raises
+
+  // ---- lookups --------------------------------------------------------------
+
+  bool exists(ReactiveId r) const { return r < nodes.size() && nodes[r].slot != Slot::empty; }
+  bool is_created(ReactiveId r) const { return r < created; }
+
+  std::string describe(ReactiveId r) const {
+    if (r < nodes.size() && !nodes[r].label.empty()) return fmt::format("{} (r{})", nodes[r].label, r);
+    return fmt::format("r{}", r);
+  }
+
+  const Node& created_node(ReactiveId r, std::string_view what) const {
+    if (!is_created(r)) throw Error(fmt::format("{}: unknown reactive r{}", what, r));
+    return nodes[r];
+  }
+
+  std::optional<ReactiveId> resolve(const Value& reference) const {
+    if (reference.kind() == Kind::ref) {
+      const ReactiveId r = reference.as_ref();
+      if (exists(r)) return r;
+      return std::nullopt;
+    }
+    if (reference.kind() == Kind::named_ref) {
+      auto it = by_name.find(reference.as_named_ref());
+      if (it != by_name.end()) return it->second;
+    }
+    return std::nullopt;
+  }
+
+  // inputs(r, µ) (Fig. 3), in operator order:
+  //   {r0, µ(r0).val} if µ(r).in = dynamic(r0); µ(r).in otherwise.
+  std::vector<ReactiveId> inputs_of(ReactiveId r) const {
+    const Node& n = nodes[r];
+    switch (n.kind) {
+      case ReactiveKind::source: return {};
+      case ReactiveKind::map: return n.inputs;
+      case ReactiveKind::fold: return {r, n.inputs[0]};
+      case ReactiveKind::flatten: return {n.inputs[0], n.inner};
+    }
+    return {};
+  }
+
+  // ---- the sets of the running propagation ----------------------------------
+
+  bool active(ReactiveId r) const { return nodes[r].active_epoch == epoch; }
+  // Restored constants are never part of a propagation: treat them as processed.
+  bool processed(ReactiveId r) const {
+    return nodes[r].slot != Slot::created || nodes[r].processed_epoch == epoch;
+  }
+  bool outdated(ReactiveId r) const {
+    const Node& n = nodes[r];
+    // A fold has itself as an input: once active it is outdated again.
+    return n.outdated_epoch == epoch || (n.kind == ReactiveKind::fold && n.active_epoch == epoch);
+  }
+  bool ready(ReactiveId r) const {
+    if (!is_created(r) || processed(r)) return false;
+    const Node& n = nodes[r];
+    switch (n.kind) {
+      case ReactiveKind::source: return true;
+      case ReactiveKind::map:
+        return std::all_of(n.inputs.begin(), n.inputs.end(), [&](ReactiveId i) { return processed(i); });
+      case ReactiveKind::fold: return processed(n.inputs[0]);  // and r itself: P ∪ {r}
+      case ReactiveKind::flatten: return processed(n.inputs[0]) && (n.inner == r || processed(n.inner));
+    }
+    return false;
+  }
+
+  void mark_processed(ReactiveId r) {
+    Node& n = nodes[r];
+    if (n.processed_epoch == epoch) return;
+    n.processed_epoch = epoch;
+    if (n.outdated_epoch == epoch) --outdated_unprocessed;
+  }
+
+  void activate(ReactiveId r) {
+    Node& n = nodes[r];
+    if (n.active_epoch == epoch) return;
+    n.active_epoch = epoch;
+    active_list.push_back(r);
+    for (ReactiveId d : n.derived) {
+      Node& dn = nodes[d];
+      if (dn.outdated_epoch == epoch) continue;
+      dn.outdated_epoch = epoch;
+      outdated_log.push_back(d);
+      if (dn.processed_epoch != epoch) ++outdated_unprocessed;
+    }
+  }
+
+  // ---- propagation ------------------------------------------------------------
+
+  void begin(ActionKind kind, ReactiveId r, const Value& v) {
+    assert(!propagating);
+    ++epoch;  // even while propagating
+    propagating = true;
+    action = kind;
+    active_list.clear();
+    outdated_log.clear();
+    outdated_unprocessed = 0;
+    undo.clear();
+    rewires.clear();
+    if (observer != nullptr) observer->action_started(kind, r, v);
+  }
+
+  void end() {
+    propagating = false;
+    ++epoch;
+  }
+
+  // The store update of (fire), (receive) and (write): update(µ, r, v). The
+  // old value goes to the undo log so that an abort restores µ exactly.
+  void store(ReactiveId r, Value v) {
+    Node& n = nodes[r];
+    if (n.logged_epoch != epoch) {
+      n.logged_epoch = epoch;
+      undo.push_back({r, std::move(n.value)});
+    }
+    n.value = std::move(v);
+    if (writer_writes) writer->written(sigma, self, r);
+    // inputs(f, µ) = {r0, µ(r0).val}: writing r0 moves its flattens' dynamic edges.
+    if (n.outer_of_flatten) follow_outer(r);
+  }
+
+  // (fire)    µ(r).in = ∅  ⟹  Σ⟨µ⟩ r.fire(v) →D Σ ▷ (({r}; {r}) ⟨update(µ, r, v)⟩ r)
+  // (receive) Σ ▷ (({r}; {r}) ⟨µ(r).val ← v⟩ tl)
+  void start(ActionKind kind, ReactiveId r, Value v) {
+    begin(kind, r, v);
+    mark_processed(r);
+    activate(r);
+    store(r, std::move(v));
+  }
+
+  // (skip)       r ∈ ready(P, µ)  r ∉ outdated(A, µ)  ⟹  (A; P) → (A; P, r)
+  // (reevaluate) r ∈ ready(P, µ)  r ∈ outdated(A, µ)  t = reevexp(r, µ)
+  //              ⟹  (A; P) → t · r · (A, r; P, r)
+  // Readiness is the policy's premise to check, see core/policy.hpp.
+  void apply(ReactiveId r) {
+    assert(propagating && is_created(r));
+    if (!outdated(r)) {
+      mark_processed(r);
+      if (observer != nullptr) observer->skipped(r);
+      return;
+    }
+    Value v = reevaluate(r);
+    mark_processed(r);
+    activate(r);
+    write(r, std::move(v));
+  }
+
+  // reevexp(r, µ) = µ(r).op inputs(r, µ).val, evaluated to a value (inner).
+  Value reevaluate(ReactiveId r) {
+    Node& n = nodes[r];
+    switch (n.kind) {
+      case ReactiveKind::map: {
+        input_values.clear();
+        for (ReactiveId i : n.inputs) input_values.push_back(nodes[i].value);
+        if (observer != nullptr) observer->reevaluated(r, n.inputs, input_values);
+        return n.map_op(std::span<const Value>(input_values));
+      }
+      case ReactiveKind::fold: {
+        const ReactiveId input = n.inputs[0];
+        if (observer != nullptr) {
+          const ReactiveId ids[2] = {r, input};
+          const Value values[2] = {n.value, nodes[input].value};
+          observer->reevaluated(r, ids, values);
+        }
+        return n.fold_op(n.value, nodes[input].value);
+      }
+      case ReactiveKind::flatten: {
+        // Operator x_r => x_v => x_v: the value of the inner reactive.
+        if (observer != nullptr) {
+          const ReactiveId ids[2] = {n.inputs[0], n.inner};
+          const Value values[2] = {nodes[n.inputs[0]].value, nodes[n.inner].value};
+          observer->reevaluated(r, ids, values);
+        }
+        return nodes[n.inner].value;
+      }
+      case ReactiveKind::source: break;
+    }
+    // A source has no inputs, so it is never outdated.
+    assert(false && "reevaluate on a source");
+    return n.value;
+  }
+
+  // (write)  Σ ▷ (v · r · (A; P) ⟨µ⟩ tl) → Σ ▷ ((A; P) ⟨update(µ, r, v)⟩ tl)
+  void write(ReactiveId r, Value v) {
+    store(r, std::move(v));
+    if (observer != nullptr) observer->written(r, nodes[r].value);
+  }
+
+  bool finished() const { return outdated_unprocessed == 0; }
+
+  // (commit)  P = dom(µ)
+  //           Σ' = Σ, {µ(r).val | r ∈ A ∧ (r ∈ µ(r).in ∨ µ(r).in = ∅)}
+  //           ⟹  Σ ▷ ((A; P) ⟨µ⟩ tl) →D Σ' ⟨µ⟩ tl
+  // Every unprocessed reactive is skipped first: none is outdated, and skips
+  // do not grow A, so none becomes outdated (SID-UP: skips cost nothing).
+  // Σ changes here and nowhere else during a propagation, in one step: a crash
+  // between two steps leaves Σ as at the last commit.
+  ActionResult commit() {
+    assert(propagating && finished());
+    std::sort(active_list.begin(), active_list.end());
+    writer->committed(sigma, self, active_list);
+    if (action != ActionKind::create) ++sigma.commits;
+    if (observer != nullptr) observer->committed(active_list);
+    end();
+    return ActionResult{};
+  }
+
+  // The store returns to exactly its state before the action: values and
+  // dynamic edges. Levels stay raised: they remain valid upper bounds.
+  void roll_back() {
+    for (auto it = undo.rbegin(); it != undo.rend(); ++it) nodes[it->r].value = std::move(it->old);
+    for (auto it = rewires.rbegin(); it != rewires.rend(); ++it) relink(it->flatten, it->old_inner);
+    end();
+  }
+
+  ActionResult abort(const Error& e) {
+    roll_back();
+    if (observer != nullptr) observer->aborted(e);
+    std::optional<InvalidOp> op;
+    if (const auto* invalid = dynamic_cast<const InvalidOperation*>(&e)) op = invalid->op();
+    return failure(e.what(), op);
+  }
+
+  // Runs `step` inside the running propagation; an operator's error aborts it.
+  template <class F>
+  ActionResult guarded(F&& step) {
+    try {
+      step();
+      if (finished()) return commit();
+      return in_progress();
+    } catch (const Error& e) {
+      return abort(e);
+    } catch (const std::exception& e) {
+      // A user operator that throws something else: still a finding, not a crash.
+      return abort(Error(e.what()));
+    }
+  }
+
+  ActionResult run_policy() {
+    return guarded([&] {
+      options.policy->propagate(handle);
+      assert(finished() && "a policy returned before every outdated reactive was processed");
+    });
+  }
+
+  // ---- dynamic edges -------------------------------------------------------------
+
+  ReactiveId inner_of(ReactiveId f) const {
+    const Node& n = nodes[f];
+    const ReactiveId outer = n.inputs[0];
+    const Value& v = nodes[outer].value;
+    if (!v.is_ref()) {
+      throw TypeError(fmt::format("flatten {}: its input {} holds {}, not a reactive", describe(f),
+                                  describe(outer), v.to_string()));
+    }
+    const auto inner = resolve(v);
+    if (!inner) {
+      throw Error(fmt::format("flatten {}: its input {} refers to {}, which does not exist",
+                              describe(f), describe(outer), v.to_string()));
+    }
+    return *inner;
+  }
+
+  void follow_outer(ReactiveId outer) {
+    // Indexing, not iterators: relink may grow other reactives' derived lists,
+    // never this one (an inner equal to the outer is not linked twice).
+    for (std::size_t i = 0; i < nodes[outer].derived.size(); ++i) {
+      const ReactiveId d = nodes[outer].derived[i];
+      const Node& dn = nodes[d];
+      if (dn.kind == ReactiveKind::flatten && dn.inputs[0] == outer) set_inner(d, inner_of(d));
+    }
+  }
+
+  void set_inner(ReactiveId f, ReactiveId inner) {
+    const ReactiveId old = nodes[f].inner;
+    if (old == inner) return;
+    // Every path strictly increases levels, so an inner below f cannot be
+    // downstream of f: only a move upwards needs the graph check.
+    if (nodes[inner].level >= nodes[f].level) check_acyclic(f, inner);
+    if (propagating) rewires.push_back({f, old});
+    relink(f, inner);
+  }
+
+  void relink(ReactiveId f, ReactiveId inner) {
+    Node& n = nodes[f];
+    const ReactiveId outer = n.inputs[0];
+    if (n.inner != no_reactive && n.inner != outer) {
+      auto& list = nodes[n.inner].derived;
+      list.erase(std::find(list.begin(), list.end(), f));
+    }
+    n.inner = inner;
+    if (inner != outer) nodes[inner].derived.push_back(f);
+    if (nodes[inner].level >= nodes[f].level) raise(f, nodes[inner].level + 1);
+  }
+
+  // REScala-style: a reactive whose input moved above it is lifted, and so is
+  // everything downstream of it; only reactives after it are touched.
+  void raise(ReactiveId r, std::uint32_t level) {
+    nodes[r].level = level;
+    raise_work.clear();
+    raise_work.push_back(r);
+    while (!raise_work.empty()) {
+      const ReactiveId x = raise_work.back();
+      raise_work.pop_back();
+      for (ReactiveId d : nodes[x].derived) {
+        if (nodes[d].level <= nodes[x].level) {
+          nodes[d].level = nodes[x].level + 1;
+          raise_work.push_back(d);
+        }
+      }
+    }
+  }
+
+  std::vector<GraphEdge> graph_edges() const {
+    std::vector<GraphEdge> edges;
+    for (ReactiveId r = 0; r < created; ++r) {
+      const Node& n = nodes[r];
+      switch (n.kind) {
+        case ReactiveKind::source: break;
+        case ReactiveKind::map:
+          for (ReactiveId i : n.inputs) edges.push_back({i, r, false});
+          break;
+        case ReactiveKind::fold: edges.push_back({n.inputs[0], r, false}); break;
+        case ReactiveKind::flatten:
+          edges.push_back({n.inputs[0], r, false});
+          if (n.inner != no_reactive) edges.push_back({n.inner, r, true});
+          break;
+      }
+    }
+    return edges;
+  }
+
+  void check_acyclic(ReactiveId f, ReactiveId inner) const {
+    std::vector<GraphEdge> edges = graph_edges();
+    std::erase_if(edges, [&](const GraphEdge& e) { return e.dynamic && e.to == f; });
+    edges.push_back({inner, f, true});
+    const auto cycle = find_cycle(nodes.size(), edges, f);
+    if (cycle.empty()) return;
+    std::string names;
+    for (ReactiveId r : cycle) {
+      names += describe(r);
+      names += " -> ";
+    }
+    names += describe(f);
+    throw Error(fmt::format("cycle: flatten {} would read {}, which depends on it: {}",
+                            describe(f), describe(inner), names));
+  }
+
+  // ---- creation --------------------------------------------------------------------
+
+  // location(µ): the next dense id, "consistent between restarts" (Fig. 3). A
+  // restored constant in that slot is overwritten; its dependents stay linked.
+  ReactiveId allocate(ReactiveKind kind, std::string label) {
+    if (propagating) throw Error("cannot create a reactive while a propagation is running");
+    const auto r = static_cast<ReactiveId>(created);
+    if (nodes.size() <= r) nodes.resize(r + 1);
+    Node& n = nodes[r];
+    n.kind = kind;
+    n.label = std::move(label);
+    n.inputs.clear();
+    n.inner = no_reactive;
+    return r;
+  }
+
+  void publish(ReactiveId r) {
+    Node& n = nodes[r];
+    n.slot = Slot::created;
+    created = r + 1;
+    if (!n.label.empty()) by_label.emplace(n.label, r);
+    for (ReactiveId i : n.inputs) nodes[i].derived.push_back(r);
+    if (n.kind == ReactiveKind::flatten) nodes[n.inputs[0]].outer_of_flatten = true;
+    raise(r, n.level);
+    if (observer != nullptr) observer->created(r, n.kind, n.label);
+  }
+
+  // A map whose creation failed never existed: its slot is as before.
+  void unpublish_map(ReactiveId r, Slot previous_slot, Value previous_value) {
+    Node& n = nodes[r];
+    for (ReactiveId i : n.inputs) {
+      auto& list = nodes[i].derived;
+      list.erase(std::find(list.begin(), list.end(), r));
+    }
+    if (!n.label.empty()) {
+      auto it = by_label.find(n.label);
+      if (it != by_label.end() && it->second == r) by_label.erase(it);
+    }
+    n.slot = previous_slot;
+    n.value = std::move(previous_value);
+    n.inputs.clear();
+    n.map_op = nullptr;
+    n.label.clear();
+    created = r;
+  }
+
+  void check_input(ReactiveId i, std::string_view what) const {
+    if (!is_created(i)) {
+      throw Error(fmt::format("{}: input r{} does not exist (only r0..r{} are created)", what, i,
+                              created == 0 ? 0 : created - 1));
+    }
+  }
+
+  // vs = lookup(r, Σ, v) = Σ(r) if r ∈ Σ, v otherwise.
+  Value lookup(ReactiveId r, Value v) {
+    auto it = sigma.values.find(r);
+    if (it == sigma.values.end()) return v;
+    return it->second;
+  }
+
+  // (source), (fold): the snapshot part, after µ has r.
+  void store_created(ReactiveId r, bool restored) {
+    if (restored) {
+      if (observer != nullptr) observer->restored(r, nodes[r].value);
+      restore_nested(nodes[r].value);
+    }
+    writer->created(sigma, self, r);
+  }
+
+  // §3.2: "During restoration of r0, the values of any inner r are also
+  // restored, if r has not yet been restored otherwise. Neither the operator
+  // nor the inputs of r are restored however, and the reactive is essentially
+  // constant."
+  void restore_nested(const Value& v) {
+    for_each_ref(v, [&](const Value& reference) {
+      if (reference.kind() != Kind::ref) return;  // a name is known only once created
+      const ReactiveId r = reference.as_ref();
+      if (exists(r)) return;
+      auto it = sigma.values.find(r);
+      if (it == sigma.values.end()) return;
+      if (nodes.size() <= r) nodes.resize(r + 1);
+      nodes[r].slot = Slot::placeholder;
+      nodes[r].value = it->second;
+      if (observer != nullptr) observer->restored(r, it->second);
+      restore_nested(it->second);
+    });
+  }
+};
+
+// ---- Propagation (the policy's handle) -------------------------------------------
+
+std::size_t Propagation::size() const { return impl_.created; }
+bool Propagation::active(ReactiveId r) const { return impl_.active(r); }
+bool Propagation::processed(ReactiveId r) const { return impl_.processed(r); }
+bool Propagation::outdated(ReactiveId r) const { return impl_.outdated(r); }
+bool Propagation::is_ready(ReactiveId r) const { return impl_.ready(r); }
+std::uint32_t Propagation::level(ReactiveId r) const { return impl_.nodes[r].level; }
+ReactiveKind Propagation::kind(ReactiveId r) const { return impl_.nodes[r].kind; }
+std::span<const ReactiveId> Propagation::outdated_log() const { return impl_.outdated_log; }
+bool Propagation::finished() const { return impl_.finished(); }
+void Propagation::apply(ReactiveId r) { impl_.apply(r); }
+
+std::vector<ReactiveId> Propagation::ready(bool outdated_only) const {
+  std::vector<ReactiveId> result;
+  for (ReactiveId r = 0; r < impl_.created; ++r) {
+    if (impl_.ready(r) && (!outdated_only || impl_.outdated(r))) result.push_back(r);
+  }
+  return result;
+}
+
+// ---- Runtime ------------------------------------------------------------------------
+
+Runtime::Runtime(Snapshot& storage, RuntimeOptions options)
+    : impl_(std::make_unique<Impl>(*this, storage, std::move(options))) {}
+
+Runtime::~Runtime() = default;
+
+ReactiveId Runtime::source(Value initial, std::string label) {
+  // (source)  r = location(µ)  vs = lookup(r, Σ, v)
+  //           Σ⟨µ⟩ Source(v) →D (Σ, r ↦ vs) ⟨µ, r ↦ (∅, vs, unit)⟩ r
+  Impl& m = *impl_;
+  const ReactiveId r = m.allocate(ReactiveKind::source, std::move(label));
+  const bool restored = m.sigma.values.contains(r);
+  m.nodes[r].value = m.lookup(r, std::move(initial));
+  m.nodes[r].level = 0;
+  m.publish(r);
+  m.store_created(r, restored);
+  return r;
+}
+
+ReactiveId Runtime::map(std::vector<ReactiveId> inputs, MapOperator op, std::string label) {
+  // (map)  r = location(µ)  µ' = µ, r ↦ ({r1, r2}, unit, vop)  t = reevexp(µ', r)
+  //        Σ⟨µ⟩ (r1, r2).Map{vop} →D Σ ▷ (t · r · ({r}; {r}) ⟨µ'⟩ r)
+  Impl& m = *impl_;
+  if (!op) throw Error("map: no operator");
+  for (ReactiveId i : inputs) m.check_input(i, "map");
+  const ReactiveId r = m.allocate(ReactiveKind::map, std::move(label));
+  Impl::Node& n = m.nodes[r];
+  const Slot previous_slot = n.slot;
+  Value previous_value = n.value;
+  std::uint32_t level = 0;
+  for (ReactiveId i : inputs) level = std::max(level, m.nodes[i].level + 1);
+  n.inputs = std::move(inputs);
+  n.map_op = std::move(op);
+  n.level = level;
+  n.value = Value();
+  m.publish(r);
+  m.begin(ActionKind::create, r, Value());
+  try {
+    m.mark_processed(r);
+    m.activate(r);
+    m.write(r, m.reevaluate(r));
+    // Only a restored constant in r's slot can have dependents to update.
+    if (!m.finished()) m.options.policy->propagate(m.handle);
+    m.commit();
+    return r;
+  } catch (const Error& e) {
+    m.abort(e);
+    m.unpublish_map(r, previous_slot, std::move(previous_value));
+    throw;
+  } catch (const std::exception& e) {
+    const Error error(fmt::format("map {}: {}", m.describe(r), e.what()));
+    m.abort(error);
+    m.unpublish_map(r, previous_slot, std::move(previous_value));
+    throw error;
+  }
+}
+
+ReactiveId Runtime::fold(ReactiveId input, Value initial, FoldOperator op, std::string label) {
+  // (fold)  r = location(µ)  vs = lookup(r, Σ, v)
+  //         Σ⟨µ⟩ r1.Fold(v){vop} →D (Σ, r ↦ vs) ⟨µ, r ↦ ({r, r1}, vs, vop)⟩ r
+  Impl& m = *impl_;
+  if (!op) throw Error("fold: no operator");
+  m.check_input(input, "fold");
+  const ReactiveId r = m.allocate(ReactiveKind::fold, std::move(label));
+  const bool restored = m.sigma.values.contains(r);
+  Impl::Node& n = m.nodes[r];
+  n.inputs = {input};
+  n.fold_op = std::move(op);
+  n.value = m.lookup(r, std::move(initial));
+  n.level = m.nodes[input].level + 1;
+  m.publish(r);
+  m.store_created(r, restored);
+  return r;
+}
+
+ReactiveId Runtime::flatten(ReactiveId outer, std::string label) {
+  // (flatten)  r = location(µ)
+  //            µ' = (µ, r ↦ (dynamic(r0), µ(µ(r0).val).val, x_r => x_v => x_v))
+  //            Σ⟨µ⟩ r0.Flatten →D Σ⟨µ'⟩ r
+  Impl& m = *impl_;
+  m.check_input(outer, "flatten");
+  const Value& reference = m.nodes[outer].value;
+  if (!reference.is_ref()) {
+    throw TypeError(fmt::format("flatten: its input {} holds {}, not a reactive", m.describe(outer),
+                                reference.to_string()));
+  }
+  const auto inner = m.resolve(reference);
+  if (!inner) {
+    throw Error(fmt::format("flatten: its input {} refers to {}, which does not exist",
+                            m.describe(outer), reference.to_string()));
+  }
+  const ReactiveId r = m.allocate(ReactiveKind::flatten, std::move(label));
+  // Only a restored constant in r's slot can have dependents, and only then
+  // can the new edges close a cycle.
+  if (!m.nodes[r].derived.empty()) {
+    m.created = r + 1;
+    m.nodes[r].inputs = {outer};
+    try {
+      m.check_acyclic(r, *inner);
+    } catch (...) {
+      m.created = r;
+      throw;
+    }
+  }
+  Impl::Node& n = m.nodes[r];
+  n.inputs = {outer};
+  n.value = m.nodes[*inner].value;
+  n.level = std::max(m.nodes[outer].level, m.nodes[*inner].level) + 1;
+  m.publish(r);
+  m.relink(r, *inner);
+  return r;
+}
+
+ReactiveId Runtime::distributed_source(std::string name, Value initial, MergeFunction merge) {
+  if (impl_->by_name.contains(name)) {
+    throw Error(fmt::format("distributed reactive \"{}\" exists already", name));
+  }
+  const ReactiveId r = source(std::move(initial), name);
+  impl_->nodes[r].distributed = true;
+  impl_->nodes[r].merge = merge ? std::move(merge) : MergeFunction(&Value::join);
+  impl_->by_name.emplace(std::move(name), r);
+  return r;
+}
+
+ReactiveId Runtime::distributed_fold(std::string name, ReactiveId input, Value initial,
+                                     FoldOperator op, MergeFunction merge) {
+  if (impl_->by_name.contains(name)) {
+    throw Error(fmt::format("distributed reactive \"{}\" exists already", name));
+  }
+  const ReactiveId r = fold(input, std::move(initial), std::move(op), name);
+  impl_->nodes[r].distributed = true;
+  impl_->nodes[r].merge = merge ? std::move(merge) : MergeFunction(&Value::join);
+  impl_->by_name.emplace(std::move(name), r);
+  return r;
+}
+
+// ---- actions ------------------------------------------------------------------------
+
+ActionResult Runtime::begin_fire(ReactiveId r, Value v) {
+  Impl& m = *impl_;
+  if (m.propagating) return failure("fire: a propagation is running (isolation, Lemma 4.13)");
+  if (!m.is_created(r)) return failure(fmt::format("fire: unknown reactive r{}", r));
+  if (m.nodes[r].kind != ReactiveKind::source) {
+    return failure(fmt::format("fire: {} is a {}; only sources can be fired", m.describe(r),
+                               to_string(m.nodes[r].kind)));
+  }
+  return m.guarded([&] { m.start(ActionKind::fire, r, std::move(v)); });
+}
+
+ActionResult Runtime::begin_receive(std::string_view name, const Value& remote) {
+  Impl& m = *impl_;
+  if (m.propagating) return failure("receive: a propagation is running (isolation, Lemma 4.13)");
+  auto it = m.by_name.find(name);
+  if (it == m.by_name.end()) {
+    return failure(fmt::format("receive: no distributed reactive named \"{}\"", name));
+  }
+  const ReactiveId r = it->second;
+  const Impl::Node& n = m.nodes[r];
+  Value merged;
+  try {
+    merged = m.options.receiver->merge(r, n.merge, n.value, remote);
+  } catch (const Error& e) {
+    if (m.observer != nullptr) m.observer->aborted(e);
+    return failure(e.what());
+  }
+  if (m.observer != nullptr) m.observer->merged(r, n.value, remote, merged);
+  if (m.options.receiver->effect(r) == ReceiveEffect::write_only) {
+    // µ(r).val ← v without a propagation and without a commit.
+    try {
+      m.start(ActionKind::receive, r, std::move(merged));
+    } catch (const Error& e) {
+      return m.abort(e);
+    }
+    m.end();
+    return in_progress();
+  }
+  return m.guarded([&] { m.start(ActionKind::receive, r, std::move(merged)); });
+}
+
+ActionResult Runtime::fire(ReactiveId r, Value v) {
+  ActionResult result = begin_fire(r, std::move(v));
+  if (result.committed || !result.failure.empty()) return result;
+  return impl_->run_policy();
+}
+
+ActionResult Runtime::receive(std::string_view name, const Value& remote) {
+  ActionResult result = begin_receive(name, remote);
+  if (result.committed || !result.failure.empty() || !impl_->propagating) return result;
+  return impl_->run_policy();
+}
+
+const Value& Runtime::value(ReactiveId r) const {
+  // (access)  v = µ(r).val  ⟹  Σ⟨µ⟩ r.value →D Σ⟨µ⟩ v
+  if (!impl_->exists(r)) throw Error(fmt::format("value: unknown reactive r{}", r));
+  return impl_->nodes[r].value;
+}
+
+bool Runtime::propagating() const { return impl_->propagating; }
+
+std::vector<ReactiveId> Runtime::ready(bool outdated_only) const {
+  if (!impl_->propagating) return {};
+  return impl_->handle.ready(outdated_only);
+}
+
+ActionResult Runtime::step(ReactiveId r) {
+  Impl& m = *impl_;
+  if (!m.propagating) throw Error("step: no propagation is running");
+  m.created_node(r, "step");
+  if (!m.ready(r)) throw Error(fmt::format("step: {} is not ready", m.describe(r)));
+  return m.guarded([&] { m.apply(r); });
+}
+
+ActionResult Runtime::finish() {
+  if (!impl_->propagating) return failure("finish: no propagation is running");
+  return impl_->run_policy();
+}
+
+// ---- introspection --------------------------------------------------------------------
+
+std::size_t Runtime::size() const { return impl_->created; }
+
+ReactiveKind Runtime::kind(ReactiveId r) const { return impl_->created_node(r, "kind").kind; }
+
+const std::string& Runtime::label(ReactiveId r) const {
+  return impl_->created_node(r, "label").label;
+}
+
+std::optional<ReactiveId> Runtime::find(std::string_view label) const {
+  auto it = impl_->by_label.find(label);
+  if (it == impl_->by_label.end()) return std::nullopt;
+  return it->second;
+}
+
+std::uint32_t Runtime::level(ReactiveId r) const { return impl_->created_node(r, "level").level; }
+
+std::vector<ReactiveId> Runtime::inputs(ReactiveId r) const {
+  impl_->created_node(r, "inputs");
+  return impl_->inputs_of(r);
+}
+
+std::vector<std::pair<std::string, ReactiveId>> Runtime::distributed() const {
+  return {impl_->by_name.begin(), impl_->by_name.end()};
+}
+
+bool Runtime::is_distributed(ReactiveId r) const {
+  return impl_->created_node(r, "is_distributed").distributed;
+}
+
+std::optional<ReactiveId> Runtime::resolve(const Value& reference) const {
+  return impl_->resolve(reference);
+}
+
+std::vector<ReactiveId> Runtime::active() const {
+  if (!impl_->propagating) return {};
+  std::vector<ReactiveId> result = impl_->active_list;
+  std::sort(result.begin(), result.end());
+  return result;
+}
+
+std::vector<ReactiveId> Runtime::processed() const {
+  std::vector<ReactiveId> result;
+  if (!impl_->propagating) return result;
+  for (ReactiveId r = 0; r < impl_->created; ++r) {
+    if (impl_->processed(r)) result.push_back(r);
+  }
+  return result;
+}
+
+const Snapshot& Runtime::snapshot() const { return impl_->sigma; }
+
+std::uint64_t Runtime::fingerprint() const {
+  const Impl& m = *impl_;
+  std::uint64_t h = hash_combine(0x66727369'6d2d6d75ULL, m.created);
+  for (ReactiveId r = 0; r < m.nodes.size(); ++r) {
+    if (m.nodes[r].slot == Slot::empty) continue;
+    h = hash_combine(hash_combine(h, r), m.nodes[r].value.hash());
+  }
+  if (m.propagating) {
+    h = hash_combine(h, 0x41ULL);
+    for (ReactiveId r : active()) h = hash_combine(h, r);
+    h = hash_combine(h, 0x50ULL);
+    for (ReactiveId r : processed()) h = hash_combine(h, r);
+  }
+  return h;
+}
+
+std::string Runtime::to_dot() const {
+  const Impl& m = *impl_;
+  std::vector<GraphNode> nodes(m.nodes.size());
+  for (ReactiveId r = 0; r < m.nodes.size(); ++r) {
+    const Impl::Node& n = m.nodes[r];
+    if (n.slot == Slot::empty) {
+      nodes[r] = {"", "none"};
+    } else if (n.slot == Slot::placeholder) {
+      nodes[r] = {fmt::format("r{} (restored)", r), "plaintext"};
+    } else {
+      static constexpr std::string_view shapes[] = {"box", "ellipse", "box3d", "diamond"};
+      nodes[r] = {fmt::format("{}: {}", m.describe(r), to_string(n.kind)),
+                  std::string(shapes[static_cast<int>(n.kind)])};
+    }
+  }
+  return core::to_dot(nodes, m.graph_edges());
+}
+
+}  // namespace frsim::core

@@ -1,0 +1,85 @@
+#include "core/snapshot.hpp"
+
+#include <set>
+
+#include "core/bytes.hpp"
+#include "core/hash.hpp"
+
+namespace frsim::core {
+namespace {
+
+void store_nested(Snapshot& sigma, const Runtime& runtime, const Value& v,
+                  std::set<ReactiveId>& stored) {
+  switch (v.kind()) {
+    case Kind::ref:
+    case Kind::named_ref: {
+      const auto r = runtime.resolve(v);
+      if (!r || !stored.insert(*r).second) return;
+      const Value& inner = runtime.value(*r);
+      sigma.values.insert_or_assign(*r, inner);
+      store_nested(sigma, runtime, inner, stored);
+      return;
+    }
+    case Kind::list:
+      for (const Value& item : v.as_list()) store_nested(sigma, runtime, item, stored);
+      return;
+    case Kind::map:
+      for (const auto& [key, value] : v.as_map()) {
+        store_nested(sigma, runtime, key, stored);
+        store_nested(sigma, runtime, value, stored);
+      }
+      return;
+    default: return;
+  }
+}
+
+bool may_hold_refs(const Value& v) {
+  const Kind k = v.kind();
+  return k == Kind::ref || k == Kind::named_ref || k == Kind::list || k == Kind::map;
+}
+
+}  // namespace
+
+std::uint64_t Snapshot::fingerprint() const {
+  std::uint64_t h = hash_combine(0x5349474d41ULL, values.size());
+  for (const auto& [r, v] : values) h = hash_combine(hash_combine(h, r), v.hash());
+  return h;
+}
+
+std::size_t Snapshot::encoded_bytes() const {
+  Encoder out;
+  out.varint(values.size());
+  for (const auto& [r, v] : values) {
+    out.varint(r);
+    v.encode(out);
+  }
+  return out.bytes().size();
+}
+
+void store_with_nested(Snapshot& sigma, const Runtime& runtime, ReactiveId r) {
+  const Value& v = runtime.value(r);
+  sigma.values.insert_or_assign(r, v);
+  if (!may_hold_refs(v)) return;  // the common case allocates nothing
+  std::set<ReactiveId> stored{r};
+  store_nested(sigma, runtime, v, stored);
+}
+
+void SnapshotWriter::created(Snapshot& sigma, const Runtime& runtime, ReactiveId r) const {
+  store_with_nested(sigma, runtime, r);
+}
+
+bool SnapshotWriter::observes_writes() const { return false; }
+
+void SnapshotWriter::written(Snapshot& /*sigma*/, const Runtime& /*runtime*/,
+                             ReactiveId /*r*/) const {}
+
+void SnapshotWriter::committed(Snapshot& sigma, const Runtime& runtime,
+                               std::span<const ReactiveId> active) const {
+  for (ReactiveId r : active) {
+    const ReactiveKind kind = runtime.kind(r);
+    // "r ∈ µ(r).in ∨ µ(r).in = ∅": folds and sources.
+    if (kind == ReactiveKind::source || kind == ReactiveKind::fold) store_with_nested(sigma, runtime, r);
+  }
+}
+
+}  // namespace frsim::core
