@@ -62,6 +62,10 @@ struct ReplayResult {
 // enabled is left out), heals, and checks with a fresh monitor.
 ReplayResult replay(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
                     const Choices& choices, const CheckOptions& options = {});
+// The same, judged by a given monitor (e.g. one of a campaign's factory, so
+// that campaign-wide properties such as confluence compare across schedules).
+ReplayResult replay(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
+                    const Choices& choices, sim::Monitor& monitor);
 
 // Lemma 4.12: replaying the same schedule twice gives the same event hash
 // (and `expected_event_hash`, when given). A finding "determinism" otherwise.

@@ -73,6 +73,11 @@ ReplayResult replay(const sim::Scenario& scenario, const sim::WorldConfig& confi
   return run(scenario, config, seed, choices, monitor.get());
 }
 
+ReplayResult replay(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
+                    const Choices& choices, sim::Monitor& monitor) {
+  return run(scenario, config, seed, choices, &monitor);
+}
+
 std::optional<sim::Finding> check_determinism(const sim::Scenario& scenario, const sim::WorldConfig& config,
                                               std::uint64_t seed, const Choices& choices,
                                               std::optional<std::uint64_t> expected_event_hash) {

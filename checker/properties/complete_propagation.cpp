@@ -11,16 +11,42 @@ void CompletePropagation::on_event(const sim::Event& e, const sim::World& world)
   Device& d = at_grow(devices_, e.device);
   switch (e.kind) {
     case sim::EventKind::action_started:
-      d.target = e.reactive;
+      if (d.open) report_unfinished(e.device, d);
+      d.open = true;
+      d.action = e.text;
+      // A Map's initial evaluation (rule (map)) sets no value: only fire and receive do.
+      d.target = e.text.rfind("create ", 0) == 0 ? sim::no_reactive : e.reactive;
       d.target_value = e.values.empty() ? core::Value() : e.values.front();
       d.written.begin();
       d.read.clear();
       break;
     case sim::EventKind::reevaluated: d.read[e.reactive] = e.values; break;
     case sim::EventKind::written: d.written.test_and_set(e.reactive); break;
-    case sim::EventKind::committed: check_commit(e, world, d); break;
+    case sim::EventKind::committed:
+      d.open = false;
+      check_commit(e, world, d);
+      break;
+    case sim::EventKind::aborted:
+      if (e.message == 0) d.open = false;  // a propagation's abort, not a Lo task's
+      break;
+    case sim::EventKind::crashed: d.open = false; break;
     default: break;
   }
+}
+
+// Lemma 4.7: a propagation runs until P = dom(µ) and ends with (commit); one
+// that stops earlier leaves the reactives derived from its action stale.
+void CompletePropagation::on_transition(const sim::World& world) {
+  for (std::uint32_t device = 0; device < devices_.size(); ++device) {
+    const Device& d = devices_[device];
+    if (d.open && device < world.devices() && world.device(device).up() && !world.device(device).propagating()) {
+      report_unfinished(device, d);
+    }
+  }
+}
+
+void CompletePropagation::report_unfinished(std::uint32_t device, const Device& d) {
+  report(device, {}, fmt::format("d{}: the propagation of \"{}\" ended without (commit)", device, d.action));
 }
 
 void CompletePropagation::check_commit(const sim::Event& e, const sim::World& world, Device& d) {

@@ -23,15 +23,20 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
            "inactive sources and folds keep their values";
   }
   void on_event(const sim::Event& event, const sim::World& world) override;
+  void on_transition(const sim::World& world) override;
+  void on_schedule_end(const sim::World& world) override { on_transition(world); }
 
  private:
   struct Device {
+    bool open = false;  // an action started and neither committed, aborted nor crashed
+    std::string action;
     core::ReactiveId target = sim::no_reactive;
     core::Value target_value;
     PropagationStamps written;
     std::map<core::ReactiveId, std::vector<core::Value>> read;  // reevaluated -> inputs read
   };
   void check_commit(const sim::Event& e, const sim::World& world, Device& d);
+  void report_unfinished(std::uint32_t device, const Device& d);
   std::vector<Device> devices_;
 };
 

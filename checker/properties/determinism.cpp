@@ -6,8 +6,9 @@ namespace frsim::checker {
 
 void Determinism::on_schedule_end(const sim::World& world) {
   if (every_ == 0 || counter_->fetch_add(1) % every_ != 0) return;
+  // The clone re-executes the choices from the seed, and heals as this world did.
   auto again = world.clone();
-  again->heal();
+  if (!again->healed()) again->heal();
   if (again->event_hash() == world.event_hash()) return;
   report(sim::no_device, {},
          fmt::format("replaying the same {} choices from seed {} gave event hash {}, the run gave {}",

@@ -26,4 +26,10 @@ void Isolation::on_event(const sim::Event& e, const sim::World& /*world*/) {
   }
 }
 
+void Isolation::on_transition(const sim::World& world) {
+  for (std::uint32_t d = 0; d < running_since_.size() && d < world.devices(); ++d) {
+    if (!world.device(d).propagating()) running_since_[d] = 0;
+  }
+}
+
 }  // namespace frsim::checker

@@ -13,6 +13,8 @@ class Isolation final : public CopyableProperty<Isolation> {
     return "no action starts on a device while its propagation runs";
   }
   void on_event(const sim::Event& event, const sim::World& world) override;
+  // A propagation that ended without (commit) is complete-propagation's finding, not a concurrent action.
+  void on_transition(const sim::World& world) override;
 
  private:
   std::vector<std::uint64_t> running_since_;  // per device: step + 1 of the running action, 0 if none
