@@ -4,13 +4,17 @@
 // with an independent recomputation.
 
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
 #include <set>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/crdt/or_map.hpp"
 #include "core/crdt/registers.hpp"
+#include "core/crdt/rga.hpp"
 #include "core/crdt/sets.hpp"
 #include "driver.hpp"
 #include "sim/random_walk.hpp"
@@ -283,6 +287,43 @@ TEST(LoBank, RandomSchedulesWithFaultsConserveMoneyAndAnswerAtMostOnce) {
       for (const auto& m : w->lo().user_inbox(d)) EXPECT_EQ(w->lo().responses_sent(m.request), 1U);
     }
   }
+}
+
+// Paper §5.4: "our RGA implementation has an overhead of 357 bytes for added
+// tasks ... independent of the content of the tasks". Here: the bytes a
+// replication message of the task list gains per added task (full state),
+// and the size of the delta that carries one insert, both minus the entry's
+// own bytes. Both must be independent of the list's length.
+TEST(TodoMvc, ListBytesPerAddedTaskDoNotGrowWithTheList) {
+  using core::crdt::Rga;
+  auto entry = [](int n) {
+    return Value::map({{str("id"), Value::named_ref(fmt::format("task-0-{}", n))},
+                       {str("init"), Value::map({{str("done"), Value::boolean(false)}, {str("text"), str("task")}})}});
+  };
+  constexpr int tasks = 64;
+  auto list = Rga::empty();
+  std::vector<std::int64_t> full_overhead;
+  std::vector<std::int64_t> delta_overhead;
+  for (int n = 0; n < tasks; ++n) {
+    const Value e = entry(n);
+    const auto entry_bytes = static_cast<std::int64_t>(e.encoded_size());
+    const auto before = static_cast<std::int64_t>(core::crdt::to_value(list).encoded_size());
+    const auto delta = list->insert_delta(0, list->size(), e);
+    list = list->insert(0, list->size(), e);
+    const auto after = static_cast<std::int64_t>(core::crdt::to_value(list).encoded_size());
+    full_overhead.push_back(after - before - entry_bytes);
+    delta_overhead.push_back(static_cast<std::int64_t>(core::crdt::to_value(delta).encoded_size()) - entry_bytes);
+  }
+  // Varint timestamps may take a byte more as counters grow: allow 2 bytes.
+  for (int n = 1; n < tasks; ++n) {
+    EXPECT_LE(std::abs(full_overhead[n] - full_overhead[1]), 2) << "task " << n;
+    EXPECT_LE(std::abs(delta_overhead[n] - delta_overhead[1]), 2) << "task " << n;
+  }
+  EXPECT_EQ(list->size(), static_cast<std::size_t>(tasks));
+  RecordProperty("full_state_overhead_bytes_per_task", std::to_string(full_overhead[tasks - 1]));
+  RecordProperty("delta_overhead_bytes_per_task", std::to_string(delta_overhead[tasks - 1]));
+  std::cout << "todomvc list: full-state overhead " << full_overhead[tasks - 1] << " B per added task, delta "
+            << delta_overhead[tasks - 1] << " B (entry itself " << entry(tasks - 1).encoded_size() << " B)\n";
 }
 
 }  // namespace
