@@ -18,5 +18,6 @@ struct Status {
 void register_list(CLI::App& app, Status& status);
 void register_run(CLI::App& app, Status& status);
 void register_replay(CLI::App& app, Status& status);
+void register_shrink(CLI::App& app, Status& status);
 
 }  // namespace frsim::cli

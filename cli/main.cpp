@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   frsim::cli::register_list(app, status);
   frsim::cli::register_run(app, status);
   frsim::cli::register_replay(app, status);
+  frsim::cli::register_shrink(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
