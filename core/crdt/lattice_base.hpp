@@ -61,6 +61,8 @@ class LatticeBase : public Lattice {
   std::size_t encoded_bytes() const { return as_value().encoded_size(); }
 
   Value as_value() const { return Value::crdt(Rc<const Lattice>(this)); }
+  // Lattices live on the heap (make_rc), never on the stack: merge and the
+  // mutators may return either operand itself.
   Rc<const Derived> self() const { return Rc<const Derived>(&derived()); }
 
  private:

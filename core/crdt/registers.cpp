@@ -19,7 +19,7 @@ Rc<const LwwRegister> LwwRegister::assign(ReplicaId replica, Value value) const 
 }
 
 Rc<const LwwRegister> LwwRegister::assign_at(Timestamp timestamp, Value value) const {
-  return merge(LwwRegister(timestamp, std::move(value)));
+  return merge(*make_rc<const LwwRegister>(timestamp, std::move(value)));
 }
 
 Rc<const LwwRegister> LwwRegister::merge(const LwwRegister& other) const {
