@@ -32,6 +32,9 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
       d.running = rt != nullptr;
       if (rt != nullptr) d.before = rt->fingerprint();
       d.action = e.text;
+      // The same action means the same value too: a printed form may hide a
+      // CRDT's metadata (an OR-Map prints only its present keys).
+      for (const auto& v : e.values) d.action += fmt::format(" #{}", sim::hex16(v.hash()));
       break;
     }
     case sim::EventKind::committed: {
