@@ -44,52 +44,52 @@ void run_merges(benchmark::State& state, const std::pair<Rc<const T>, Rc<const T
 }
 
 void BM_Merge_GCounter(benchmark::State& state) {
-  run_merges(state, replicas<GCounter>([](auto s, ReplicaId, int n) {
+  run_merges(state, replicas<GCounter>([](const auto& s, ReplicaId, int n) {
                return s->increment(static_cast<ReplicaId>(n));  // one entry per replica
              }));
 }
 void BM_Merge_PnCounter(benchmark::State& state) {
-  run_merges(state, replicas<PnCounter>([](auto s, ReplicaId, int n) {
+  run_merges(state, replicas<PnCounter>([](const auto& s, ReplicaId, int n) {
                return s->increment(static_cast<ReplicaId>(n))->decrement(static_cast<ReplicaId>(n));
              }));
 }
 void BM_Merge_MaxInt(benchmark::State& state) {
-  run_merges(state, replicas<MaxInt>([](auto s, ReplicaId, int n) { return s->raise_to(n); }));
+  run_merges(state, replicas<MaxInt>([](const auto& s, ReplicaId, int n) { return s->raise_to(n); }));
 }
 void BM_Merge_LwwRegister(benchmark::State& state) {
-  run_merges(state, replicas<LwwRegister>([](auto s, ReplicaId r, int n) { return s->assign(r, element(n)); }));
+  run_merges(state, replicas<LwwRegister>([](const auto& s, ReplicaId r, int n) { return s->assign(r, element(n)); }));
 }
 void BM_Merge_MvRegister(benchmark::State& state) {
-  run_merges(state, replicas<MvRegister>([](auto s, ReplicaId r, int n) { return s->assign(r, element(n)); }));
+  run_merges(state, replicas<MvRegister>([](const auto& s, ReplicaId r, int n) { return s->assign(r, element(n)); }));
 }
 void BM_Merge_Ivar(benchmark::State& state) {
   const auto bound = Ivar::empty()->bind(element(1));
   run_merges(state, std::pair{bound, bound});
 }
 void BM_Merge_EwFlag(benchmark::State& state) {
-  run_merges(state, replicas<EwFlag>([](auto s, ReplicaId, int n) {
+  run_merges(state, replicas<EwFlag>([](const auto& s, ReplicaId, int n) {
                return s->enable(static_cast<ReplicaId>(n));  // dots of 1k replicas in the context
              }));
 }
 void BM_Merge_GSet(benchmark::State& state) {
-  run_merges(state, replicas<GSet>([](auto s, ReplicaId, int n) { return s->add(element(n)); }));
+  run_merges(state, replicas<GSet>([](const auto& s, ReplicaId, int n) { return s->add(element(n)); }));
 }
 void BM_Merge_TwoPSet(benchmark::State& state) {
-  run_merges(state, replicas<TwoPSet>([](auto s, ReplicaId, int n) {
+  run_merges(state, replicas<TwoPSet>([](const auto& s, ReplicaId, int n) {
                auto added = s->add(element(n));
                return n % 4 == 0 ? added->remove(element(n)) : added;
              }));
 }
 void BM_Merge_OrSet(benchmark::State& state) {
-  run_merges(state, replicas<OrSet>([](auto s, ReplicaId r, int n) { return s->add(r, element(n)); }));
+  run_merges(state, replicas<OrSet>([](const auto& s, ReplicaId r, int n) { return s->add(r, element(n)); }));
 }
 void BM_Merge_OrMap(benchmark::State& state) {
-  run_merges(state, replicas<OrMap>([](auto s, ReplicaId r, int n) {
+  run_merges(state, replicas<OrMap>([](const auto& s, ReplicaId r, int n) {
                return s->put(r, element(n), to_value(GCounter::empty()->increment(r)));
              }));
 }
 void BM_Merge_Rga(benchmark::State& state) {
-  run_merges(state, replicas<Rga>([](auto s, ReplicaId r, int n) {
+  run_merges(state, replicas<Rga>([](const auto& s, ReplicaId r, int n) {
                return s->insert(r, s->size(), element(n));
              }));
 }
