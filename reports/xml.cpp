@@ -4,10 +4,6 @@
 
 namespace frsim::reports {
 
-namespace {
-
-constexpr char32_t kReplacement = 0xFFFD;
-
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
@@ -25,6 +21,10 @@ void append_utf8(std::string& out, char32_t cp) {
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
 }
+
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
 
 // Decodes one code point at text[i], advancing i; malformed, overlong and
 // surrogate sequences decode to U+FFFD consuming one byte.

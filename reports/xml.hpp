@@ -17,6 +17,9 @@ std::string escape_text(std::string_view text);
 // whitespace characters that attribute normalisation would otherwise fold.
 std::string escape_attribute(std::string_view text);
 
+// Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
+void append_utf8(std::string& out, char32_t cp);
+
 // `text` cut to at most `chars_max` code points, with "…" when cut. Cuts only
 // at code point boundaries so the result stays valid UTF-8 when the input is.
 std::string truncate_utf8(std::string_view text, std::size_t chars_max);

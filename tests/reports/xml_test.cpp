@@ -22,23 +22,7 @@ rc::Gen<std::string> xml_safe_text() {
   return rc::gen::map(rc::gen::container<std::vector<char32_t>>(code_point),
                       [](const std::vector<char32_t>& cps) {
                         std::string out;
-                        for (const char32_t cp : cps) {
-                          if (cp < 0x80) {
-                            out += static_cast<char>(cp);
-                          } else if (cp < 0x800) {
-                            out += static_cast<char>(0xC0 | (cp >> 6));
-                            out += static_cast<char>(0x80 | (cp & 0x3F));
-                          } else if (cp < 0x10000) {
-                            out += static_cast<char>(0xE0 | (cp >> 12));
-                            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-                            out += static_cast<char>(0x80 | (cp & 0x3F));
-                          } else {
-                            out += static_cast<char>(0xF0 | (cp >> 18));
-                            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-                            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-                            out += static_cast<char>(0x80 | (cp & 0x3F));
-                          }
-                        }
+                        for (const char32_t cp : cps) append_utf8(out, cp);
                         return out;
                       });
 }
