@@ -1,0 +1,60 @@
+#include "sim/explore/engine.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace frsim::sim::explore {
+
+Meter::Meter(const Limits& limits, const Control& control)
+    : limits_(limits), control_(control), start_(std::chrono::steady_clock::now()) {}
+
+double Meter::elapsed_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+BudgetHit Meter::check(const Stats& stats, std::uint64_t states) const {
+  if (control_.interrupt != nullptr && control_.interrupt->load()) return BudgetHit::interrupted;
+  if (limits_.time_limit_seconds > 0 && elapsed_seconds() >= limits_.time_limit_seconds) return BudgetHit::time;
+  if (states >= limits_.states_max) return BudgetHit::states;
+  if (stats.schedules >= limits_.schedules_max) return BudgetHit::schedules;
+  if (stats.memory_bytes > limits_.memory_bytes_max) return BudgetHit::memory;
+  return BudgetHit::none;
+}
+
+void Meter::update(Stats& stats) const {
+  stats.elapsed_seconds = elapsed_seconds();
+  stats.states_per_second =
+      stats.elapsed_seconds > 0 ? static_cast<double>(stats.states) / stats.elapsed_seconds : 0;
+  if (control_.progress) control_.progress(stats);
+}
+
+void run_batch(std::uint32_t jobs, std::size_t count, const std::function<void(std::size_t)>& work) {
+  std::vector<std::exception_ptr> errors(count);
+  auto guarded = [&](std::size_t i) {
+    try {
+      work(i);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  };
+  const std::size_t threads = std::min<std::size_t>(std::max<std::uint32_t>(jobs, 1), count);
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < count; ++i) guarded(i);
+  } else {
+    std::atomic<std::size_t> next{0};
+    auto loop = [&] {
+      for (std::size_t i = next++; i < count; i = next++) guarded(i);
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(loop);
+    loop();
+    for (auto& thread : pool) thread.join();
+  }
+  for (auto& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+}
+
+}  // namespace frsim::sim::explore

@@ -1,0 +1,148 @@
+#include "sim/explore/explore.hpp"
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "sim/explore/scheduler.hpp"
+#include "sim/explore/search.hpp"
+#include "sim/explore/walk.hpp"
+
+namespace frsim::sim::explore {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> strategy_names = {"bfs", "dfs", "random", "pct", "swarm"};
+constexpr std::array<std::string_view, 2> por_names = {"none", "sleep"};
+constexpr std::array<std::string_view, 7> budget_names = {"none",      "depth", "states",     "schedules",
+                                                          "time", "memory", "interrupted"};
+
+template <typename Enum, std::size_t N>
+Enum from_name(const std::array<std::string_view, N>& names, std::string_view name, std::string_view what) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == name) return static_cast<Enum>(i);
+  }
+  std::string accepted;
+  for (auto n : names) {
+    if (!accepted.empty()) accepted += ", ";
+    accepted += n;
+  }
+  throw core::Error(fmt::format("unknown {} '{}' (expected one of: {})", what, name, accepted));
+}
+
+// The default campaign's share of the time budget for exhaustive search.
+constexpr double exhaustive_time_share = 0.5;
+
+void add(Stats& into, const Stats& stats) {
+  into.transitions += stats.transitions;
+  into.states += stats.states;
+  into.distinct_states += stats.distinct_states;
+  into.schedules += stats.schedules;
+  into.max_depth = std::max(into.max_depth, stats.max_depth);
+  into.memory_bytes = std::max(into.memory_bytes, stats.memory_bytes);
+}
+
+}  // namespace
+
+std::string_view to_string(Strategy strategy) { return strategy_names.at(static_cast<std::size_t>(strategy)); }
+std::string_view to_string(Por por) { return por_names.at(static_cast<std::size_t>(por)); }
+std::string_view to_string(BudgetHit hit) { return budget_names.at(static_cast<std::size_t>(hit)); }
+Strategy strategy_from_string(std::string_view name) {
+  return from_name<Strategy>(strategy_names, name, "strategy");
+}
+Por por_from_string(std::string_view name) {
+  if (name == "dpor") throw core::Error("--por dpor: source-set DPOR is not implemented yet (use: none, sleep)");
+  return from_name<Por>(por_names, name, "partial-order reduction");
+}
+
+bool exhaustive(Strategy strategy) { return strategy == Strategy::bfs || strategy == Strategy::dfs; }
+
+std::unique_ptr<Scheduler> make_scheduler(const Options& options) {
+  switch (options.strategy) {
+    case Strategy::pct: return make_pct_scheduler(options.pct_depth, options.limits.depth_max);
+    case Strategy::swarm: return make_swarm_scheduler();
+    default: return make_random_scheduler();
+  }
+}
+
+Result explore(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
+               const Control& control) {
+  validate(options.world);
+  if (options.jobs == 0) throw core::Error("--jobs must be at least 1");
+  if (options.limits.depth_max == 0) throw core::Error("--depth must be at least 1");
+  auto shared = std::make_shared<const Scenario>(scenario);
+  if (exhaustive(options.strategy)) return search(shared, options, monitors, control);
+  return walk(shared, options, monitors, control);
+}
+
+Result default_campaign(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
+                        const Control& control) {
+  Options first = options;
+  first.strategy = Strategy::bfs;
+  first.por = Por::sleep;
+  first.symmetry = true;
+  if (options.limits.time_limit_seconds > 0) {
+    first.limits.time_limit_seconds = options.limits.time_limit_seconds * exhaustive_time_share;
+  }
+  Result result = explore(scenario, first, monitors, control);
+  result.notes.insert(result.notes.begin(), "stage 1: bfs with sleep sets and symmetry");
+  if (result.complete || result.violation || result.budget_hit == BudgetHit::interrupted) return result;
+  // Stage 2: the budget did not cover every state; sample beyond it.
+  Options second = options;
+  second.strategy = Strategy::swarm;
+  if (options.limits.time_limit_seconds > 0) {
+    second.limits.time_limit_seconds =
+        std::max(options.limits.time_limit_seconds - result.stats.elapsed_seconds, 1.0);
+  }
+  Result sampled = explore(scenario, second, monitors, control);
+  result.notes.push_back(fmt::format("stage 1 stopped at the {} budget; stage 2: swarm",
+                                     to_string(result.budget_hit)));
+  for (auto& note : sampled.notes) result.notes.push_back(std::move(note));
+  const double elapsed_seconds = result.stats.elapsed_seconds + sampled.stats.elapsed_seconds;
+  add(result.stats, sampled.stats);
+  result.stats.elapsed_seconds = elapsed_seconds;
+  result.stats.states_per_second = elapsed_seconds > 0 ? static_cast<double>(result.stats.states) / elapsed_seconds : 0;
+  result.violation = std::move(sampled.violation);
+  result.budget_hit = sampled.violation ? BudgetHit::none : sampled.budget_hit;
+  result.complete = false;
+  result.next_schedule = sampled.next_schedule;
+  return result;
+}
+
+nlohmann::json to_json(const Options& options) {
+  return {
+      {"strategy", to_string(options.strategy)},
+      {"world", to_json(options.world)},
+      {"seed", options.seed},
+      {"depth", options.limits.depth_max},
+      {"max_states", options.limits.states_max},
+      {"max_schedules", options.limits.schedules_max},
+      {"time_limit_seconds", options.limits.time_limit_seconds},
+      {"memory_limit_mb", options.limits.memory_bytes_max >> 20},
+      {"por", to_string(options.por)},
+      {"symmetry", options.symmetry},
+      {"bitstate", options.bitstate},
+      {"jobs", options.jobs},
+      {"pct_depth", options.pct_depth},
+      {"first_schedule", options.first_schedule},
+      {"determinism_every", options.determinism_every},
+  };
+}
+
+nlohmann::json to_json(const Stats& stats) {
+  return {
+      {"transitions", stats.transitions},
+      {"states", stats.states},
+      {"distinct_states", stats.distinct_states},
+      {"schedules", stats.schedules},
+      {"max_depth", stats.max_depth},
+      {"elapsed_seconds", stats.elapsed_seconds},
+      {"states_per_second", stats.states_per_second},
+      {"memory_bytes", stats.memory_bytes},
+  };
+}
+
+}  // namespace frsim::sim::explore

@@ -1,0 +1,131 @@
+#pragma once
+// Schedule exploration: the campaign that answers "does every schedule within
+// these bounds hold every property?" (issue 5, DESIGN §6).
+//
+// Two families of strategy share this one entry point:
+//   exhaustive  bfs, dfs (search.cpp): every state reachable within the
+//               budgets, fingerprinted in a visited set; optional sleep-set
+//               partial-order reduction and symmetry reduction;
+//   sampling    random, pct, swarm (one Scheduler file each, walk.cpp runs
+//               them): seeded schedules, numbered, so a campaign can resume.
+// Properties are not known here: every schedule feeds a fresh sim::Monitor
+// from the factory and ends with the world's healing phase and
+// Monitor::on_schedule_end (DESIGN §1: properties observe, never steer).
+//
+// Determinism: every decision comes from the seed. Work is handed to threads
+// in batches whose size does not depend on --jobs and merged in order, so the
+// verdict and (for exhaustive strategies) the state counts do not depend on
+// the number of threads. Only the time budget reads a clock.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/config.hpp"
+#include "sim/monitor.hpp"
+#include "sim/scenario.hpp"
+
+namespace frsim::sim::explore {
+
+enum class Strategy : std::uint8_t { bfs, dfs, random, pct, swarm };
+// Partial-order reduction. Source-set DPOR is not implemented (see README of
+// the report): `sleep` is the only reduction.
+enum class Por : std::uint8_t { none, sleep };
+// Which budget ended a campaign early.
+enum class BudgetHit : std::uint8_t { none, depth, states, schedules, time, memory, interrupted };
+
+std::string_view to_string(Strategy strategy);
+std::string_view to_string(Por por);
+std::string_view to_string(BudgetHit hit);
+// Each throws core::Error naming the accepted values.
+Strategy strategy_from_string(std::string_view name);
+Por por_from_string(std::string_view name);
+
+bool exhaustive(Strategy strategy);
+
+struct Limits {
+  std::uint64_t depth_max = 40;            // transitions per schedule before healing
+  std::uint64_t states_max = 2'000'000;    // distinct states (exhaustive) / transitions (sampling)
+  std::uint64_t schedules_max = 100'000;   // healed schedules
+  double time_limit_seconds = 0;           // 0: none
+  std::uint64_t memory_bytes_max = 512ULL << 20;  // visited set + frontier
+};
+
+struct Options {
+  Strategy strategy = Strategy::bfs;
+  WorldConfig world;
+  std::uint64_t seed = 1;
+  Limits limits;
+  Por por = Por::none;
+  bool symmetry = false;
+  // SPIN's supertrace: a bit array instead of exact fingerprints. It may miss
+  // states (a hash collision prunes an unseen state) and says so in reports.
+  bool bitstate = false;
+  std::uint32_t jobs = 1;
+  std::uint32_t pct_depth = 3;        // PCT: d, so d-1 priority change points
+  std::uint64_t first_schedule = 0;   // sampling: resume after this many schedules
+  // Sampling: re-run every n-th schedule and compare event hashes (Lemma 4.12
+  // as a harness self-check); 0: never.
+  std::uint64_t determinism_every = 16;
+};
+
+struct Stats {
+  std::uint64_t transitions = 0;
+  std::uint64_t states = 0;           // states visited, revisits included
+  std::uint64_t distinct_states = 0;  // fingerprints in the visited set
+  std::uint64_t schedules = 0;        // healed schedule ends
+  std::uint64_t max_depth = 0;
+  double elapsed_seconds = 0;
+  double states_per_second = 0;
+  std::uint64_t memory_bytes = 0;
+};
+
+struct Violation {
+  Finding finding;
+  WorldConfig config;  // the world it happened in (swarm draws its own)
+  std::uint64_t seed = 0;
+  // (index into enabled(), description), as World::choices() and traces record them.
+  std::vector<std::pair<std::size_t, std::string>> choices;
+  std::string found_by;  // "bfs", "swarm schedule 17: drops=1 ...", ...
+};
+
+struct Result {
+  bool complete = false;
+  BudgetHit budget_hit = BudgetHit::none;
+  Stats stats;
+  std::vector<std::string> properties;  // from the monitor
+  std::optional<Violation> violation;
+  std::uint64_t next_schedule = 0;  // sampling: where --resume continues
+  std::vector<std::string> notes;   // e.g. "bitstate: may miss states"
+};
+
+// How a caller watches and stops a campaign.
+struct Control {
+  // Set (e.g. from a signal handler) to stop at the next batch boundary.
+  const std::atomic<bool>* interrupt = nullptr;
+  // Called between batches with the statistics so far.
+  std::function<void(const Stats&)> progress;
+};
+
+// Runs one strategy. User errors in the scenario (an operator that throws
+// outside a propagation, a workload naming no service) propagate as core::Error.
+Result explore(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
+               const Control& control = {});
+
+// The default campaign: exhaustive bfs with sleep sets and symmetry within a
+// share of the budget; if that finishes without a violation, a swarm campaign
+// for the rest. `options.strategy` is ignored. The result merges both stages.
+Result default_campaign(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
+                        const Control& control = {});
+
+nlohmann::json to_json(const Options& options);
+nlohmann::json to_json(const Stats& stats);
+
+}  // namespace frsim::sim::explore

@@ -1,0 +1,196 @@
+#include "sim/explore/reduction.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/hash.hpp"
+
+namespace frsim::sim::explore {
+
+namespace {
+
+using core::hash_combine;
+
+constexpr std::size_t permutations_max = 5040;  // 7!
+
+bool local(TransitionKind kind) {
+  switch (kind) {
+    case TransitionKind::fire:
+    case TransitionKind::step:
+    case TransitionKind::send:
+    case TransitionKind::deliver:
+    case TransitionKind::drop:
+    case TransitionKind::duplicate:
+    case TransitionKind::crash:
+    case TransitionKind::restart:
+      return true;
+    case TransitionKind::partition:
+    case TransitionKind::heal:
+    case TransitionKind::lo:
+      return false;
+  }
+  return false;
+}
+
+bool budgeted(TransitionKind kind) {
+  return kind == TransitionKind::drop || kind == TransitionKind::duplicate || kind == TransitionKind::crash;
+}
+
+// Runs device d's workload alone on a fresh world; the fingerprint of its
+// runtime afterwards says what its code did with its device number.
+std::uint64_t probe(const World& initial, std::uint32_t d) {
+  WorldConfig config = initial.config();
+  config.drops = config.dups = config.crashes = config.partitions = 0;
+  World world(initial.scenario_ptr(), config, initial.seed());
+  world.set_record_events(false);
+  for (std::uint64_t guard = 0; guard < config.steps_max; ++guard) {
+    const auto enabled = world.enabled();
+    auto it = std::find_if(enabled.begin(), enabled.end(), [d](const Transition& t) {
+      return t.device == d && (t.kind == TransitionKind::fire || t.kind == TransitionKind::step);
+    });
+    if (it == enabled.end()) break;
+    world.apply_index(static_cast<std::size_t>(it - enabled.begin()));
+  }
+  const Device& device = world.device(d);
+  std::uint64_t h = hash_combine(device.runtime()->fingerprint(), device.snapshot().fingerprint());
+  for (const Action& action : device.workload()) h = hash_combine(h, core::hash_bytes(action.description()));
+  return h;
+}
+
+void permute_class(const std::vector<std::uint32_t>& members, std::vector<std::vector<std::uint32_t>>& out) {
+  std::vector<std::vector<std::uint32_t>> next;
+  std::vector<std::uint32_t> images = members;  // ascending: the first permutation
+  do {
+    for (const auto& base : out) {
+      auto p = base;
+      for (std::size_t i = 0; i < members.size(); ++i) p[members[i]] = images[i];
+      next.push_back(std::move(p));
+    }
+  } while (std::next_permutation(images.begin(), images.end()));
+  out = std::move(next);
+}
+
+}  // namespace
+
+std::uint64_t transition_key(const World& world, const Transition& t) {
+  std::uint64_t h = hash_combine(static_cast<std::uint64_t>(t.kind), t.device);
+  h = hash_combine(h, t.peer);
+  h = hash_combine(h, t.reactive);
+  h = hash_combine(h, core::hash_bytes(t.name));
+  if (t.kind == TransitionKind::deliver || t.kind == TransitionKind::drop || t.kind == TransitionKind::duplicate) {
+    const Message* m = world.network().find(t.message);
+    h = hash_combine(h, m != nullptr ? m->content_hash() : t.message);
+  }
+  if (t.kind == TransitionKind::lo || t.kind == TransitionKind::partition || t.kind == TransitionKind::heal) {
+    h = hash_combine(h, core::hash_bytes(t.text));
+  }
+  return h;
+}
+
+Slim slim(const World& world, const Transition& t) { return Slim{transition_key(world, t), t.kind, t.device}; }
+
+bool independent(const Slim& a, const Slim& b) {
+  if (!local(a.kind) || !local(b.kind)) return false;
+  if (a.device == no_device || b.device == no_device || a.device == b.device) return false;
+  if (budgeted(a.kind) && a.kind == b.kind) return false;
+  return true;
+}
+
+bool por_applicable(const Scenario& scenario) { return scenario.services.empty(); }
+
+Symmetry::Symmetry(const World& initial) {
+  permutations_.push_back({});
+  for (std::uint32_t d = 0; d < initial.devices(); ++d) permutations_.back().push_back(d);
+  if (initial.config().topology != Topology::mesh) {
+    explanation_ = "symmetry: off (only a mesh topology is symmetric)";
+    return;
+  }
+  if (!initial.scenario().services.empty()) {
+    explanation_ = "symmetry: off (Lo services are not permutable)";
+    return;
+  }
+  // Devices with the same probe signature form one class, in device order.
+  std::map<std::uint64_t, std::vector<std::uint32_t>> classes;
+  for (std::uint32_t d = 0; d < initial.devices(); ++d) classes[probe(initial, d)].push_back(d);
+  std::vector<std::vector<std::uint32_t>> ordered;
+  for (auto& [signature, members] : classes) ordered.push_back(std::move(members));
+  std::sort(ordered.begin(), ordered.end());
+  double count = 1;
+  for (const auto& members : ordered) {
+    for (std::size_t k = 2; k <= members.size(); ++k) count *= static_cast<double>(k);
+  }
+  if (count > static_cast<double>(permutations_max)) {
+    explanation_ = fmt::format("symmetry: off ({} permutations exceed {})", count, permutations_max);
+    return;
+  }
+  for (const auto& members : ordered) {
+    if (members.size() > 1) permute_class(members, permutations_);
+  }
+  std::string classes_text;
+  for (const auto& members : ordered) {
+    classes_text += " {";
+    for (std::size_t i = 0; i < members.size(); ++i) classes_text += fmt::format("{}d{}", i ? "," : "", members[i]);
+    classes_text += "}";
+  }
+  explanation_ = fmt::format("symmetry: {} permutations of device classes{}", permutations_.size(), classes_text);
+}
+
+std::uint64_t Symmetry::fingerprint(const World& world) const {
+  if (trivial()) return world.fingerprint();
+  const auto enabled = world.enabled();
+  std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
+  for (const auto& p : permutations_) best = std::min(best, fingerprint(world, p, enabled));
+  return best;
+}
+
+// Every device number in the state goes through `to_new`. What a device last
+// sent is private to the world; it matters only through which sends are
+// enabled (values only grow, so "changed since the last send" is all there is
+// to know), and those are hashed instead.
+std::uint64_t Symmetry::fingerprint(const World& world, const std::vector<std::uint32_t>& to_new,
+                                    const std::vector<Transition>& enabled) const {
+  const std::uint32_t n = world.devices();
+  const Budgets& budgets = world.budgets_left();
+  std::uint64_t h = hash_combine(0x73796d6dULL, world.lo().fingerprint());
+  h = hash_combine(h, budgets.drops);
+  h = hash_combine(h, budgets.dups);
+  h = hash_combine(h, budgets.crashes);
+  h = hash_combine(h, budgets.partitions);
+  std::uint64_t messages = 0;  // a commutative sum: the multiset, in no order
+  for (const Message& m : world.network().in_flight()) {
+    std::uint64_t mh = hash_combine(to_new.at(m.from), to_new.at(m.to));
+    mh = hash_combine(mh, core::hash_bytes(m.name));
+    messages += hash_combine(mh, m.value.hash());
+  }
+  h = hash_combine(h, messages);
+  if (const auto& sides = world.network().sides()) {
+    std::vector<std::uint32_t> permuted(n, 0);
+    for (std::uint32_t d = 0; d < n; ++d) permuted[to_new[d]] = (*sides)[d];
+    for (auto s : permuted) h = hash_combine(h, s);
+  } else {
+    h = hash_combine(h, 0x6e6f7061ULL);
+  }
+  std::vector<std::uint64_t> devices(n);
+  for (std::uint32_t d = 0; d < n; ++d) {
+    const Device& device = world.device(d);
+    std::uint64_t dh = device.up() ? device.runtime()->fingerprint() : 0xdeadULL;
+    dh = hash_combine(dh, device.snapshot().fingerprint());
+    dh = hash_combine(dh, device.next_action());
+    std::vector<std::uint64_t> sends;
+    for (const Transition& t : enabled) {
+      if (t.kind == TransitionKind::send && t.device == d) {
+        sends.push_back(hash_combine(to_new.at(t.peer), core::hash_bytes(t.name)));
+      }
+    }
+    std::sort(sends.begin(), sends.end());
+    for (auto s : sends) dh = hash_combine(dh, s);
+    devices[to_new[d]] = dh;
+  }
+  for (auto dh : devices) h = hash_combine(h, dh);
+  return h;
+}
+
+}  // namespace frsim::sim::explore

@@ -1,0 +1,69 @@
+#pragma once
+// The two reductions of exhaustive search; neither may change a verdict
+// (tests/explore runs the zoo with them on and off).
+//
+// Partial-order reduction by sleep sets (Godefroid 1996). Two transitions are
+// independent when they act on different devices and no message one creates
+// is consumed by the other (issue 5): fire, step, send, deliver, drop,
+// duplicate, crash and restart on different devices commute. Every message
+// transition is attributed to the message's destination, so two transitions
+// on one message share a device; a send's message can only be consumed by a
+// transition enabled after it. Faults drawn from one budget (two drops, two
+// crashes) are dependent: one may disable the other. Partitions, heals and Lo
+// steps are dependent on everything, and so is every transition of a scenario
+// with Lo services (their message ids are part of the Lo fingerprint).
+//
+// Symmetry reduction: devices with identical code and identical workloads are
+// interchangeable, so a state and its image under a permutation of such
+// devices are explored once (canonical fingerprint: the least over the
+// permutations). "Identical code" is probed, not assumed: each device runs its
+// whole workload alone on a fresh world, and devices whose runtimes end in
+// different states (say, a counter keyed by the device number) are not
+// interchangeable. Only a mesh topology and scenarios without Lo services
+// qualify.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/world.hpp"
+
+namespace frsim::sim::explore {
+
+// Identifies a transition across states: like its description but naming a
+// message by content instead of by id (ids depend on the path taken).
+std::uint64_t transition_key(const World& world, const Transition& t);
+
+// What sleep sets remember of a transition.
+struct Slim {
+  std::uint64_t key = 0;
+  TransitionKind kind = TransitionKind::fire;
+  std::uint32_t device = no_device;
+};
+Slim slim(const World& world, const Transition& t);
+bool independent(const Slim& a, const Slim& b);
+// Whether independent() may be used at all for this scenario.
+bool por_applicable(const Scenario& scenario);
+
+class Symmetry {
+ public:
+  // Probes `initial` (a fresh world) for interchangeable devices.
+  explicit Symmetry(const World& initial);
+
+  // No two devices are interchangeable, or the world does not qualify.
+  bool trivial() const { return permutations_.size() <= 1; }
+  const std::string& explanation() const { return explanation_; }
+  std::size_t permutations() const { return permutations_.size(); }
+  // Equal for a state and every image of it under the symmetry group.
+  std::uint64_t fingerprint(const World& world) const;
+
+ private:
+  std::uint64_t fingerprint(const World& world, const std::vector<std::uint32_t>& to_new,
+                            const std::vector<Transition>& enabled) const;
+
+  // permutations_[k][d]: the new number of device d.
+  std::vector<std::vector<std::uint32_t>> permutations_;
+  std::string explanation_;
+};
+
+}  // namespace frsim::sim::explore

@@ -1,0 +1,67 @@
+#include "sim/explore/run.hpp"
+
+#include <cassert>
+
+namespace frsim::sim::explore {
+
+class Run::Sink final : public EventSink {
+ public:
+  Sink(Monitor& monitor, const World& world) : monitor_(monitor), world_(world) {}
+  void on_event(const Event& event) override { monitor_.on_event(event, world_); }
+
+ private:
+  Monitor& monitor_;
+  const World& world_;
+};
+
+Run::Run(const std::shared_ptr<const Scenario>& scenario, const WorldConfig& config, std::uint64_t seed,
+         const MonitorFactory& monitors)
+    : world_(std::make_unique<World>(scenario, config, seed)), monitor_(monitors()) {
+  assert(monitor_ != nullptr);
+  // Construction ran before a sink could point at the world: hand the
+  // creation events over now, in order.
+  for (const Event& event : world_->events()) monitor_->on_event(event, *world_);
+  attach();
+}
+
+Run::~Run() {
+  if (world_) world_->set_sink(nullptr);
+}
+
+std::unique_ptr<Run> Run::replay(const std::shared_ptr<const Scenario>& scenario, const WorldConfig& config,
+                                 std::uint64_t seed, const MonitorFactory& monitors,
+                                 const std::vector<std::uint32_t>& indices) {
+  auto run = std::make_unique<Run>(scenario, config, seed, monitors);
+  for (auto index : indices) run->apply_index(index);
+  return run;
+}
+
+std::unique_ptr<Run> Run::branch() const {
+  auto copy = std::unique_ptr<Run>(new Run());
+  copy->world_ = world_->clone();
+  copy->monitor_ = monitor_->clone();
+  copy->attach();
+  return copy;
+}
+
+void Run::attach() {
+  sink_ = std::make_unique<Sink>(*monitor_, *world_);
+  world_->set_sink(sink_.get());
+}
+
+void Run::apply(const Transition& t) {
+  world_->apply(t);
+  monitor_->on_transition(*world_);
+}
+
+void Run::apply_index(std::size_t index) {
+  world_->apply_index(index);
+  monitor_->on_transition(*world_);
+}
+
+void Run::finish() {
+  world_->heal();
+  monitor_->on_schedule_end(*world_);
+}
+
+}  // namespace frsim::sim::explore

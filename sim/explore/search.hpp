@@ -1,0 +1,12 @@
+#pragma once
+// Exhaustive search (bfs, dfs): one algorithm with two frontier disciplines,
+// so the two cannot drift apart (Stateright's BFS and DFS duplicate each other).
+
+#include "sim/explore/explore.hpp"
+
+namespace frsim::sim::explore {
+
+Result search(const std::shared_ptr<const Scenario>& scenario, const Options& options,
+              const MonitorFactory& monitors, const Control& control);
+
+}  // namespace frsim::sim::explore

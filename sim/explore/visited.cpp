@@ -1,0 +1,79 @@
+#include "sim/explore/visited.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "core/hash.hpp"
+
+namespace frsim::sim::explore {
+
+namespace {
+constexpr std::uint64_t initial_slots = 1024;  // a power of two
+}
+
+VisitedSet::VisitedSet(std::uint64_t bytes_max, bool bitstate) : bytes_max_(bytes_max), bitstate_(bitstate) {
+  if (bitstate_) {
+    bits_.assign(std::max<std::uint64_t>(bytes_max_ / 8, 1), 0);
+  } else {
+    table_.assign(initial_slots, 0);
+  }
+}
+
+std::uint64_t VisitedSet::bytes() const {
+  return bitstate_ ? bits_.size() * 8 : table_.size() * sizeof(std::uint64_t);
+}
+
+std::uint64_t VisitedSet::slot(std::uint64_t fingerprint) const {
+  const std::uint64_t mask = table_.size() - 1;
+  std::uint64_t i = core::mix64(fingerprint) & mask;
+  while (table_[i] != 0 && table_[i] != fingerprint) i = (i + 1) & mask;
+  return i;
+}
+
+bool VisitedSet::contains(std::uint64_t fingerprint) const {
+  if (bitstate_) {
+    const std::uint64_t n = bits_.size() * 64;
+    const std::uint64_t a = core::mix64(fingerprint) % n;
+    const std::uint64_t b = core::hash_combine(fingerprint, 0x5eedULL) % n;
+    return ((bits_[a / 64] >> (a % 64)) & 1) != 0 && ((bits_[b / 64] >> (b % 64)) & 1) != 0;
+  }
+  if (fingerprint == 0) fingerprint = 1;
+  return table_[slot(fingerprint)] == fingerprint;
+}
+
+bool VisitedSet::insert(std::uint64_t fingerprint) {
+  if (bitstate_) {
+    if (contains(fingerprint)) return false;
+    const std::uint64_t n = bits_.size() * 64;
+    const std::uint64_t a = core::mix64(fingerprint) % n;
+    const std::uint64_t b = core::hash_combine(fingerprint, 0x5eedULL) % n;
+    bits_[a / 64] |= std::uint64_t{1} << (a % 64);
+    bits_[b / 64] |= std::uint64_t{1} << (b % 64);
+    ++size_;
+    return true;
+  }
+  if (fingerprint == 0) fingerprint = 1;
+  // Keep the load at most one half: probes stay short.
+  if ((size_ + 1) * 2 > table_.size() && !grow()) {
+    full_ = !contains(fingerprint);
+    return false;
+  }
+  const std::uint64_t i = slot(fingerprint);
+  if (table_[i] == fingerprint) return false;
+  table_[i] = fingerprint;
+  ++size_;
+  return true;
+}
+
+bool VisitedSet::grow() {
+  const std::uint64_t slots = table_.size() * 2;
+  if (slots * sizeof(std::uint64_t) > bytes_max_) return false;
+  std::vector<std::uint64_t> old = std::move(table_);
+  table_.assign(slots, 0);
+  for (std::uint64_t fp : old) {
+    if (fp != 0) table_[slot(fp)] = fp;
+  }
+  return true;
+}
+
+}  // namespace frsim::sim::explore

@@ -1,0 +1,350 @@
+// Exploration strategies against small scenarios written here, with a monitor
+// written here, so that the expected numbers come from this file alone.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "sim/explore/explore.hpp"
+#include "sim/explore/run.hpp"
+#include "sim/world.hpp"
+
+namespace frsim::sim::explore {
+namespace {
+
+// Every device folds what it is told into a distributed max-register "x" and
+// is told its own number once. `broken` merges by keeping the local value:
+// replicas never agree.
+Scenario max_register(bool broken) {
+  Scenario s;
+  s.name = broken ? "max-register-keep-local" : "max-register";
+  s.description = "a replicated max register";
+  s.create = [broken](core::Runtime& rt, const DeviceContext&) {
+    auto max = [](const core::Value& a, const core::Value& b) { return a.as_int() >= b.as_int() ? a : b; };
+    core::MergeFunction merge = [broken, max](const core::Value& local, const core::Value& remote) {
+      return broken ? local : max(local, remote);
+    };
+    const auto in = rt.source(core::Value::integer(0), "in");
+    const auto x = rt.distributed_fold("x", in, core::Value::integer(0), max, merge);
+    rt.map({x}, [](std::span<const core::Value> v) { return core::Value::integer(v[0].as_int() * 2); }, "twice");
+  };
+  s.workload = [](std::uint32_t device, std::uint32_t) {
+    return std::vector<Action>{Action::fire("in", core::Value::integer(device + 1))};
+  };
+  return s;
+}
+
+// Identical devices: each fires 1, so every device is interchangeable.
+Scenario same_everywhere() {
+  Scenario s = max_register(false);
+  s.name = "max-register-same";
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<Action>{Action::fire("in", core::Value::integer(1))};
+  };
+  return s;
+}
+
+// After healing all replicas agree on every distributed reactive.
+class AgreementMonitor final : public Monitor {
+ public:
+  explicit AgreementMonitor(std::shared_ptr<std::atomic<std::uint64_t>> ends) : ends_(std::move(ends)) {}
+  void on_event(const Event&, const World&) override {}
+  void on_schedule_end(const World& world) override {
+    ++*ends_;
+    for (std::uint32_t d = 1; d < world.devices() && !finding_; ++d) {
+      if (world.device(d).distributed_values() != world.device(0).distributed_values()) {
+        finding_ = Finding{"agreement", "replicas disagree after healing", d, "x", {}};
+      }
+    }
+  }
+  std::optional<Finding> finding() const override { return finding_; }
+  std::unique_ptr<Monitor> clone() const override { return std::make_unique<AgreementMonitor>(*this); }
+  std::vector<std::string> properties() const override { return {"agreement"}; }
+
+ private:
+  std::shared_ptr<std::atomic<std::uint64_t>> ends_;
+  std::optional<Finding> finding_;
+};
+
+MonitorFactory agreement(std::shared_ptr<std::atomic<std::uint64_t>> ends = nullptr) {
+  if (!ends) ends = std::make_shared<std::atomic<std::uint64_t>>(0);
+  return [ends] { return std::make_unique<AgreementMonitor>(ends); };
+}
+
+Options options_for(Strategy strategy, std::uint32_t devices) {
+  Options o;
+  o.strategy = strategy;
+  o.world.devices = devices;
+  o.limits.depth_max = 1000;
+  o.seed = 7;
+  return o;
+}
+
+// The reachable states, by brute force over World::enabled() and clone().
+void enumerate(const World& world, std::set<std::uint64_t>& seen) {
+  if (!seen.insert(world.fingerprint()).second) return;
+  const auto enabled = world.enabled();
+  for (std::size_t i = 0; i < enabled.size(); ++i) {
+    auto next = world.clone();
+    next->apply_index(i);
+    enumerate(*next, seen);
+  }
+}
+
+std::uint64_t brute_force_states(const Scenario& scenario, const WorldConfig& config) {
+  std::set<std::uint64_t> seen;
+  World world(scenario, config, 7);
+  enumerate(world, seen);
+  return seen.size();
+}
+
+TEST(Explore, ExhaustiveSearchCountsExactlyTheReachableStates) {
+  const Scenario scenario = max_register(false);
+  for (std::uint32_t devices : {1u, 2u}) {
+    for (std::uint32_t dups : {0u, 1u}) {
+      Options o = options_for(Strategy::bfs, devices);
+      o.world.dups = dups;
+      const std::uint64_t expected = brute_force_states(scenario, o.world);
+      for (Strategy strategy : {Strategy::bfs, Strategy::dfs}) {
+        o.strategy = strategy;
+        const Result r = explore(scenario, o, agreement());
+        SCOPED_TRACE(fmt::format("{} devices={} dups={}", to_string(strategy), devices, dups));
+        EXPECT_TRUE(r.complete);
+        EXPECT_EQ(r.budget_hit, BudgetHit::none);
+        EXPECT_FALSE(r.violation.has_value());
+        EXPECT_EQ(r.stats.distinct_states, expected);
+        EXPECT_GT(r.stats.schedules, 0u);
+      }
+    }
+  }
+}
+
+// Exhaustive search ends a schedule (heals and judges it) where nothing is
+// enabled any more. With two devices that is at the earliest after fire d0,
+// fire d1, one send each way and both deliveries: 6 transitions (a device may
+// also send its initial 0 first, which only makes a schedule longer). Under
+// keep-local every such end disagrees, so BFS must report exactly 6.
+TEST(Explore, BfsFindsAShortestCounterexample) {
+  const Scenario scenario = max_register(true);
+  Options o = options_for(Strategy::bfs, 2);
+  const Result bfs = explore(scenario, o, agreement());
+  ASSERT_TRUE(bfs.violation.has_value());
+  EXPECT_EQ(bfs.violation->finding.property, "agreement");
+  EXPECT_FALSE(bfs.complete);
+  EXPECT_EQ(bfs.violation->choices.size(), 6u);
+  o.strategy = Strategy::dfs;
+  const Result dfs = explore(scenario, o, agreement());
+  ASSERT_TRUE(dfs.violation.has_value());
+  EXPECT_GE(dfs.violation->choices.size(), bfs.violation->choices.size());
+}
+
+TEST(Explore, AViolationReplaysFromItsChoices) {
+  const Scenario scenario = max_register(true);
+  for (Strategy strategy : {Strategy::bfs, Strategy::dfs, Strategy::random, Strategy::pct, Strategy::swarm}) {
+    const Result r = explore(scenario, options_for(strategy, exhaustive(strategy) ? 2 : 3), agreement());
+    ASSERT_TRUE(r.violation.has_value()) << to_string(strategy);
+    std::vector<std::uint32_t> indices;
+    for (const auto& [index, text] : r.violation->choices) indices.push_back(static_cast<std::uint32_t>(index));
+    auto shared = std::make_shared<const Scenario>(scenario);
+    auto run = Run::replay(shared, r.violation->config, r.violation->seed, agreement(), indices);
+    for (std::size_t i = 0; i < indices.size(); ++i) {
+      EXPECT_EQ(run->world().choices()[i].second, r.violation->choices[i].second);
+    }
+    run->finish();
+    ASSERT_TRUE(run->finding().has_value()) << to_string(strategy);
+    EXPECT_EQ(run->finding()->property, "agreement");
+  }
+}
+
+TEST(Explore, ReductionsKeepTheVerdictAndNeverAddStates) {
+  for (const Scenario& scenario : {max_register(false), max_register(true), same_everywhere()}) {
+    for (std::uint32_t crashes : {0u, 1u}) {
+      Options plain = options_for(Strategy::bfs, 2);
+      plain.world.crashes = crashes;
+      const Result base = explore(scenario, plain, agreement());
+      for (Por por : {Por::none, Por::sleep}) {
+        for (bool symmetry : {false, true}) {
+          for (Strategy strategy : {Strategy::bfs, Strategy::dfs}) {
+            Options o = plain;
+            o.strategy = strategy;
+            o.por = por;
+            o.symmetry = symmetry;
+            const Result r = explore(scenario, o, agreement());
+            SCOPED_TRACE(fmt::format("{} crashes={} {} por={} symmetry={}", scenario.name, crashes,
+                                     to_string(strategy), to_string(por), symmetry));
+            EXPECT_EQ(r.violation.has_value(), base.violation.has_value());
+            EXPECT_EQ(r.complete, base.complete);
+            if (!base.violation) {
+              EXPECT_LE(r.stats.distinct_states, base.stats.distinct_states);
+              EXPECT_LE(r.stats.transitions, base.stats.transitions);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(Explore, ReductionsReduce) {
+  const Scenario scenario = same_everywhere();
+  Options o = options_for(Strategy::bfs, 2);
+  const Result plain = explore(scenario, o, agreement());
+  o.por = Por::sleep;
+  const Result sleep = explore(scenario, o, agreement());
+  o.por = Por::none;
+  o.symmetry = true;
+  const Result symmetric = explore(scenario, o, agreement());
+  ASSERT_TRUE(plain.complete && sleep.complete && symmetric.complete);
+  EXPECT_LT(sleep.stats.transitions, plain.stats.transitions);
+  EXPECT_LT(symmetric.stats.distinct_states, plain.stats.distinct_states);
+}
+
+TEST(Explore, SymmetryIsOffForDevicesThatDiffer) {
+  // Each device fires its own number: no two are interchangeable.
+  Options o = options_for(Strategy::bfs, 2);
+  const Result plain = explore(max_register(false), o, agreement());
+  o.symmetry = true;
+  const Result symmetric = explore(max_register(false), o, agreement());
+  EXPECT_EQ(symmetric.stats.distinct_states, plain.stats.distinct_states);
+}
+
+TEST(Explore, TwoJobsGiveTheSameResultAsOne) {
+  for (const Scenario& scenario : {max_register(false), max_register(true)}) {
+    for (Strategy strategy : {Strategy::bfs, Strategy::dfs, Strategy::random, Strategy::swarm}) {
+      Options o = options_for(strategy, exhaustive(strategy) ? 2 : 3);
+      o.world.dups = 1;
+      o.limits.schedules_max = 64;
+      o.por = Por::sleep;
+      const Result one = explore(scenario, o, agreement());
+      o.jobs = 2;
+      const Result two = explore(scenario, o, agreement());
+      SCOPED_TRACE(fmt::format("{} {}", scenario.name, to_string(strategy)));
+      ASSERT_EQ(one.violation.has_value(), two.violation.has_value());
+      if (one.violation) {
+        EXPECT_EQ(one.violation->choices, two.violation->choices);
+      }
+      EXPECT_EQ(one.stats.distinct_states, two.stats.distinct_states);
+      EXPECT_EQ(one.stats.transitions, two.stats.transitions);
+      EXPECT_EQ(one.stats.schedules, two.stats.schedules);
+    }
+  }
+}
+
+TEST(Explore, BudgetsStopCleanlyAndSayWhich) {
+  const Scenario scenario = max_register(false);
+  Options o = options_for(Strategy::bfs, 2);
+  o.world.dups = 1;
+
+  Options states = o;
+  states.limits.states_max = 10;
+  Result r = explore(scenario, states, agreement());
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.budget_hit, BudgetHit::states);
+
+  Options depth = o;
+  depth.limits.depth_max = 2;
+  r = explore(scenario, depth, agreement());
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.budget_hit, BudgetHit::depth);
+  EXPECT_EQ(r.stats.max_depth, 2u);
+
+  Options memory = o;
+  memory.limits.memory_bytes_max = 1 << 10;
+  r = explore(scenario, memory, agreement());
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.budget_hit, BudgetHit::memory);
+
+  Options schedules = options_for(Strategy::random, 3);
+  schedules.limits.schedules_max = 5;
+  r = explore(scenario, schedules, agreement());
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.budget_hit, BudgetHit::schedules);
+  EXPECT_EQ(r.stats.schedules, 5u);
+
+  std::atomic<bool> stop{true};
+  Control control;
+  control.interrupt = &stop;
+  r = explore(scenario, o, agreement(), control);
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.budget_hit, BudgetHit::interrupted);
+}
+
+TEST(Explore, EveryScheduleEndsWithHealingAndTheMonitor) {
+  auto ends = std::make_shared<std::atomic<std::uint64_t>>(0);
+  Options o = options_for(Strategy::random, 3);
+  o.limits.schedules_max = 20;
+  o.determinism_every = 0;
+  const Result r = explore(max_register(false), o, agreement(ends));
+  EXPECT_EQ(r.stats.schedules, 20u);
+  EXPECT_EQ(ends->load(), 20u);
+}
+
+TEST(Explore, AResumedCampaignContinuesWithoutRepeatingSchedules) {
+  const Scenario scenario = max_register(false);
+  Options o = options_for(Strategy::swarm, 3);
+  o.limits.schedules_max = 32;
+  const Result whole = explore(scenario, o, agreement());
+  o.limits.schedules_max = 16;
+  const Result first = explore(scenario, o, agreement());
+  EXPECT_EQ(first.next_schedule, 16u);
+  o.first_schedule = first.next_schedule;
+  const Result rest = explore(scenario, o, agreement());
+  EXPECT_EQ(rest.next_schedule, 32u);
+  EXPECT_EQ(first.stats.transitions + rest.stats.transitions, whole.stats.transitions);
+}
+
+TEST(Explore, SameSeedSameCampaignOtherSeedOtherCampaign) {
+  const Scenario scenario = max_register(false);
+  Options o = options_for(Strategy::pct, 3);
+  o.world.drops = 1;
+  o.limits.schedules_max = 40;
+  const Result a = explore(scenario, o, agreement());
+  const Result b = explore(scenario, o, agreement());
+  EXPECT_EQ(a.stats.transitions, b.stats.transitions);
+  EXPECT_EQ(a.stats.distinct_states, b.stats.distinct_states);
+  o.seed = 8;
+  const Result c = explore(scenario, o, agreement());
+  EXPECT_NE(a.stats.transitions, c.stats.transitions);
+}
+
+TEST(Explore, DefaultCampaignIsExhaustiveWhenTheSpaceFits) {
+  Options o = options_for(Strategy::random, 2);
+  o.limits.time_limit_seconds = 30;
+  const Result ok = default_campaign(max_register(false), o, agreement());
+  EXPECT_TRUE(ok.complete);
+  const Result bad = default_campaign(max_register(true), o, agreement());
+  ASSERT_TRUE(bad.violation.has_value());
+}
+
+TEST(Explore, DefaultCampaignSamplesWhenTheSpaceDoesNotFit) {
+  Options o = options_for(Strategy::random, 3);
+  o.world.dups = 2;
+  o.world.drops = 2;
+  o.limits.states_max = 50;
+  o.limits.depth_max = 60;
+  o.limits.schedules_max = 16;
+  const Result r = default_campaign(max_register(false), o, agreement());
+  EXPECT_FALSE(r.complete);
+  // The states budget stopped stage 1, then stage 2 ran into it as well.
+  EXPECT_EQ(r.budget_hit, BudgetHit::states);
+  EXPECT_NE(std::find(r.notes.begin(), r.notes.end(), "stage 1 stopped at the states budget; stage 2: swarm"),
+            r.notes.end());
+  EXPECT_GE(r.stats.schedules, 1u);
+}
+
+TEST(Explore, BadOptionsAreErrors) {
+  Options o = options_for(Strategy::bfs, 3);
+  o.jobs = 0;
+  EXPECT_THROW(explore(max_register(false), o, agreement()), core::Error);
+  EXPECT_THROW(strategy_from_string("sideways"), core::Error);
+  EXPECT_THROW(por_from_string("dpor"), core::Error);
+  EXPECT_EQ(strategy_from_string("swarm"), Strategy::swarm);
+}
+
+}  // namespace
+}  // namespace frsim::sim::explore

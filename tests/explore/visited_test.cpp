@@ -1,0 +1,43 @@
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <set>
+
+#include "sim/explore/visited.hpp"
+
+namespace frsim::sim::explore {
+namespace {
+
+RC_GTEST_PROP(VisitedSet, ExactModeAgreesWithStdSet, (std::vector<std::uint64_t> fingerprints)) {
+  VisitedSet visited(1 << 20, false);
+  std::set<std::uint64_t> model;
+  for (auto fp : fingerprints) {
+    // 0 is stored as 1 (documented): model that.
+    const std::uint64_t stored = fp == 0 ? 1 : fp;
+    RC_ASSERT(visited.insert(fp) == model.insert(stored).second);
+  }
+  RC_ASSERT(visited.size() == model.size());
+  for (auto fp : fingerprints) RC_ASSERT(visited.contains(fp));
+  RC_ASSERT(!visited.full());
+}
+
+TEST(VisitedSet, ExactModeStopsAtItsBudget) {
+  VisitedSet visited(64 * 1024, false);  // 8192 slots at most, half of them usable
+  std::uint64_t inserted = 0;
+  for (std::uint64_t fp = 1; fp < 100000 && !visited.full(); ++fp) inserted += visited.insert(fp * 7919) ? 1 : 0;
+  EXPECT_TRUE(visited.full());
+  EXPECT_EQ(inserted, 4096u);
+  EXPECT_LE(visited.bytes(), 64u * 1024);
+}
+
+TEST(VisitedSet, BitstateNeverFillsAndRemembersWhatItSaw) {
+  VisitedSet visited(1 << 16, true);
+  for (std::uint64_t fp = 1; fp <= 1000; ++fp) visited.insert(fp);
+  for (std::uint64_t fp = 1; fp <= 1000; ++fp) EXPECT_TRUE(visited.contains(fp));
+  EXPECT_FALSE(visited.full());
+  EXPECT_EQ(visited.bytes(), 1u << 16);
+  EXPECT_GE(visited.size(), 990u);  // a few collisions are the price of bitstate
+}
+
+}  // namespace
+}  // namespace frsim::sim::explore
