@@ -25,7 +25,8 @@ def load_frsim(path):
         doc = json.load(f)
     best, errors = {}, {}
     for b in doc.get("benchmarks", []):
-        name = b.get("run_name", b["name"])
+        # "calculus/grid_3x5x500/iterations:1/repeats:1" -> "calculus/grid_3x5x500"
+        name = "/".join(b.get("run_name", b["name"]).split("/")[:2])
         if b.get("error_occurred"):
             errors[name] = b.get("error_message", "error")
             continue
