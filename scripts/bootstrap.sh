@@ -22,14 +22,23 @@ packages=(
   libxml2-utils                     # xmllint: tests validate junit.xml against tests/reports/junit.xsd
 )
 
+want_node=0
 for arg in "$@"; do
   case "$arg" in
     --with-chromium) packages+=(chromium) ;;
-    --with-node) packages+=(nodejs npm) ;;
-    --all) packages+=(chromium nodejs npm) ;;
+    --with-node) want_node=1 ;;
+    --all) packages+=(chromium); want_node=1 ;;
     *) echo "bootstrap.sh: unknown option '$arg' (known: --with-chromium --with-node --all)" >&2; exit 2 ;;
   esac
 done
+
+# Node.js may come from another Debian-compatible source (the machine image
+# ships NodeSource's nodejs, which bundles npm and conflicts with Debian's npm
+# package): ask for the commands, not for particular packages.
+if [ "$want_node" -eq 1 ]; then
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
