@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   frsim::cli::register_run(app, status);
   frsim::cli::register_replay(app, status);
   frsim::cli::register_shrink(app, status);
+  frsim::cli::register_explore(app, status);
+  frsim::cli::register_selftest(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
