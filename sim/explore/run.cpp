@@ -18,9 +18,10 @@ Run::Run(const std::shared_ptr<const Scenario>& scenario, const WorldConfig& con
          const MonitorFactory& monitors)
     : world_(std::make_unique<World>(scenario, config, seed)), monitor_(monitors()) {
   assert(monitor_ != nullptr);
-  // Construction ran before a sink could point at the world: hand the
-  // creation events over now, in order.
-  for (const Event& event : world_->events()) monitor_->on_event(event, *world_);
+  // The events of the world's construction (step 0) are not judged, as in
+  // checker::replay: properties read the world's state, which is only whole
+  // after construction (handing them over afterwards made every creation-time
+  // propagation look incomplete).
   attach();
 }
 
