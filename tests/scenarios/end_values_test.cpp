@@ -99,6 +99,28 @@ TEST(TodoMvc, AnEntryShowsItsStoredInitialValueUntilTheTaskReplicaArrives) {
   EXPECT_EQ(value(*w, 1, "view"), Value::list({row("task-0-0", "buy milk", false)}));
 }
 
+// Two devices, no third to relay: the only message carrying d1's new task
+// is dropped and the task never changes again. The healing phase must still
+// bring it to d0 (paper §3.4: messages are "eventually sent to every other
+// interested device at least once").
+TEST(TodoMvc, HealingDeliversATaskWhoseOnlyMessageWasDropped) {
+  auto w = make_world("todomvc", 2, true);
+  fire(*w, 1);  // d1 adds task-1-0 "write paper"
+  bool dropped = false;
+  for (const auto& t : w->enabled()) {
+    if (t.kind == TransitionKind::send && t.device == 1 && t.name == "task-1-0") {
+      w->apply(t);
+      ASSERT_TRUE(apply_first(*w, TransitionKind::drop, 0));
+      dropped = true;
+      break;
+    }
+  }
+  ASSERT_TRUE(dropped);
+  w->heal();
+  EXPECT_EQ(value(*w, 0, "task-1-0"), value(*w, 1, "task-1-0"));
+  EXPECT_EQ(value(*w, 0, "view"), Value::list({row("task-1-0", "write paper", false)}));
+}
+
 TEST(TodoMvc, RandomSchedulesWithFaultsConvergeToOneList) {
   const std::set<std::string> texts{"buy milk", "buy oat milk", "write paper"};
   for (std::uint64_t seed = 1; seed <= random_schedules; ++seed) {
