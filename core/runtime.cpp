@@ -694,6 +694,8 @@ ReactiveId Runtime::flatten(ReactiveId outer, std::string label) {
       m.check_acyclic(r, *inner);
     } catch (...) {
       m.created = r;
+      m.nodes[r].inputs.clear();
+      m.nodes[r].label.clear();
       throw;
     }
   }

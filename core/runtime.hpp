@@ -44,7 +44,9 @@ struct Snapshot {
   std::map<ReactiveId, Value> values;
   std::uint64_t commits = 0;  // how many propagations have committed into it
 
+  // Stable hash of the values (not of the commit count); equal Σ hash equal.
   std::uint64_t fingerprint() const;
+  // Size of Σ's byte encoding (ids and values), what durable storage holds.
   std::size_t encoded_bytes() const;
 };
 

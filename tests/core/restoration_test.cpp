@@ -20,15 +20,30 @@ namespace {
 using testing::Model;
 using testing::Recorder;
 
-// The creation code of a random program: resolved once, re-run on restart.
-std::vector<testing::Resolved> creation_code(const testing::Program& program, Model& model) {
+// A random program's device: the creation code, resolved once and re-run on
+// every restart, and the durable snapshot.
+struct Device {
+  Model model;
   std::vector<testing::Resolved> nodes;
-  for (const auto& spec : program.nodes) {
-    const auto added = model.add(spec);
-    if (added.created) nodes.push_back(added.node);
+  Snapshot sigma;
+
+  explicit Device(const testing::Program& program) {
+    for (const auto& spec : program.nodes) {
+      const auto added = model.add(spec);
+      if (added.created) nodes.push_back(added.node);
+    }
   }
-  return nodes;
-}
+  std::unique_ptr<Runtime> start(Observer* observer = nullptr) {
+    auto rt = std::make_unique<Runtime>(sigma, RuntimeOptions{level_policy(), observer});
+    for (const auto& node : nodes) testing::create(*rt, node);
+    return rt;
+  }
+  std::pair<ReactiveId, Value> action(const testing::ActionSpec& spec) const {
+    const auto action = model.resolve(spec);
+    RC_ASSERT(action.has_value());
+    return *action;
+  }
+};
 
 std::vector<Value> values_of(const Runtime& rt) {
   std::vector<Value> values;
@@ -52,26 +67,19 @@ TEST(Restoration, CrashAfterAnyPrefixRestoresEveryValue) {
     // No division: a creation prefix must not fail differently on restored values.
     const auto program = *testing::gen_program(/*with_division=*/false);
     const auto prefix = *rc::gen::inRange<std::size_t>(0, program.actions.size() + 1);
-    Model model;
-    const auto nodes = creation_code(program, model);
-    Snapshot sigma;
-    std::vector<Value> before_crash;
-    {
-      Runtime rt(sigma);
-      for (const auto& node : nodes) testing::create(rt, node);
-      for (std::size_t i = 0; i < prefix; ++i) {
-        const auto action = model.resolve(program.actions[i]);
-        RC_ASSERT(action.has_value());
-        RC_ASSERT(rt.fire(action->first, action->second).committed);
-        check_proper(rt);
-      }
-      before_crash = values_of(rt);
+    Device device(program);
+    auto rt = device.start();
+    for (std::size_t i = 0; i < prefix; ++i) {
+      const auto [target, v] = device.action(program.actions[i]);
+      RC_ASSERT(rt->fire(target, v).committed);
+      check_proper(*rt);
     }
+    const std::vector<Value> before_crash = values_of(*rt);
+    rt.reset();  // crash
     Recorder events;
-    Runtime restored(sigma, {level_policy(), &events});
-    for (const auto& node : nodes) testing::create(restored, node);
-    RC_ASSERT(values_of(restored) == before_crash);
-    check_proper(restored);
+    const auto restored = device.start(&events);
+    RC_ASSERT(values_of(*restored) == before_crash);
+    check_proper(*restored);
   });
 }
 
@@ -80,32 +88,26 @@ TEST(Restoration, CrashMidPropagationLosesExactlyThatAction) {
     const auto program = *testing::gen_program(/*with_division=*/false);
     RC_PRE(!program.actions.empty());
     const auto steps = *rc::gen::inRange<std::size_t>(0, 12);
-    const auto picks = *rc::gen::container<std::vector<std::uint32_t>>(steps, rc::gen::arbitrary<std::uint32_t>());
-    Model model;
-    const auto nodes = creation_code(program, model);
-    Snapshot sigma;
-    std::vector<Value> expected;
-    {
-      Runtime rt(sigma);
-      for (const auto& node : nodes) testing::create(rt, node);
-      for (std::size_t i = 0; i + 1 < program.actions.size(); ++i) {
-        const auto action = model.resolve(program.actions[i]);
-        rt.fire(action->first, action->second);
-      }
-      expected = values_of(rt);
-      const auto last = model.resolve(program.actions.back());
-      rt.begin_fire(last->first, last->second);
-      for (std::uint32_t pick : picks) {
-        if (!rt.propagating()) break;
-        const auto ready = rt.ready();
-        rt.step(ready[pick % ready.size()]);
-      }
-      // A propagation that got to commit is not lost.
-      if (!rt.propagating()) expected = values_of(rt);
-    }  // crash
-    Runtime restored(sigma);
-    for (const auto& node : nodes) testing::create(restored, node);
-    RC_ASSERT(values_of(restored) == expected);
+    const auto picks =
+        *rc::gen::container<std::vector<std::uint32_t>>(steps, rc::gen::arbitrary<std::uint32_t>());
+    Device device(program);
+    auto rt = device.start();
+    for (std::size_t i = 0; i + 1 < program.actions.size(); ++i) {
+      const auto [target, v] = device.action(program.actions[i]);
+      rt->fire(target, v);
+    }
+    std::vector<Value> expected = values_of(*rt);
+    const auto [target, v] = device.action(program.actions.back());
+    rt->begin_fire(target, v);
+    for (std::uint32_t pick : picks) {
+      if (!rt->propagating()) break;
+      const auto ready = rt->ready();
+      rt->step(ready[pick % ready.size()]);
+    }
+    // A propagation that got to commit is not lost.
+    if (!rt->propagating()) expected = values_of(*rt);
+    rt.reset();  // crash
+    RC_ASSERT(values_of(*device.start()) == expected);
   });
 }
 

@@ -272,12 +272,18 @@ TEST(Runtime, WrongKindAccessInAnOperatorAborts) {
   EXPECT_EQ(rt.value(m), Value::integer(4));
 }
 
-TEST(Runtime, FlattenCycleIsRefusedWithTheReactivesNamed) {
+// a; outer holding ref(a); f = outer.Flatten
+struct FlattenOverSource {
   Snapshot sigma;
-  Runtime rt(sigma);
-  const ReactiveId a = rt.source(Value::integer(1), "a");
-  const ReactiveId outer = rt.source(Value::ref(a), "outer");
-  const ReactiveId f = rt.flatten(outer, "f");
+  Runtime rt{sigma};
+  ReactiveId a = rt.source(Value::integer(1), "a");
+  ReactiveId outer = rt.source(Value::ref(a), "outer");
+  ReactiveId f = rt.flatten(outer, "f");
+};
+
+TEST(Runtime, FlattenCycleIsRefusedWithTheReactivesNamed) {
+  FlattenOverSource g;
+  auto& [sigma, rt, a, outer, f] = g;
   const ReactiveId plus = rt.map({f}, [](std::span<const Value> in) {
     return Value::integer(in[0].as_int() + 1);
   }, "plus");
@@ -303,11 +309,8 @@ TEST(Runtime, FlattenCycleIsRefusedWithTheReactivesNamed) {
 }
 
 TEST(Runtime, FlattenOverANonReferenceAbortsTheAction) {
-  Snapshot sigma;
-  Runtime rt(sigma);
-  const ReactiveId a = rt.source(Value::integer(1), "a");
-  const ReactiveId outer = rt.source(Value::ref(a), "outer");
-  const ReactiveId f = rt.flatten(outer, "f");
+  FlattenOverSource g;
+  auto& [sigma, rt, a, outer, f] = g;
   const ActionResult result = rt.fire(outer, Value::integer(3));
   EXPECT_FALSE(result.committed);
   EXPECT_NE(result.failure.find("not a reactive"), std::string::npos) << result.failure;
@@ -339,6 +342,34 @@ TEST(Runtime, DynamicEdgeRaisesLevels) {
   EXPECT_EQ(rt.value(f), Value::integer(32));
   EXPECT_EQ(rt.value(g), Value::integer(34));
   EXPECT_EQ(events.violations(), "");
+}
+
+// The flatten is queued (its old inner changed) before its outer moves it to
+// an inner above it that the same action changes: the level policy must
+// requeue it at the raised level, after the new inner.
+TEST(Runtime, DynamicEdgeRaisedDuringThePropagation) {
+  auto twice = [](std::span<const Value> in) { return Value::integer(in[0].as_int() * 2); };
+  for (bool use_calculus : {false, true}) {
+    Snapshot sigma;
+    Recorder events;
+    Runtime rt(sigma, {use_calculus ? calculus_policy() : level_policy(), &events});
+    const ReactiveId a = rt.source(Value::integer(1), "a");
+    const ReactiveId x = rt.map({a}, twice, "x");  // level 1, the old inner
+    ReactiveId y = a;
+    for (int i = 0; i < 4; ++i) y = rt.map({y}, twice);  // level 4, the new inner
+    const ReactiveId selector = rt.map({x}, [x, y](std::span<const Value> in) {
+      return Value::ref(in[0].as_int() < 10 ? x : y);
+    }, "selector");  // level 2
+    const ReactiveId f = rt.flatten(selector, "f");  // level 3
+    const ReactiveId after = rt.map({f}, twice, "after");
+    EXPECT_EQ(rt.value(f), Value::integer(2));
+    ASSERT_TRUE(rt.fire(a, Value::integer(5)).committed);  // x = 10: select y = 80
+    EXPECT_EQ(rt.inputs(f), (std::vector<ReactiveId>{selector, y}));
+    EXPECT_EQ(rt.value(f), Value::integer(80));
+    EXPECT_EQ(rt.value(after), Value::integer(160));
+    EXPECT_GT(rt.level(f), rt.level(y));
+    EXPECT_EQ(events.violations(), "");
+  }
 }
 
 // ---- stepwise propagation ------------------------------------------------------------

@@ -126,7 +126,10 @@ inline Value fold_op(const Value& state, const Value& input) {
 
 // ---- random programs -------------------------------------------------------------
 
-enum class SpecKind : std::uint8_t { source, outer, map_sum, map_div, fold, flatten };
+// outer: a source holding a reference; selector: a map computing one (like
+// the chat's selectedRoom), so an action can move a flatten's dynamic edge and
+// change its new inner reactive in the same propagation.
+enum class SpecKind : std::uint8_t { source, outer, selector, map_sum, map_div, fold, flatten };
 
 // Raw choices, resolved against the reactives that exist when the spec is
 // reached (so that shrinking never produces an ill-formed program).
@@ -149,8 +152,8 @@ struct Program {
 
 inline rc::Gen<Program> gen_program(bool with_division, int nodes_max = 16, int actions_max = 8) {
   std::vector<SpecKind> kinds = {SpecKind::source, SpecKind::source, SpecKind::outer,
-                                 SpecKind::map_sum, SpecKind::map_sum, SpecKind::fold,
-                                 SpecKind::flatten, SpecKind::flatten};
+                                 SpecKind::selector, SpecKind::map_sum, SpecKind::map_sum,
+                                 SpecKind::fold, SpecKind::flatten, SpecKind::flatten};
   if (with_division) kinds.push_back(SpecKind::map_div);
   auto node = rc::gen::build<NodeSpec>(
       rc::gen::set(&NodeSpec::kind, rc::gen::elementOf(kinds)),
@@ -173,9 +176,15 @@ inline rc::Gen<Program> gen_program(bool with_division, int nodes_max = 16, int 
 // A resolved reactive: what the creation code creates.
 struct Resolved {
   SpecKind kind = SpecKind::source;
-  std::vector<ReactiveId> inputs;  // outer: {initial target}; flatten: {outer}
+  std::vector<ReactiveId> inputs;  // outer: {initial target}; flatten: {outer}; selector: {index}
   std::int64_t constant = 0;
+  std::vector<ReactiveId> candidates;  // selector: the reactives it selects from
 };
+
+// selector: candidates[index mod count]
+inline Value select_op(const Value& index, const std::vector<ReactiveId>& candidates) {
+  return Value::ref(candidates[static_cast<std::uint64_t>(index.as_int()) % candidates.size()]);
+}
 
 // The reference: the synchronous semantics recomputed from scratch after every
 // action, independently of the step machine. Every edge, static or dynamic,
@@ -249,6 +258,7 @@ class Model {
     switch (node.kind) {
       case SpecKind::source: return Value::integer(node.constant);
       case SpecKind::outer: return Value::ref(node.inputs[0]);
+      case SpecKind::selector: return select_op(in[0], node.candidates);
       case SpecKind::map_sum: return sum_op(in, node.constant);
       case SpecKind::map_div: return div_op(in, node.constant);
       case SpecKind::fold: return fold_op(own, in[0]);
@@ -273,7 +283,7 @@ class Model {
   std::vector<ReactiveId> integer_reactives(ReactiveId below) const {
     std::vector<ReactiveId> result;
     for (ReactiveId r = 0; r < below && r < nodes.size(); ++r) {
-      if (nodes[r].kind != SpecKind::outer) result.push_back(r);
+      if (nodes[r].kind != SpecKind::outer && nodes[r].kind != SpecKind::selector) result.push_back(r);
     }
     return result;
   }
@@ -282,7 +292,7 @@ class Model {
     const std::vector<ReactiveId> integers = integer_reactives(static_cast<ReactiveId>(nodes.size()));
     std::vector<ReactiveId> outers;
     for (ReactiveId r = 0; r < nodes.size(); ++r) {
-      if (nodes[r].kind == SpecKind::outer) outers.push_back(r);
+      if (nodes[r].kind == SpecKind::outer || nodes[r].kind == SpecKind::selector) outers.push_back(r);
     }
     Resolved node;
     node.kind = spec.kind;
@@ -294,6 +304,10 @@ class Model {
       case SpecKind::source: break;
       case SpecKind::outer:
       case SpecKind::fold: node.inputs = {pick(0)}; break;
+      case SpecKind::selector:
+        node.inputs = {pick(0)};
+        for (std::size_t i = 1; i <= spec.picks.size(); ++i) node.candidates.push_back(pick(i));
+        break;
       case SpecKind::map_sum:
       case SpecKind::map_div:
         for (std::size_t i = 0; i < spec.picks.size(); ++i) node.inputs.push_back(pick(i));
@@ -316,6 +330,10 @@ inline ReactiveId create(Runtime& rt, const Resolved& node) {
       return rt.map(node.inputs, [k](std::span<const Value> in) { return sum_op(in, k); });
     case SpecKind::map_div:
       return rt.map(node.inputs, [k](std::span<const Value> in) { return div_op(in, k); });
+    case SpecKind::selector:
+      return rt.map(node.inputs, [c = node.candidates](std::span<const Value> in) {
+        return select_op(in[0], c);
+      });
     case SpecKind::fold: return rt.fold(node.inputs[0], Value::integer(k), fold_op);
     case SpecKind::flatten: return rt.flatten(node.inputs[0]);
   }
