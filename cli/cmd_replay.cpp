@@ -16,7 +16,13 @@ namespace {
 
 std::string event_line(const sim::Event& e) {
   const std::string who = e.device == sim::no_device ? std::string("  ") : fmt::format("d{}", e.device);
-  return fmt::format("{:>6} {} {:<14} {}", e.step, who, sim::to_string(e.kind), e.text);
+  std::string line = fmt::format("{:>6} {} {:<14} {}", e.step, who, sim::to_string(e.kind), e.text);
+  for (std::size_t i = 0; i < e.values.size(); ++i) {
+    line += i == 0 ? "  [" : ", ";
+    line += e.values[i].to_string();
+  }
+  if (!e.values.empty()) line += "]";
+  return line;
 }
 
 }  // namespace

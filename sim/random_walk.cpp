@@ -20,7 +20,7 @@ WalkSummary random_walk(World& world, std::uint64_t seed) {
     const auto index = static_cast<std::size_t>(chooser.below(enabled.size()));
     ++summary.by_kind[static_cast<std::size_t>(enabled[index].kind)];
     ++summary.transitions;
-    world.apply_index(index);
+    world.apply_enabled(enabled, index);
   }
 }
 

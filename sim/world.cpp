@@ -49,6 +49,8 @@ std::vector<std::pair<std::string, core::Value>> Device::distributed_values() co
 }
 
 // Forwards the runtime's rule applications to the world's event stream.
+// Texts name what happened; the values are in Event::values (printed by
+// readers), so the hot path never prints a value.
 class Device::Observer final : public core::Observer {
  public:
   Observer(World& world, Device& device) : world_(world), device_(device) {}
@@ -58,14 +60,14 @@ class Device::Observer final : public core::Observer {
   }
   void action_started(core::ActionKind kind, core::ReactiveId r, const core::Value& v) override {
     const char* what = kind == core::ActionKind::fire ? "fire" : kind == core::ActionKind::receive ? "receive" : "create";
-    emit(EventKind::action_started, r, {v}, fmt::format("{} {} = {}", what, label(r), v.to_string()));
+    emit(EventKind::action_started, r, {v}, fmt::format("{} {}", what, label(r)));
   }
   void reevaluated(core::ReactiveId r, std::span<const core::ReactiveId>,
                    std::span<const core::Value> inputs) override {
     emit(EventKind::reevaluated, r, {inputs.begin(), inputs.end()}, fmt::format("reevaluate {}", label(r)));
   }
   void written(core::ReactiveId r, const core::Value& v) override {
-    emit(EventKind::written, r, {v}, fmt::format("write {} = {}", label(r), v.to_string()));
+    emit(EventKind::written, r, {v}, fmt::format("write {}", label(r)));
   }
   void skipped(core::ReactiveId r) override { emit(EventKind::skipped, r, {}, fmt::format("skip {}", label(r))); }
   void committed(std::span<const core::ReactiveId> active) override {
@@ -85,11 +87,10 @@ class Device::Observer final : public core::Observer {
   }
   void merged(core::ReactiveId r, const core::Value& local, const core::Value& remote,
               const core::Value& result) override {
-    emit(EventKind::merged, r, {local, remote, result},
-         fmt::format("merge {}: {} ⊔ {} = {}", label(r), local.to_string(), remote.to_string(), result.to_string()));
+    emit(EventKind::merged, r, {local, remote, result}, fmt::format("merge {}: local ⊔ remote", label(r)));
   }
   void restored(core::ReactiveId r, const core::Value& v) override {
-    emit(EventKind::restored, r, {v}, fmt::format("restore {} = {}", label(r), v.to_string()));
+    emit(EventKind::restored, r, {v}, fmt::format("restore {} from the snapshot", label(r)));
   }
 
  private:
@@ -272,13 +273,16 @@ void World::apply(const Transition& t) {
 }
 
 Transition World::apply_index(std::size_t index) {
-  assert(!healed_);
   auto list = enabled();
-  assert(index < list.size());
-  Transition t = std::move(list[index]);
-  choices_.emplace_back(index, t.text);
-  do_apply(t);
-  return t;
+  apply_enabled(list, index);
+  return std::move(list.at(index));
+}
+
+void World::apply_enabled(const std::vector<Transition>& enabled, std::size_t index) {
+  assert(!healed_);
+  assert(index < enabled.size());
+  choices_.emplace_back(index, enabled[index].text);
+  do_apply(enabled[index]);
 }
 
 void World::do_apply(const Transition& t) {
@@ -384,7 +388,7 @@ void World::apply_send(Device& device, std::uint32_t peer, const std::string& na
   const std::uint64_t id = network_.send(device.id_, peer, name, v);
   device.last_sent_[{peer, name}] = v;
   emit(Event{0, device.id_, EventKind::sent, *r, name, {v}, id, peer,
-             fmt::format("send {} = {} d{}->d{} as #{}", name, v.to_string(), device.id_, peer, id)});
+             fmt::format("send {} d{}->d{} as #{}", name, device.id_, peer, id)});
 }
 
 void World::apply_deliver(std::uint64_t id) {
@@ -443,6 +447,11 @@ void World::heal() {
   }
   while (apply_first(TransitionKind::step)) {
   }
+  // Every device sends every distributed reactive to every neighbour at least
+  // once (paper §3.4: "messages are eventually sent to every other interested
+  // device at least once"): a dropped message whose value never changed again
+  // would otherwise never be sent again, and two devices could not converge.
+  for (auto& device : devices_) device->last_sent_.clear();
   // Reliable delivery and anti-entropy until quiescence. Each round delivers
   // (and finishes the propagations of) everything in flight, then sends every
   // changed value; values only grow in their lattices, so this terminates.

@@ -133,6 +133,9 @@ class World {
   void apply(const Transition& t);
   // apply(enabled().at(index)); returns the transition applied.
   Transition apply_index(std::size_t index);
+  // The same without listing again: `enabled` must be this world's enabled()
+  // in its current state (hot paths list once, choose, apply).
+  void apply_enabled(const std::vector<Transition>& enabled, std::size_t index);
   // The healing phase: heal any partition, restart crashed devices, finish
   // running propagations, then deliver every message reliably and let every
   // device send every changed distributed reactive to every neighbour, until

@@ -1,0 +1,79 @@
+// The world's hot paths: seeded random executions of the paper's chat on three
+// devices (coarse grain, default faults), and the cost of a world fingerprint
+// (taken after every transition by explorers).
+
+#include <benchmark/benchmark.h>
+
+#include "scenarios/registry.hpp"
+#include "sim/prng.hpp"
+#include "sim/random_walk.hpp"
+#include "sim/world.hpp"
+
+namespace {
+
+using frsim::sim::Grain;
+using frsim::sim::World;
+
+frsim::sim::WorldConfig chat_config() {
+  auto config = frsim::scenarios::get("chat")->defaults;
+  config.devices = 3;
+  config.grain = Grain::coarse;
+  return config;
+}
+
+void BM_SimChatRandomWalkCoarse(benchmark::State& state) {
+  const auto chat = frsim::scenarios::get("chat");
+  const auto config = chat_config();
+  std::uint64_t seed = 0;
+  std::uint64_t transitions = 0;
+  for (auto _ : state) {
+    World world(chat, config, seed);
+    world.set_record_events(false);
+    transitions += frsim::sim::random_walk(world, seed).transitions;
+    world.heal();
+    transitions += world.steps() - world.choices().size();
+    benchmark::DoNotOptimize(world.event_hash());
+    ++seed;
+  }
+  state.counters["transitions_per_second"] =
+      benchmark::Counter(static_cast<double>(transitions), benchmark::Counter::kIsRate);
+  state.counters["transitions_per_run"] =
+      benchmark::Counter(static_cast<double>(transitions), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_SimChatRandomWalkCoarse)->Unit(benchmark::kMicrosecond);
+
+// The same walks with a fingerprint after every transition, as an explorer
+// takes them: the difference in time per transition to the walk above is the
+// fingerprint cost per transition.
+void BM_SimChatRandomWalkCoarseFingerprinted(benchmark::State& state) {
+  const auto chat = frsim::scenarios::get("chat");
+  const auto config = chat_config();
+  std::uint64_t seed = 0;
+  std::uint64_t transitions = 0;
+  for (auto _ : state) {
+    World world(chat, config, seed);
+    world.set_record_events(false);
+    frsim::sim::Prng chooser(seed);
+    for (auto enabled = world.enabled(); !enabled.empty(); enabled = world.enabled()) {
+      world.apply_enabled(enabled, static_cast<std::size_t>(chooser.below(enabled.size())));
+      benchmark::DoNotOptimize(world.fingerprint());
+      ++transitions;
+    }
+    ++seed;
+  }
+  state.counters["transitions_per_second"] =
+      benchmark::Counter(static_cast<double>(transitions), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SimChatRandomWalkCoarseFingerprinted)->Unit(benchmark::kMicrosecond);
+
+// One fingerprint of a chat world at the end of a walk (the largest state).
+void BM_SimChatFingerprint(benchmark::State& state) {
+  const auto chat = frsim::scenarios::get("chat");
+  World world(chat, chat_config(), 0);
+  world.set_record_events(false);
+  frsim::sim::random_walk(world, 0);
+  for (auto _ : state) benchmark::DoNotOptimize(world.fingerprint());
+}
+BENCHMARK(BM_SimChatFingerprint);
+
+}  // namespace
