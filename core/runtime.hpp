@@ -77,7 +77,10 @@ class Observer {
   virtual void reevaluated(ReactiveId, std::span<const ReactiveId> /*inputs*/,
                            std::span<const Value> /*input values*/) {}
   virtual void written(ReactiveId, const Value&) {}   // rule (write)
-  virtual void skipped(ReactiveId) {}                 // rule (skip)
+  // Rule (skip), when applied to a reactive explicitly. At (commit) the
+  // reactives still unprocessed (none of them outdated) are skipped without an
+  // event each: the level policy never touches what the action cannot reach.
+  virtual void skipped(ReactiveId) {}
   virtual void committed(std::span<const ReactiveId> /*active, ascending*/) {}  // rule (commit)
   virtual void aborted(const Error&) {}               // rolled back, nothing committed
   virtual void merged(ReactiveId, const Value& /*local*/, const Value& /*remote*/,
@@ -142,7 +145,9 @@ class Runtime {
 
   // ---- the same, one rule at a time (fine grain) ---------------------------
   // begin_* applies the rule that starts the propagation; the caller then
-  // picks ready reactives (step) until the commit rule applies.
+  // picks ready reactives (step) until the commit rule applies. When nothing
+  // is outdated afterwards, begin_* commits at once (committed == true);
+  // otherwise it returns committed == false with no failure.
   ActionResult begin_fire(ReactiveId r, Value v);
   ActionResult begin_receive(std::string_view name, const Value& remote);
   bool propagating() const;
