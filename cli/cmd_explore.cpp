@@ -172,7 +172,9 @@ void render(const std::filesystem::path& path, Render&& write) {
     std::ofstream out(path);
     write(out);
   } catch (const core::Error& e) {
-    std::cerr << fmt::format("frsim: {} not written: {}\n", path.filename().string(), e.what());
+    const std::string what = e.what();
+    std::cerr << fmt::format("frsim: {} not written: {}\n", path.filename().string(),
+                             what.substr(0, what.find('\n')));
   }
 }
 

@@ -32,20 +32,33 @@ struct Row {
   std::string name;
   std::string expected;
   std::string found;  // the violated property, empty if none
+  std::string first;  // another property that saw the bug first, if any
   std::size_t schedule_length = 0;
   double seconds = 0;
   bool caught() const { return !found.empty() && found == expected; }
 };
 
-Row run_entry(const sim::Scenario& scenario, const SelftestFlags& flags) {
+ex::Result campaign(const sim::Scenario& scenario, const SelftestFlags& flags, const checker::CheckOptions& check) {
   ex::Options options;
   options.world = scenario.defaults;
   options.seed = flags.seed;
   options.jobs = flags.jobs;
   options.limits.depth_max = 60;
   options.limits.time_limit_seconds = flags.time_limit_seconds;
-  const ex::Result result = ex::default_campaign(scenario, options, checker::monitor_factory(scenario));
-  Row row{scenario.name, scenario.expected_violation, {}, 0, result.stats.elapsed_seconds};
+  return ex::default_campaign(scenario, options, checker::monitor_factory(scenario, check));
+}
+
+// With every property watching, another property may see the bug first (a
+// mutant that breaks snapshots breaks restoration too). The row then says so
+// and the campaign runs again with only the expected property.
+Row run_entry(const sim::Scenario& scenario, const SelftestFlags& flags) {
+  ex::Result result = campaign(scenario, flags, {});
+  Row row{scenario.name, scenario.expected_violation, {}, {}, 0, result.stats.elapsed_seconds};
+  if (result.violation && result.violation->finding.property != row.expected) {
+    row.first = result.violation->finding.property;
+    result = campaign(scenario, flags, checker::CheckOptions{{row.expected}});
+    row.seconds += result.stats.elapsed_seconds;
+  }
   if (result.violation) {
     row.found = result.violation->finding.property;
     row.schedule_length = result.violation->choices.size();
@@ -53,11 +66,17 @@ Row run_entry(const sim::Scenario& scenario, const SelftestFlags& flags) {
   return row;
 }
 
+std::string note(const Row& row) {
+  if (!row.found.empty() && !row.caught()) return " (found " + row.found + ")";
+  if (!row.first.empty()) return " (" + row.first + " saw it first)";
+  return "";
+}
+
 void print_row(const Row& row) {
-  std::cout << fmt::format("{:<40} {:<26} {:<8} {:>8} {:>8.1f}s{}\n", row.name, row.expected,
+  std::cout << fmt::format("{:<52} {:<22} {:<8} {:>8} {:>8.1f}s{}\n", row.name, row.expected,
                            row.caught() ? "caught" : "MISSED", row.found.empty() ? std::string("-")
                                                                                  : std::to_string(row.schedule_length),
-                           row.seconds, !row.found.empty() && !row.caught() ? " (found " + row.found + ")" : "");
+                           row.seconds, note(row));
 }
 
 int run_selftest(const SelftestFlags& flags) {
@@ -66,7 +85,7 @@ int run_selftest(const SelftestFlags& flags) {
   for (const auto& scenario : scenarios::all()) {
     if (!scenario->expected_violation.empty()) entries.push_back(*scenario);
   }
-  std::cout << fmt::format("{:<40} {:<26} {:<8} {:>8} {:>9}\n", "bug", "expected property", "verdict", "schedule",
+  std::cout << fmt::format("{:<52} {:<22} {:<8} {:>8} {:>9}\n", "bug", "expected property", "verdict", "schedule",
                            "time");
   std::size_t missed = 0;
   std::size_t ran = 0;

@@ -126,6 +126,7 @@ nlohmann::json to_json(const Options& options) {
       {"symmetry", options.symmetry},
       {"bitstate", options.bitstate},
       {"jobs", options.jobs},
+      {"end_every_state", options.end_every_state},
       {"pct_depth", options.pct_depth},
       {"first_schedule", options.first_schedule},
       {"determinism_every", options.determinism_every},

@@ -69,6 +69,11 @@ struct Options {
   // states (a hash collision prunes an unseen state) and says so in reports.
   bool bitstate = false;
   std::uint32_t jobs = 1;
+  // Exhaustive search: end a schedule (heal, judge) at every new state, not
+  // only where nothing is enabled, so that "the faults stop here" is checked
+  // everywhere and BFS reports the shortest failing prefix. Costs a replay
+  // per state.
+  bool end_every_state = true;
   std::uint32_t pct_depth = 3;        // PCT: d, so d-1 priority change points
   std::uint64_t first_schedule = 0;   // sampling: resume after this many schedules
   // Sampling: re-run every n-th schedule and compare event hashes (Lemma 4.12

@@ -39,6 +39,7 @@ struct Child {
   bool seen = false;  // already visited before this batch: not healed again
   bool end = false;   // the schedule ended here (nothing enabled, or the depth budget)
   bool cut = false;   // ended by the depth budget with transitions still enabled
+  std::uint64_t ends = 0;  // healed copies judged here (end_every_state)
   std::optional<Finding> finding;
   std::vector<std::pair<std::size_t, std::string>> choices;  // if finding
 };
@@ -217,7 +218,7 @@ Expansion Search::expand(const Node& node) const {
       }
       explored.push_back(slims[i]);
     }
-    out.schedules += child.end ? 1 : 0;
+    out.schedules += (child.end ? 1 : 0) + child.ends;
     out.children.push_back(std::move(child));
   }
   return out;
@@ -238,6 +239,12 @@ Child Search::step(std::unique_ptr<Run> run, std::uint32_t index, std::size_t de
       child.end = true;
       run->finish();
       child.finding = run->finding();
+    } else if (options_.end_every_state && !child.seen) {
+      // The schedule could stop here too: judge a healed copy.
+      auto ended = run->branch();
+      ended->finish();
+      child.finding = ended->finding();
+      child.ends = 1;
     }
   }
   if (child.finding) child.choices = run->world().choices();

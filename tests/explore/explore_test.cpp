@@ -124,23 +124,29 @@ TEST(Explore, ExhaustiveSearchCountsExactlyTheReachableStates) {
   }
 }
 
-// Exhaustive search ends a schedule (heals and judges it) where nothing is
-// enabled any more. With two devices that is at the earliest after fire d0,
-// fire d1, one send each way and both deliveries: 6 transitions (a device may
-// also send its initial 0 first, which only makes a schedule longer). Under
-// keep-local every such end disagrees, so BFS must report exactly 6.
+// Without end_every_state, exhaustive search ends a schedule (heals and
+// judges it) only where nothing is enabled any more. With two devices that is
+// at the earliest after fire d0, fire d1, one send each way and both
+// deliveries: 6 transitions (a device may also send its initial 0 first, which
+// only makes a schedule longer); under keep-local every such end disagrees.
+// With end_every_state (the default) one fire is enough: healing then sends
+// the fired value over, the other side keeps its 0. BFS must report exactly
+// these lengths; DFS never less.
 TEST(Explore, BfsFindsAShortestCounterexample) {
   const Scenario scenario = max_register(true);
-  Options o = options_for(Strategy::bfs, 2);
-  const Result bfs = explore(scenario, o, agreement());
-  ASSERT_TRUE(bfs.violation.has_value());
-  EXPECT_EQ(bfs.violation->finding.property, "agreement");
-  EXPECT_FALSE(bfs.complete);
-  EXPECT_EQ(bfs.violation->choices.size(), 6u);
-  o.strategy = Strategy::dfs;
-  const Result dfs = explore(scenario, o, agreement());
-  ASSERT_TRUE(dfs.violation.has_value());
-  EXPECT_GE(dfs.violation->choices.size(), bfs.violation->choices.size());
+  for (bool every : {false, true}) {
+    Options o = options_for(Strategy::bfs, 2);
+    o.end_every_state = every;
+    const Result bfs = explore(scenario, o, agreement());
+    ASSERT_TRUE(bfs.violation.has_value());
+    EXPECT_EQ(bfs.violation->finding.property, "agreement");
+    EXPECT_FALSE(bfs.complete);
+    EXPECT_EQ(bfs.violation->choices.size(), every ? 1u : 6u);
+    o.strategy = Strategy::dfs;
+    const Result dfs = explore(scenario, o, agreement());
+    ASSERT_TRUE(dfs.violation.has_value());
+    EXPECT_GE(dfs.violation->choices.size(), bfs.violation->choices.size());
+  }
 }
 
 TEST(Explore, AViolationReplaysFromItsChoices) {

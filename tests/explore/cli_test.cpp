@@ -1,0 +1,107 @@
+// `frsim explore` as a user runs it: a child process, its files, its exit status.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+pid_t spawn(const std::vector<std::string>& args) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    // Keep the test's output readable.
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) _exit(127);
+    execv(FRSIM_BINARY, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_status(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+nlohmann::json read_json(const fs::path& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+fs::path scratch(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("frsim-explore-test-" + std::to_string(getpid())) / name;
+  fs::remove_all(dir);
+  return dir;
+}
+
+TEST(ExploreCli, SigintLeavesAValidReport) {
+  const fs::path dir = scratch("sigint");
+  const pid_t pid = spawn({"frsim", "explore", "chat", "--strategy", "bfs", "--time-limit", "0", "--quiet", "--out",
+                           dir.string()});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  EXPECT_EQ(wait_status(pid), 0);
+  const auto report = read_json(dir / "report.json");
+  EXPECT_EQ(report["format"], "frsim-report");
+  EXPECT_EQ(report["scenario"], "chat");
+  EXPECT_EQ(report["complete"], false);
+  EXPECT_EQ(report["budget_hit"], "interrupted");
+  EXPECT_GT(report["stats"]["distinct_states"].get<std::uint64_t>(), 0u);
+  for (const char* key : {"transitions", "states", "distinct_states", "schedules", "max_depth", "elapsed_seconds",
+                          "states_per_second", "memory_bytes"}) {
+    EXPECT_TRUE(report["stats"].contains(key)) << key;
+  }
+  EXPECT_FALSE(report["properties"].empty());
+  EXPECT_TRUE(report["violations"].empty());
+}
+
+TEST(ExploreCli, AViolationExitsOneWithAReplayableCounterexample) {
+  const fs::path dir = scratch("bug");
+  const pid_t pid = spawn({"frsim", "explore", "bug-local-fold", "--strategy", "bfs", "--time-limit", "60", "--quiet",
+                           "--out", dir.string()});
+  EXPECT_EQ(wait_status(pid), 1);
+  const auto report = read_json(dir / "report.json");
+  ASSERT_EQ(report["violations"].size(), 1u);
+  EXPECT_EQ(report["violations"][0]["property"], "convergence");
+  bool marked = false;
+  for (const auto& p : report["properties"]) marked = marked || (p["name"] == "convergence" && p["status"] == "violated");
+  EXPECT_TRUE(marked);
+  ASSERT_TRUE(fs::exists(dir / "counterexample.json"));
+  EXPECT_EQ(wait_status(spawn({"frsim", "replay", (dir / "counterexample.json").string()})), 0);
+}
+
+TEST(ExploreCli, ResumeContinuesWhereTheCampaignStopped) {
+  const fs::path dir = scratch("resume");
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--strategy", "swarm", "--max-schedules", "20",
+                               "--quiet", "--out", dir.string()})),
+            0);
+  EXPECT_EQ(read_json(dir / "report.json")["resume"]["next_schedule"], 20);
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "--resume", dir.string(), "--quiet"})), 0);
+  const auto resumed = read_json(dir / "report.json");
+  EXPECT_EQ(resumed["resume"]["next_schedule"], 40);
+  EXPECT_EQ(resumed["stats"]["schedules"], 40);
+}
+
+TEST(ExploreCli, BadInputIsExitTwo) {
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "no-such-scenario", "--quiet"})), 2);
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "chat", "--strategy", "sideways"})), 2);
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "chat", "--jobs", "0"})), 2);
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "chat", "--devices", "0"})), 2);
+}
+
+}  // namespace
