@@ -19,6 +19,7 @@ void register_list(CLI::App& app, Status& status);
 void register_run(CLI::App& app, Status& status);
 void register_replay(CLI::App& app, Status& status);
 void register_shrink(CLI::App& app, Status& status);
+void register_pbt(CLI::App& app, Status& status);
 void register_bench(CLI::App& app, Status& status);
 void register_explore(CLI::App& app, Status& status);
 void register_selftest(CLI::App& app, Status& status);

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   frsim::cli::register_run(app, status);
   frsim::cli::register_replay(app, status);
   frsim::cli::register_shrink(app, status);
+  frsim::cli::register_pbt(app, status);
   frsim::cli::register_bench(app, status);
   frsim::cli::register_explore(app, status);
   frsim::cli::register_selftest(app, status);

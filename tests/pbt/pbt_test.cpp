@@ -195,14 +195,14 @@ TEST(PbtProgram, PastedCppBehavesLikeTheSpec) {
 
 TEST(PbtCampaign, EveryPropertyHoldsOnGeneratedProgramsWithoutAMutant) {
   PbtOptions options;
-  options.cases = 100;
-  options.size_max = 12;
+  options.cases = 1000;
+  options.size_max = 24;
   options.seed = 11;
   const auto result = run_pbt(options);
   EXPECT_FALSE(result.failure.has_value()) << result.failure->finding.property << ": "
                                            << result.failure->finding.message << "\n"
                                            << describe(result.failure->minimal);
-  EXPECT_EQ(result.cases_passed, 100);
+  EXPECT_EQ(result.cases_passed, 1000);
 }
 
 TEST(PbtCampaign, SameSeedSameCases) {
