@@ -1,6 +1,7 @@
 #pragma once
 #include <map>
 #include <set>
+#include <string>
 
 #include "checker/property.hpp"
 
@@ -12,10 +13,16 @@ namespace frsim::checker {
 // already received and enqueued for subrequests will be dropped, as will any
 // responses received for subrequests after the task has failed."
 //
-// Judged on the stream: once a task halts on request X, X gets no success
-// response afterwards (the halted task performs no more operations). Dropping
-// responses to its subrequests is not judged here: Lo events do not name the
-// task a subrequest belongs to.
+// Judged on the stream, with the task identity of Lo events ("[task 4 of
+// bank]", "[...; pending #12 #14]" on the halt, see sim/lo/system.hpp):
+//   (a) a halted task performs no further operation: no request, one-way
+//       message or response tagged with it after its halt — except the one
+//       failure response the worker sends for it in the same step — and its
+//       request gets no success response;
+//   (b) responses to the subrequests it left pending are dropped: those
+//       already in its queue within the step that halts it, later ones on
+//       arrival (a "queued" event for one of them is a delivery to a failed
+//       task).
 class LoFailure final : public CopyableProperty<LoFailure> {
  public:
   std::string_view name() const override { return "lo-failure"; }
@@ -24,9 +31,32 @@ class LoFailure final : public CopyableProperty<LoFailure> {
     return "a failed task performs no further operation; responses to its subrequests are dropped";
   }
   void on_event(const sim::Event& event, const sim::World& world) override;
+  void on_schedule_end(const sim::World& world) override;
 
  private:
-  std::set<std::uint64_t> failed_requests_;
+  struct Failed {
+    std::uint32_t device = 0;
+    std::string service;
+    std::uint64_t request = 0;  // its initiating message
+    std::uint64_t step = 0;     // the step that halted it
+  };
+  // A response in a failed task's queue that must be dropped before the step ends.
+  struct Undropped {
+    std::uint64_t task = 0;
+    std::uint64_t subrequest = 0;
+  };
+
+  void on_halt(const sim::Event& e);
+  void on_queued(const sim::Event& e, std::uint64_t subrequest);
+  void on_operation(const sim::Event& e, std::uint64_t task);
+  void check_dropped_in_time();
+
+  std::set<std::uint64_t> failed_requests_;               // initiating messages of halted tasks
+  std::map<std::uint64_t, Failed> failed_;                // task -> its halt
+  std::map<std::uint64_t, std::uint64_t> abandoned_;      // pending subrequest of a halted task -> task
+  std::map<std::uint64_t, std::set<std::uint64_t>> queued_;  // subrequest -> responses queued for it
+  std::map<std::uint64_t, Undropped> must_drop_;          // response -> what it answers
+  std::uint64_t halt_step_ = 0;                           // step of the latest halt with must_drop_
 };
 
 }  // namespace frsim::checker

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/lo/system.hpp"
+
 namespace frsim::checker {
 
 std::optional<std::uint64_t> answered_request(const sim::Event& e) {
@@ -22,13 +24,19 @@ bool is_success_response(const sim::Event& e) {
   return e.text.find("success") != std::string::npos && e.text.find("failure") == std::string::npos;
 }
 
+std::string lo_service(const sim::Event& e) {
+  auto tag = sim::lo::parse_tag(e.text);
+  return tag ? std::move(tag->service) : std::string();
+}
+
 void LoOneResponse::on_event(const sim::Event& e, const sim::World& /*world*/) {
   const auto request = answered_request(e);
   if (!request) return;
   auto [it, first] = answered_.emplace(*request, e.text);
   if (first) return;
-  report(e.device, {},
-         fmt::format("request #{} got a second response: \"{}\" after \"{}\"", *request, e.text, it->second),
+  report(e.device, lo_service(e),
+         fmt::format("d{}: request #{} got a second response: \"{}\" after \"{}\"", e.device, *request, e.text,
+                     it->second),
          {it->second, e.text});
 }
 

@@ -1,5 +1,7 @@
 #include "checker/properties/sequential_spec.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "checker/properties/convergence.hpp"
@@ -25,14 +27,39 @@ void SequentialSpec::on_event(const sim::Event& e, const sim::World& /*world*/) 
   }
 }
 
+namespace {
+
+// Distributed reactives computed from another replicated reactive (e.g. a
+// distributed fold over a distributed set): their values are not users'
+// updates, so the oracle recomputes them instead of being fed them — fed, it
+// would echo whatever the replicas computed, right or wrong.
+std::set<std::string> derived_replicas(const core::Runtime& rt) {
+  const auto replicated = replicated_reactives(rt);
+  std::set<std::string> out;
+  for (const auto& [name, r] : rt.distributed()) {
+    for (core::ReactiveId i : rt.inputs(r)) {
+      if (i != r && i < replicated.size() && replicated[i]) out.insert(name);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void SequentialSpec::on_schedule_end(const sim::World& world) {
   std::vector<std::pair<std::string, core::Value>> updates;
   const core::Runtime* shape = nullptr;
+  std::set<std::string> derived;
   for (std::uint32_t d = 0; d < world.devices(); ++d) {
     const core::Runtime* rt = world.device(d).runtime();
     if (rt == nullptr) continue;
-    if (shape == nullptr) shape = rt;
-    for (auto& update : world.device(d).distributed_values()) updates.push_back(std::move(update));
+    if (shape == nullptr) {
+      shape = rt;
+      derived = derived_replicas(*rt);
+    }
+    for (auto& update : world.device(d).distributed_values()) {
+      if (!derived.contains(update.first)) updates.push_back(std::move(update));
+    }
   }
   if (shape == nullptr) return;
   std::vector<bool> never_fired(shape->size(), true);

@@ -8,7 +8,8 @@ namespace frsim::checker {
 //
 // The oracle: one device running the same program with no faults, whose
 // distributed reactives receive every device's final value (so they hold the
-// join of all updates). After healing, every reactive derived only from
+// join of all updates) — except distributed reactives computed from another
+// replicated reactive, which the oracle recomputes from it. After healing, every reactive derived only from
 // distributed reactives (and sources no workload fired) must equal the
 // oracle's value on every device.
 class SequentialSpec final : public CopyableProperty<SequentialSpec> {

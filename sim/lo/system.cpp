@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -24,6 +25,58 @@ std::string_view to_string(MessageKind kind) {
   return "?";
 }
 
+std::string to_string(const EventTag& tag) {
+  std::string out = fmt::format("[task {} of {}", tag.task, tag.service);
+  if (!tag.pending.empty()) {
+    out += "; pending";
+    for (auto request : tag.pending) out += fmt::format(" #{}", request);
+  }
+  out += "]";
+  return out;
+}
+
+namespace {
+
+// Reads an unsigned number at the front of `text` and drops it; nullopt if none.
+std::optional<std::uint64_t> take_number(std::string_view& text) {
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end == text.data()) return std::nullopt;
+  text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+  return n;
+}
+
+bool take(std::string_view& text, std::string_view prefix) {
+  if (!text.starts_with(prefix)) return false;
+  text.remove_prefix(prefix.size());
+  return true;
+}
+
+}  // namespace
+
+std::optional<EventTag> parse_tag(std::string_view text) {
+  constexpr std::string_view open = " [task ";
+  const auto at = text.rfind(open);
+  if (at == std::string_view::npos || !text.ends_with("]")) return std::nullopt;
+  std::string_view rest = text.substr(at + open.size());
+  rest.remove_suffix(1);
+  EventTag tag;
+  const auto task = take_number(rest);
+  if (!task || !take(rest, " of ")) return std::nullopt;
+  tag.task = *task;
+  const auto pending_at = rest.find("; pending");
+  tag.service = std::string(rest.substr(0, pending_at));
+  if (pending_at == std::string_view::npos) return tag;
+  rest.remove_prefix(pending_at + std::string_view("; pending").size());
+  while (take(rest, " #")) {
+    const auto request = take_number(rest);
+    if (!request) return std::nullopt;
+    tag.pending.push_back(*request);
+  }
+  if (!rest.empty()) return std::nullopt;
+  return tag;
+}
+
 // ---- TaskContext ------------------------------------------------------------
 
 bool TaskContext::is_response() const {
@@ -41,11 +94,12 @@ Address TaskContext::lookup(std::uint32_t device, std::string_view name) const {
 }
 
 void TaskContext::send(Address to, core::Value payload) {
-  system_.post(MessageKind::one_way, self(), to, 0, std::move(payload));
+  system_.post(MessageKind::one_way, self(), to, 0, std::move(payload), system_.live_task(task_));
 }
 
 std::uint64_t TaskContext::request(Address to, core::Value payload) {
-  const std::uint64_t id = system_.post(MessageKind::request, self(), to, 0, std::move(payload));
+  const std::uint64_t id =
+      system_.post(MessageKind::request, self(), to, 0, std::move(payload), system_.live_task(task_));
   system_.live_task(task_)->pending.insert(id);
   system_.requester_[id] = task_;
   return id;
@@ -56,7 +110,13 @@ void TaskContext::respond(bool success, core::Value payload) {
   if (task.initiating.kind != MessageKind::request) {
     throw core::Error("respond: the task was started by a one-way message, which has no return address");
   }
-  if (task.responded) throw core::Error("respond: the request has been answered already");
+  if (task.responded) {
+    // Seed 001: "Once a worker has responded to a request, it cannot respond
+    // again". The attempt is still an event, so that lo-one-response can name
+    // the program's bug; nothing is posted and the task halts.
+    system_.refuse_response(task, success, payload);
+    throw core::Error("respond: the request has been answered already");
+  }
   system_.respond(task, success, std::move(payload));
 }
 
@@ -101,14 +161,15 @@ std::uint64_t System::user_send(std::uint32_t device, Address to, core::Value pa
 }
 
 std::uint64_t System::post(MessageKind kind, Address from, Address to, std::uint64_t request,
-                           core::Value payload) {
+                           core::Value payload, const Task* by) {
   const std::uint64_t id = next_id_ ? next_id_() : own_next_id_++;
   Message m{id, kind, to, from, kind == MessageKind::request ? id : request, std::move(payload)};
   const bool is_response = kind == MessageKind::success || kind == MessageKind::failure;
   emit(is_response ? EventKind::response : kind == MessageKind::request ? EventKind::request : EventKind::sent,
        from.device, id, to.device,
-       fmt::format("lo {} #{} {} -> {}{}", to_string(kind), id, to_string(from), to_string(to),
-                   is_response ? fmt::format(" (answers #{})", request) : std::string()),
+       fmt::format("lo {} #{} {} -> {}{}{}", to_string(kind), id, to_string(from), to_string(to),
+                   is_response ? fmt::format(" (answers #{})", request) : std::string(),
+                   by != nullptr ? fmt::format(" {}", to_string(tag(*by))) : std::string()),
        {m.payload});
   in_flight_.push_back(std::move(m));
   return id;
@@ -177,7 +238,8 @@ void System::deliver(std::uint64_t message_id) {
     return;
   }
   emit(EventKind::delivered, m.to.device, m.id, m.from.device,
-       fmt::format("lo #{} queued at {}", m.id, to_string(m.to)));
+       fmt::format("lo #{} queued at {}{}", m.id, to_string(m.to),
+                   is_response ? fmt::format(" (answers #{})", m.request) : std::string()));
   queues_[m.to].push_back(std::move(m));
 }
 
@@ -230,18 +292,34 @@ void System::respond(Task& task, bool success, core::Value payload) {
   ++count;
   assert(count == 1);  // Lo invariant: each request has at most one response
   post(success ? MessageKind::success : MessageKind::failure, task.service, task.initiating.from,
-       task.initiating.id, std::move(payload));
+       task.initiating.id, std::move(payload), &task);
+}
+
+void System::refuse_response(const Task& task, bool success, const core::Value& payload) {
+  emit(EventKind::response, task.service.device, 0, task.initiating.from.device,
+       fmt::format("lo {} refused: a second response {} -> {} (answers #{}) {}",
+                   to_string(success ? MessageKind::success : MessageKind::failure), to_string(task.service),
+                   to_string(task.initiating.from), task.initiating.id, to_string(tag(task))),
+       {payload});
+}
+
+EventTag System::tag(const Task& task) const {
+  return EventTag{task.id, services_.at(task.service).name, {}};
 }
 
 void System::fail(Task& task, const std::string& why) {
   // Seed 001: "the worker immediately halts execution of the procedure".
-  task.failed = true;
+  EventTag halted = tag(task);
+  halted.pending.assign(task.pending.begin(), task.pending.end());
   emit(EventKind::aborted, task.service.device, task.initiating.id, no_device,
-       fmt::format("lo task at {} halted: {}", to_string(task.service), why));
+       fmt::format("lo task at {} halted: {} {}", to_string(task.service), why, to_string(halted)));
   // "If the task is a request, the worker sends a failure response to the sender."
   if (task.initiating.kind == MessageKind::request && !task.responded) {
     respond(task, false, core::Value::string(why));
   }
+  // The broken worker of the self-tests leaves a task that still awaits responses alive.
+  if (failure_handling_ == FailureHandling::keep_task && !task.pending.empty()) return;
+  task.failed = true;
   // "Any responses already received and enqueued for subrequests will be dropped".
   auto queue = queues_.find(task.service);
   if (queue != queues_.end()) {

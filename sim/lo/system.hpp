@@ -19,6 +19,18 @@
 // any other core::Error thrown by a procedure halt the task: no more operations,
 // a failure response if it is a request not yet answered, and responses to its
 // pending subrequests — queued already or arriving later — are dropped.
+//
+// Event texts (the checker's Lo properties parse them; keep them stable):
+//   request / one-way / response   "lo <kind> #<id> <from> -> <to>[ (answers #<request>)][ <tag>]"
+//   a refused second response      "lo <success|failure> refused: ... (answers #<request>) <tag>"
+//                                  (message 0: nothing is posted; the task then halts)
+//   a response queued for a task   "lo #<id> queued at <address> (answers #<request>)"
+//   a task halted                  "lo task at <address> halted: <why> <tag>", message =
+//                                  the task's initiating message
+// where <tag> names the task that performed the operation (user requests have
+// none): "[task <n> of <service>]", for a halted task
+// "[task <n> of <service>; pending #<a> #<b> ...]" with the subrequests still
+// awaiting a response when it halted.
 
 #include <cstdint>
 #include <deque>
@@ -28,6 +40,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/value.hpp"
@@ -48,6 +61,23 @@ std::string to_string(Address address);
 
 enum class MessageKind : std::uint8_t { one_way, request, success, failure };
 std::string_view to_string(MessageKind kind);
+
+// The trailing "[task <n> of <service>; pending #a #b]" of a Lo event's text.
+struct EventTag {
+  std::uint64_t task = 0;
+  std::string service;
+  std::vector<std::uint64_t> pending;  // only on a halted task's event
+  friend bool operator==(const EventTag&, const EventTag&) = default;
+};
+std::string to_string(const EventTag& tag);
+// The tag at the end of `text`; nullopt if it has none or it is malformed.
+std::optional<EventTag> parse_tag(std::string_view text);
+
+// What the worker does with a task that hits an invalid operation. `halt` is
+// Lo. `keep_task` is a deliberately broken worker for the checker's self-tests
+// (lo-failure must catch it): it sends the failure response but neither halts
+// the task nor drops its subrequests' responses, so they still reach it.
+enum class FailureHandling : std::uint8_t { halt, keep_task };
 
 struct Message {
   std::uint64_t id = 0;
@@ -120,6 +150,9 @@ class System {
   std::vector<Step> enabled(const std::function<bool(std::uint32_t, std::uint32_t)>& blocked = {}) const;
   void apply(const Step& step);
 
+  // Lo's `halt` unless a self-test installs the broken worker.
+  void set_failure_handling(FailureHandling handling) { failure_handling_ = handling; }
+
   // The device's volatile state is lost: its tasks, queues and nested services.
   // Top-level services stay bound (their code is re-run on restart).
   void crash(std::uint32_t device);
@@ -152,12 +185,15 @@ class System {
     std::set<std::uint64_t> pending;  // subrequests awaiting a response
   };
 
+  // `by`: the task performing the send (null for the user).
   std::uint64_t post(MessageKind kind, Address from, Address to, std::uint64_t request,
-                     core::Value payload);
+                     core::Value payload, const Task* by = nullptr);
   void deliver(std::uint64_t message_id);
   void run(Address queue);
   void activate(Task& task, const Message& message);
   void respond(Task& task, bool success, core::Value payload);
+  void refuse_response(const Task& task, bool success, const core::Value& payload);
+  EventTag tag(const Task& task) const;
   void fail(Task& task, const std::string& why);
   bool runnable(Address queue, const Message& head) const;
   Task* live_task(std::uint64_t id);
@@ -167,6 +203,7 @@ class System {
 
   std::uint32_t devices_;
   NestedPolicy policy_;
+  FailureHandling failure_handling_ = FailureHandling::halt;
   Emit emit_;
   IdSource next_id_;
   std::uint64_t own_next_id_ = 1;

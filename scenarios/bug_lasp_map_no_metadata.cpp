@@ -1,0 +1,89 @@
+// Deliberately broken (seed 000, "What is Lasp?"): "every time A changes we
+// will repopulate B with the new value of the transformation applied to A",
+// and "we replicate this computation on every node in the cluster". Issue 4
+// names this the bug reported against Lasp's own map: the output set is built
+// without the input's causal metadata.
+//
+//   val edit = Source(unit)
+//   val A    = edit.Fold(ORSet("A")){a => e => apply(a, e)}   // distributed, add-wins
+//   val B    = A.Fold(GSet("B")){b => a => GSet(f(a))}         // distributed, merged by join
+//
+// B repopulates itself from A, as the seed says, but it is a plain G-Set that
+// is itself replicated and merged by join. A G-Set has no way to say "removed":
+// when a device's A loses 3 (f(3) = 0), its B drops 0, yet the next B from a
+// replica that still had 0 joins it right back, and nothing ever takes it out
+// again. The replicas usually agree — on a B that holds the stale 0 — so
+// convergence rarely sees it; the seed's claim does: B must be f applied to
+// the converged A, as one device computes it from the join of all updates.
+// The correct program is lasp-map: B = map(f, A) keeps A's dots, so removals
+// propagate.
+//
+// f(x) = x mod 3. Workload: d0 adds 3 and 1, then removes 3 (its image 0 must
+// vanish); d1 adds 2; d2 adds 4. Converged A = {1, 2, 4}, f(A) = {1, 2}.
+// Expected verdict: sequential-spec on B.
+
+#include <fmt/format.h>
+
+#include "core/crdt/sets.hpp"
+#include "scenarios/registry.hpp"
+
+namespace frsim::scenarios {
+
+namespace {
+
+using core::Value;
+using core::crdt::GSet;
+using core::crdt::OrSet;
+
+constexpr std::int64_t modulus = 3;
+
+Value edit(std::string_view op, std::int64_t x) {
+  return Value::list({Value::string(std::string(op)), Value::integer(x)});
+}
+
+Value apply_edit(const Value& state, const Value& e, core::crdt::ReplicaId replica) {
+  const OrSet& a = core::crdt::as<OrSet>(state);
+  const std::string& op = core::checked::array_fetch(e, 0).as_string();
+  const Value& x = core::checked::array_fetch(e, 1);
+  if (op == "add") return core::crdt::to_value(a.add(replica, x));
+  if (op == "remove") return core::crdt::to_value(a.remove(x));
+  throw core::Error(fmt::format("bug-lasp-map-no-metadata: unknown edit '{}' (known: add, remove)", op));
+}
+
+std::int64_t f(std::int64_t x) { return ((x % modulus) + modulus) % modulus; }
+
+// The bug: the images only, none of A's dots.
+Value repopulate(const Value& /*b*/, const Value& a) {
+  core::ValueList images;
+  for (const Value& x : core::crdt::as<OrSet>(a).elements()) images.push_back(Value::integer(f(x.as_int())));
+  return core::crdt::to_value(core::make_rc<const GSet>(std::move(images)));
+}
+
+}  // namespace
+
+sim::Scenario bug_lasp_map_no_metadata() {
+  sim::Scenario s;
+  s.name = "bug-lasp-map-no-metadata";
+  s.description = "seed 000's map repopulating a replicated G-Set: no causal metadata, removals do not propagate";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext& ctx) {
+    const auto edits = rt.source(Value::unit(), "edit");
+    const auto replica = ctx.device;
+    const auto a = rt.distributed_fold(
+        "A", edits, core::crdt::to_value(OrSet::empty()),
+        [replica](const Value& state, const Value& e) { return apply_edit(state, e, replica); });
+    rt.distributed_fold("B", a, core::crdt::to_value(GSet::empty()), repopulate);
+  };
+  s.workload = [](std::uint32_t device, std::uint32_t) {
+    auto fire = [](std::string_view op, std::int64_t x) { return sim::Action::fire("edit", edit(op, x)); };
+    switch (device % 3) {
+      case 0: return std::vector<sim::Action>{fire("add", 3), fire("add", 1), fire("remove", 3)};
+      case 1: return std::vector<sim::Action>{fire("add", 2)};
+      default: return std::vector<sim::Action>{fire("add", 4)};
+    }
+  };
+  s.defaults.devices = 3;
+  s.expected_violation = "sequential-spec";
+  return s;
+}
+
+}  // namespace frsim::scenarios

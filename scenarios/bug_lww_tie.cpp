@@ -1,0 +1,57 @@
+// Deliberately broken (paper §4.8): "Distributed reactives in FR have a
+// commutativity and idempotent merge function". A shared document title is a
+// hand-written last-writer-wins register, the pair [version, title]: a rename
+// writes version + 1, and the merge keeps the higher version. On equal versions
+// it keeps the local title ("first writer wins locally"), so merge(a, b) and
+// merge(b, a) differ: two devices that rename concurrently from the same
+// version each keep their own title forever, since neither newer version ever
+// arrives. The library's LWW-Register (core/crdt/registers.hpp) breaks such
+// ties by replica id, the same way on every replica; this one does not.
+//
+// Values are plain lists, not a lattice, so lattice-laws does not judge the
+// merge (it compares against lattice joins); the divergence is what shows.
+// Workload (three devices): every device renames once, concurrently.
+// Expected verdict: convergence on "title" (the schedules in which one rename
+// reaches a device before its own rename do not tie, and converge).
+
+#include <fmt/format.h>
+
+#include "scenarios/registry.hpp"
+
+namespace frsim::scenarios {
+
+namespace {
+
+using core::Value;
+
+Value version_of(const Value& reg) { return core::checked::array_fetch(reg, 0); }
+
+// The user's merge: higher version wins; on a tie, the local title stays.
+Value merge_keep_local_on_tie(const Value& local, const Value& remote) {
+  return version_of(remote).as_int() > version_of(local).as_int() ? remote : local;
+}
+
+Value rename(const Value& reg, const Value& title) {
+  return Value::list({Value::integer(version_of(reg).as_int() + 1), title});
+}
+
+}  // namespace
+
+sim::Scenario bug_lww_tie() {
+  sim::Scenario s;
+  s.name = "bug-lww-tie";
+  s.description = "a hand-written LWW register whose merge keeps the local value on equal timestamps";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto renames = rt.source(Value::unit(), "rename");
+    rt.distributed_fold("title", renames, Value::list({Value::integer(0), Value::string("untitled")}), rename,
+                        merge_keep_local_on_tie);
+  };
+  s.workload = [](std::uint32_t device, std::uint32_t) {
+    return std::vector<sim::Action>{sim::Action::fire("rename", Value::string(fmt::format("draft of d{}", device)))};
+  };
+  s.defaults.devices = 3;
+  s.expected_violation = "convergence";
+  return s;
+}
+
+}  // namespace frsim::scenarios
