@@ -15,6 +15,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -187,14 +188,24 @@ inline bool check(benchmark::State& state, bool ok, const char* what) {
   return ok;
 }
 
+// FRSIM_BENCH_ITERATIONS=N runs every shape exactly N timed iterations (one
+// run, no time-based estimate): instruction counts under callgrind are then
+// comparable across builds (bench/README.md, "Instruction counts").
+inline std::int64_t fixed_iterations() {
+  const char* text = std::getenv("FRSIM_BENCH_ITERATIONS");
+  return text == nullptr ? 0 : std::strtoll(text, nullptr, 10);
+}
+
 // Registers a shape benchmark with the statistic the runner takes (best of).
 template <class Fn>
 benchmark::internal::Benchmark* register_shape(const std::string& name, Fn fn) {
-  return benchmark::RegisterBenchmark(name.c_str(), fn)
-      ->Unit(benchmark::kMicrosecond)
-      ->ComputeStatistics("min", [](const std::vector<double>& v) {
-        return *std::min_element(v.begin(), v.end());
-      });
+  auto* b = benchmark::RegisterBenchmark(name.c_str(), fn)
+                ->Unit(benchmark::kMicrosecond)
+                ->ComputeStatistics("min", [](const std::vector<double>& v) {
+                  return *std::min_element(v.begin(), v.end());
+                });
+  if (const std::int64_t n = fixed_iterations(); n > 0) b->Iterations(n);
+  return b;
 }
 
 }  // namespace frsim::bench

@@ -19,10 +19,14 @@ class LevelPolicy final : public Policy {
   std::string_view name() const override { return "level"; }
 
   void propagate(Propagation& prop) override {
-    for (std::uint32_t level = 0; level <= top_; ++level) buckets_[level].clear();
+    // A propagation that returned normally leaves every bucket empty; one
+    // that an operator's error interrupted may not.
+    if (interrupted_) {
+      for (auto& bucket : buckets_) bucket.clear();
+    }
+    interrupted_ = true;
     top_ = 0;
-    std::size_t seen = 0;
-    seen = enqueue(prop, seen);
+    std::size_t seen = enqueue(prop, 0);
     for (std::uint32_t level = 0; level <= top_; ++level) {
       // push() below may grow buckets_: index it afresh, never hold a reference.
       while (!buckets_[level].empty()) {
@@ -41,6 +45,7 @@ class LevelPolicy final : public Policy {
         seen = enqueue(prop, seen);
       }
     }
+    interrupted_ = false;
     assert(prop.finished());
   }
 
@@ -59,6 +64,7 @@ class LevelPolicy final : public Policy {
 
   std::vector<std::vector<ReactiveId>> buckets_{1};
   std::uint32_t top_ = 0;
+  bool interrupted_ = false;
 };
 
 // The calculus literally: every step offers the whole ready(P, µ) to the

@@ -20,36 +20,64 @@
 
 namespace frsim::core {
 
+// What a propagation touches per created reactive, dense by id and owned by
+// the runtime: (A; P) membership and "outdated" by epoch stamp (a stamp equal
+// to the running propagation's epoch means "in the set"), so starting a
+// propagation costs nothing per reactive and the policy's queries are a load
+// and a compare.
+struct ReactiveState {
+  std::uint64_t active_epoch = 0;     // r ∈ A
+  std::uint64_t processed_epoch = 0;  // r ∈ P
+  std::uint64_t outdated_epoch = 0;   // some input other than r itself is in A
+  std::uint64_t logged_epoch = 0;     // the old value is in the undo log
+  std::uint32_t level = 0;            // see Runtime::level
+  ReactiveKind kind = ReactiveKind::source;
+  bool outer_of_flatten = false;      // some flatten reads this value as a reference
+};
+
 // The propagation in progress, (A; P) ⟨µ⟩ of Fig. 8, as a policy sees it.
-// Every query is O(1) except ready().
+// Every query is O(1) except ready(); the per-reactive ones are inline, since
+// a policy asks them for every reactive it processes.
 class Propagation {
  public:
-  explicit Propagation(Runtime::Impl& impl) : impl_(impl) {}
+  explicit Propagation(Runtime::Impl& impl);
 
-  std::size_t size() const;  // |dom(µ)|, the created reactives 0 .. size-1
-  bool active(ReactiveId r) const;     // r ∈ A
-  bool processed(ReactiveId r) const;  // r ∈ P
+  std::size_t size() const { return created_; }  // |dom(µ)|, the created reactives 0 .. size-1
+  bool active(ReactiveId r) const { return states_[r].active_epoch == epoch_; }  // r ∈ A
+  // r ∈ P. Restored constants (ids >= size()) are never part of a
+  // propagation: they count as processed.
+  bool processed(ReactiveId r) const { return r >= created_ || states_[r].processed_epoch == epoch_; }
   // outdated(A, µ) = {r ∈ µ | r_i ∈ A ∧ r_i ∈ inputs(r, µ)}   (Fig. 3)
-  bool outdated(ReactiveId r) const;
+  // A fold has itself as an input: once active it is outdated again.
+  bool outdated(ReactiveId r) const {
+    const ReactiveState& s = states_[r];
+    return s.outdated_epoch == epoch_ || (s.kind == ReactiveKind::fold && s.active_epoch == epoch_);
+  }
   // ready(P, µ) = {r ∈ µ | r ∉ P ∧ inputs(r, µ) ⊆ P ∪ {r}}    (Fig. 3)
   bool is_ready(ReactiveId r) const;
   // The whole ready set, ascending (O(|µ|)); `outdated_only` keeps only those
   // that (reevaluate) applies to.
   std::vector<ReactiveId> ready(bool outdated_only = false) const;
-  std::uint32_t level(ReactiveId r) const;  // see Runtime::level
-  ReactiveKind kind(ReactiveId r) const;
+  std::uint32_t level(ReactiveId r) const { return states_[r].level; }  // see Runtime::level
+  ReactiveKind kind(ReactiveId r) const { return states_[r].kind; }
   // Every reactive that became outdated in this propagation, each once, in the
   // order it did. A fast policy needs nothing else to find its work.
-  std::span<const ReactiveId> outdated_log() const;
+  std::span<const ReactiveId> outdated_log() const { return outdated_log_; }
   // No unprocessed reactive is outdated: every remaining one can only be
   // skipped, after which (commit) applies. The policy may return.
-  bool finished() const;
+  bool finished() const { return outdated_unprocessed_ == 0; }
   // (skip) when r ∉ outdated(A, µ), otherwise (reevaluate) then (write).
   // Throws Error when the operator fails (the runtime then rolls back).
   void apply(ReactiveId r);
 
  private:
   Runtime::Impl& impl_;
+  // The runtime's own fields, read in place (they change as it propagates).
+  const std::vector<ReactiveState>& states_;
+  const std::uint64_t& epoch_;
+  const std::size_t& created_;
+  const std::vector<ReactiveId>& outdated_log_;
+  const std::size_t& outdated_unprocessed_;
 };
 
 class Policy {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <limits>
+#include <typeinfo>
 #include <utility>
 
 #include <fmt/format.h>
@@ -70,26 +71,19 @@ ActionResult in_progress() {
 }  // namespace
 
 struct Runtime::Impl {
+  // µ(r) is split by temperature: a propagation reads states[r] and
+  // values[r] (dense, small) for every reactive it reaches, and a Node only
+  // for the reactives it reevaluates.
   struct Node {
     Slot slot = Slot::empty;
-    ReactiveKind kind = ReactiveKind::source;
     bool distributed = false;
-    bool outer_of_flatten = false;  // some flatten reads this value as a reference
-    std::uint32_t level = 0;
     ReactiveId inner = no_reactive;   // flatten: the reactive µ(r0).val denotes
     std::vector<ReactiveId> inputs;   // map: its inputs; fold: {r1}; flatten: {r0}
     std::vector<ReactiveId> derived;  // {d ≠ r | r ∈ inputs(d, µ)}, static and dynamic
-    Value value;
     MapOperator map_op;
     FoldOperator fold_op;
     MergeFunction merge;
     std::string label;
-    // (A; P) membership by epoch stamp: starting a propagation costs nothing
-    // per reactive.
-    std::uint64_t active_epoch = 0;
-    std::uint64_t processed_epoch = 0;
-    std::uint64_t outdated_epoch = 0;  // some input other than itself is in A
-    std::uint64_t logged_epoch = 0;    // old value saved in the undo log
   };
   struct Undo {
     ReactiveId r;
@@ -108,6 +102,9 @@ struct Runtime::Impl {
     observer = options.observer;
     writer = options.snapshot_writer.get();
     writer_writes = writer->observes_writes();
+    // The calculus' own writer stores the active sources and folds at commit;
+    // the runtime then does exactly that without sorting all of A.
+    calculus_writer = typeid(*writer) == typeid(SnapshotWriter);
   }
 
   Runtime& self;
@@ -116,9 +113,11 @@ struct Runtime::Impl {
   Observer* observer = nullptr;
   const SnapshotWriter* writer = nullptr;
   bool writer_writes = false;
-  Propagation handle{*this};
+  bool calculus_writer = false;
 
   std::vector<Node> nodes;  // [0, created) is dom(µ); restored constants may follow
+  std::vector<ReactiveState> states;  // per slot of `nodes`
+  std::vector<Value> values;          // µ(r).val, per slot of `nodes`
   std::size_t created = 0;
   std::map<std::string, ReactiveId, std::less<>> by_label;  // first reactive with each label
   std::map<std::string, ReactiveId, std::less<>> by_name;   // distributed reactives
@@ -127,8 +126,10 @@ struct Runtime::Impl {
   ActionKind action = ActionKind::fire;
   std::uint64_t epoch = 1;  // odd between propagations, so no stamp matches
   std::vector<ReactiveId> active_list;  // A, in activation order
+  std::vector<ReactiveId> active_stored;  // the sources and folds of A: what commit stores
   std::vector<ReactiveId> outdated_log;
   std::size_t outdated_unprocessed = 0;
+  Propagation handle{*this};
   std::vector<Undo> undo;
   std::vector<Rewire> rewires;
   std::vector<Value> input_values;     // scratch for map operators
@@ -166,7 +167,7 @@ struct Runtime::Impl {
   //   {r0, µ(r0).val} if µ(r).in = dynamic(r0); µ(r).in otherwise.
   std::vector<ReactiveId> inputs_of(ReactiveId r) const {
     const Node& n = nodes[r];
-    switch (n.kind) {
+    switch (states[r].kind) {
       case ReactiveKind::source: return {};
       case ReactiveKind::map: return n.inputs;
       case ReactiveKind::fold: return {r, n.inputs[0]};
@@ -177,20 +178,12 @@ struct Runtime::Impl {
 
   // ---- the sets of the running propagation ----------------------------------
 
-  bool active(ReactiveId r) const { return nodes[r].active_epoch == epoch; }
-  // Restored constants are never part of a propagation: treat them as processed.
-  bool processed(ReactiveId r) const {
-    return nodes[r].slot != Slot::created || nodes[r].processed_epoch == epoch;
-  }
-  bool outdated(ReactiveId r) const {
-    const Node& n = nodes[r];
-    // A fold has itself as an input: once active it is outdated again.
-    return n.outdated_epoch == epoch || (n.kind == ReactiveKind::fold && n.active_epoch == epoch);
-  }
+  bool processed(ReactiveId r) const { return handle.processed(r); }
+  bool outdated(ReactiveId r) const { return handle.outdated(r); }
   bool ready(ReactiveId r) const {
     if (!is_created(r) || processed(r)) return false;
     const Node& n = nodes[r];
-    switch (n.kind) {
+    switch (states[r].kind) {
       case ReactiveKind::source: return true;
       case ReactiveKind::map:
         return std::all_of(n.inputs.begin(), n.inputs.end(), [&](ReactiveId i) { return processed(i); });
@@ -201,19 +194,20 @@ struct Runtime::Impl {
   }
 
   void mark_processed(ReactiveId r) {
-    Node& n = nodes[r];
-    if (n.processed_epoch == epoch) return;
-    n.processed_epoch = epoch;
-    if (n.outdated_epoch == epoch) --outdated_unprocessed;
+    ReactiveState& s = states[r];
+    if (s.processed_epoch == epoch) return;
+    s.processed_epoch = epoch;
+    if (s.outdated_epoch == epoch) --outdated_unprocessed;
   }
 
   void activate(ReactiveId r) {
-    Node& n = nodes[r];
-    if (n.active_epoch == epoch) return;
-    n.active_epoch = epoch;
+    ReactiveState& s = states[r];
+    if (s.active_epoch == epoch) return;
+    s.active_epoch = epoch;
     active_list.push_back(r);
-    for (ReactiveId d : n.derived) {
-      Node& dn = nodes[d];
+    if (s.kind == ReactiveKind::source || s.kind == ReactiveKind::fold) active_stored.push_back(r);
+    for (ReactiveId d : nodes[r].derived) {
+      ReactiveState& dn = states[d];
       if (dn.outdated_epoch == epoch) continue;
       dn.outdated_epoch = epoch;
       outdated_log.push_back(d);
@@ -229,6 +223,7 @@ struct Runtime::Impl {
     propagating = true;
     action = kind;
     active_list.clear();
+    active_stored.clear();
     outdated_log.clear();
     outdated_unprocessed = 0;
     undo.clear();
@@ -244,15 +239,15 @@ struct Runtime::Impl {
   // The store update of (fire), (receive) and (write): update(µ, r, v). The
   // old value goes to the undo log so that an abort restores µ exactly.
   void store(ReactiveId r, Value v) {
-    Node& n = nodes[r];
-    if (n.logged_epoch != epoch) {
-      n.logged_epoch = epoch;
-      undo.push_back({r, std::move(n.value)});
+    ReactiveState& s = states[r];
+    if (s.logged_epoch != epoch) {
+      s.logged_epoch = epoch;
+      undo.push_back({r, std::move(values[r])});
     }
-    n.value = std::move(v);
+    values[r] = std::move(v);
     if (writer_writes) writer->written(sigma, self, r);
     // inputs(f, µ) = {r0, µ(r0).val}: writing r0 moves its flattens' dynamic edges.
-    if (n.outer_of_flatten) follow_outer(r);
+    if (s.outer_of_flatten) follow_outer(r);
   }
 
   // (fire)    µ(r).in = ∅  ⟹  Σ⟨µ⟩ r.fire(v) →D Σ ▷ (({r}; {r}) ⟨update(µ, r, v)⟩ r)
@@ -284,42 +279,50 @@ struct Runtime::Impl {
   // reevexp(r, µ) = µ(r).op inputs(r, µ).val, evaluated to a value (inner).
   Value reevaluate(ReactiveId r) {
     Node& n = nodes[r];
-    switch (n.kind) {
+    switch (states[r].kind) {
       case ReactiveKind::map: {
-        input_values.clear();
-        for (ReactiveId i : n.inputs) input_values.push_back(nodes[i].value);
-        if (observer != nullptr) observer->reevaluated(r, n.inputs, input_values);
-        return n.map_op(std::span<const Value>(input_values));
+        // One input: the operator reads µ(input).val in place (nothing is
+        // written while it runs). More: copied into one contiguous span.
+        std::span<const Value> in;
+        if (n.inputs.size() == 1) {
+          in = std::span<const Value>(&values[n.inputs[0]], 1);
+        } else {
+          input_values.clear();
+          for (ReactiveId i : n.inputs) input_values.push_back(values[i]);
+          in = input_values;
+        }
+        if (observer != nullptr) observer->reevaluated(r, n.inputs, in);
+        return n.map_op(in);
       }
       case ReactiveKind::fold: {
         const ReactiveId input = n.inputs[0];
         if (observer != nullptr) {
           const ReactiveId ids[2] = {r, input};
-          const Value values[2] = {n.value, nodes[input].value};
-          observer->reevaluated(r, ids, values);
+          const Value read[2] = {values[r], values[input]};
+          observer->reevaluated(r, ids, read);
         }
-        return n.fold_op(n.value, nodes[input].value);
+        return n.fold_op(values[r], values[input]);
       }
       case ReactiveKind::flatten: {
         // Operator x_r => x_v => x_v: the value of the inner reactive.
         if (observer != nullptr) {
           const ReactiveId ids[2] = {n.inputs[0], n.inner};
-          const Value values[2] = {nodes[n.inputs[0]].value, nodes[n.inner].value};
-          observer->reevaluated(r, ids, values);
+          const Value read[2] = {values[n.inputs[0]], values[n.inner]};
+          observer->reevaluated(r, ids, read);
         }
-        return nodes[n.inner].value;
+        return values[n.inner];
       }
       case ReactiveKind::source: break;
     }
     // A source has no inputs, so it is never outdated.
     assert(false && "reevaluate on a source");
-    return n.value;
+    return values[r];
   }
 
   // (write)  Σ ▷ (v · r · (A; P) ⟨µ⟩ tl) → Σ ▷ ((A; P) ⟨update(µ, r, v)⟩ tl)
   void write(ReactiveId r, Value v) {
     store(r, std::move(v));
-    if (observer != nullptr) observer->written(r, nodes[r].value);
+    if (observer != nullptr) observer->written(r, values[r]);
   }
 
   bool finished() const { return outdated_unprocessed == 0; }
@@ -333,18 +336,42 @@ struct Runtime::Impl {
   // between two steps leaves Σ as at the last commit.
   ActionResult commit() {
     assert(propagating && finished());
-    std::sort(active_list.begin(), active_list.end());
-    writer->committed(sigma, self, active_list);
+    if (calculus_writer) {
+      // SnapshotWriter::committed without the walk over all of A: the same
+      // reactives, stored in the same (ascending) order.
+      std::sort(active_stored.begin(), active_stored.end());
+      for (ReactiveId r : active_stored) store_with_nested(sigma, self, r);
+    } else {
+      sort_active();
+      writer->committed(sigma, self, active_list);
+    }
     if (action != ActionKind::create) ++sigma.commits;
-    if (observer != nullptr) observer->committed(active_list);
+    if (observer != nullptr) {
+      sort_active();
+      observer->committed(active_list);
+    }
     end();
     return ActionResult{};
+  }
+
+  // A, ascending. A level-order propagation reaches most of a graph on many
+  // shapes: then one pass over the stamps beats a comparison sort.
+  void sort_active() {
+    if (std::is_sorted(active_list.begin(), active_list.end())) return;
+    if (active_list.size() * 16 < created) {
+      std::sort(active_list.begin(), active_list.end());
+      return;
+    }
+    active_list.clear();
+    for (ReactiveId r = 0; r < created; ++r) {
+      if (states[r].active_epoch == epoch) active_list.push_back(r);
+    }
   }
 
   // The store returns to exactly its state before the action: values and
   // dynamic edges. Levels stay raised: they remain valid upper bounds.
   void roll_back() {
-    for (auto it = undo.rbegin(); it != undo.rend(); ++it) nodes[it->r].value = std::move(it->old);
+    for (auto it = undo.rbegin(); it != undo.rend(); ++it) values[it->r] = std::move(it->old);
     for (auto it = rewires.rbegin(); it != rewires.rend(); ++it) relink(it->flatten, it->old_inner);
     end();
   }
@@ -384,7 +411,7 @@ struct Runtime::Impl {
   ReactiveId inner_of(ReactiveId f) const {
     const Node& n = nodes[f];
     const ReactiveId outer = n.inputs[0];
-    const Value& v = nodes[outer].value;
+    const Value& v = values[outer];
     if (!v.is_ref()) {
       throw TypeError(fmt::format("flatten {}: its input {} holds {}, not a reactive", describe(f),
                                   describe(outer), v.to_string()));
@@ -402,8 +429,9 @@ struct Runtime::Impl {
     // never this one (an inner equal to the outer is not linked twice).
     for (std::size_t i = 0; i < nodes[outer].derived.size(); ++i) {
       const ReactiveId d = nodes[outer].derived[i];
-      const Node& dn = nodes[d];
-      if (dn.kind == ReactiveKind::flatten && dn.inputs[0] == outer) set_inner(d, inner_of(d));
+      if (states[d].kind == ReactiveKind::flatten && nodes[d].inputs[0] == outer) {
+        set_inner(d, inner_of(d));
+      }
     }
   }
 
@@ -412,7 +440,7 @@ struct Runtime::Impl {
     if (old == inner) return;
     // Every path strictly increases levels, so an inner below f cannot be
     // downstream of f: only a move upwards needs the graph check.
-    if (nodes[inner].level >= nodes[f].level) check_acyclic(f, inner);
+    if (states[inner].level >= states[f].level) check_acyclic(f, inner);
     if (propagating) rewires.push_back({f, old});
     relink(f, inner);
   }
@@ -426,21 +454,21 @@ struct Runtime::Impl {
     }
     n.inner = inner;
     if (inner != outer) nodes[inner].derived.push_back(f);
-    if (nodes[inner].level >= nodes[f].level) raise(f, nodes[inner].level + 1);
+    if (states[inner].level >= states[f].level) raise(f, states[inner].level + 1);
   }
 
   // REScala-style: a reactive whose input moved above it is lifted, and so is
   // everything downstream of it; only reactives after it are touched.
   void raise(ReactiveId r, std::uint32_t level) {
-    nodes[r].level = level;
+    states[r].level = level;
     raise_work.clear();
     raise_work.push_back(r);
     while (!raise_work.empty()) {
       const ReactiveId x = raise_work.back();
       raise_work.pop_back();
       for (ReactiveId d : nodes[x].derived) {
-        if (nodes[d].level <= nodes[x].level) {
-          nodes[d].level = nodes[x].level + 1;
+        if (states[d].level <= states[x].level) {
+          states[d].level = states[x].level + 1;
           raise_work.push_back(d);
         }
       }
@@ -451,7 +479,7 @@ struct Runtime::Impl {
     std::vector<GraphEdge> edges;
     for (ReactiveId r = 0; r < created; ++r) {
       const Node& n = nodes[r];
-      switch (n.kind) {
+      switch (states[r].kind) {
         case ReactiveKind::source: break;
         case ReactiveKind::map:
           for (ReactiveId i : n.inputs) edges.push_back({i, r, false});
@@ -484,14 +512,21 @@ struct Runtime::Impl {
 
   // ---- creation --------------------------------------------------------------------
 
+  void grow(std::size_t size) {
+    if (nodes.size() >= size) return;
+    nodes.resize(size);
+    states.resize(size);
+    values.resize(size);
+  }
+
   // location(µ): the next dense id, "consistent between restarts" (Fig. 3). A
   // restored constant in that slot is overwritten; its dependents stay linked.
   ReactiveId allocate(ReactiveKind kind, std::string label) {
     if (propagating) throw Error("cannot create a reactive while a propagation is running");
     const auto r = static_cast<ReactiveId>(created);
-    if (nodes.size() <= r) nodes.resize(r + 1);
+    grow(r + 1);
     Node& n = nodes[r];
-    n.kind = kind;
+    states[r].kind = kind;
     n.label = std::move(label);
     n.inputs.clear();
     n.inner = no_reactive;
@@ -504,9 +539,9 @@ struct Runtime::Impl {
     created = r + 1;
     if (!n.label.empty()) by_label.emplace(n.label, r);
     for (ReactiveId i : n.inputs) nodes[i].derived.push_back(r);
-    if (n.kind == ReactiveKind::flatten) nodes[n.inputs[0]].outer_of_flatten = true;
-    raise(r, n.level);
-    if (observer != nullptr) observer->created(r, n.kind, n.label);
+    if (states[r].kind == ReactiveKind::flatten) states[n.inputs[0]].outer_of_flatten = true;
+    raise(r, states[r].level);
+    if (observer != nullptr) observer->created(r, states[r].kind, n.label);
   }
 
   // A map whose creation failed never existed: its slot is as before.
@@ -521,7 +556,7 @@ struct Runtime::Impl {
       if (it != by_label.end() && it->second == r) by_label.erase(it);
     }
     n.slot = previous_slot;
-    n.value = std::move(previous_value);
+    values[r] = std::move(previous_value);
     n.inputs.clear();
     n.map_op = nullptr;
     n.label.clear();
@@ -545,8 +580,8 @@ struct Runtime::Impl {
   // (source), (fold): the snapshot part, after µ has r.
   void store_created(ReactiveId r, bool restored) {
     if (restored) {
-      if (observer != nullptr) observer->restored(r, nodes[r].value);
-      restore_nested(nodes[r].value);
+      if (observer != nullptr) observer->restored(r, values[r]);
+      restore_nested(values[r]);
     }
     writer->created(sigma, self, r);
   }
@@ -562,9 +597,9 @@ struct Runtime::Impl {
       if (exists(r)) return;
       auto it = sigma.values.find(r);
       if (it == sigma.values.end()) return;
-      if (nodes.size() <= r) nodes.resize(r + 1);
+      grow(r + 1);
       nodes[r].slot = Slot::placeholder;
-      nodes[r].value = it->second;
+      values[r] = it->second;
       if (observer != nullptr) observer->restored(r, it->second);
       restore_nested(it->second);
     });
@@ -573,15 +608,15 @@ struct Runtime::Impl {
 
 // ---- Propagation (the policy's handle) -------------------------------------------
 
-std::size_t Propagation::size() const { return impl_.created; }
-bool Propagation::active(ReactiveId r) const { return impl_.active(r); }
-bool Propagation::processed(ReactiveId r) const { return impl_.processed(r); }
-bool Propagation::outdated(ReactiveId r) const { return impl_.outdated(r); }
+Propagation::Propagation(Runtime::Impl& impl)
+    : impl_(impl),
+      states_(impl.states),
+      epoch_(impl.epoch),
+      created_(impl.created),
+      outdated_log_(impl.outdated_log),
+      outdated_unprocessed_(impl.outdated_unprocessed) {}
+
 bool Propagation::is_ready(ReactiveId r) const { return impl_.ready(r); }
-std::uint32_t Propagation::level(ReactiveId r) const { return impl_.nodes[r].level; }
-ReactiveKind Propagation::kind(ReactiveId r) const { return impl_.nodes[r].kind; }
-std::span<const ReactiveId> Propagation::outdated_log() const { return impl_.outdated_log; }
-bool Propagation::finished() const { return impl_.finished(); }
 void Propagation::apply(ReactiveId r) { impl_.apply(r); }
 
 std::vector<ReactiveId> Propagation::ready(bool outdated_only) const {
@@ -605,8 +640,8 @@ ReactiveId Runtime::source(Value initial, std::string label) {
   Impl& m = *impl_;
   const ReactiveId r = m.allocate(ReactiveKind::source, std::move(label));
   const bool restored = m.sigma.values.contains(r);
-  m.nodes[r].value = m.lookup(r, std::move(initial));
-  m.nodes[r].level = 0;
+  m.values[r] = m.lookup(r, std::move(initial));
+  m.states[r].level = 0;
   m.publish(r);
   m.store_created(r, restored);
   return r;
@@ -621,13 +656,13 @@ ReactiveId Runtime::map(std::vector<ReactiveId> inputs, MapOperator op, std::str
   const ReactiveId r = m.allocate(ReactiveKind::map, std::move(label));
   Impl::Node& n = m.nodes[r];
   const Slot previous_slot = n.slot;
-  Value previous_value = n.value;
+  Value previous_value = m.values[r];
   std::uint32_t level = 0;
-  for (ReactiveId i : inputs) level = std::max(level, m.nodes[i].level + 1);
+  for (ReactiveId i : inputs) level = std::max(level, m.states[i].level + 1);
   n.inputs = std::move(inputs);
   n.map_op = std::move(op);
-  n.level = level;
-  n.value = Value();
+  m.states[r].level = level;
+  m.values[r] = Value();
   m.publish(r);
   m.begin(ActionKind::create, r, Value());
   try {
@@ -661,8 +696,8 @@ ReactiveId Runtime::fold(ReactiveId input, Value initial, FoldOperator op, std::
   Impl::Node& n = m.nodes[r];
   n.inputs = {input};
   n.fold_op = std::move(op);
-  n.value = m.lookup(r, std::move(initial));
-  n.level = m.nodes[input].level + 1;
+  m.values[r] = m.lookup(r, std::move(initial));
+  m.states[r].level = m.states[input].level + 1;
   m.publish(r);
   m.store_created(r, restored);
   return r;
@@ -674,7 +709,7 @@ ReactiveId Runtime::flatten(ReactiveId outer, std::string label) {
   //            Σ⟨µ⟩ r0.Flatten →D Σ⟨µ'⟩ r
   Impl& m = *impl_;
   m.check_input(outer, "flatten");
-  const Value& reference = m.nodes[outer].value;
+  const Value& reference = m.values[outer];
   if (!reference.is_ref()) {
     throw TypeError(fmt::format("flatten: its input {} holds {}, not a reactive", m.describe(outer),
                                 reference.to_string()));
@@ -701,8 +736,8 @@ ReactiveId Runtime::flatten(ReactiveId outer, std::string label) {
   }
   Impl::Node& n = m.nodes[r];
   n.inputs = {outer};
-  n.value = m.nodes[*inner].value;
-  n.level = std::max(m.nodes[outer].level, m.nodes[*inner].level) + 1;
+  m.values[r] = m.values[*inner];
+  m.states[r].level = std::max(m.states[outer].level, m.states[*inner].level) + 1;
   m.publish(r);
   m.relink(r, *inner);
   return r;
@@ -737,9 +772,9 @@ ActionResult Runtime::begin_fire(ReactiveId r, Value v) {
   Impl& m = *impl_;
   if (m.propagating) return failure("fire: a propagation is running (isolation, Lemma 4.13)");
   if (!m.is_created(r)) return failure(fmt::format("fire: unknown reactive r{}", r));
-  if (m.nodes[r].kind != ReactiveKind::source) {
+  if (m.states[r].kind != ReactiveKind::source) {
     return failure(fmt::format("fire: {} is a {}; only sources can be fired", m.describe(r),
-                               to_string(m.nodes[r].kind)));
+                               to_string(m.states[r].kind)));
   }
   return m.guarded([&] { m.start(ActionKind::fire, r, std::move(v)); });
 }
@@ -755,12 +790,12 @@ ActionResult Runtime::begin_receive(std::string_view name, const Value& remote) 
   const Impl::Node& n = m.nodes[r];
   Value merged;
   try {
-    merged = m.options.receiver->merge(r, n.merge, n.value, remote);
+    merged = m.options.receiver->merge(r, n.merge, m.values[r], remote);
   } catch (const Error& e) {
     if (m.observer != nullptr) m.observer->aborted(e);
     return failure(e.what());
   }
-  if (m.observer != nullptr) m.observer->merged(r, n.value, remote, merged);
+  if (m.observer != nullptr) m.observer->merged(r, m.values[r], remote, merged);
   if (m.options.receiver->effect(r) == ReceiveEffect::write_only) {
     // µ(r).val ← v without a propagation and without a commit.
     try {
@@ -789,7 +824,7 @@ ActionResult Runtime::receive(std::string_view name, const Value& remote) {
 const Value& Runtime::value(ReactiveId r) const {
   // (access)  v = µ(r).val  ⟹  Σ⟨µ⟩ r.value →D Σ⟨µ⟩ v
   if (!impl_->exists(r)) throw Error(fmt::format("value: unknown reactive r{}", r));
-  return impl_->nodes[r].value;
+  return impl_->values[r];
 }
 
 bool Runtime::propagating() const { return impl_->propagating; }
@@ -816,7 +851,10 @@ ActionResult Runtime::finish() {
 
 std::size_t Runtime::size() const { return impl_->created; }
 
-ReactiveKind Runtime::kind(ReactiveId r) const { return impl_->created_node(r, "kind").kind; }
+ReactiveKind Runtime::kind(ReactiveId r) const {
+  impl_->created_node(r, "kind");
+  return impl_->states[r].kind;
+}
 
 const std::string& Runtime::label(ReactiveId r) const {
   return impl_->created_node(r, "label").label;
@@ -828,7 +866,10 @@ std::optional<ReactiveId> Runtime::find(std::string_view label) const {
   return it->second;
 }
 
-std::uint32_t Runtime::level(ReactiveId r) const { return impl_->created_node(r, "level").level; }
+std::uint32_t Runtime::level(ReactiveId r) const {
+  impl_->created_node(r, "level");
+  return impl_->states[r].level;
+}
 
 std::vector<ReactiveId> Runtime::inputs(ReactiveId r) const {
   impl_->created_node(r, "inputs");
@@ -870,7 +911,7 @@ std::uint64_t Runtime::fingerprint() const {
   std::uint64_t h = hash_combine(0x66727369'6d2d6d75ULL, m.created);
   for (ReactiveId r = 0; r < m.nodes.size(); ++r) {
     if (m.nodes[r].slot == Slot::empty) continue;
-    h = hash_combine(hash_combine(h, r), m.nodes[r].value.hash());
+    h = hash_combine(hash_combine(h, r), m.values[r].hash());
   }
   if (m.propagating) {
     h = hash_combine(h, 0x41ULL);
@@ -892,8 +933,9 @@ std::string Runtime::to_dot() const {
       nodes[r] = {fmt::format("r{} (restored)", r), "plaintext"};
     } else {
       static constexpr std::string_view shapes[] = {"box", "ellipse", "box3d", "diamond"};
-      nodes[r] = {fmt::format("{}: {}", m.describe(r), to_string(n.kind)),
-                  std::string(shapes[static_cast<int>(n.kind)])};
+      const ReactiveKind kind = m.states[r].kind;
+      nodes[r] = {fmt::format("{}: {}", m.describe(r), to_string(kind)),
+                  std::string(shapes[static_cast<int>(kind)])};
     }
   }
   return core::to_dot(nodes, m.graph_edges());

@@ -67,20 +67,6 @@ InvalidOperation::InvalidOperation(InvalidOp op, const std::string& detail)
 
 // ---- construction ----------------------------------------------------------
 
-Value Value::boolean(bool b) {
-  Value v;
-  v.kind_ = Kind::boolean;
-  v.scalar_.boolean_ = b;
-  return v;
-}
-
-Value Value::integer(std::int64_t i) {
-  Value v;
-  v.kind_ = Kind::integer;
-  v.scalar_.integer_ = i;
-  return v;
-}
-
 Value Value::string(std::string s) {
   auto node = make_rc<Node>();
   node->text = std::move(s);
@@ -119,13 +105,6 @@ Value Value::map(ValueMap entries) {
   return v;
 }
 
-Value Value::ref(ReactiveId id) {
-  Value v;
-  v.kind_ = Kind::ref;
-  v.scalar_.ref_ = id;
-  return v;
-}
-
 Value Value::named_ref(std::string name) {
   auto node = make_rc<Node>();
   node->text = std::move(name);
@@ -152,15 +131,7 @@ namespace {
 }
 }  // namespace
 
-bool Value::as_bool() const {
-  if (kind_ != Kind::boolean) wrong_kind(Kind::boolean, *this);
-  return scalar_.boolean_;
-}
-
-std::int64_t Value::as_int() const {
-  if (kind_ != Kind::integer) wrong_kind(Kind::integer, *this);
-  return scalar_.integer_;
-}
+void Value::throw_wrong_kind(Kind expected) const { wrong_kind(expected, *this); }
 
 const std::string& Value::as_string() const {
   if (kind_ != Kind::string) wrong_kind(Kind::string, *this);
@@ -175,11 +146,6 @@ std::span<const Value> Value::as_list() const {
 const ValueMap& Value::as_map() const {
   if (kind_ != Kind::map) wrong_kind(Kind::map, *this);
   return static_cast<const Node*>(heap_.get())->entries;
-}
-
-ReactiveId Value::as_ref() const {
-  if (kind_ != Kind::ref) wrong_kind(Kind::ref, *this);
-  return scalar_.ref_;
 }
 
 const std::string& Value::as_named_ref() const {

@@ -37,14 +37,29 @@ class Value {
  public:
   Value() = default;  // unit
   static Value unit() { return Value(); }
-  static Value boolean(bool b);
-  static Value integer(std::int64_t i);
+  static Value boolean(bool b) {
+    Value v;
+    v.kind_ = Kind::boolean;
+    v.scalar_.boolean_ = b;
+    return v;
+  }
+  static Value integer(std::int64_t i) {
+    Value v;
+    v.kind_ = Kind::integer;
+    v.scalar_.integer_ = i;
+    return v;
+  }
   static Value string(std::string s);
   static Value list(ValueList items);
   // Keys are sorted; for a repeated key the last pair wins.
   static Value map(ValueMap entries);
   // A reactive of this device's store (paper: values v include reactives r).
-  static Value ref(ReactiveId id);
+  static Value ref(ReactiveId id) {
+    Value v;
+    v.kind_ = Kind::ref;
+    v.scalar_.ref_ = id;
+    return v;
+  }
   // A distributed reactive, by its global name: how a nested reactive travels
   // inside a distributed value to devices whose ids differ (paper §3.4).
   static Value named_ref(std::string name);
@@ -56,12 +71,22 @@ class Value {
   bool is_ref() const { return kind_ == Kind::ref || kind_ == Kind::named_ref; }
 
   // Accessors throw TypeError (a finding, not a crash) on the wrong kind.
-  bool as_bool() const;
-  std::int64_t as_int() const;
+  // The scalar ones are inline: operators call them on every reevaluation.
+  bool as_bool() const {
+    if (kind_ != Kind::boolean) throw_wrong_kind(Kind::boolean);
+    return scalar_.boolean_;
+  }
+  std::int64_t as_int() const {
+    if (kind_ != Kind::integer) throw_wrong_kind(Kind::integer);
+    return scalar_.integer_;
+  }
   const std::string& as_string() const;
   std::span<const Value> as_list() const;
   const ValueMap& as_map() const;
-  ReactiveId as_ref() const;
+  ReactiveId as_ref() const {
+    if (kind_ != Kind::ref) throw_wrong_kind(Kind::ref);
+    return scalar_.ref_;
+  }
   const std::string& as_named_ref() const;
   const Lattice& as_crdt() const;
   Rc<const Lattice> crdt_ptr() const;
@@ -90,6 +115,8 @@ class Value {
   struct Node;  // heap payload of string, list, map, named_ref
 
  private:
+  [[noreturn]] void throw_wrong_kind(Kind expected) const;  // TypeError naming both kinds
+
   Kind kind_ = Kind::unit;
   union {
     bool boolean_;
