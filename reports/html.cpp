@@ -198,9 +198,11 @@ class Page {
       const bool hl = !reactive.empty() && ev.value("reactive", std::string()) == reactive;
       const auto& kind = ev.at("kind").get_ref<const std::string&>();
       out_ += fmt::format(
-          "<tr class=\"k-{}{}\"><td class=\"num\">{}</td><td class=\"num\">{}</td><td>d{}</td>"
+          "<tr class=\"k-{}{}\"><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}{}</td>"
           "<td>{}</td><td class=\"text\">{}</td></tr>\n",
-          escape_attribute(kind), hl ? " hl" : "", i, ev.at("step").dump(), ev.at("device").dump(),
+          escape_attribute(kind), hl ? " hl" : "", i, ev.at("step").dump(),
+          ev.at("device").is_null() ? "" : "d",
+          ev.at("device").is_null() ? std::string("&#8211;") : ev.at("device").dump(),
           escape_text(kind), escape_text(ev.at("text").get<std::string>()));
     }
     out_ += "</tbody>\n</table>\n";

@@ -12,7 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 19> kEventKinds{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 20> kEventKinds{{
+    {EventKind::created, "created"},
     {EventKind::action_started, "action_started"},
     {EventKind::reevaluated, "reevaluated"},
     {EventKind::written, "written"},
@@ -180,13 +181,16 @@ class Checker {
   void event(const json& ev, const std::string& path) {
     if (!object(ev, path)) return;
     count(ev, path, "step");
-    count(ev, path, "device");
+    // null for events that concern no single device (the healing phase, a heal)
+    if (const json* device = field(ev, path, "device"); device != nullptr && !device->is_null()) {
+      count(ev, path, "device");
+    }
     const json* kind = string(ev, path, "kind");
     if (kind != nullptr && !parse_event_kind(kind->get_ref<const std::string&>())) {
       problem(path + ".kind", fmt::format("unknown event kind {}", show(*kind)));
     }
     if (ev.contains("reactive")) string(ev, path, "reactive");
-    count(ev, path, "peer", true);
+    if (ev.contains("peer") && !ev.at("peer").is_null()) count(ev, path, "peer");
     count(ev, path, "message", true);
     strings(ev, path, "values", true);
     string(ev, path, "text");

@@ -31,6 +31,7 @@ class ReportError : public core::Error {
 
 // The kinds of EVENT.kind, in schema order.
 enum class EventKind {
+  created,
   action_started,
   reevaluated,
   written,

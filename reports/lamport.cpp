@@ -49,13 +49,14 @@ class Builder {
     LamportEvent e;
     e.row = row;
     e.step = ev.at("step").get<std::int64_t>();
-    e.device = ev.at("device").get<std::int64_t>();
-    if (ev.contains("peer")) e.peer = ev.at("peer").get<std::int64_t>();
+    const json& device = ev.at("device");
+    e.device = device.is_null() ? kNoDevice : device.get<std::int64_t>();
+    if (ev.contains("peer") && !ev.at("peer").is_null()) e.peer = ev.at("peer").get<std::int64_t>();
     e.kind = *parse_event_kind(ev.at("kind").get_ref<const std::string&>());
     e.reactive = ev.value("reactive", std::string());
     e.text = ev.at("text").get<std::string>();
     const std::int64_t message = ev.value("message", std::int64_t{0});
-    devices_.insert(e.device);
+    if (e.device != kNoDevice) devices_.insert(e.device);
     if (e.peer) devices_.insert(*e.peer);
     on_event(ev, e, message);
     d_.events.push_back(std::move(e));
@@ -464,6 +465,10 @@ class Painter {
 
   // Faults and topology changes, drawn on the lifeline at their row.
   void mark(const LamportEvent& e, double width) {
+    if (e.device == kNoDevice) {
+      rule(e, width);
+      return;
+    }
     const double x = x_of(e.device);
     const double y = y_of(e.row);
     switch (e.kind) {
@@ -494,14 +499,7 @@ class Painter {
         break;
       case EventKind::partitioned:
       case EventKind::healed: link(e, e.kind == EventKind::partitioned); break;
-      case EventKind::heal_started:
-        out_ += fmt::format(
-            "<g class=\"healing-line\"><line x1=\"{0:.0f}\" y1=\"{1:.1f}\" x2=\"{2:.0f}\" "
-            "y2=\"{1:.1f}\" stroke=\"{3}\" stroke-dasharray=\"8,4\"/><text x=\"{2:.0f}\" "
-            "y=\"{4:.1f}\" text-anchor=\"end\" fill=\"{3}\" font-weight=\"bold\">healing phase: "
-            "everything is delivered from here</text></g>\n",
-            kAxisWidth, y, width - 4, kRestartColor, y - 4);
-        break;
+      case EventKind::heal_started: rule(e, width); break;
       default: break;
     }
   }
@@ -532,8 +530,22 @@ class Painter {
         css_class, x1, y, x2, color, partition ? "2,3" : "8,3", (x1 + x2) / 2, y - 4, text);
   }
 
+  // An event of the whole world (the healing phase, a heal): a line across
+  // every lifeline.
+  void rule(const LamportEvent& e, double width) {
+    const double y = y_of(e.row);
+    const bool healing = e.kind == EventKind::heal_started;
+    out_ += fmt::format(
+        "<g class=\"{5}\"><line x1=\"{0:.0f}\" y1=\"{1:.1f}\" x2=\"{2:.0f}\" "
+        "y2=\"{1:.1f}\" stroke=\"{3}\" stroke-dasharray=\"8,4\"/><text x=\"{2:.0f}\" "
+        "y=\"{4:.1f}\" text-anchor=\"end\" fill=\"{3}\" font-weight=\"bold\">{6}</text></g>\n",
+        kAxisWidth, y, width - 4, kRestartColor, y - 4, healing ? "healing-line" : "heal-mark",
+        healing ? "healing phase: everything is delivered from here" : escape_text(e.text));
+  }
+
   // Every event is a dot on its lifeline; hovering shows its text.
   void dot(const LamportEvent& e) {
+    if (e.device == kNoDevice) return;
     const bool hl = hl_reactive(e.reactive);
     out_ += fmt::format(
         "<circle class=\"event k-{}{}\" data-row=\"{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" "

@@ -43,6 +43,9 @@ struct LamportPropagation {
   std::vector<std::string> reevaluated;  // in event order, Def. 4.4
 };
 
+// The device of an event that concerns none (the healing phase, a heal).
+inline constexpr std::int64_t kNoDevice = -1;
+
 struct LamportEvent {
   std::size_t row = 0;
   std::int64_t step = 0;

@@ -101,13 +101,13 @@ TEST(JsonReport, EventKindsRoundTrip) {
   for (const char* name :
        {"action_started", "reevaluated", "written", "skipped", "committed", "aborted", "sent",
         "delivered", "merged", "dropped", "duplicated", "crashed", "restarted", "restored",
-        "partitioned", "healed", "request", "response", "heal_started"}) {
+        "partitioned", "healed", "request", "response", "heal_started", "created"}) {
     const auto kind = parse_event_kind(name);
     ASSERT_TRUE(kind.has_value()) << name;
     EXPECT_EQ(to_string(*kind), name);
     ++kinds;
   }
-  EXPECT_EQ(kinds, 19u);
+  EXPECT_EQ(kinds, 20u);
 }
 
 RC_GTEST_PROP(JsonReport, UnknownEventKindsAreRejected, (const std::string& kind)) {
