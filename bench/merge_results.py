@@ -41,6 +41,70 @@ def load_frsim(path):
     return best, errors, doc.get("context", {})
 
 
+# The harness's own figures (issue 8): (benchmark name prefix, counter or
+# "cpu_time", figure name, unit). The suites are bench/sim_bench.cpp,
+# explore_bench.cpp, crdt_bench.cpp and harness_bench.cpp; a figure whose
+# benchmark is not in the run is null with the reason.
+HARNESS_FIGURES = [
+    ("BM_SimChatRandomWalkCoarse", "transitions_per_second",
+     "chat, 3 devices: random-walk transitions per second", "transitions/s"),
+    ("BM_SimChatRandomWalkCoarseFingerprinted", "transitions_per_second",
+     "chat, 3 devices: random-walk transitions per second, fingerprint after each", "transitions/s"),
+    ("BM_SimChatFingerprint", "cpu_time", "chat, 3 devices: one world fingerprint", "ns"),
+    ("BM_explore_dfs/0/0/1", "states_per_second", "DFS distinct states per second (replication, 3 devices)", "states/s"),
+    ("BM_explore_dfs/0/0/1", "visited_bytes_per_state", "DFS visited-set bytes per state", "B/state"),
+    ("BM_explore_dfs/1/1/1", "states_per_second", "DFS with sleep sets and symmetry: distinct states per second", "states/s"),
+    ("BM_explore_random_walk", "transitions_per_second", "explorer random walks: transitions per second", "transitions/s"),
+    ("BM_HarnessChatSnapshotBytesPerCommit", "snapshot_bytes_per_commit", "chat, 3 devices: snapshot bytes per commit", "B"),
+    ("BM_HarnessTodomvcMessageBytesPerAdd", "full_bytes_per_add",
+     "TodoMVC: message bytes per added task, full state (paper's RGA: 357 B)", "B"),
+    ("BM_HarnessTodomvcMessageBytesPerAdd", "delta_bytes_per_add", "TodoMVC: message bytes per added task, delta", "B"),
+]
+MERGE_PREFIX = "BM_Merge_"
+
+
+def load_harness(path, missing_reason):
+    """Returns [{"name","value","unit"}] and [(name, reason)] for the null ones."""
+    entries = []
+    if path:
+        with open(path, encoding="utf-8") as f:
+            entries = json.load(f).get("benchmarks", [])
+    by_name = {}
+    for b in entries:
+        if b.get("run_type") == "aggregate":
+            continue
+        by_name.setdefault(b.get("run_name", b["name"]), b)
+
+    def find(prefix):
+        for name, b in by_name.items():
+            if name == prefix or name.startswith(prefix + "/"):
+                return b
+        return None
+
+    figures, reasons = [], []
+    for prefix, counter, label, unit in HARNESS_FIGURES:
+        b = find(prefix)
+        value = None
+        if b is None:
+            reasons.append((label, missing_reason or f"{prefix} not in this run"))
+        elif b.get("error_occurred"):
+            reasons.append((label, b.get("error_message", "error")))
+        elif counter == "cpu_time":
+            value = b["cpu_time"] * TIME_UNIT_NS[b.get("time_unit", "ns")]
+        else:
+            value = b.get(counter)
+        figures.append({"name": label, "value": value, "unit": unit})
+    for name, b in sorted(by_name.items()):
+        if name.startswith(MERGE_PREFIX) and not b.get("error_occurred"):
+            lattice = name[len(MERGE_PREFIX):].split("/")[0]
+            figures.append({"name": f"CRDT merges per second: {lattice}", "value": b.get("merges_per_second"),
+                            "unit": "merges/s"})
+    if not any(f["name"].startswith("CRDT merges") for f in figures):
+        figures.append({"name": "CRDT merges per second", "value": None, "unit": "merges/s"})
+        reasons.append(("CRDT merges per second", missing_reason or "BM_Merge_* not in this run"))
+    return figures, reasons
+
+
 def load_node(path):
     with open(path, encoding="utf-8") as f:
         return json.load(f)
@@ -179,7 +243,26 @@ def notes(shapes, reasons):
     return lines
 
 
-def write_markdown(path, machine, shapes, reasons, command):
+def harness_markdown(figures, reasons, command):
+    out = ["## The harness's own throughput", ""]
+    if command:
+        out.append(f"Command: `{command}`. One repetition; the byte figures are exact (deterministic runs).")
+        out.append("")
+    out.append("| figure | value | unit |")
+    out.append("|---|---:|---|")
+    for f in figures:
+        value = f["value"]
+        text = "null" if value is None else (f"{value:.0f}" if abs(value) >= 100 else f"{value:.2f}")
+        out.append(f"| {f['name']} | {text} | {f['unit']} |")
+    out.append("")
+    for name, reason in reasons:
+        out.append(f"- {name}: {reason}")
+    if reasons:
+        out.append("")
+    return out
+
+
+def write_markdown(path, machine, shapes, reasons, command, harness_lines=()):
     out = ["# Propagation benchmarks", ""]
     out.append(f"Machine: {machine['cpu']}, {machine['cores']} cores, pinned to CPU {machine['pinned_to']}, "
                f"load average at start {machine['load_avg']}; {machine['date']}.")
@@ -204,6 +287,7 @@ def write_markdown(path, machine, shapes, reasons, command):
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
     out += notes(shapes, reasons)
+    out += list(harness_lines)
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(out))
 
@@ -214,6 +298,9 @@ def main():
     p.add_argument("--frsim-missing", help="why frsim_bench did not run")
     p.add_argument("--node", help="bench/node/bench.mjs output")
     p.add_argument("--node-missing", help="why the Node peers did not run")
+    p.add_argument("--harness", help="frsim_bench JSON of the harness suites (sim, explore, crdt, harness)")
+    p.add_argument("--harness-missing", help="why the harness suites did not run")
+    p.add_argument("--harness-command", help="the command that produced --harness")
     p.add_argument("--cpu")
     p.add_argument("--cores", type=int)
     p.add_argument("--date")
@@ -224,11 +311,13 @@ def main():
     p.add_argument("--out-md", required=True)
     args = p.parse_args()
     machine, shapes, reasons = build(args)
+    harness, harness_reasons = load_harness(args.harness, args.harness_missing)
     public = [{k: v for k, v in s.items() if not k.startswith("_")} for s in shapes]
     with open(args.out_json, "w", encoding="utf-8") as f:
-        json.dump({"machine": machine, "shapes": public}, f, indent=1)
+        json.dump({"machine": machine, "shapes": public, "harness": harness}, f, indent=1)
         f.write("\n")
-    write_markdown(args.out_md, machine, shapes, reasons, args.command)
+    write_markdown(args.out_md, machine, shapes, reasons, args.command,
+                   harness_markdown(harness, harness_reasons, args.harness_command))
     print(f"wrote {args.out_json} and {args.out_md} ({len(shapes)} shapes)", file=sys.stderr)
 
 

@@ -2,7 +2,9 @@
 # The propagation benchmarks, every contestant in one run (bench/README.md):
 # frsim's level policy, the calculus policy, the hand-written floor, and the
 # Node.js peers alien-signals and @preact/signals-core. Writes
-# bench/results/latest.json and bench/results/latest.md.
+# bench/results/latest.json and bench/results/latest.md, with the harness's own
+# figures (sim, explore, crdt and harness suites of frsim_bench) in a
+# "harness" section.
 #
 #   scripts/bench.sh [--filter REGEX] [--repetitions N] [--no-node]
 #
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     --filter) filter="${2:?--filter needs a regex}"; shift 2 ;;
     --repetitions) repetitions="${2:?--repetitions needs a number}"; shift 2 ;;
     --no-node) with_node=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option '$1' (known: --filter --repetitions --no-node)" >&2; exit 2 ;;
   esac
 done
@@ -63,6 +65,19 @@ echo "bench: frsim_bench (filter $bench_filter, $repetitions repetitions, CPU $p
   --benchmark_repetitions="$repetitions" \
   --benchmark_report_aggregates_only=true >/dev/null
 
+# ---- the harness's own throughput: one repetition (figures, not a contest) --
+harness_filter='^(BM_SimChat|BM_explore_dfs|BM_explore_random_walk|BM_Merge_|BM_Harness)'
+harness_command="frsim_bench --benchmark_filter='$harness_filter' --benchmark_repetitions=1"
+echo "bench: harness suites (filter $harness_filter, CPU $pinned)" >&2
+if "${pin[@]}" build/release/frsim_bench \
+    --benchmark_filter="$harness_filter" \
+    --benchmark_out="$work/harness.json" --benchmark_out_format=json \
+    --benchmark_repetitions=1 >/dev/null; then
+  harness_args=(--harness "$work/harness.json" --harness-command "$harness_command")
+else
+  harness_args=(--harness-missing "frsim_bench failed on the harness suites (exit status $?)")
+fi
+
 # ---- the Node peers ----------------------------------------------------------
 node_args=()
 if [ "$with_node" -eq 1 ]; then
@@ -86,7 +101,7 @@ fi
 # ---- merge --------------------------------------------------------------------
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
 python3 bench/merge_results.py \
-  --frsim "$work/frsim.json" "${node_args[@]}" \
+  --frsim "$work/frsim.json" "${node_args[@]}" "${harness_args[@]}" \
   --cpu "${cpu:-unknown}" --cores "$(nproc)" --date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   --pinned "$pinned" --repetitions "$repetitions" --command "$command_line" \
   --out-json bench/results/latest.json --out-md bench/results/latest.md

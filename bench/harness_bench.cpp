@@ -1,0 +1,127 @@
+// The harness's own figures that no other suite measures (issue 8, "the
+// harness's own throughput"): snapshot bytes per commit on chat, and message
+// bytes per added TodoMVC task, full state (what the world sends) against
+// delta (what a delta CRDT would send). The paper reports 357 B per added task
+// for its RGA (§5.4). Both runs are deterministic: the figures are exact, the
+// times only say what one run costs.
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "core/crdt/crdt.hpp"
+#include "scenarios/registry.hpp"
+#include "sim/prng.hpp"
+#include "sim/world.hpp"
+
+namespace frsim::bench {
+namespace {
+
+using core::Value;
+using sim::World;
+
+// Seeded random walks of chat on three devices (as sim_bench's); after every
+// transition, each device whose snapshot committed since is charged the
+// encoded size of its snapshot Σ: what durable storage writes per commit.
+void BM_HarnessChatSnapshotBytesPerCommit(benchmark::State& state) {
+  const auto chat = scenarios::get("chat");
+  auto config = chat->defaults;
+  config.devices = 3;
+  std::uint64_t seed = 0;
+  std::uint64_t commits = 0;
+  std::uint64_t bytes = 0;
+  for (auto _ : state) {
+    World world(chat, config, seed);
+    world.set_record_events(false);
+    sim::Prng chooser(seed);
+    std::vector<std::uint64_t> seen(world.devices(), 0);
+    for (auto enabled = world.enabled(); !enabled.empty(); enabled = world.enabled()) {
+      world.apply_enabled(enabled, static_cast<std::size_t>(chooser.below(enabled.size())));
+      for (std::uint32_t d = 0; d < world.devices(); ++d) {
+        const core::Snapshot& sigma = world.device(d).snapshot();
+        if (sigma.commits == seen[d]) continue;
+        commits += sigma.commits - seen[d];
+        bytes += (sigma.commits - seen[d]) * sigma.encoded_bytes();
+        seen[d] = sigma.commits;
+      }
+    }
+    ++seed;
+  }
+  if (commits == 0) {
+    state.SkipWithError("chat: no commit in any walk");
+    return;
+  }
+  state.counters["snapshot_bytes_per_commit"] = static_cast<double>(bytes) / static_cast<double>(commits);
+  state.counters["commits"] = static_cast<double>(commits);
+}
+BENCHMARK(BM_HarnessChatSnapshotBytesPerCommit)->Unit(benchmark::kMillisecond)->Iterations(20);
+
+// TodoMVC on its two default devices, each user adding its one task (the
+// scenario's own add gestures: the creation code makes reactives for exactly
+// those ids), then every message delivered until quiescence (the world's
+// healing phase, no faults).
+//   full:  every `sent` event's value, encoded, summed, per added task;
+//   delta: per added task, its one RGA node as a delta (an RGA holding only
+//          that node) plus the task's LWW register (its own delta).
+std::shared_ptr<const sim::Scenario> todomvc_adds_only() {
+  auto scenario = std::make_shared<sim::Scenario>(*scenarios::get("todomvc"));
+  const auto original = scenario->workload;
+  scenario->workload = [original](std::uint32_t device, std::uint32_t devices) {
+    std::vector<sim::Action> adds;
+    for (sim::Action& a : original(device, devices)) {
+      if (a.value.find(Value::string("op"))->as_string() == "add") adds.push_back(std::move(a));
+    }
+    return adds;
+  };
+  return scenario;
+}
+
+void BM_HarnessTodomvcMessageBytesPerAdd(benchmark::State& state) {
+  const auto scenario = todomvc_adds_only();
+  auto config = scenario->defaults;
+  config.drops = config.dups = config.crashes = config.partitions = 0;
+  std::uint64_t adds = 0;
+  std::uint64_t full_bytes = 0;
+  std::uint64_t delta_bytes = 0;
+  for (auto _ : state) {
+    World world(scenario, config, 0);
+    for (std::uint32_t d = 0; d < world.devices(); ++d) adds += world.device(d).workload().size();
+    for (auto enabled = world.enabled(); !enabled.empty(); enabled = world.enabled()) {
+      world.apply_enabled(enabled, 0);
+    }
+    world.heal();
+    for (const sim::Event& e : world.events()) {
+      if (e.kind == sim::EventKind::sent) full_bytes += e.values.at(0).encoded_size();
+    }
+    const auto list = world.device(0).value("todos");
+    if (!list) {
+      state.SkipWithError("todomvc: device 0 has no \"todos\"");
+      return;
+    }
+    for (const auto& [id, node] : core::crdt::as<core::crdt::Rga>(*list).nodes()) {
+      const core::Rc<const core::crdt::Rga> delta = core::make_rc<core::crdt::Rga>(
+          core::crdt::Rga::Nodes{{id, node}}, std::set<core::crdt::Rga::NodeId>{});
+      delta_bytes += core::crdt::to_value(delta).encoded_size();
+      const std::string& task = node.value.find(Value::string("id"))->as_named_ref();
+      const auto reg = world.device(0).value(task);
+      if (!reg) {
+        state.SkipWithError("todomvc: a listed task has no reactive");
+        return;
+      }
+      delta_bytes += reg->encoded_size();
+    }
+  }
+  if (adds == 0) {
+    state.SkipWithError("todomvc: no add gesture in the workload");
+    return;
+  }
+  state.counters["full_bytes_per_add"] = static_cast<double>(full_bytes) / static_cast<double>(adds);
+  state.counters["delta_bytes_per_add"] = static_cast<double>(delta_bytes) / static_cast<double>(adds);
+}
+BENCHMARK(BM_HarnessTodomvcMessageBytesPerAdd)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+}  // namespace
+}  // namespace frsim::bench
