@@ -111,8 +111,8 @@ void register_bench(CLI::App& app, Status& status) {
                   "extended regex; scripts/bench.sh: only shapes whose name matches (e.g. 'deep|cellx'); "
                   "--binary: only benchmarks whose full name matches (Google Benchmark's --benchmark_filter) "
                   "(default: all)");
-  cmd->add_option("--repetitions", o->repetitions, "repetitions per benchmark, the best counts (default 5)")
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("--repetitions", o->repetitions, "repetitions per benchmark, 1 to 1000, the best counts (default 5)")
+      ->check(CLI::Range(1U, 1000U));
   auto* no_node = cmd->add_flag("--no-node", o->no_node,
                                 "skip the Node.js peers alien-signals and @preact/signals-core (default: run them)");
   cmd->add_flag("--binary", o->binary,

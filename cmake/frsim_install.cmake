@@ -20,15 +20,24 @@ set(frsim_install_includedir ${CMAKE_INSTALL_INCLUDEDIR}/frsim)
 target_include_directories(frsim_options INTERFACE $<INSTALL_INTERFACE:${frsim_install_includedir}>)
 set_target_properties(frsim_options PROPERTIES EXPORT_NAME options)
 
+foreach(folder core sim checker scenarios reports)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/ DESTINATION ${frsim_install_includedir}/${folder}
+    FILES_MATCHING PATTERN "*.hpp" PATTERN "*.inc")
+endforeach()
+
+# pbt (checker/pbt/, the RapidCheck generators of programs) brings RapidCheck.
 set(frsim_installed_libraries)
-foreach(library core sim checker scenarios reports)
+foreach(library core sim checker pbt scenarios reports)
   if(TARGET frsim_${library})
     set_target_properties(frsim_${library} PROPERTIES EXPORT_NAME ${library})
     list(APPEND frsim_installed_libraries frsim_${library})
-    install(DIRECTORY ${PROJECT_SOURCE_DIR}/${library}/ DESTINATION ${frsim_install_includedir}/${library}
-      FILES_MATCHING PATTERN "*.hpp" PATTERN "*.inc")
   endif()
 endforeach()
+if(TARGET frsim_pbt)
+  set(FRSIM_PACKAGE_NEEDS_RAPIDCHECK ON)
+else()
+  set(FRSIM_PACKAGE_NEEDS_RAPIDCHECK OFF)
+endif()
 
 # The umbrella: everything a user's scenario, campaign and test needs.
 add_library(frsim_package INTERFACE)

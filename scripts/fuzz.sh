@@ -54,9 +54,9 @@ ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1
   -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1 || status=$?
 
 executions="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
-coverage="$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1)"
+coverage="$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1 | sed 's/cov: \([0-9]*\) ft: \([0-9]*\)/\1 edges, \2 features/')"
 found="$(find "$crashes" -type f | wc -l)"
-echo "fuzz: ${seconds}s, executions ${executions:-?}, coverage ${coverage:-?} (edges, features)," \
+echo "fuzz: ${seconds}s, executions ${executions:-?}, coverage ${coverage:-?}," \
   "corpus $(find "$corpus" -type f | wc -l) inputs, crashes $found"
 if [ "$status" -ne 0 ] || [ "$found" -ne 0 ]; then
   grep -E 'ERROR|SUMMARY|Test unit written|deadly signal|Timeout' "$log" | head -20 >&2 || true
