@@ -41,6 +41,7 @@ struct ExploreFlags {
   bool symmetry = false;
   bool bitstate = false;
   bool quiet = false;
+  bool json = false;  // the report on stdout, the summary on stderr
   std::string out;
 };
 
@@ -178,7 +179,9 @@ void render(const std::filesystem::path& path, Render&& write) {
   }
 }
 
-void write_reports(const ReportInput& in, const std::filesystem::path& dir, std::ostream& out) {
+// Writes DIR/report.json, report.html, junit.xml (and counterexample.json) and
+// prints the summary to `out`; returns the report.
+nlohmann::json write_reports(const ReportInput& in, const std::filesystem::path& dir, std::ostream& out) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw core::Error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
@@ -266,6 +269,7 @@ void write_reports(const ReportInput& in, const std::filesystem::path& dir, std:
                        v["trace"]["choices"].size());
     out << "replay: " << v["replay"].get<std::string>() << "\n";
   }
+  return report;
 }
 
 // SIGINT/SIGTERM: stop at the next batch and write what was explored. A
@@ -365,7 +369,7 @@ void run_explore(const ExploreFlags& flags, Status& status) {
 
   ex::Control control;
   control.interrupt = &interrupted;
-  control.progress = progress_printer(flags.quiet);
+  control.progress = progress_printer(flags.quiet || flags.json);
   ex::Result result;
   {
     SignalScope signals;
@@ -376,7 +380,10 @@ void run_explore(const ExploreFlags& flags, Status& status) {
 
   ReportInput input{*scenario, options, result, campaign ? "default" : std::string(ex::to_string(options.strategy))};
   if (previous) input.previous = &*previous;
-  write_reports(input, dir, std::cout);
+  // With --json, stdout carries exactly the report (for scripts); the human
+  // summary goes to stderr.
+  const nlohmann::json report = write_reports(input, dir, flags.json ? std::cerr : std::cout);
+  if (flags.json) std::cout << report.dump(2) << "\n";
   status.code = result.violation ? 1 : 0;
 }
 
@@ -411,6 +418,9 @@ void register_explore(CLI::App& app, Status& status) {
   cmd->add_option("--out", flags->out, "report folder (default frsim-out/<scenario>)");
   cmd->add_option("--resume", flags->resume, "continue the random/pct/swarm campaign whose report is in DIR");
   cmd->add_flag("--quiet", flags->quiet, "no progress lines");
+  cmd->add_flag("--json", flags->json, "print report.json on stdout (the summary goes to stderr); implies --quiet");
+  cmd->footer("Exit status: 0 every property holds within the bounds, 1 a violation was found "
+              "(see the replay line), 2 bad input.");
   cmd->callback([flags, &status] {
     if (flags->scenario.empty() && !flags->resume) throw core::Error("explore: a scenario is required (see frsim list)");
     run_explore(*flags, status);

@@ -10,6 +10,9 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"frsim: deterministic simulation and model checking of fault-tolerant distributed reactive programs"};
+  app.footer(
+      "Exit status: 0 every property holds (or the command succeeded), 1 a property is violated "
+      "(the output ends with the `frsim replay` line), 2 bad input: one line on stderr.");
   app.name("frsim");
   app.require_subcommand(1);
   frsim::cli::Status status;

@@ -18,14 +18,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-pid_t spawn(const std::vector<std::string>& args) {
+// Runs frsim with its stdout sent to `stdout_path` (by default discarded, to
+// keep the test's output readable).
+pid_t spawn(const std::vector<std::string>& args, const std::string& stdout_path = "/dev/null") {
   const pid_t pid = fork();
   if (pid == 0) {
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    // Keep the test's output readable.
-    if (std::freopen("/dev/null", "w", stdout) == nullptr) _exit(127);
+    if (std::freopen(stdout_path.c_str(), "w", stdout) == nullptr) _exit(127);
     execv(FRSIM_BINARY, argv.data());
     _exit(127);
   }
@@ -83,6 +84,22 @@ TEST(ExploreCli, AViolationExitsOneWithAReplayableCounterexample) {
   EXPECT_TRUE(marked);
   ASSERT_TRUE(fs::exists(dir / "counterexample.json"));
   EXPECT_EQ(wait_status(spawn({"frsim", "replay", (dir / "counterexample.json").string()})), 0);
+}
+
+// --json: stdout is exactly the report (what report.json holds), for scripts.
+TEST(ExploreCli, JsonPutsTheReportOnStdout) {
+  const fs::path dir = scratch("json");
+  fs::create_directories(dir);
+  const fs::path out = dir / "stdout.json";
+  const pid_t pid = spawn({"frsim", "explore", "bug-local-fold", "--strategy", "bfs", "--time-limit", "60", "--json",
+                           "--out", (dir / "run").string()},
+                          out.string());
+  EXPECT_EQ(wait_status(pid), 1);
+  const auto printed = read_json(out);
+  const auto written = read_json(dir / "run" / "report.json");
+  EXPECT_EQ(printed, written);
+  ASSERT_EQ(printed["violations"].size(), 1u);
+  EXPECT_EQ(printed["violations"][0]["property"], "convergence");
 }
 
 TEST(ExploreCli, ResumeContinuesWhereTheCampaignStopped) {
