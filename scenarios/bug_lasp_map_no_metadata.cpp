@@ -26,6 +26,7 @@
 
 #include "core/crdt/sets.hpp"
 #include "scenarios/registry.hpp"
+#include "scenarios/set_edits.hpp"
 
 namespace frsim::scenarios {
 
@@ -35,22 +36,8 @@ using core::Value;
 using core::crdt::GSet;
 using core::crdt::OrSet;
 
-constexpr std::int64_t modulus = 3;
-
-Value edit(std::string_view op, std::int64_t x) {
-  return Value::list({Value::string(std::string(op)), Value::integer(x)});
-}
-
-Value apply_edit(const Value& state, const Value& e, core::crdt::ReplicaId replica) {
-  const OrSet& a = core::crdt::as<OrSet>(state);
-  const std::string& op = core::checked::array_fetch(e, 0).as_string();
-  const Value& x = core::checked::array_fetch(e, 1);
-  if (op == "add") return core::crdt::to_value(a.add(replica, x));
-  if (op == "remove") return core::crdt::to_value(a.remove(x));
-  throw core::Error(fmt::format("bug-lasp-map-no-metadata: unknown edit '{}' (known: add, remove)", op));
-}
-
-std::int64_t f(std::int64_t x) { return ((x % modulus) + modulus) % modulus; }
+using set_edits::edit;
+using set_edits::f;
 
 // The bug: the images only, none of A's dots.
 Value repopulate(const Value& /*b*/, const Value& a) {
@@ -70,7 +57,9 @@ sim::Scenario bug_lasp_map_no_metadata() {
     const auto replica = ctx.device;
     const auto a = rt.distributed_fold(
         "A", edits, core::crdt::to_value(OrSet::empty()),
-        [replica](const Value& state, const Value& e) { return apply_edit(state, e, replica); });
+        [replica](const Value& state, const Value& e) {
+          return set_edits::apply(state, e, replica, "bug-lasp-map-no-metadata");
+        });
     rt.distributed_fold("B", a, core::crdt::to_value(GSet::empty()), repopulate);
   };
   s.workload = [](std::uint32_t device, std::uint32_t) {

@@ -27,6 +27,7 @@
 #include "core/crdt/sets.hpp"
 #include "core/lasp/combinators.hpp"
 #include "scenarios/registry.hpp"
+#include "scenarios/set_edits.hpp"
 
 namespace frsim::scenarios {
 
@@ -35,23 +36,8 @@ namespace {
 using core::Value;
 using core::crdt::OrSet;
 
-constexpr std::int64_t modulus = 3;
-
-Value edit(std::string_view op, std::int64_t x) {
-  return Value::list({Value::string(std::string(op)), Value::integer(x)});
-}
-
-Value apply_edit(const Value& state, const Value& e, core::crdt::ReplicaId replica) {
-  const OrSet& a = core::crdt::as<OrSet>(state);
-  const std::string& op = core::checked::array_fetch(e, 0).as_string();
-  const Value& x = core::checked::array_fetch(e, 1);
-  if (op == "add") return core::crdt::to_value(a.add(replica, x));
-  if (op == "remove") return core::crdt::to_value(a.remove(x));
-  throw core::Error(fmt::format("lasp-map: unknown edit '{}' (known: add, remove)", op));
-}
-
-// f of B = map(f, A): x mod 3, non-negative for negative x too.
-std::int64_t f(std::int64_t x) { return ((x % modulus) + modulus) % modulus; }
+using set_edits::edit;
+using set_edits::f;
 
 }  // namespace
 
@@ -64,7 +50,7 @@ sim::Scenario lasp_map() {
     const auto replica = ctx.device;
     const auto a = rt.distributed_fold(
         "A", edits, core::crdt::to_value(OrSet::empty()),
-        [replica](const Value& state, const Value& e) { return apply_edit(state, e, replica); });
+        [replica](const Value& state, const Value& e) { return set_edits::apply(state, e, replica, "lasp-map"); });
     rt.map({a}, core::lasp::map_operator([](const Value& x) { return Value::integer(f(x.as_int())); }),
            "B");
   };
