@@ -60,7 +60,7 @@ Trace read_trace(std::string_view text) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     throw TraceError(fmt::format("trace: malformed JSON ({})", e.what()));
   }
   if (!j.is_object()) throw TraceError("trace: not a JSON object");

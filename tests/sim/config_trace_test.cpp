@@ -62,6 +62,9 @@ TEST(Trace, WriteReadReplayReproduces) {
 TEST(Trace, ReadRejectsMalformedInput) {
   EXPECT_THROW(read_trace("{\"format\":"), TraceError);
   EXPECT_THROW(read_trace("[1,2]"), TraceError);
+  // Found by the fuzzer: a number too large for a double is nlohmann's
+  // out_of_range, not a parse_error; it must still be a TraceError.
+  EXPECT_THROW(read_trace("-666666666666e666666666"), TraceError);
   auto j = nlohmann::json::parse(counter_trace_text());
   for (const char* key : {"format", "version", "scenario", "config", "seed", "choices", "events", "event_hash"}) {
     auto missing = j;
