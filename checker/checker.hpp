@@ -7,7 +7,8 @@
 //   all_properties    name, source (the paper's lemma) and description of each;
 //   check_determinism Lemma 4.12 by replay (the explorer calls it on demand);
 //   replay / shrink   re-run a schedule with the checker; delta-debug a failing
-//                     one down to a shorter schedule that still fails;
+//                     one down to a shorter schedule that still fails, then
+//                     let a bounded BFS look for a shorter one still;
 //   mutants           the engine mutants of the bug zoo (selftest only).
 //
 // Properties observe, they never steer: nothing here changes a world.
@@ -73,15 +74,49 @@ std::optional<sim::Finding> check_determinism(const sim::Scenario& scenario, con
                                               std::uint64_t seed, const Choices& choices,
                                               std::optional<std::uint64_t> expected_event_hash = {});
 
+struct ShrinkOptions {
+  std::size_t replays_max = 5000;  // ddmin candidates replayed, at most
+  // The BFS pass after ddmin: distinct states it may visit (0: no BFS pass).
+  // A states budget, not a clock, so that the result is the same on every
+  // machine; 200k states of a small showcase take well under a second.
+  std::uint64_t bfs_states_max = 200'000;
+  double bfs_time_limit_seconds = 0;  // 0: none
+};
+
 struct ShrinkResult {
   Choices choices;        // no longer than the input; still fails on replay
   sim::Finding finding;   // the finding of the shrunk schedule
-  std::size_t replays = 0;  // candidates tried
+  std::size_t replays = 0;  // schedules replayed: ddmin's candidates, the BFS schedule's re-validation
+  std::size_t input_length = 0;  // choices of the input that applied
+  std::size_t ddmin_length = 0;  // after delta debugging
+  // The BFS pass: exhaustive breadth-first search from the same world and
+  // seed, only `property` watching, every state ended and judged, depth
+  // ddmin_length - 1. It runs when ddmin_length > 0 and bfs_states_max > 0.
+  bool bfs_ran = false;
+  std::uint64_t bfs_states = 0;  // distinct states it visited
+  // It went through every state within its depth: no states, time or memory
+  // budget cut it short (the depth is the bound it was asked for).
+  bool bfs_complete = false;
+  // The length of its counterexample, if it found a shorter one (then it is
+  // `choices`: BFS meets every shorter schedule before a longer one).
+  std::optional<std::size_t> bfs_length;
+  // No schedule shorter than `choices` violates `property` on these bounds,
+  // as far as the explorer's visited-state abstraction sees: the BFS pass
+  // found the shortest one, or was complete without finding one.
+  bool bound_proven = false;
 };
 
-// Delta-debugging (ddmin) over the choices: drop chunks, then single choices,
-// keeping a candidate only if its replay violates the same `property`.
+// Shrinks a schedule that violates `property` (DESIGN §7: "the shortest
+// schedule found (BFS order, then delta-debugging on the choices)"):
+//  1. ddmin (Zeller) over the choices: drop chunks, then single choices,
+//     keeping a candidate only if its replay violates the same property;
+//  2. a BFS pass bounded by the ddmin result's length - 1: ddmin stops at a
+//     local minimum (dropping any one choice renumbers messages or disables
+//     what follows), BFS finds the shortest counterexample if one is shorter.
+//     Its schedule is re-validated by replay before it is taken.
 // Throws core::Error if the input schedule does not violate `property`.
+ShrinkResult shrink(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
+                    const Choices& choices, const std::string& property, const ShrinkOptions& options);
 ShrinkResult shrink(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
                     const Choices& choices, const std::string& property, std::size_t replays_max = 5000);
 

@@ -1,7 +1,4 @@
-// Replay, determinism by replay, and counterexample shrinking (DESIGN §7:
-// "the shortest schedule found (BFS order, then delta-debugging on the choices)").
-
-#include <algorithm>
+// Replay and determinism by replay (Lemma 4.12). Shrinking is in shrink.cpp.
 
 #include <fmt/format.h>
 
@@ -94,48 +91,6 @@ std::optional<sim::Finding> check_determinism(const sim::Scenario& scenario, con
                         {sim::hex16(expected), sim::hex16(r->event_hash)}};
   }
   return std::nullopt;
-}
-
-ShrinkResult shrink(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
-                    const Choices& choices, const std::string& property, std::size_t replays_max) {
-  const CheckOptions options{{property}};
-  ShrinkResult best;
-  auto fails = [&](const Choices& candidate) -> std::optional<ReplayResult> {
-    ++best.replays;
-    auto r = replay(scenario, config, seed, candidate, options);
-    if (r.finding && r.finding->property == property) return r;
-    return std::nullopt;
-  };
-  auto start = fails(choices);
-  if (!start) {
-    throw core::Error(fmt::format("shrink: the schedule of {} choices does not violate {}", choices.size(), property));
-  }
-  best.choices = start->applied;
-  best.finding = *start->finding;
-  // ddmin (Zeller): remove one of n chunks while the property still fails;
-  // refine the granularity when no chunk can go.
-  std::size_t n = 2;
-  while (!best.choices.empty() && best.replays < replays_max) {
-    const std::size_t size = best.choices.size();
-    const std::size_t chunk = (size + n - 1) / n;
-    bool reduced = false;
-    for (std::size_t begin = 0; begin < size && best.replays < replays_max; begin += chunk) {
-      Choices candidate(best.choices.begin(), best.choices.begin() + static_cast<std::ptrdiff_t>(begin));
-      const std::size_t end = std::min(size, begin + chunk);
-      candidate.insert(candidate.end(), best.choices.begin() + static_cast<std::ptrdiff_t>(end), best.choices.end());
-      auto r = fails(candidate);
-      if (!r || r->applied.size() >= size) continue;
-      best.choices = std::move(r->applied);
-      best.finding = std::move(*r->finding);
-      n = std::max<std::size_t>(n - 1, 2);
-      reduced = true;
-      break;
-    }
-    if (reduced) continue;
-    if (n >= size) break;
-    n = std::min(size, n * 2);
-  }
-  return best;
 }
 
 }  // namespace frsim::checker

@@ -1,6 +1,8 @@
 // frsim shrink <trace> -o <file>: delta-debugs a failing trace's choices down
 // to a shorter schedule that still violates the same property (re-validated by
-// replay), and writes it as a new trace.
+// replay), lets a bounded BFS look for a shorter one still, and writes the
+// result as a new trace. It prints both lengths and whether the result is
+// proven shortest on the trace's bounds.
 
 #include <iostream>
 #include <memory>
@@ -28,6 +30,22 @@ sim::Scenario scenario_of(const std::string& name) {
   return checker::with_mutant(*base, *mutant);
 }
 
+// "restoration: 4 -> 4 choices by ddmin (7 replays) -> 2 by BFS (depth 3, 9 states); shortest on these bounds: proven"
+std::string summary(const std::string& property, std::size_t input, const checker::ShrinkResult& r) {
+  std::string text = fmt::format("{}: {} -> {} choices by ddmin ({} replays)", property, input, r.ddmin_length,
+                                 r.replays);
+  if (r.bfs_ran && r.bfs_length) {
+    text += fmt::format(" -> {} by BFS (depth {}, {} states)", *r.bfs_length, r.ddmin_length - 1, r.bfs_states);
+  } else if (r.bfs_ran) {
+    text += fmt::format(" -> nothing shorter by BFS (depth {}, {} states, {})", r.ddmin_length - 1, r.bfs_states,
+                        r.bfs_complete ? "complete" : "cut by its budget");
+  } else if (r.ddmin_length > 0) {
+    text += " (no BFS pass)";
+  }
+  text += fmt::format("; shortest on these bounds: {}\n", r.bound_proven ? "proven" : "not proven");
+  return text;
+}
+
 }  // namespace
 
 void register_shrink(CLI::App& app, Status& status) {
@@ -35,12 +53,17 @@ void register_shrink(CLI::App& app, Status& status) {
     std::string trace;
     std::string output;
     std::string property;
+    checker::ShrinkOptions shrink;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("shrink", "shorten a failing trace while the same property still fails");
   cmd->add_option("trace", o->trace, "trace file of a failing schedule")->required();
   cmd->add_option("-o,--output", o->output, "where to write the shrunk trace")->required();
   cmd->add_option("--property", o->property, "the property to keep failing (default: the trace's first finding)");
+  cmd->add_option("--bfs-states", o->shrink.bfs_states_max,
+                  "distinct states the BFS pass may visit (default 200000; 0: ddmin only)");
+  cmd->add_option("--bfs-time-limit", o->shrink.bfs_time_limit_seconds,
+                  "seconds the BFS pass may take (default: no limit, so the result does not depend on the machine)");
   cmd->callback([o, &status] {
     const auto trace = sim::read_trace_file(o->trace);
     const auto scenario = std::make_shared<const sim::Scenario>(scenario_of(trace.scenario));
@@ -50,16 +73,16 @@ void register_shrink(CLI::App& app, Status& status) {
       if (!judged.finding) throw core::Error(fmt::format("{}: no property fails on this trace", o->trace));
       property = judged.finding->property;
     }
-    const auto shrunk = checker::shrink(*scenario, trace.config, trace.seed, trace.choices, property);
+    const auto shrunk = checker::shrink(*scenario, trace.config, trace.seed, trace.choices, property, o->shrink);
     sim::World world(scenario, trace.config, trace.seed);
     for (const auto& [index, text] : shrunk.choices) world.apply_index(index);
     world.heal();
     auto out = sim::make_trace(world);
     out.scenario = trace.scenario;
     sim::write_trace_file(out, o->output);
-    std::cout << fmt::format("{}: {} -> {} choices ({} replays); still fails: {}\n  {}\nreplay: frsim replay {}\n",
-                             property, trace.choices.size(), shrunk.choices.size(), shrunk.replays,
-                             shrunk.finding.property, shrunk.finding.message, o->output);
+    std::cout << summary(property, trace.choices.size(), shrunk);
+    std::cout << fmt::format("still fails: {}\n  {}\nreplay: frsim replay {}\n", shrunk.finding.property,
+                             shrunk.finding.message, o->output);
     status.code = 0;
   });
 }
