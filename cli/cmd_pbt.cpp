@@ -3,7 +3,7 @@
 // generates programs, workloads, worlds and schedules; every case is judged by
 // every property; the first failure is shrunk to a minimal program and
 // schedule, printed as a pasteable scenario, and written to a case file that
-// `frsim pbt --replay FILE` re-runs.
+// `frsim replay FILE` re-runs (`frsim pbt --replay FILE` is an alias).
 //
 // Exit statuses: 0 every case holds (or the replayed case holds), 1 a property
 // failed, 2 bad input.
@@ -16,9 +16,13 @@
 
 #include <fmt/format.h>
 
+#include "cli/cmd_pbt.hpp"
+
 #include "checker/pbt/run.hpp"
+#include "cli/cmd_replay.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "sim/event.hpp"
 
 namespace frsim::cli {
 
@@ -49,28 +53,15 @@ void print_finding(const sim::Finding& finding) {
   std::cout << fmt::format("violated: {}\n  {}\n", finding.property, finding.message);
 }
 
-int replay_case(const PbtFlags& flags) {
-  std::ifstream in(flags.replay);
-  if (!in) throw core::Error(fmt::format("cannot read {}", flags.replay));
-  nlohmann::json j;
-  try {
-    in >> j;
-  } catch (const nlohmann::json::exception& e) {
-    throw core::Error(fmt::format("{}: malformed JSON: {}", flags.replay, e.what()));
+int replay_flag(const PbtFlags& flags) {
+  if (!std::ifstream(flags.replay)) throw core::Error(fmt::format("cannot read {}", flags.replay));
+  auto file = read_pbt_case(flags.replay);
+  if (!file) {
+    throw core::Error(fmt::format("{}: not a pbt case file (JSON with \"format\": \"{}\"); frsim replay reads trace files",
+                                  flags.replay, checker::pbt::case_format));
   }
-  auto file = checker::pbt::case_from_json(j);
-  if (!flags.mutant.empty()) file.mutant = mutant_of(flags.mutant);
-  const auto result = checker::pbt::run_case(file.spec, file.mutant);
-  std::cout << fmt::format("case{}: {} nodes, {} choices applied, event hash {:016x}\n",
-                           file.mutant ? fmt::format(" with {}", file.mutant->name) : std::string(), file.spec.nodes.size(),
-                           result.choices.size(), result.event_hash);
-  for (const auto& [index, text] : result.choices) std::cout << fmt::format("  [{}] {}\n", index, text);
-  if (!result.finding) {
-    std::cout << "every property holds\n";
-    return 0;
-  }
-  print_finding(*result.finding);
-  return 1;
+  if (!flags.mutant.empty()) file->mutant = mutant_of(flags.mutant);
+  return replay_pbt_case(*file);
 }
 
 std::string reproduce_line(const PbtFlags& flags) {
@@ -107,12 +98,46 @@ int campaign(const PbtFlags& flags) {
   std::ofstream out(flags.output);
   if (!out) throw core::Error(fmt::format("cannot write {}", flags.output));
   out << checker::pbt::case_to_json(f.minimal, options.mutant).dump(2) << "\n";
-  std::cout << fmt::format("replay: frsim pbt --replay {}\n", flags.output);
+  std::cout << fmt::format("replay: frsim replay {}\n", flags.output);
   std::cout << fmt::format("reproduce the search: {}\n", reproduce_line(flags));
   return 1;
 }
 
 }  // namespace
+
+std::optional<checker::pbt::CaseFile> read_pbt_case(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+  if (!checker::pbt::is_case_file(j)) return std::nullopt;
+  try {
+    return checker::pbt::case_from_json(j);
+  } catch (const core::Error& e) {
+    throw core::Error(fmt::format("{}: {}", path.string(), e.what()));
+  }
+}
+
+int replay_pbt_case(const checker::pbt::CaseFile& file) {
+  const auto result = checker::pbt::run_case(file.spec, file.mutant, {}, /*record_events=*/true);
+  for (const auto& e : result.events) std::cout << event_line(e) << "\n";
+  std::cout << "choices applied:\n";
+  for (const auto& [index, text] : result.choices) std::cout << fmt::format("  [{}] {}\n", index, text);
+  std::cout << fmt::format("pbt case{}: {} nodes, {} choices, {} events, event hash {}\n",
+                           file.mutant ? fmt::format(" with {}", file.mutant->name) : std::string(),
+                           file.spec.nodes.size(), result.choices.size(), result.events.size(),
+                           sim::hex16(result.event_hash));
+  if (!result.finding) {
+    std::cout << "every property holds\n";
+    return 0;
+  }
+  print_finding(*result.finding);
+  return 1;
+}
 
 void register_pbt(CLI::App& app, Status& status) {
   auto flags = std::make_shared<PbtFlags>();
@@ -123,8 +148,9 @@ void register_pbt(CLI::App& app, Status& status) {
   cmd->add_option("--seed", flags->seed, "RapidCheck's seed (same seed, same cases, same output)");
   cmd->add_option("--mutant", flags->mutant, "install an engine mutant of the bug zoo on every device");
   cmd->add_option("-o,--output", flags->output, "where to write a failing case (default pbt-failure.json)");
-  cmd->add_option("--replay", flags->replay, "re-run a case file written by a failing pbt run");
-  cmd->callback([flags, &status] { status.code = flags->replay.empty() ? campaign(*flags) : replay_case(*flags); });
+  cmd->add_option("--replay", flags->replay,
+                  "re-run a case file written by a failing pbt run (as frsim replay does; --mutant overrides its mutant)");
+  cmd->callback([flags, &status] { status.code = flags->replay.empty() ? campaign(*flags) : replay_flag(*flags); });
 }
 
 }  // namespace frsim::cli

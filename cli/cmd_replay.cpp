@@ -1,18 +1,20 @@
 // frsim replay <trace-file>: re-executes the choices, checks the event hash,
-// prints the events.
+// prints the events. A pbt case file (cmd_pbt.hpp) is told apart by its
+// "format" field and re-run on its generated program.
+
+#include "cli/cmd_replay.hpp"
 
 #include <iostream>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "cli/cmd_pbt.hpp"
 #include "cli/commands.hpp"
 #include "scenarios/registry.hpp"
 #include "sim/trace.hpp"
 
 namespace frsim::cli {
-
-namespace {
 
 std::string event_line(const sim::Event& e) {
   const std::string who = e.device == sim::no_device ? std::string("  ") : fmt::format("d{}", e.device);
@@ -25,13 +27,16 @@ std::string event_line(const sim::Event& e) {
   return line;
 }
 
-}  // namespace
-
 void register_replay(CLI::App& app, Status& status) {
   auto path = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("replay", "re-execute a trace file and check its event hash");
-  cmd->add_option("trace", *path, "trace file written by frsim run/explore")->required();
+  cmd->add_option("trace", *path, "trace file written by frsim run/explore/shrink, or a pbt case file")->required();
   cmd->callback([path, &status] {
+    // A pbt case file: its program and schedule; exit 1 if the violation reproduces.
+    if (const auto pbt_case = read_pbt_case(*path)) {
+      status.code = replay_pbt_case(*pbt_case);
+      return;
+    }
     const auto trace = sim::read_trace_file(*path);
     const auto scenario = scenarios::find(trace.scenario);
     if (!scenario) throw sim::TraceError(fmt::format("trace names an unknown scenario '{}'", trace.scenario));

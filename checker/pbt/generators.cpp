@@ -7,9 +7,10 @@ namespace frsim::checker::pbt {
 namespace {
 
 // Gene kind numbers, simplest first, so that shrinking toward 0 simplifies.
-constexpr std::array<NodeKind, 6> kind_by_gene = {NodeKind::source,           NodeKind::map,
+constexpr std::array<NodeKind, 7> kind_by_gene = {NodeKind::source,           NodeKind::map,
                                                   NodeKind::fold,             NodeKind::distributed_source,
-                                                  NodeKind::distributed_fold, NodeKind::flatten};
+                                                  NodeKind::distributed_fold, NodeKind::flatten,
+                                                  NodeKind::flatten_select};
 
 bool reads_inputs(NodeKind kind) {
   return kind != NodeKind::source && kind != NodeKind::distributed_source;
@@ -55,6 +56,12 @@ Node normalize_node(const NodeGene& g, std::uint32_t i, const std::vector<bool>&
     case NodeKind::fold: n.fold_op = static_cast<FoldOp>(g.op % 3); break;
     case NodeKind::distributed_fold: n.crdt = static_cast<CrdtKind>(g.op % 3); break;
     case NodeKind::flatten: n.inputs = {g.x % i}; break;
+    case NodeKind::flatten_select:
+      // The condition counts from the first node, the targets back from the
+      // last: genes shrunk to 0 give a flatten that selects the deepest node
+      // by the root, the shape in which the outer changes before its inner.
+      n.inputs = {g.x % i, i - 1 - g.y % i, i - 1 - g.op % i};
+      break;
   }
   return n;
 }

@@ -39,10 +39,11 @@ struct GenOptions {
 
 // ---- genes -------------------------------------------------------------------
 struct NodeGene {
-  std::uint32_t kind = 0;  // % 6: source, map, fold, distributed_source, distributed_fold, flatten
+  // % 7: source, map, fold, distributed_source, distributed_fold, flatten, flatten_select
+  std::uint32_t kind = 0;
   std::uint32_t x = 0;     // selectors: inputs, CRDT kind
   std::uint32_t y = 0;
-  std::uint32_t op = 0;    // operator from the menu; map arity
+  std::uint32_t op = 0;    // operator from the menu; map arity; flatten_select's second target
   std::int64_t value = 0;  // initial value
 };
 struct FireGene {

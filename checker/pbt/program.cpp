@@ -17,8 +17,9 @@ namespace {
 using core::Value;
 namespace crdt = core::crdt;
 
-constexpr std::array<std::string_view, 6> node_kind_names = {"source", "distributed_source", "map",
-                                                             "fold",   "distributed_fold",   "flatten"};
+constexpr std::array<std::string_view, 7> node_kind_names = {"source",  "distributed_source", "map",
+                                                             "fold",    "distributed_fold",   "flatten",
+                                                             "flatten_select"};
 constexpr std::array<std::string_view, 3> crdt_kind_names = {"gcounter", "maxint", "gset"};
 constexpr std::array<std::string_view, 4> map_op_names = {"sum", "difference", "max", "min"};
 constexpr std::array<std::string_view, 3> fold_op_names = {"sum", "count", "max"};
@@ -47,6 +48,8 @@ std::int64_t wrap_sub(std::int64_t a, std::int64_t b) {
 
 std::string label(std::size_t i) { return fmt::format("n{}", i); }
 std::string outer_label(std::size_t i) { return fmt::format("o{}", i); }
+
+bool has_outer(NodeKind kind) { return kind == NodeKind::flatten || kind == NodeKind::flatten_select; }
 
 std::string node_error(std::size_t i, std::string_view why) {
   std::string message = fmt::format("pbt program: node {} ", i);
@@ -78,6 +81,11 @@ void validate_node(const std::vector<Node>& nodes, std::size_t i, const std::vec
       break;
     case NodeKind::flatten:
       if (n.inputs.size() != 1) throw core::Error(node_error(i, "is a flatten and needs exactly one target"));
+      break;
+    case NodeKind::flatten_select:
+      if (n.inputs.size() != 3) {
+        throw core::Error(node_error(i, "is a flatten_select and needs a condition and two targets"));
+      }
       break;
   }
   if (n.kind == NodeKind::distributed_source && n.initial < 0) {
@@ -184,6 +192,10 @@ Value contribution(CrdtKind kind, std::uint32_t replica, std::int64_t amount) {
   return Value();
 }
 
+Value select(const Value& condition, core::ReactiveId then_id, core::ReactiveId else_id) {
+  return Value::ref(number(condition) > 0 ? then_id : else_id);
+}
+
 // ---- meaning -------------------------------------------------------------------
 
 bool fireable(NodeKind kind) { return kind == NodeKind::source || kind == NodeKind::flatten; }
@@ -197,7 +209,7 @@ std::vector<bool> distributed_taint(const std::vector<Node>& nodes) {
       case NodeKind::distributed_source:
       case NodeKind::distributed_fold: taint[i] = true; break;
       case NodeKind::flatten: taint[i] = any_earlier; break;
-      default:
+      default:  // maps, folds; a flatten_select reads its condition and either target
         for (const auto input : n.inputs) taint[i] = taint[i] || (input < i && taint[input]);
     }
     any_earlier = any_earlier || taint[i];
@@ -210,7 +222,7 @@ std::vector<core::ReactiveId> reactive_ids(const std::vector<Node>& nodes) {
   ids.reserve(nodes.size());
   core::ReactiveId next = 0;
   for (const Node& n : nodes) {
-    if (n.kind == NodeKind::flatten) ++next;  // its outer source
+    if (has_outer(n.kind)) ++next;  // its outer
     ids.push_back(next++);
   }
   return ids;
@@ -258,6 +270,16 @@ void create_node(core::Runtime& rt, const sim::DeviceContext& ctx, const std::ve
       return;
     case NodeKind::flatten: {
       const auto outer = rt.source(Value::ref(inputs[0]), outer_label(i));
+      rt.flatten(outer, label(i));
+      return;
+    }
+    case NodeKind::flatten_select: {
+      const auto outer = rt.map(
+          {inputs[0]},
+          [then_id = inputs[1], else_id = inputs[2]](std::span<const Value> in) {
+            return select(in[0], then_id, else_id);
+          },
+          outer_label(i));
       rt.flatten(outer, label(i));
       return;
     }
@@ -325,7 +347,8 @@ std::string cpp_node(const Node& n, std::size_t i) {
           "rt.distributed_fold(\"{}\", {}, pbt::bottom({}), [d = ctx.device](const Value& s, const Value& v) {{ "
           "return pbt::apply({}, d, s, v); }})",
           label(i), cpp_inputs(n), cpp_crdt(n.crdt), cpp_crdt(n.crdt));
-    case NodeKind::flatten: return fmt::format("rt.flatten({}, \"{}\")", outer_label(i), label(i));
+    case NodeKind::flatten:
+    case NodeKind::flatten_select: return fmt::format("rt.flatten({}, \"{}\")", outer_label(i), label(i));
   }
   return {};
 }
@@ -367,6 +390,12 @@ std::string to_cpp(const ProgramSpec& spec, std::string_view function_name) {
       out += fmt::format("    const auto {} = rt.source(Value::ref({}) /* {} */, \"{}\");\n", outer_label(i),
                          ids[n.inputs[0]], label(n.inputs[0]), outer_label(i));
     }
+    if (n.kind == NodeKind::flatten_select) {
+      out += fmt::format(
+          "    const auto {} = rt.map({{{}}}, [t = {}, e = {}](std::span<const Value> in) {{ return pbt::select(in[0], "
+          "t, e); }}, \"{}\");\n",
+          outer_label(i), label(n.inputs[0]), label(n.inputs[1]), label(n.inputs[2]), outer_label(i));
+    }
     out += "    ";
     if (used[i]) out += fmt::format("const auto {} = ", label(i));
     out += cpp_node(n, i);
@@ -402,6 +431,9 @@ std::string describe(const ProgramSpec& spec) {
       case NodeKind::fold: out += fmt::format(" {}({}) from {}", to_string(n.fold_op), cpp_inputs(n), n.initial); break;
       case NodeKind::distributed_fold: out += fmt::format(" {}({})", to_string(n.crdt), cpp_inputs(n)); break;
       case NodeKind::flatten: out += fmt::format(" -> {}", cpp_inputs(n)); break;
+      case NodeKind::flatten_select:
+        out += fmt::format(" n{} > 0 ? n{} : n{}", n.inputs[0], n.inputs[1], n.inputs[2]);
+        break;
     }
     out += "\n";
   }
@@ -427,7 +459,8 @@ nlohmann::json to_json(const ProgramSpec& spec) {
       case NodeKind::map: j["op"] = to_string(n.map_op); break;
       case NodeKind::fold: j["initial"] = n.initial; j["op"] = to_string(n.fold_op); break;
       case NodeKind::distributed_fold: j["crdt"] = to_string(n.crdt); break;
-      case NodeKind::flatten: break;
+      case NodeKind::flatten:
+      case NodeKind::flatten_select: break;
     }
     nodes.push_back(std::move(j));
   }

@@ -2,7 +2,8 @@
 // ProgramSpec: a generated FR program as plain data (issue 5, `frsim pbt`).
 //
 // A spec is a list of nodes in creation order — sources, distributed sources,
-// maps, folds, distributed folds and flattens — whose operators all come from
+// maps, folds, distributed folds and flattens (over a source the workload
+// switches, or over a map that selects one of two reactives) — whose operators all come from
 // small fixed menus, plus one workload per device, the world it runs in and
 // the schedule that drives it. Because it is data, a spec prints as C++ code
 // a user can paste into a scenario (to_cpp), round-trips through JSON, and
@@ -13,7 +14,9 @@
 // property, so that a finding is the engine's fault, never the program's:
 //   - inputs refer to earlier nodes only (acyclic by construction, paper §3.1:
 //     "location(µ)" is the next fresh location, so inputs already exist);
-//   - a flatten's outer source holds a ref to an earlier node;
+//   - a flatten's outer source holds a ref to an earlier node; a
+//     flatten_select's outer map refers to one of two earlier nodes, chosen
+//     by the value of a third (so refs only ever name existing reactives);
 //   - a fold or distributed fold never reads anything derived from a
 //     distributed reactive (paper §4.8: "fold reactives derived from a
 //     distributed reactive must be distributed themselves to make the
@@ -39,7 +42,12 @@
 
 namespace frsim::checker::pbt {
 
-enum class NodeKind : std::uint8_t { source, distributed_source, map, fold, distributed_fold, flatten };
+// flatten: Flatten over a Source "o<i>" holding a ref, switched by fires.
+// flatten_select: Flatten over a Map "o<i>" = select(condition, then, else)
+// (a derived outer: in one propagation the outer and the inner reactive may
+// both change; paper §3.3: "Flatten reactives are ready when the outer and
+// the inner inputs are processed", inputs(r, µ) = {r0, µ(r0).val}).
+enum class NodeKind : std::uint8_t { source, distributed_source, map, fold, distributed_fold, flatten, flatten_select };
 // The lattice of a distributed reactive; its join is the merge (Value::join).
 enum class CrdtKind : std::uint8_t { gcounter, maxint, gset };
 // Map operators over the inputs' numbers (number() below), in input order.
@@ -61,7 +69,9 @@ struct Node {
   MapOp map_op = MapOp::sum;           // map
   FoldOp fold_op = FoldOp::sum;        // fold
   // map: 1..map_inputs_max earlier nodes; fold, distributed_fold: one;
-  // flatten: the node its outer source refers to initially.
+  // flatten: the node its outer source refers to initially;
+  // flatten_select: {condition, then, else}, the outer map's one input and
+  // the two nodes it may refer to.
   std::vector<std::uint32_t> inputs;
 
   friend bool operator==(const Node&, const Node&) = default;
@@ -106,6 +116,9 @@ core::Value bottom(CrdtKind kind);
 // Device `replica`'s initial value of a distributed source: its G-Counter
 // entry `amount`, max-int amount + replica, or the G-Set {amount + replica}.
 core::Value contribution(CrdtKind kind, std::uint32_t replica, std::int64_t amount);
+// A flatten_select's outer operator: a ref to `then_id` if number(condition)
+// > 0, else to `else_id`.
+core::Value select(const core::Value& condition, core::ReactiveId then_id, core::ReactiveId else_id);
 
 // ---- meaning ---------------------------------------------------------------
 // Throws core::Error naming the first rule a spec breaks (see the top).
@@ -116,7 +129,7 @@ std::vector<bool> distributed_taint(const std::vector<Node>& nodes);
 // Whether the workload may fire node i (a local source or a flatten).
 bool fireable(NodeKind kind);
 // The reactive id node i gets on every device (a flatten creates its outer
-// source first, "o<i>", then itself, "n<i>").
+// first, "o<i>" — a source, or a map for flatten_select — then itself, "n<i>").
 std::vector<core::ReactiveId> reactive_ids(const std::vector<Node>& nodes);
 // The scenario "pbt": node i is labelled "n<i>"; defaults = spec.world.
 // Validates first.

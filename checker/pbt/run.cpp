@@ -110,13 +110,13 @@ void check_options(const PbtOptions& options) {
 
 }  // namespace
 
-CaseResult run_case(const ProgramSpec& spec, const Mutant* mutant, const CheckOptions& check) {
+CaseResult run_case(const ProgramSpec& spec, const Mutant* mutant, const CheckOptions& check, bool record_events) {
   sim::Scenario scenario = to_scenario(spec);
   if (mutant != nullptr) scenario = with_mutant(std::move(scenario), *mutant);
   auto monitor = monitor_factory(scenario, check)();
   Judge judge(*monitor);
   sim::World world(scenario, spec.world, spec.world_seed, &judge);
-  world.set_record_events(false);
+  world.set_record_events(record_events);
   judge.attach(world);
   CaseResult result;
   for (const std::uint32_t choice : spec.schedule) {
@@ -131,6 +131,7 @@ CaseResult run_case(const ProgramSpec& spec, const Mutant* mutant, const CheckOp
   monitor->on_schedule_end(world);
   result.finding = monitor->finding();
   result.event_hash = world.event_hash();
+  if (record_events) result.events = world.events();
   return result;
 }
 
@@ -186,15 +187,21 @@ PbtResult run_pbt(const PbtOptions& options) {
 }
 
 nlohmann::json case_to_json(const ProgramSpec& spec, const Mutant* mutant) {
-  return {{"format", "frsim-pbt"},
-          {"version", 1},
+  return {{"format", case_format},
+          {"version", case_version},
           {"mutant", mutant == nullptr ? nlohmann::json(nullptr) : nlohmann::json(mutant->name)},
           {"program", to_json(spec)}};
 }
 
+bool is_case_file(const nlohmann::json& j) {
+  return j.is_object() && j.contains("format") && j.at("format") == case_format;
+}
+
 CaseFile case_from_json(const nlohmann::json& j) {
-  if (!j.is_object() || j.value("format", std::string()) != "frsim-pbt" || j.value("version", 0) != 1) {
-    throw core::Error("not an frsim-pbt case file (format \"frsim-pbt\", version 1)");
+  const auto version = j.is_object() ? j.find("version") : j.end();
+  if (!is_case_file(j) || version == j.end() || *version != case_version) {
+    throw core::Error(fmt::format("not an {} case file (format \"{}\", version {})", case_format, case_format,
+                                  case_version));
   }
   CaseFile file;
   if (j.contains("mutant") && !j.at("mutant").is_null()) {

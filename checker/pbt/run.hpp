@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,12 +23,14 @@ struct CaseResult {
   Choices choices;  // what the schedule applied (index, description)
   std::optional<sim::Finding> finding;
   std::uint64_t event_hash = 0;
+  std::vector<sim::Event> events;  // every event of the world, if run with record_events
 };
 
 // Builds the scenario (with `mutant` installed on every device, if given),
 // applies the schedule's choices, heals, and checks the properties. Throws
 // core::Error if the spec is not well formed.
-CaseResult run_case(const ProgramSpec& spec, const Mutant* mutant = nullptr, const CheckOptions& check = {});
+CaseResult run_case(const ProgramSpec& spec, const Mutant* mutant = nullptr, const CheckOptions& check = {},
+                    bool record_events = false);
 
 struct PbtOptions {
   int cases = 100;            // RapidCheck's maxSuccess
@@ -53,9 +57,14 @@ struct PbtResult {
 // Throws core::Error for options out of range.
 PbtResult run_pbt(const PbtOptions& options);
 
-// A failing case as a file `frsim pbt --replay` reads: {"format":"frsim-pbt",
-// "version":1,"mutant":name or null,"program":to_json(spec)}.
+// A failing case as a file `frsim replay` (and `frsim pbt --replay`) reads:
+// {"format":"frsim-pbt","version":1,"mutant":name or null,"program":to_json(spec)}.
+inline constexpr std::string_view case_format = "frsim-pbt";
+inline constexpr int case_version = 1;
 nlohmann::json case_to_json(const ProgramSpec& spec, const Mutant* mutant);
+// Whether `j` claims to be a case file (its "format" field), as opposed to a
+// trace file: what `frsim replay` dispatches on. case_from_json checks the rest.
+bool is_case_file(const nlohmann::json& j);
 struct CaseFile {
   ProgramSpec spec;
   const Mutant* mutant = nullptr;

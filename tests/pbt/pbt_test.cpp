@@ -89,6 +89,24 @@ TEST(PbtProgram, ValidateRejectsEveryIllFormedProgram) {
   wrong_devices.world.devices = 2;
   EXPECT_THROW(validate(wrong_devices), core::Error);
   EXPECT_NO_THROW(validate(one_device({node(NodeKind::source), node(NodeKind::flatten, {0})}, {{1, 0}})));
+  // flatten_select: a condition and two targets, all earlier; its outer is
+  // derived, so the workload cannot fire it.
+  EXPECT_THROW(validate(one_device({node(NodeKind::source), node(NodeKind::flatten_select, {0, 0})})), core::Error);
+  EXPECT_THROW(validate(one_device({node(NodeKind::source), node(NodeKind::flatten_select, {0, 0, 1})})),
+               core::Error);
+  EXPECT_THROW(validate(one_device({node(NodeKind::source), node(NodeKind::flatten_select, {0, 0, 0})}, {{1, 0}})),
+               core::Error);
+  EXPECT_NO_THROW(validate(one_device({node(NodeKind::source), node(NodeKind::flatten_select, {0, 0, 0})})));
+  // A fold over a flatten that a distributed value steers (condition) or
+  // feeds (target) folds per-replica receives (paper §4.8).
+  EXPECT_THROW(validate(one_device({node(NodeKind::distributed_source), node(NodeKind::source),
+                                    node(NodeKind::flatten_select, {0, 1, 1}), node(NodeKind::fold, {2})})),
+               core::Error);
+  EXPECT_THROW(validate(one_device({node(NodeKind::distributed_source), node(NodeKind::source),
+                                    node(NodeKind::flatten_select, {1, 1, 0}), node(NodeKind::fold, {2})})),
+               core::Error);
+  EXPECT_NO_THROW(validate(one_device({node(NodeKind::distributed_source), node(NodeKind::source),
+                                       node(NodeKind::flatten_select, {1, 1, 1}), node(NodeKind::fold, {2})})));
 }
 
 TEST(PbtProgram, MalformedJsonIsAnError) {
@@ -118,6 +136,42 @@ TEST(PbtProgram, ScenarioComputesTheMenuOperators) {
   EXPECT_EQ(d.value("n2"), Value::integer(5));
   EXPECT_EQ(d.value("n3"), Value::integer(10 + 5));  // (fold): creation takes the initial state only
   EXPECT_EQ(d.value("n4"), Value::integer(9));
+}
+
+TEST(PbtProgram, FlattenSelectFollowsTheTargetItsConditionPicks) {
+  // n3 = n0 > 0 ? n1 : n2
+  auto spec = one_device({node(NodeKind::source, {}, 1), node(NodeKind::source, {}, 10), node(NodeKind::source, {}, 20),
+                          node(NodeKind::flatten_select, {0, 1, 2})},
+                         {{0, -1}, {1, 11}, {0, 3}});
+  const auto scenario = to_scenario(spec);
+  sim::World world(scenario, spec.world, 0);
+  const auto& d = world.device(0);
+  EXPECT_EQ(d.value("n3"), Value::integer(10));
+  const auto fire_and_read = [&] {
+    world.apply_index(0);
+    return d.value("n3");
+  };
+  EXPECT_EQ(fire_and_read(), Value::integer(20));  // n0 = -1: the else target
+  EXPECT_EQ(fire_and_read(), Value::integer(20));  // n1 = 11 is not selected
+  EXPECT_EQ(fire_and_read(), Value::integer(11));  // n0 = 3: back to n1, now 11
+  EXPECT_EQ(d.value("o3"), Value::ref(reactive_ids(spec.nodes)[1]));
+}
+
+// The shape mutant-flatten-early needs: one fire changes both the outer (a
+// map of n0) and the selected inner (two maps deeper). The engine waits for
+// both (paper §3.3: "Flatten reactives are ready when the outer and the inner
+// inputs are processed"); the mutant reads the inner before it is written.
+TEST(PbtProgram, FlattenSelectOverADeeperTargetCatchesFlattenEarly) {
+  auto spec = one_device({node(NodeKind::source, {}, 1), node(NodeKind::map, {0}), node(NodeKind::map, {1}),
+                          node(NodeKind::flatten_select, {0, 2, 1})},
+                         {{0, 5}});
+  spec.schedule = {0};
+  const auto engine = run_case(spec);
+  EXPECT_FALSE(engine.finding.has_value()) << engine.finding->message;
+  const auto mutant = run_case(spec, find_mutant("mutant-flatten-early"));
+  ASSERT_TRUE(mutant.finding.has_value());
+  EXPECT_EQ(mutant.finding->property, "glitch-freedom");
+  EXPECT_NE(mutant.finding->message.find("n2"), std::string::npos) << mutant.finding->message;
 }
 
 TEST(PbtProgram, DistributedNodesJoinEveryDevicesContribution) {
@@ -191,6 +245,64 @@ TEST(PbtProgram, PastedCppBehavesLikeTheSpec) {
   EXPECT_EQ(pasted.event_hash, generated.event_hash);
 }
 
+// to_cpp of the spec in PastedFlattenSelectBehavesLikeTheSpec, pasted.
+// clang-format off
+frsim::sim::Scenario pasted_select_case() {
+  using namespace frsim;
+  using core::Value;
+  namespace pbt = checker::pbt;
+  sim::Scenario s;
+  s.name = "pasted_select_case";
+  s.create = [](core::Runtime& rt, [[maybe_unused]] const sim::DeviceContext& ctx) {
+    const auto n0 = rt.source(Value::integer(1), "n0");
+    const auto n1 = rt.distributed_source("n1", pbt::contribution(pbt::CrdtKind::maxint, ctx.device, 2));
+    const auto n2 = rt.map({n0}, [](std::span<const Value> in) { return pbt::apply(pbt::MapOp::sum, in); }, "n2");
+    const auto n3 = rt.map({n2, n1}, [](std::span<const Value> in) { return pbt::apply(pbt::MapOp::difference, in); }, "n3");
+    const auto o4 = rt.map({n0}, [t = n3, e = n1](std::span<const Value> in) { return pbt::select(in[0], t, e); }, "o4");
+    rt.flatten(o4, "n4");
+  };
+  s.workload = [](std::uint32_t device, std::uint32_t) {
+    std::vector<sim::Action> actions;
+    if (device == 0) {
+      actions.push_back(sim::Action::fire("n0", Value::integer(5)));
+    }
+    if (device == 1) {
+      actions.push_back(sim::Action::fire("n0", Value::integer(-2)));
+    }
+    return actions;
+  };
+  s.defaults.devices = 2;
+  s.defaults.drops = 0;
+  s.defaults.dups = 1;
+  s.defaults.crashes = 0;
+  s.defaults.partitions = 0;
+  s.defaults.grain = sim::Grain::coarse;
+  return s;
+}
+// clang-format on
+
+TEST(PbtProgram, PastedFlattenSelectBehavesLikeTheSpec) {
+  ProgramSpec spec;
+  spec.nodes = {node(NodeKind::source, {}, 1), node(NodeKind::distributed_source, {}, 2), node(NodeKind::map, {0}),
+                node(NodeKind::map, {2, 1}), node(NodeKind::flatten_select, {0, 3, 1})};
+  spec.nodes[1].crdt = CrdtKind::maxint;
+  spec.nodes[3].map_op = MapOp::difference;
+  spec.world.devices = 2;
+  spec.world.dups = 1;
+  spec.workloads = {{{0, 5}}, {{0, -2}}};
+  for (std::uint32_t i = 0; i < 30; ++i) spec.schedule.push_back(i * 3 + 2);
+  const auto printed = to_cpp(spec, "pasted_select_case");
+  EXPECT_NE(printed.find("const auto o4 = rt.map({n0}, [t = n3, e = n1](std::span<const Value> in) { return "
+                         "pbt::select(in[0], t, e); }, \"o4\");\n    rt.flatten(o4, \"n4\");"),
+            std::string::npos)
+      << printed;
+  const auto generated = run_case(spec);
+  ASSERT_FALSE(generated.finding.has_value()) << generated.finding->message;
+  const auto pasted = checker::replay(pasted_select_case(), spec.world, spec.world_seed, generated.choices);
+  EXPECT_EQ(pasted.applied, generated.choices);
+  EXPECT_EQ(pasted.event_hash, generated.event_hash);
+}
+
 // ---- campaigns ----------------------------------------------------------------
 
 TEST(PbtCampaign, EveryPropertyHoldsOnGeneratedProgramsWithoutAMutant) {
@@ -251,7 +363,8 @@ TEST_P(PbtFindsMutant, AndShrinksItToASmallProgramThatStillFails) {
 INSTANTIATE_TEST_SUITE_P(Zoo, PbtFindsMutant,
                          ::testing::Values("mutant-double-fold", "mutant-snapshot-no-folds",
                                            "mutant-merge-not-idempotent", "mutant-breadth-first",
-                                           "mutant-receive-no-propagate", "mutant-nonatomic-commit"),
+                                           "mutant-receive-no-propagate", "mutant-nonatomic-commit",
+                                           "mutant-flatten-early"),
                          [](const auto& info) {
                            std::string name = info.param;
                            std::replace(name.begin(), name.end(), '-', '_');
