@@ -60,7 +60,10 @@ int replay_flag(const PbtFlags& flags) {
     throw core::Error(fmt::format("{}: not a pbt case file (JSON with \"format\": \"{}\"); frsim replay reads trace files",
                                   flags.replay, checker::pbt::case_format));
   }
-  if (!flags.mutant.empty()) file->mutant = mutant_of(flags.mutant);
+  if (!flags.mutant.empty()) {
+    file->mutant = mutant_of(flags.mutant);
+    file->event_hash.reset();  // another engine: other events
+  }
   return replay_pbt_case(*file);
 }
 
@@ -97,7 +100,7 @@ int campaign(const PbtFlags& flags) {
             << checker::pbt::to_cpp(f.minimal);
   std::ofstream out(flags.output);
   if (!out) throw core::Error(fmt::format("cannot write {}", flags.output));
-  out << checker::pbt::case_to_json(f.minimal, options.mutant).dump(2) << "\n";
+  out << checker::pbt::case_to_json(f.minimal, options.mutant, f.minimal_run.event_hash).dump(2) << "\n";
   std::cout << fmt::format("replay: frsim replay {}\n", flags.output);
   std::cout << fmt::format("reproduce the search: {}\n", reproduce_line(flags));
   return 1;
@@ -124,6 +127,11 @@ std::optional<checker::pbt::CaseFile> read_pbt_case(const std::filesystem::path&
 
 int replay_pbt_case(const checker::pbt::CaseFile& file) {
   const auto result = checker::pbt::run_case(file.spec, file.mutant, {}, /*record_events=*/true);
+  // Lemma 4.12 (determinism): the same program and schedule, the same events.
+  if (file.event_hash && *file.event_hash != result.event_hash) {
+    throw core::Error(fmt::format("pbt case diverges: event hash {}, the case file says {}",
+                                  sim::hex16(result.event_hash), sim::hex16(*file.event_hash)));
+  }
   for (const auto& e : result.events) std::cout << event_line(e) << "\n";
   std::cout << "choices applied:\n";
   for (const auto& [index, text] : result.choices) std::cout << fmt::format("  [{}] {}\n", index, text);

@@ -18,7 +18,8 @@ std::optional<checker::pbt::CaseFile> read_pbt_case(const std::filesystem::path&
 
 // Re-runs the case's schedule on its generated program (with its mutant, if
 // any) and prints the events, the choices applied and the verdict. Returns the
-// exit status: 1 if a property is violated, 0 if every property holds.
+// exit status: 1 if a property is violated, 0 if every property holds. Throws
+// core::Error if the run's event hash is not the file's.
 int replay_pbt_case(const checker::pbt::CaseFile& file);
 
 }  // namespace frsim::cli

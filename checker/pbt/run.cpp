@@ -1,6 +1,7 @@
 #include "checker/pbt/run.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <exception>
 #include <memory>
 #include <sstream>
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "sim/event.hpp"
 #include "sim/world.hpp"
 
 namespace frsim::checker::pbt {
@@ -80,22 +82,49 @@ std::optional<ProgramSpec> without_node(const ProgramSpec& spec, std::uint32_t k
   return out;
 }
 
-// After RapidCheck: remove nodes nothing reads while the same property fails.
-ProgramSpec remove_unread_nodes(ProgramSpec spec, const std::string& property, const PbtOptions& options,
-                                int& shrinks) {
+// The spec without device d and its workload, if another device remains.
+// RapidCheck cannot do this on its own either: fewer devices leave the last
+// device's workload out, which is often the one that shows the bug.
+std::optional<ProgramSpec> without_device(const ProgramSpec& spec, std::uint32_t d) {
+  if (spec.world.devices <= 1) return std::nullopt;
+  ProgramSpec out = spec;
+  out.workloads.erase(out.workloads.begin() + d);
+  --out.world.devices;
+  if (out.world.devices < 2) out.world.partitions = 0;  // as normalize(): nobody to be partitioned from
+  validate(out);  // pair assertion: removal keeps a spec well formed
+  return out;
+}
+
+// After RapidCheck: remove nodes nothing reads and devices while the same
+// property fails.
+ProgramSpec remove_unneeded(ProgramSpec spec, const std::string& property, const PbtOptions& options, int& shrinks) {
+  const auto keep_if_fails = [&](const std::optional<ProgramSpec>& candidate) {
+    if (!candidate) return false;
+    const auto r = run_guarded(*candidate, options);
+    if (!r.finding || r.finding->property != property) return false;
+    spec = *candidate;
+    ++shrinks;
+    return true;
+  };
   for (bool progress = true; progress;) {
     progress = false;
     for (auto k = static_cast<std::uint32_t>(spec.nodes.size()); k-- > 0;) {
-      const auto candidate = without_node(spec, k);
-      if (!candidate) continue;
-      const auto r = run_guarded(*candidate, options);
-      if (!r.finding || r.finding->property != property) continue;
-      spec = *candidate;
-      ++shrinks;
-      progress = true;
+      progress = keep_if_fails(without_node(spec, k)) || progress;
     }
+    for (auto d = spec.world.devices; d-- > 0;) progress = keep_if_fails(without_device(spec, d)) || progress;
   }
   return spec;
+}
+
+// The inverse of sim::hex16: exactly 16 hex digits.
+std::uint64_t parse_hex16(const nlohmann::json& j) {
+  const std::string text = j.is_string() ? j.get<std::string>() : std::string();
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
+  if (text.size() != 16 || error != std::errc() || end != text.data() + text.size()) {
+    throw core::Error("pbt case file: \"event_hash\" must be 16 hex digits");
+  }
+  return value;
 }
 
 void check_options(const PbtOptions& options) {
@@ -179,18 +208,20 @@ PbtResult run_pbt(const PbtOptions& options) {
   const auto kept = run_guarded(*last_failure, options);
   // Pair assertion: the minimal case RapidCheck kept must still fail on its own.
   if (!kept.finding) throw core::Error("pbt: the shrunk case no longer fails (nondeterministic engine?)");
-  f.minimal = remove_unread_nodes(*last_failure, kept.finding->property, options, f.shrinks);
+  f.minimal = remove_unneeded(*last_failure, kept.finding->property, options, f.shrinks);
   f.minimal_run = run_guarded(f.minimal, options);
   f.finding = *f.minimal_run.finding;
   result.failure = std::move(f);
   return result;
 }
 
-nlohmann::json case_to_json(const ProgramSpec& spec, const Mutant* mutant) {
-  return {{"format", case_format},
-          {"version", case_version},
-          {"mutant", mutant == nullptr ? nlohmann::json(nullptr) : nlohmann::json(mutant->name)},
-          {"program", to_json(spec)}};
+nlohmann::json case_to_json(const ProgramSpec& spec, const Mutant* mutant, std::optional<std::uint64_t> event_hash) {
+  nlohmann::json j = {{"format", case_format},
+                      {"version", case_version},
+                      {"mutant", mutant == nullptr ? nlohmann::json(nullptr) : nlohmann::json(mutant->name)},
+                      {"program", to_json(spec)}};
+  if (event_hash) j["event_hash"] = sim::hex16(*event_hash);
+  return j;
 }
 
 bool is_case_file(const nlohmann::json& j) {
@@ -212,6 +243,7 @@ CaseFile case_from_json(const nlohmann::json& j) {
   }
   if (!j.contains("program")) throw core::Error("pbt case file: no \"program\"");
   file.spec = spec_from_json(j.at("program"));
+  if (j.contains("event_hash")) file.event_hash = parse_hex16(j.at("event_hash"));
   return file;
 }
 

@@ -58,16 +58,19 @@ struct PbtResult {
 PbtResult run_pbt(const PbtOptions& options);
 
 // A failing case as a file `frsim replay` (and `frsim pbt --replay`) reads:
-// {"format":"frsim-pbt","version":1,"mutant":name or null,"program":to_json(spec)}.
+// {"format":"frsim-pbt","version":1,"mutant":name or null,"program":to_json(spec),
+//  "event_hash":"<16 hex digits>" (optional: what the run gave, checked on replay)}.
 inline constexpr std::string_view case_format = "frsim-pbt";
 inline constexpr int case_version = 1;
-nlohmann::json case_to_json(const ProgramSpec& spec, const Mutant* mutant);
+nlohmann::json case_to_json(const ProgramSpec& spec, const Mutant* mutant,
+                            std::optional<std::uint64_t> event_hash = std::nullopt);
 // Whether `j` claims to be a case file (its "format" field), as opposed to a
 // trace file: what `frsim replay` dispatches on. case_from_json checks the rest.
 bool is_case_file(const nlohmann::json& j);
 struct CaseFile {
   ProgramSpec spec;
   const Mutant* mutant = nullptr;
+  std::optional<std::uint64_t> event_hash;  // run_case(spec, mutant) must give it
 };
 // Throws core::Error for a malformed file or an unknown mutant.
 CaseFile case_from_json(const nlohmann::json& j);

@@ -116,6 +116,15 @@ TEST(PbtProgram, MalformedJsonIsAnError) {
                core::Error);
   EXPECT_THROW(case_from_json(nlohmann::json::parse(R"({"format":"frsim-pbt","version":1,"mutant":"mutant-nope"})")),
                core::Error);
+  EXPECT_THROW(case_from_json(nlohmann::json::parse(R"({"format":"frsim-pbt","version":"1"})")), core::Error);
+  auto with_hash = case_to_json(one_device({node(NodeKind::source)}), nullptr, 0xabcdef0123456789);
+  EXPECT_EQ(case_from_json(with_hash).event_hash, 0xabcdef0123456789U);
+  for (const auto* bad : {"abcdef012345678", "abcdef012345678g", "-bcdef0123456789"}) {
+    with_hash["event_hash"] = bad;
+    EXPECT_THROW(case_from_json(with_hash), core::Error) << bad;
+  }
+  with_hash["event_hash"] = 7;
+  EXPECT_THROW(case_from_json(with_hash), core::Error);
 }
 
 // ---- meaning ---------------------------------------------------------------
@@ -202,9 +211,11 @@ frsim::sim::Scenario pasted_case() {
   s.create = [](core::Runtime& rt, [[maybe_unused]] const sim::DeviceContext& ctx) {
     const auto n0 = rt.source(Value::integer(1), "n0");
     const auto n1 = rt.distributed_fold("n1", n0, pbt::bottom(pbt::CrdtKind::gcounter), [d = ctx.device](const Value& s, const Value& v) { return pbt::apply(pbt::CrdtKind::gcounter, d, s, v); });
-    rt.map({n1, n0}, [](std::span<const Value> in) { return pbt::apply(pbt::MapOp::max, in); }, "n2");
+    const auto n2 = rt.map({n1, n0}, [](std::span<const Value> in) { return pbt::apply(pbt::MapOp::max, in); }, "n2");
     const auto o3 = rt.source(Value::ref(1) /* n1 */, "o3");
     rt.flatten(o3, "n3");
+    const auto o4 = rt.map({n0}, [t = n2, e = n1](std::span<const Value> in) { return pbt::select(in[0], t, e); }, "o4");
+    rt.flatten(o4, "n4");
   };
   s.workload = [](std::uint32_t device, std::uint32_t) {
     std::vector<sim::Action> actions;
@@ -227,7 +238,7 @@ frsim::sim::Scenario pasted_case() {
 TEST(PbtProgram, PastedCppBehavesLikeTheSpec) {
   ProgramSpec spec;
   spec.nodes = {node(NodeKind::source, {}, 1), node(NodeKind::distributed_fold, {0}), node(NodeKind::map, {1, 0}),
-                node(NodeKind::flatten, {1})};
+                node(NodeKind::flatten, {1}), node(NodeKind::flatten_select, {0, 2, 1})};
   spec.nodes[2].map_op = MapOp::max;
   spec.world.devices = 2;
   spec.world.dups = 1;
@@ -237,68 +248,14 @@ TEST(PbtProgram, PastedCppBehavesLikeTheSpec) {
   auto printed = to_cpp(spec, "pasted_case");
   EXPECT_NE(printed.find("rt.distributed_fold(\"n1\", n0, pbt::bottom(pbt::CrdtKind::gcounter)"), std::string::npos);
   EXPECT_NE(printed.find("sim::Action::fire(\"o3\", Value::ref(0) /* n0 */)"), std::string::npos);
+  EXPECT_NE(printed.find("const auto o4 = rt.map({n0}, [t = n2, e = n1](std::span<const Value> in) { return "
+                         "pbt::select(in[0], t, e); }, \"o4\");\n    rt.flatten(o4, \"n4\");"),
+            std::string::npos)
+      << printed;
   // Same schedule on both scenarios: the same events, bit for bit.
   const auto generated = run_case(spec);
   ASSERT_FALSE(generated.finding.has_value()) << generated.finding->message;
   const auto pasted = checker::replay(pasted_case(), spec.world, spec.world_seed, generated.choices);
-  EXPECT_EQ(pasted.applied, generated.choices);
-  EXPECT_EQ(pasted.event_hash, generated.event_hash);
-}
-
-// to_cpp of the spec in PastedFlattenSelectBehavesLikeTheSpec, pasted.
-// clang-format off
-frsim::sim::Scenario pasted_select_case() {
-  using namespace frsim;
-  using core::Value;
-  namespace pbt = checker::pbt;
-  sim::Scenario s;
-  s.name = "pasted_select_case";
-  s.create = [](core::Runtime& rt, [[maybe_unused]] const sim::DeviceContext& ctx) {
-    const auto n0 = rt.source(Value::integer(1), "n0");
-    const auto n1 = rt.distributed_source("n1", pbt::contribution(pbt::CrdtKind::maxint, ctx.device, 2));
-    const auto n2 = rt.map({n0}, [](std::span<const Value> in) { return pbt::apply(pbt::MapOp::sum, in); }, "n2");
-    const auto n3 = rt.map({n2, n1}, [](std::span<const Value> in) { return pbt::apply(pbt::MapOp::difference, in); }, "n3");
-    const auto o4 = rt.map({n0}, [t = n3, e = n1](std::span<const Value> in) { return pbt::select(in[0], t, e); }, "o4");
-    rt.flatten(o4, "n4");
-  };
-  s.workload = [](std::uint32_t device, std::uint32_t) {
-    std::vector<sim::Action> actions;
-    if (device == 0) {
-      actions.push_back(sim::Action::fire("n0", Value::integer(5)));
-    }
-    if (device == 1) {
-      actions.push_back(sim::Action::fire("n0", Value::integer(-2)));
-    }
-    return actions;
-  };
-  s.defaults.devices = 2;
-  s.defaults.drops = 0;
-  s.defaults.dups = 1;
-  s.defaults.crashes = 0;
-  s.defaults.partitions = 0;
-  s.defaults.grain = sim::Grain::coarse;
-  return s;
-}
-// clang-format on
-
-TEST(PbtProgram, PastedFlattenSelectBehavesLikeTheSpec) {
-  ProgramSpec spec;
-  spec.nodes = {node(NodeKind::source, {}, 1), node(NodeKind::distributed_source, {}, 2), node(NodeKind::map, {0}),
-                node(NodeKind::map, {2, 1}), node(NodeKind::flatten_select, {0, 3, 1})};
-  spec.nodes[1].crdt = CrdtKind::maxint;
-  spec.nodes[3].map_op = MapOp::difference;
-  spec.world.devices = 2;
-  spec.world.dups = 1;
-  spec.workloads = {{{0, 5}}, {{0, -2}}};
-  for (std::uint32_t i = 0; i < 30; ++i) spec.schedule.push_back(i * 3 + 2);
-  const auto printed = to_cpp(spec, "pasted_select_case");
-  EXPECT_NE(printed.find("const auto o4 = rt.map({n0}, [t = n3, e = n1](std::span<const Value> in) { return "
-                         "pbt::select(in[0], t, e); }, \"o4\");\n    rt.flatten(o4, \"n4\");"),
-            std::string::npos)
-      << printed;
-  const auto generated = run_case(spec);
-  ASSERT_FALSE(generated.finding.has_value()) << generated.finding->message;
-  const auto pasted = checker::replay(pasted_select_case(), spec.world, spec.world_seed, generated.choices);
   EXPECT_EQ(pasted.applied, generated.choices);
   EXPECT_EQ(pasted.event_hash, generated.event_hash);
 }
@@ -351,11 +308,13 @@ TEST_P(PbtFindsMutant, AndShrinksItToASmallProgramThatStillFails) {
   EXPECT_LE(f.minimal.nodes.size(), f.original.nodes.size());
   EXPECT_LE(f.minimal.schedule.size(), f.original.schedule.size());
   // Re-run on its own (and through its case file): the minimal case still fails ...
-  const auto file = case_from_json(nlohmann::json::parse(case_to_json(f.minimal, mutant).dump()));
+  const auto file =
+      case_from_json(nlohmann::json::parse(case_to_json(f.minimal, mutant, f.minimal_run.event_hash).dump()));
   ASSERT_EQ(file.mutant, mutant);
   const auto again = run_case(file.spec, file.mutant);
   ASSERT_TRUE(again.finding.has_value());
   EXPECT_EQ(again.finding->property, f.finding.property);
+  EXPECT_EQ(file.event_hash, again.event_hash);
   // ... and only because of the mutant.
   EXPECT_FALSE(run_case(file.spec).finding.has_value());
 }

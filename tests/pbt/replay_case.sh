@@ -2,8 +2,8 @@
 # replay_case.sh FRSIM DIR MUTANT SEED: `frsim pbt --mutant MUTANT` finds a
 # failure and prints `replay: frsim replay FILE`; that command, run as
 # printed, exits 1 with the same violated property (and so does the alias
-# `frsim pbt --replay FILE`); the case file, corrupted or truncated, makes
-# `frsim replay` exit 2 with one line on stderr.
+# `frsim pbt --replay FILE`); the case file, corrupted, diverging or
+# truncated, makes `frsim replay` exit 2 with one line on stderr.
 frsim=$1
 dir=$2
 mutant=$3
@@ -46,6 +46,10 @@ expect_bad "$dir/$mutant.kind.json" "unknown node kind"
 # A node that reads itself: every node's inputs must be earlier nodes.
 sed 's/"inputs": \[\]/"inputs": [0]/' "$case_file" >"$dir/$mutant.cycle.json"
 expect_bad "$dir/$mutant.cycle.json" "a node reading itself"
+# Another event hash: the replay diverges.
+sed 's/"event_hash": "[0-9a-f]*"/"event_hash": "0123456789abcdef"/' "$case_file" >"$dir/$mutant.hash.json"
+grep -q 0123456789abcdef "$dir/$mutant.hash.json" || fail "the case file has no event hash"
+expect_bad "$dir/$mutant.hash.json" "diverging"
 # Cut off in the middle.
 head -c 120 "$case_file" >"$dir/$mutant.truncated.json"
 expect_bad "$dir/$mutant.truncated.json" "truncated"
