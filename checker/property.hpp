@@ -78,6 +78,11 @@ T& at_grow(std::vector<T>& v, std::size_t i) {
   return v[i];
 }
 
+// At an action_started event: the action joined a propagation that was
+// already running on the device (A holds more than a fresh action's nothing:
+// (fire) and (receive) start from (∅; ∅), Fig. 8), which Lemma 4.13 forbids.
+bool joined_running_propagation(const sim::World& world, std::uint32_t device);
+
 // "label (r3)" for messages; the label alone if the runtime is gone.
 std::string describe(const sim::World& world, std::uint32_t device, core::ReactiveId r);
 std::string printed(const core::Value& v);

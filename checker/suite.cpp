@@ -31,6 +31,11 @@ std::string describe(const sim::World& world, std::uint32_t device, core::Reacti
 
 std::string printed(const core::Value& v) { return v.to_string(); }
 
+bool joined_running_propagation(const sim::World& world, std::uint32_t device) {
+  const core::Runtime* rt = device < world.devices() ? world.device(device).runtime() : nullptr;
+  return rt != nullptr && rt->propagating() && !rt->active().empty();
+}
+
 Suite::Suite(std::vector<std::unique_ptr<Property>> properties) : properties_(std::move(properties)) {}
 
 template <class F>

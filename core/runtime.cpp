@@ -259,6 +259,17 @@ struct Runtime::Impl {
     store(r, std::move(v));
   }
 
+  // Not the calculus (ConcurrentActions::join_running, a checker's mutant):
+  // an action that Lemma 4.13 would refuse starts inside the running
+  // propagation, keeping its (A; P).
+  void join(ActionKind kind, ReactiveId r, Value v) {
+    assert(propagating);
+    if (observer != nullptr) observer->action_started(kind, r, v);
+    mark_processed(r);
+    activate(r);
+    store(r, std::move(v));
+  }
+
   // (skip)       r ∈ ready(P, µ)  r ∉ outdated(A, µ)  ⟹  (A; P) → (A; P, r)
   // (reevaluate) r ∈ ready(P, µ)  r ∈ outdated(A, µ)  t = reevexp(r, µ)
   //              ⟹  (A; P) → t · r · (A, r; P, r)
@@ -770,7 +781,15 @@ ReactiveId Runtime::distributed_fold(std::string name, ReactiveId input, Value i
 
 ActionResult Runtime::begin_fire(ReactiveId r, Value v) {
   Impl& m = *impl_;
-  if (m.propagating) return failure("fire: a propagation is running (isolation, Lemma 4.13)");
+  if (m.propagating) {
+    if (m.options.concurrent_actions == ConcurrentActions::refuse) {
+      return failure("fire: a propagation is running (isolation, Lemma 4.13)");
+    }
+    if (!m.is_created(r) || m.states[r].kind != ReactiveKind::source) {
+      return failure(fmt::format("fire: r{} is not a source", r));
+    }
+    return m.guarded([&] { m.join(ActionKind::fire, r, std::move(v)); });
+  }
   if (!m.is_created(r)) return failure(fmt::format("fire: unknown reactive r{}", r));
   if (m.states[r].kind != ReactiveKind::source) {
     return failure(fmt::format("fire: {} is a {}; only sources can be fired", m.describe(r),
@@ -781,7 +800,19 @@ ActionResult Runtime::begin_fire(ReactiveId r, Value v) {
 
 ActionResult Runtime::begin_receive(std::string_view name, const Value& remote) {
   Impl& m = *impl_;
-  if (m.propagating) return failure("receive: a propagation is running (isolation, Lemma 4.13)");
+  if (m.propagating) {
+    if (m.options.concurrent_actions == ConcurrentActions::refuse) {
+      return failure("receive: a propagation is running (isolation, Lemma 4.13)");
+    }
+    auto it = m.by_name.find(name);
+    if (it == m.by_name.end()) return failure(fmt::format("receive: no distributed reactive named \"{}\"", name));
+    const ReactiveId r = it->second;
+    return m.guarded([&] {
+      Value merged = m.options.receiver->merge(r, m.nodes[r].merge, m.values[r], remote);
+      if (m.observer != nullptr) m.observer->merged(r, m.values[r], remote, merged);
+      m.join(ActionKind::receive, r, std::move(merged));
+    });
+  }
   auto it = m.by_name.find(name);
   if (it == m.by_name.end()) {
     return failure(fmt::format("receive: no distributed reactive named \"{}\"", name));
@@ -828,6 +859,10 @@ const Value& Runtime::value(ReactiveId r) const {
 }
 
 bool Runtime::propagating() const { return impl_->propagating; }
+
+bool Runtime::admits_concurrent_actions() const {
+  return impl_->options.concurrent_actions == ConcurrentActions::join_running;
+}
 
 std::vector<ReactiveId> Runtime::ready(bool outdated_only) const {
   if (!impl_->propagating) return {};

@@ -101,11 +101,22 @@ class SnapshotWriter;
 // How (receive) merges and activates. Defined in core/receive.hpp.
 class Receiver;
 
+// What (fire) and (receive) do while a propagation runs. The calculus refuses
+// (Lemma 4.13, isolation: "Neither the fire nor remote rule may trigger a
+// concurrent action when a propagation is in progress"). `join_running` is
+// not the calculus: it exists for the checker's mutant-no-isolation, which
+// must see the isolation property fail. The action then starts inside the
+// running propagation: its reactive is written and activated in the same
+// (A; P), so reactives already processed never see it. Consulted only where
+// the calculus refuses, never on the path of a normal action.
+enum class ConcurrentActions : std::uint8_t { refuse, join_running };
+
 struct RuntimeOptions {
   std::shared_ptr<Policy> policy;  // null: level_policy()
   Observer* observer = nullptr;    // not owned; may be null
   std::shared_ptr<const SnapshotWriter> snapshot_writer = nullptr;  // null: the calculus' writer
   std::shared_ptr<const Receiver> receiver = nullptr;             // null: the calculus' receive
+  ConcurrentActions concurrent_actions = ConcurrentActions::refuse;
 };
 
 class Runtime {
@@ -151,6 +162,9 @@ class Runtime {
   ActionResult begin_fire(ReactiveId r, Value v);
   ActionResult begin_receive(std::string_view name, const Value& remote);
   bool propagating() const;
+  // RuntimeOptions::concurrent_actions == join_running: fire and receive start
+  // even while a propagation runs (a checker's mutant; false for the calculus).
+  bool admits_concurrent_actions() const;
   // ready(P, µ) = {r ∉ P | inputs(r, µ) ⊆ P ∪ {r}}, ascending. With
   // `outdated_only`, only those that (reevaluate) applies to: skips commute
   // with everything, so exploration need not order them.

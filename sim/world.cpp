@@ -170,7 +170,11 @@ void World::emit(Event event) {
   if (record_events_) events_.push_back(std::move(event));
 }
 
-bool World::can_receive(const Device& device) const { return device.up() && !device.propagating(); }
+// Lemma 4.13: a busy worker takes no (receive); only a checker's mutant
+// (core::ConcurrentActions::join_running) lets one start anyway.
+bool World::can_receive(const Device& device) const {
+  return device.up() && (!device.propagating() || device.runtime_->admits_concurrent_actions());
+}
 
 // ---- enabled ----------------------------------------------------------------------
 
@@ -231,6 +235,10 @@ void World::list_device(const Device& device, std::vector<Transition>& out) cons
     out.push_back(std::move(t));
     return out.back();
   };
+  auto add_fire = [&] {
+    if (device.next_action_ >= device.workload_.size()) return;
+    add(TransitionKind::fire, fmt::format("d{} {}", device.id_, device.workload_[device.next_action_].description()));
+  };
   if (rt.propagating()) {
     // Fine grain: the chooser picks among ready reactives (Fig. 8). Skips
     // commute with everything, so only outdated ones are offered; when none is
@@ -242,11 +250,12 @@ void World::list_device(const Device& device, std::vector<Transition>& out) cons
       add(TransitionKind::step, fmt::format("d{} step {}", device.id_, label.empty() ? fmt::format("r{}", r) : label))
           .reactive = r;
     }
+    // Lemma 4.13: no action starts now, unless a checker's mutant
+    // (core::ConcurrentActions::join_running) lets it.
+    if (rt.admits_concurrent_actions()) add_fire();
     return;
   }
-  if (device.next_action_ < device.workload_.size()) {
-    add(TransitionKind::fire, fmt::format("d{} {}", device.id_, device.workload_[device.next_action_].description()));
-  }
+  add_fire();
   // Rule (send): any device may send when no propagation runs.
   for (const auto& [name, r] : rt.distributed()) {
     const core::Value& v = rt.value(r);

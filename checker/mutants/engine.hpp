@@ -1,6 +1,7 @@
 #pragma once
 // The engine mutants of the bug zoo (issue 4): broken policies, snapshot
-// writers and receivers, each plugged in through core::RuntimeOptions. The
+// writers and receivers, and an isolation that admits concurrent actions,
+// each plugged in through core::RuntimeOptions. The
 // normal engine never branches on them.
 
 #include <memory>
@@ -28,5 +29,8 @@ std::shared_ptr<const core::SnapshotWriter> nonatomic_commit_writer();
 std::shared_ptr<const core::Receiver> receive_no_propagate_receiver();
 // merge(x, x) = ⊥: a redelivered value resets the replica.
 std::shared_ptr<const core::Receiver> merge_not_idempotent_receiver();
+
+// mutant-no-isolation needs no object here: it sets
+// RuntimeOptions::concurrent_actions = core::ConcurrentActions::join_running.
 
 }  // namespace frsim::checker::mutant

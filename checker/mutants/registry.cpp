@@ -122,6 +122,11 @@ std::vector<Mutant> build() {
                  "merging a value equal to the local one resets the replica to bottom",
                  install([](core::RuntimeOptions& o) { o.receiver = mutant::merge_not_idempotent_receiver(); }),
                  replicated_counter("showcase-counter-dups", 2)});
+  // Fine grain: a coarse propagation is one transition, so nothing could start inside it.
+  out.push_back({"mutant-no-isolation", "isolation",
+                 "fire and receive start inside a running propagation instead of waiting for its commit",
+                 install([](core::RuntimeOptions& o) { o.concurrent_actions = core::ConcurrentActions::join_running; }),
+                 sum_fold("showcase-fold-fine", 0, sim::Grain::fine)});
   return out;
 }
 

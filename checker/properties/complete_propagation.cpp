@@ -11,6 +11,12 @@ void CompletePropagation::on_event(const sim::Event& e, const sim::World& world)
   Device& d = at_grow(devices_, e.device);
   switch (e.kind) {
     case sim::EventKind::action_started:
+      if (d.open && joined_running_propagation(world, e.device)) {
+        // An action started inside the running propagation: Lemma 4.13
+        // (isolation) is broken, which is that property's finding. This
+        // propagation goes on and is judged at its commit.
+        break;
+      }
       if (d.open) report_unfinished(e.device, d);
       d.open = true;
       d.action = e.text;

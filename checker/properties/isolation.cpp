@@ -4,12 +4,14 @@
 
 namespace frsim::checker {
 
-void Isolation::on_event(const sim::Event& e, const sim::World& /*world*/) {
+void Isolation::on_event(const sim::Event& e, const sim::World& world) {
   if (e.device == sim::no_device) return;
   auto& running = at_grow(running_since_, e.device);
   switch (e.kind) {
     case sim::EventKind::action_started:
-      if (running != 0) {
+      // The stream says a propagation is open; the device confirms it still
+      // runs (one that stopped without (commit) is complete-propagation's finding).
+      if (running != 0 && joined_running_propagation(world, e.device)) {
         report(e.device, e.reactive_label,
                fmt::format("d{}: action \"{}\" started at step {} while the propagation started at step {} runs",
                            e.device, e.text, e.step, running - 1));
