@@ -126,6 +126,7 @@ INSTANTIATE_TEST_SUITE_P(
                       ZooEntry{"mutant-receive-no-propagate", "", "complete-propagation"},
                       ZooEntry{"mutant-flatten-early", "", "glitch-freedom"},
                       ZooEntry{"mutant-merge-not-idempotent", "", "convergence"},
+                      ZooEntry{"mutant-no-isolation", "", "isolation"},
                       ZooEntry{"", "bug-local-fold", "convergence"},
                       ZooEntry{"", "bug-lww-tie", "convergence"},
                       ZooEntry{"", "bug-lasp-map-no-metadata", "sequential-spec"},
