@@ -170,12 +170,15 @@ sim::Scenario long_way_round() {
   return with_mutant(s, *find_mutant("mutant-snapshot-no-folds"));
 }
 
+// d0's way to the bug: every choice is needed, so ddmin cannot drop any.
+Choices the_long_way() {
+  return {{0, "d0 fire s 0"}, {0, "d0 fire s 0"}, {0, "d0 fire s 5"}, {0, "crash d0"}};
+}
+
 TEST(ShrinkBfsPass, FindsAShorterScheduleThanDdminsLocalMinimum) {
   const auto s = long_way_round();
-  const Choices input = {{0, "d0 fire s 0"}, {0, "d0 fire s 0"}, {0, "d0 fire s 5"}, {0, "crash d0"}};
-  ShrinkOptions ddmin_only;
-  ddmin_only.bfs_states_max = 0;
-  const auto local = shrink(s, s.defaults, 1, input, "restoration", ddmin_only);
+  const Choices input = the_long_way();
+  const auto local = shrink(s, s.defaults, 1, input, "restoration", ShrinkOptions{.bfs_states_max = 0});
   EXPECT_EQ(local.choices.size(), 4u);  // nothing could go
   EXPECT_FALSE(local.bfs_ran);
   EXPECT_FALSE(local.bound_proven);
@@ -198,10 +201,8 @@ TEST(ShrinkBfsPass, FindsAShorterScheduleThanDdminsLocalMinimum) {
 // A bound is proven only when the BFS pass got through every shorter schedule.
 TEST(ShrinkBfsPass, ABudgetCutPassProvesNothing) {
   const auto s = long_way_round();
-  const Choices input = {{0, "d0 fire s 0"}, {0, "d0 fire s 0"}, {0, "d0 fire s 5"}, {0, "crash d0"}};
-  ShrinkOptions tiny;
-  tiny.bfs_states_max = 1;
-  const auto shrunk = shrink(s, s.defaults, 1, input, "restoration", tiny);
+  const Choices input = the_long_way();
+  const auto shrunk = shrink(s, s.defaults, 1, input, "restoration", ShrinkOptions{.bfs_states_max = 1});
   EXPECT_TRUE(shrunk.bfs_ran);
   EXPECT_FALSE(shrunk.bfs_complete);
   EXPECT_FALSE(shrunk.bound_proven);
