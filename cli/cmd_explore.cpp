@@ -312,6 +312,8 @@ ex::Options configure(const sim::Scenario& scenario, const ExploreFlags& f) {
   sim::validate(o.world);
   if (f.strategy) o.strategy = ex::strategy_from_string(*f.strategy);
   if (f.por) o.por = ex::por_from_string(*f.por);
+  // DPOR is a depth-first search: --por dpor alone means dfs, not the campaign.
+  if (o.por == ex::Por::dpor && !f.strategy) o.strategy = ex::Strategy::dfs;
   o.symmetry = f.symmetry;
   o.bitstate = f.bitstate;
   if (f.seed) o.seed = *f.seed;
@@ -364,7 +366,7 @@ void run_explore(const ExploreFlags& flags, Status& status) {
     options = configure(*scenario, flags);
     dir = flags.out.empty() ? std::filesystem::path("frsim-out") / scenario->name : std::filesystem::path(flags.out);
   }
-  const bool campaign = !flags.resume && !flags.strategy;
+  const bool campaign = !flags.resume && !flags.strategy && options.por != ex::Por::dpor;
   const auto monitors = checker::monitor_factory(*scenario);
 
   ex::Control control;
@@ -409,7 +411,7 @@ void register_explore(CLI::App& app, Status& status) {
   cmd->add_option("--partitions", flags->partitions, "partition budget per schedule");
   cmd->add_option("--grain", flags->grain, "coarse|fine");
   cmd->add_option("--topology", flags->topology, "mesh|ring|star|random");
-  cmd->add_option("--por", flags->por, "partial-order reduction: none|sleep (dpor: not implemented)");
+  cmd->add_option("--por", flags->por, "partial-order reduction: none|sleep|dpor (dpor: source sets, dfs only)");
   cmd->add_flag("--symmetry", flags->symmetry, "symmetry reduction over interchangeable devices");
   cmd->add_flag("--bitstate", flags->bitstate, "supertrace visited set: bounded memory, may miss states");
   cmd->add_option("--pct-depth", flags->pct_depth, "PCT bug depth d (default 3)");

@@ -16,7 +16,7 @@ namespace frsim::sim::explore {
 namespace {
 
 constexpr std::array<std::string_view, 5> strategy_names = {"bfs", "dfs", "random", "pct", "swarm"};
-constexpr std::array<std::string_view, 2> por_names = {"none", "sleep"};
+constexpr std::array<std::string_view, 3> por_names = {"none", "sleep", "dpor"};
 constexpr std::array<std::string_view, 7> budget_names = {"none",      "depth", "states",     "schedules",
                                                           "time", "memory", "interrupted"};
 
@@ -54,7 +54,6 @@ Strategy strategy_from_string(std::string_view name) {
   return from_name<Strategy>(strategy_names, name, "strategy");
 }
 Por por_from_string(std::string_view name) {
-  if (name == "dpor") throw core::Error("--por dpor: source-set DPOR is not implemented yet (use: none, sleep)");
   return from_name<Por>(por_names, name, "partial-order reduction");
 }
 
@@ -73,6 +72,9 @@ Result explore(const Scenario& scenario, const Options& options, const MonitorFa
   validate(options.world);
   if (options.jobs == 0) throw core::Error("--jobs must be at least 1");
   if (options.limits.depth_max == 0) throw core::Error("--depth must be at least 1");
+  if (options.por == Por::dpor && options.strategy != Strategy::dfs && exhaustive(options.strategy)) {
+    throw core::Error("--por dpor needs --strategy dfs (source-set DPOR is a depth-first search)");
+  }
   auto shared = std::make_shared<const Scenario>(scenario);
   if (exhaustive(options.strategy)) return search(shared, options, monitors, control);
   return walk(shared, options, monitors, control);

@@ -35,9 +35,10 @@
 namespace frsim::sim::explore {
 
 enum class Strategy : std::uint8_t { bfs, dfs, random, pct, swarm };
-// Partial-order reduction. Source-set DPOR is not implemented (see README of
-// the report): `sleep` is the only reduction.
-enum class Por : std::uint8_t { none, sleep };
+// Partial-order reduction: sleep sets on top of the visited set (bfs, dfs),
+// or source-set DPOR with sleep sets, a stateless depth-first search
+// (dpor.cpp; dfs only).
+enum class Por : std::uint8_t { none, sleep, dpor };
 // Which budget ended a campaign early.
 enum class BudgetHit : std::uint8_t { none, depth, states, schedules, time, memory, interrupted };
 

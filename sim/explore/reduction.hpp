@@ -8,7 +8,8 @@
 // duplicate, crash and restart on different devices commute. Every message
 // transition is attributed to the message's destination, so two transitions
 // on one message share a device; a send's message can only be consumed by a
-// transition enabled after it. Faults drawn from one budget (two drops, two
+// transition enabled after it. Two sends commute even on one device (they
+// read the device's values and change only what it last sent to whom). Faults drawn from one budget (two drops, two
 // crashes) are dependent: one may disable the other. Partitions, heals and Lo
 // steps are dependent on everything, and so is every transition of a scenario
 // with Lo services (their message ids are part of the Lo fingerprint).

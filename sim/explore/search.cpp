@@ -311,7 +311,13 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Node>& ou
 Result search(const std::shared_ptr<const Scenario>& scenario, const Options& options,
               const MonitorFactory& monitors, const Control& control) {
   assert(exhaustive(options.strategy));
-  return Search(scenario, options, monitors, control).run();
+  if (options.por != Por::dpor) return Search(scenario, options, monitors, control).run();
+  if (por_applicable(*scenario)) return dpor(scenario, options, monitors, control);
+  Options plain = options;
+  plain.por = Por::none;
+  Result result = Search(scenario, plain, monitors, control).run();
+  result.notes.insert(result.notes.begin(), "dpor: off (Lo services are not reduced); plain dfs with a visited set");
+  return result;
 }
 
 }  // namespace frsim::sim::explore

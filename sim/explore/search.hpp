@@ -9,4 +9,9 @@ namespace frsim::sim::explore {
 Result search(const std::shared_ptr<const Scenario>& scenario, const Options& options,
               const MonitorFactory& monitors, const Control& control);
 
+// Source-set DPOR (dpor.cpp): dfs without state caching. search() calls it
+// for Por::dpor when the scenario admits partial-order reduction.
+Result dpor(const std::shared_ptr<const Scenario>& scenario, const Options& options, const MonitorFactory& monitors,
+            const Control& control);
+
 }  // namespace frsim::sim::explore
