@@ -1,12 +1,14 @@
 // Exploration throughput (issue 5): DFS distinct states per second and
 // visited-set bytes per state on a 3-device replication scenario, the
-// reduction of sleep sets and symmetry, random-walk transitions per second,
-// and --jobs 2 against --jobs 1.
+// reduction of sleep sets, source-set DPOR and symmetry, random-walk
+// transitions per second, and --jobs 2 against --jobs 1.
 #include <benchmark/benchmark.h>
 
+#include <map>
 #include <memory>
 
 #include "sim/explore/explore.hpp"
+#include "sim/world.hpp"
 
 namespace {
 
@@ -76,6 +78,52 @@ void BM_explore_dfs(benchmark::State& state) {
 // (sleep sets, symmetry, jobs)
 BENCHMARK(BM_explore_dfs)->Args({0, 0, 1})->Args({1, 0, 1})->Args({0, 1, 1})->Args({1, 1, 1})->Args({0, 0, 2})
     ->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// The transitions of the execution tree below `world` (stateless search
+// without reduction), through a memo keyed by state.
+std::uint64_t tree_transitions(const World& world, std::map<std::uint64_t, std::uint64_t>& memo) {
+  const std::uint64_t fp = world.fingerprint();
+  if (auto it = memo.find(fp); it != memo.end()) return it->second;
+  std::uint64_t edges = 0;
+  const auto enabled = world.enabled();
+  for (std::size_t i = 0; i < enabled.size(); ++i) {
+    auto next = world.clone();
+    next->apply_index(i);
+    edges += 1 + tree_transitions(*next, memo);
+  }
+  memo[fp] = edges;
+  return edges;
+}
+
+// Complete searches of one small space (2 devices, one drop, coarse grain,
+// every state judged): transitions explored by dfs without reduction, with
+// sleep sets, and by DPOR, against the execution tree that a stateless
+// search without reduction walks (DPOR's own baseline).
+void BM_explore_reduction(benchmark::State& state) {
+  const Scenario s = replication();
+  Options o = base(Strategy::dfs);
+  o.world.devices = 2;
+  o.world.drops = 1;
+  o.limits.states_max = 1'000'000;
+  o.end_every_state = true;
+  o.por = static_cast<Por>(state.range(0));
+  Result r;
+  for (auto _ : state) r = frsim::sim::explore::explore(s, o, quiet());
+  World world(s, o.world, o.seed);
+  std::map<std::uint64_t, std::uint64_t> memo;
+  const std::uint64_t tree = tree_transitions(world, memo);
+  state.SetLabel(std::string(to_string(o.por)) + (r.complete ? " complete" : " INCOMPLETE"));
+  state.counters["transitions"] = static_cast<double>(r.stats.transitions);
+  state.counters["distinct_states"] = static_cast<double>(r.stats.distinct_states);
+  state.counters["tree_transitions"] = static_cast<double>(tree);
+  state.counters["tree_over_explored"] = static_cast<double>(tree) / static_cast<double>(r.stats.transitions);
+}
+BENCHMARK(BM_explore_reduction)
+    ->Arg(static_cast<int>(Por::none))
+    ->Arg(static_cast<int>(Por::sleep))
+    ->Arg(static_cast<int>(Por::dpor))
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 void BM_explore_random_walk(benchmark::State& state) {
   const Scenario s = replication();
