@@ -18,6 +18,7 @@
 
 #include "checker/checker.hpp"
 #include "cli/commands.hpp"
+#include "cli/scenario_name.hpp"
 #include "core/error.hpp"
 #include "reports/html.hpp"
 #include "reports/junit.hpp"
@@ -34,7 +35,7 @@ namespace ex = sim::explore;
 
 struct ExploreFlags {
   std::string scenario;
-  std::optional<std::string> strategy, grain, topology, por, resume;
+  std::optional<std::string> strategy, grain, topology, por, resume, mutant;
   std::optional<std::uint32_t> devices, drops, dups, crashes, partitions, jobs, pct_depth;
   std::optional<std::uint64_t> depth, max_states, max_schedules, seed, memory_limit_mb;
   std::optional<double> time_limit;
@@ -359,10 +360,11 @@ void run_explore(const ExploreFlags& flags, Status& status) {
   if (flags.resume) {
     dir = *flags.resume;
     previous = read_report(dir / "report.json");
-    scenario = scenarios::get(previous->at("scenario").get<std::string>());
+    scenario = scenario_named(previous->at("scenario").get<std::string>());
     options = resume_options(*previous, flags.time_limit.value_or(default_time_limit_seconds));
   } else {
-    scenario = scenarios::get(flags.scenario);
+    // An engine mutant of the bug zoo (self-testing only): "<scenario>+<mutant>".
+    scenario = scenario_named(flags.mutant ? flags.scenario + "+" + *flags.mutant : flags.scenario);
     options = configure(*scenario, flags);
     dir = flags.out.empty() ? std::filesystem::path("frsim-out") / scenario->name : std::filesystem::path(flags.out);
   }
@@ -412,6 +414,8 @@ void register_explore(CLI::App& app, Status& status) {
   cmd->add_option("--grain", flags->grain, "coarse|fine");
   cmd->add_option("--topology", flags->topology, "mesh|ring|star|random");
   cmd->add_option("--por", flags->por, "partial-order reduction: none|sleep|dpor (dpor: source sets, dfs only)");
+  cmd->add_option("--mutant", flags->mutant,
+                  "self-testing: install an engine mutant of the bug zoo on every device (see frsim selftest)");
   cmd->add_flag("--symmetry", flags->symmetry, "symmetry reduction over interchangeable devices");
   cmd->add_flag("--bitstate", flags->bitstate, "supertrace visited set: bounded memory, may miss states");
   cmd->add_option("--pct-depth", flags->pct_depth, "PCT bug depth d (default 3)");

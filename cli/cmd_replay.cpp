@@ -1,5 +1,6 @@
 // frsim replay <trace-file>: re-executes the choices, checks the event hash,
-// prints the events. A pbt case file (cmd_pbt.hpp) is told apart by its
+// prints the events, then judges the schedule by every property (exit 1 when
+// one is violated, as `frsim explore` would). A pbt case file (cmd_pbt.hpp) is told apart by its
 // "format" field and re-run on its generated program.
 
 #include "cli/cmd_replay.hpp"
@@ -10,8 +11,10 @@
 #include <fmt/format.h>
 
 #include "cli/cmd_pbt.hpp"
+#include "checker/checker.hpp"
+#include "core/error.hpp"
 #include "cli/commands.hpp"
-#include "scenarios/registry.hpp"
+#include "cli/scenario_name.hpp"
 #include "sim/trace.hpp"
 
 namespace frsim::cli {
@@ -38,13 +41,26 @@ void register_replay(CLI::App& app, Status& status) {
       return;
     }
     const auto trace = sim::read_trace_file(*path);
-    const auto scenario = scenarios::find(trace.scenario);
-    if (!scenario) throw sim::TraceError(fmt::format("trace names an unknown scenario '{}'", trace.scenario));
+    std::shared_ptr<const sim::Scenario> scenario;
+    try {
+      scenario = scenario_named(trace.scenario);
+    } catch (const core::Error& e) {
+      throw sim::TraceError(fmt::format("trace names {}", e.what()));
+    }
     const auto world = sim::replay(trace, scenario);
     for (const auto& e : world->events()) std::cout << event_line(e) << "\n";
     std::cout << fmt::format("replay ok: {} choices, {} events, event hash {}\n", trace.choices.size(),
                              world->events().size(), sim::hex16(world->event_hash()));
-    status.code = 0;
+    // The same schedule judged by every property, healed as exploration
+    // heals it: exit 1 if it violates one, as for a pbt case file.
+    const auto judged = checker::replay(*scenario, trace.config, trace.seed, trace.choices);
+    if (judged.finding) {
+      std::cout << fmt::format("violated: {}: {}\n", judged.finding->property, judged.finding->message);
+      status.code = 1;
+    } else {
+      std::cout << "every property holds\n";
+      status.code = 0;
+    }
   });
 }
 

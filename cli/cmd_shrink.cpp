@@ -12,6 +12,7 @@
 
 #include "checker/checker.hpp"
 #include "cli/commands.hpp"
+#include "cli/scenario_name.hpp"
 #include "scenarios/registry.hpp"
 #include "sim/trace.hpp"
 #include "sim/world.hpp"
@@ -19,16 +20,6 @@
 namespace frsim::cli {
 
 namespace {
-
-// "counter+mutant-double-fold": the scenario with the engine mutant installed.
-sim::Scenario scenario_of(const std::string& name) {
-  const auto plus = name.find('+');
-  const auto base = scenarios::get(name.substr(0, plus));
-  if (plus == std::string::npos) return *base;
-  const auto* mutant = checker::find_mutant(name.substr(plus + 1));
-  if (mutant == nullptr) throw core::Error(fmt::format("trace names an unknown mutant '{}'", name.substr(plus + 1)));
-  return checker::with_mutant(*base, *mutant);
-}
 
 // "restoration: 4 -> 4 choices by ddmin (7 replays) -> 2 by BFS (depth 3, 9 states); shortest on these bounds: proven"
 std::string summary(const std::string& property, std::size_t input, const checker::ShrinkResult& r) {
@@ -66,7 +57,7 @@ void register_shrink(CLI::App& app, Status& status) {
                   "seconds the BFS pass may take (default: no limit, so the result does not depend on the machine)");
   cmd->callback([o, &status] {
     const auto trace = sim::read_trace_file(o->trace);
-    const auto scenario = std::make_shared<const sim::Scenario>(scenario_of(trace.scenario));
+    const auto scenario = scenario_named(trace.scenario);
     std::string property = o->property;
     if (property.empty()) {
       const auto judged = checker::replay(*scenario, trace.config, trace.seed, trace.choices);

@@ -3,7 +3,8 @@
 // that adds its subcommand to the app; main.cpp calls them all. The callback
 // runs the command and stores its exit status in `status`.
 //
-// Exit statuses: 0 success, 1 a property violated (explore), 2 bad input
+// Exit statuses: 0 success, 1 a property violated (explore, replay, pbt,
+// selftest: a missed bug), 2 bad input
 // (flags, unknown scenario, impossible budget, malformed or diverging trace).
 // Commands report bad input by throwing core::Error; main prints one line.
 

@@ -83,7 +83,23 @@ TEST(ExploreCli, AViolationExitsOneWithAReplayableCounterexample) {
   for (const auto& p : report["properties"]) marked = marked || (p["name"] == "convergence" && p["status"] == "violated");
   EXPECT_TRUE(marked);
   ASSERT_TRUE(fs::exists(dir / "counterexample.json"));
-  EXPECT_EQ(wait_status(spawn({"frsim", "replay", (dir / "counterexample.json").string()})), 0);
+  // The replay reproduces the schedule and judges it again: still violated.
+  EXPECT_EQ(wait_status(spawn({"frsim", "replay", (dir / "counterexample.json").string()})), 1);
+}
+
+// Self-testing: --mutant installs an engine mutant of the bug zoo; its
+// counterexample names "<scenario>+<mutant>" and replays as such.
+TEST(ExploreCli, AMutantIsCaughtAndItsCounterexampleReplays) {
+  const fs::path dir = scratch("mutant");
+  const pid_t pid = spawn({"frsim", "explore", "counter", "--mutant", "mutant-double-fold", "--strategy", "bfs",
+                           "--time-limit", "60", "--quiet", "--out", dir.string()});
+  EXPECT_EQ(wait_status(pid), 1);
+  const auto report = read_json(dir / "report.json");
+  EXPECT_EQ(report["scenario"], "counter+mutant-double-fold");
+  ASSERT_EQ(report["violations"].size(), 1u);
+  EXPECT_EQ(report["violations"][0]["property"], "at-most-once");
+  EXPECT_EQ(wait_status(spawn({"frsim", "replay", (dir / "counterexample.json").string()})), 1);
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--mutant", "mutant-none", "--quiet"})), 2);
 }
 
 // --json: stdout is exactly the report (what report.json holds), for scripts.

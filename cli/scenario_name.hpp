@@ -1,0 +1,17 @@
+#pragma once
+// Scenario names as traces and reports carry them: a built-in scenario
+// ("counter"), or one with an engine mutant of the bug zoo installed on every
+// device ("counter+mutant-double-fold", as checker::with_mutant names it), so
+// that a counterexample of `frsim explore --mutant` replays and shrinks.
+
+#include <memory>
+#include <string_view>
+
+#include "sim/scenario.hpp"
+
+namespace frsim::cli {
+
+// Throws core::Error naming the known scenarios, or the unknown mutant.
+std::shared_ptr<const sim::Scenario> scenario_named(std::string_view name);
+
+}  // namespace frsim::cli
