@@ -2,7 +2,9 @@
 // Scenario names as traces and reports carry them: a built-in scenario
 // ("counter"), or one with an engine mutant of the bug zoo installed on every
 // device ("counter+mutant-double-fold", as checker::with_mutant names it), so
-// that a counterexample of `frsim explore --mutant` replays and shrinks.
+// that a counterexample of `frsim explore --mutant` replays and shrinks. A
+// mutant's showcase program ("showcase-fold-fine", as frsim selftest lists it)
+// is accepted wherever a scenario is.
 
 #include <memory>
 #include <string_view>

@@ -102,6 +102,18 @@ TEST(ExploreCli, AMutantIsCaughtAndItsCounterexampleReplays) {
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--mutant", "mutant-none", "--quiet"})), 2);
 }
 
+// The rows of frsim selftest name a mutant's showcase program; it explores too.
+TEST(ExploreCli, AMutantShowcaseExploresByName) {
+  const fs::path dir = scratch("showcase");
+  const pid_t pid = spawn({"frsim", "explore", "showcase-fold-fine", "--mutant", "mutant-no-isolation", "--strategy",
+                           "bfs", "--time-limit", "60", "--quiet", "--out", dir.string()});
+  EXPECT_EQ(wait_status(pid), 1);
+  const auto report = read_json(dir / "report.json");
+  ASSERT_EQ(report["violations"].size(), 1u);
+  EXPECT_EQ(report["violations"][0]["property"], "isolation");
+  EXPECT_EQ(wait_status(spawn({"frsim", "replay", (dir / "counterexample.json").string()})), 1);
+}
+
 // --json: stdout is exactly the report (what report.json holds), for scripts.
 TEST(ExploreCli, JsonPutsTheReportOnStdout) {
   const fs::path dir = scratch("json");
