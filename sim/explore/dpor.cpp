@@ -96,15 +96,11 @@ bool depends(const Happened& earlier, const Happened& later) {
          std::find(earlier.created.begin(), earlier.created.end(), later.needs) != earlier.created.end();
 }
 
-class Dpor {
+class Dpor : Exhaustive {
  public:
   Dpor(const std::shared_ptr<const Scenario>& scenario, const Options& options, const MonitorFactory& monitors,
        const Control& control)
-      : scenario_(scenario),
-        options_(options),
-        monitors_(monitors),
-        meter_(options.limits, control),
-        visited_(options.limits.memory_bytes_max / 2, options.bitstate) {}
+      : Exhaustive(scenario, options, monitors, control) {}
 
   Result run();
 
@@ -128,15 +124,8 @@ class Dpor {
   void found(const Finding& finding, const World& world);
   std::uint64_t memory_bytes() const;
 
-  std::shared_ptr<const Scenario> scenario_;
-  const Options& options_;
-  const MonitorFactory& monitors_;
-  Meter meter_;
-  VisitedSet visited_;
   std::vector<Frame> frames_;
   std::vector<Happened> trail_;  // trail_[i] leads from frames_[i] to frames_[i + 1]
-  Result result_;
-  bool depth_cut_ = false;
   std::uint64_t fallbacks_ = 0;  // backtrack keys no longer enabled: all enabled explored instead
 };
 
@@ -148,9 +137,6 @@ Result Dpor::run() {
                               : "dpor: source sets and sleep sets, stateless");
   if (options_.symmetry) result_.notes.push_back("symmetry: not combined with dpor (a stateless search)");
   if (options_.jobs > 1) result_.notes.push_back("dpor: runs on one thread");
-  if (options_.bitstate) {
-    result_.notes.push_back("bitstate: the visited set is a bit array (supertrace); states may be missed");
-  }
   result_.stats.states = 1;
   frames_.push_back(make_frame(std::move(root), {}));
   if (frames_.back().enabled.empty() && !options_.end_every_state) {
@@ -162,14 +148,7 @@ Result Dpor::run() {
   std::uint64_t steps = 0;
   while (!frames_.empty() && !result_.violation) {
     if (++steps % check_every == 0) {
-      result_.stats.distinct_states = visited_.size();
-      result_.stats.memory_bytes = memory_bytes();
-      meter_.update(result_.stats);
-      if (visited_.full()) {
-        hit = BudgetHit::memory;
-        break;
-      }
-      hit = meter_.check(result_.stats, result_.stats.distinct_states);
+      hit = checkpoint(memory_bytes());
       if (hit != BudgetHit::none) break;
     }
     Frame& top = frames_.back();
@@ -203,16 +182,10 @@ Result Dpor::run() {
     top.done.push_back(top.slims[*next].key);
     take(*next);
   }
-  if (hit == BudgetHit::none && depth_cut_ && !result_.violation) hit = BudgetHit::depth;
   if (fallbacks_ > 0) {
     result_.notes.push_back(fmt::format("dpor: {} backtrack points explored in full", fallbacks_));
   }
-  result_.budget_hit = hit;
-  result_.complete = !result_.violation && hit == BudgetHit::none && frames_.empty() && !options_.bitstate;
-  result_.stats.distinct_states = visited_.size();
-  result_.stats.memory_bytes = memory_bytes();
-  meter_.update(result_.stats);
-  return result_;
+  return conclude(hit, frames_.empty(), memory_bytes());
 }
 
 Frame Dpor::make_frame(std::unique_ptr<Run> run, std::vector<Slim> sleep) {

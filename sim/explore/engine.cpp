@@ -30,6 +30,36 @@ void Meter::update(Stats& stats) const {
   if (control_.progress) control_.progress(stats);
 }
 
+Exhaustive::Exhaustive(const std::shared_ptr<const Scenario>& scenario, const Options& options,
+                       const MonitorFactory& monitors, const Control& control)
+    : scenario_(scenario),
+      options_(options),
+      monitors_(monitors),
+      meter_(options.limits, control),
+      visited_(options.limits.memory_bytes_max / 2, options.bitstate) {
+  if (options.bitstate) {
+    result_.notes.push_back("bitstate: the visited set is a bit array (supertrace); states may be missed");
+  }
+}
+
+BudgetHit Exhaustive::checkpoint(std::uint64_t memory_bytes) {
+  result_.stats.distinct_states = visited_.size();
+  result_.stats.memory_bytes = memory_bytes;
+  meter_.update(result_.stats);
+  if (visited_.full()) return BudgetHit::memory;
+  return meter_.check(result_.stats, result_.stats.distinct_states);
+}
+
+Result Exhaustive::conclude(BudgetHit hit, bool exhausted, std::uint64_t memory_bytes) {
+  if (hit == BudgetHit::none && depth_cut_ && !result_.violation) hit = BudgetHit::depth;
+  result_.budget_hit = hit;
+  result_.complete = !result_.violation && hit == BudgetHit::none && exhausted && !options_.bitstate;
+  result_.stats.distinct_states = visited_.size();
+  result_.stats.memory_bytes = memory_bytes;
+  meter_.update(result_.stats);
+  return std::move(result_);
+}
+
 void run_batch(std::uint32_t jobs, std::size_t count, const std::function<void(std::size_t)>& work) {
   std::vector<std::exception_ptr> errors(count);
   auto guarded = [&](std::size_t i) {

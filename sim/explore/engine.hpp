@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 
 #include "sim/explore/explore.hpp"
+#include "sim/explore/visited.hpp"
 
 namespace frsim::sim::explore {
 
@@ -26,6 +28,31 @@ class Meter {
   Limits limits_;
   const Control& control_;
   std::chrono::steady_clock::time_point start_;
+};
+
+// What the two exhaustive searches share (search.cpp: bfs and dfs over the
+// visited set; dpor.cpp: source-set DPOR): the scenario and options, the
+// budget meter, the visited set, and the result in the making.
+class Exhaustive {
+ protected:
+  Exhaustive(const std::shared_ptr<const Scenario>& scenario, const Options& options, const MonitorFactory& monitors,
+             const Control& control);
+  // Between batches: refreshes the state count and memory, reports progress,
+  // and returns the budget that ends the search now (a full visited set is
+  // the memory budget), if any.
+  BudgetHit checkpoint(std::uint64_t memory_bytes);
+  // The search stopped (`hit`) or ran out of work (`exhausted`): fills in the
+  // budget that ended it (the depth budget, if it cut schedules short) and
+  // whether it is complete.
+  Result conclude(BudgetHit hit, bool exhausted, std::uint64_t memory_bytes);
+
+  std::shared_ptr<const Scenario> scenario_;
+  const Options& options_;
+  const MonitorFactory& monitors_;
+  Meter meter_;
+  VisitedSet visited_;
+  Result result_;
+  bool depth_cut_ = false;  // some schedule ended at the depth budget
 };
 
 // Runs work(i) for i in [0, count) on `jobs` threads. Each call must touch

@@ -70,16 +70,11 @@ std::uint64_t node_bytes(const Node& node) {
          node.only.capacity() * sizeof(std::uint64_t);
 }
 
-class Search {
+class Search : Exhaustive {
  public:
   Search(const std::shared_ptr<const Scenario>& scenario, const Options& options, const MonitorFactory& monitors,
          const Control& control)
-      : scenario_(scenario),
-        options_(options),
-        monitors_(monitors),
-        meter_(options.limits, control),
-        visited_(options.limits.memory_bytes_max / 2, options.bitstate),
-        por_(options.por == Por::sleep && por_applicable(*scenario)) {}
+      : Exhaustive(scenario, options, monitors, control), por_(options.por == Por::sleep && por_applicable(*scenario)) {}
 
   Result run();
 
@@ -94,11 +89,6 @@ class Search {
   void take_batch(std::vector<Node>& batch);
   std::uint64_t memory_bytes() const;
 
-  std::shared_ptr<const Scenario> scenario_;
-  const Options& options_;
-  const MonitorFactory& monitors_;
-  Meter meter_;
-  VisitedSet visited_;
   bool por_;
   std::optional<Symmetry> symmetry_;
   // Sleep sets: the keys a state was explored without, and which concrete
@@ -106,8 +96,6 @@ class Search {
   std::map<std::uint64_t, std::pair<std::uint64_t, std::vector<std::uint64_t>>> sleep_table_;
   std::deque<Node> frontier_;
   std::uint64_t frontier_bytes_ = 0;
-  Result result_;
-  bool depth_cut_ = false;
 };
 
 Result Search::run() {
@@ -118,9 +106,6 @@ Result Search::run() {
     result_.notes.push_back(symmetry_->explanation());
   }
   if (options_.por == Por::sleep && !por_) result_.notes.push_back("sleep sets: off (Lo services are not reduced)");
-  if (options_.bitstate) {
-    result_.notes.push_back("bitstate: the visited set is a bit array (supertrace); states may be missed");
-  }
   const std::uint64_t root_fp = fingerprint(root->world());
   visited_.insert(root_fp);
   if (por_) sleep_table_[root_fp] = {root->world().fingerprint(), {}};
@@ -141,23 +126,10 @@ Result Search::run() {
       frontier_bytes_ += node_bytes(node);
       frontier_.push_back(std::move(node));
     }
-    result_.stats.distinct_states = visited_.size();
-    result_.stats.memory_bytes = memory_bytes();
-    meter_.update(result_.stats);
-    if (visited_.full()) {
-      hit = BudgetHit::memory;
-      break;
-    }
-    hit = meter_.check(result_.stats, result_.stats.distinct_states);
+    hit = checkpoint(memory_bytes());
     if (hit != BudgetHit::none) break;
   }
-  if (hit == BudgetHit::none && depth_cut_ && !result_.violation) hit = BudgetHit::depth;
-  result_.budget_hit = hit;
-  result_.complete = !result_.violation && hit == BudgetHit::none && frontier_.empty() && !options_.bitstate;
-  result_.stats.distinct_states = visited_.size();
-  result_.stats.memory_bytes = memory_bytes();
-  meter_.update(result_.stats);
-  return result_;
+  return conclude(hit, frontier_.empty(), memory_bytes());
 }
 
 void Search::take_batch(std::vector<Node>& batch) {
