@@ -33,8 +33,10 @@
 //   E.stop, one per Mazurkiewicz trace of E, so source sets reach every
 //   state, which tests/explore checks against plain dfs state for state.
 //
-// The depth budget cuts executions; as for every bounded DPOR, a campaign cut
-// by it is not complete.
+// The depth budget cuts executions: a campaign cut by it is not complete, but
+// each transition enabled where an execution is cut takes part in the race
+// analysis as if taken, so that every state within the depth is still
+// reached (tests/explore checks that against bfs at the same depth).
 
 #include <algorithm>
 #include <cassert>
@@ -115,6 +117,9 @@ class Dpor : Exhaustive {
   // `stop`, for a virtual stop after it).
   void reverse_races();
   void reverse_stop_races();
+  void reverse_beyond_cut(const Frame& cut);
+  // Appends an event to trail_ with its happens-before set.
+  void push_event(Happened event);
   // Adds to frames_[i] an initial of v = notdep(E[i], E).last unless one is
   // already there; `last_initial` says whether the last event is an initial
   // of v (then it must have been enabled at frames_[i]).
@@ -139,6 +144,9 @@ Result Dpor::run() {
   if (options_.jobs > 1) result_.notes.push_back("dpor: runs on one thread");
   result_.stats.states = 1;
   frames_.push_back(make_frame(std::move(root), {}));
+  // As in search.cpp, the empty schedule is judged only if it is the only
+  // one; the root's stop is still a transition for the race analysis.
+  frames_.back().fresh = frames_.back().enabled.empty();
   if (frames_.back().enabled.empty() && !options_.end_every_state) {
     judge(*frames_.back().run);
     frames_.clear();
@@ -246,15 +254,7 @@ void Dpor::take(std::size_t index) {
     found(*finding, run->world());
     return;
   }
-  // happens-before: E[k] -> event iff a chain of dependent events links them.
-  const std::size_t n = trail_.size();
-  event.after.assign(n, false);
-  for (std::size_t k = 0; k < n; ++k) {
-    if (!depends(trail_[k], event)) continue;
-    event.after[k] = true;
-    for (std::size_t j = 0; j < k; ++j) event.after[j] = event.after[j] || trail_[k].after[j];
-  }
-  trail_.push_back(std::move(event));
+  push_event(std::move(event));
   const std::uint64_t depth = trail_.size();
   result_.stats.max_depth = std::max(result_.stats.max_depth, depth);
   reverse_races();
@@ -277,9 +277,42 @@ void Dpor::take(std::size_t index) {
   // The execution ends here: nothing enabled, or the depth budget.
   depth_cut_ = depth_cut_ || cut;
   if (child.fresh) judge(*child.run);
-  if (options_.end_every_state && !result_.violation) reverse_stop_races();
+  if ((options_.end_every_state || cut) && !result_.violation) reverse_stop_races();
+  if (cut && !result_.violation) reverse_beyond_cut(child);
   frames_.back().sleep.push_back(trail_.back().slim);
   trail_.pop_back();
+}
+
+// What the depth budget cuts off cannot race, so an event independent of the
+// whole trail would never be tried earlier, and the states that need it
+// first (at most `depth` transitions away) would be missed. Each transition
+// enabled at the cut is analysed as if taken, then stopped after: E.t.stop.
+void Dpor::reverse_beyond_cut(const Frame& cut) {
+  const World& world = cut.run->world();
+  for (std::size_t j = 0; j < cut.enabled.size(); ++j) {
+    const Transition& t = cut.enabled[j];
+    Happened event;
+    event.slim = cut.slims[j];
+    if (t.kind == TransitionKind::deliver || t.kind == TransitionKind::drop || t.kind == TransitionKind::duplicate) {
+      if (const Message* m = world.network().find(t.message)) event.needs = m->content_hash();
+    }
+    push_event(std::move(event));
+    reverse_races();
+    reverse_stop_races();
+    trail_.pop_back();
+  }
+}
+
+void Dpor::push_event(Happened event) {
+  // happens-before: E[k] -> event iff a chain of dependent events links them.
+  const std::size_t n = trail_.size();
+  event.after.assign(n, false);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!depends(trail_[k], event)) continue;
+    event.after[k] = true;
+    for (std::size_t j = 0; j < k; ++j) event.after[j] = event.after[j] || trail_[k].after[j];
+  }
+  trail_.push_back(std::move(event));
 }
 
 void Dpor::reverse_races() {

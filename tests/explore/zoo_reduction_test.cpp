@@ -26,9 +26,9 @@ namespace frsim::sim::explore {
 namespace {
 
 // The partial-order reductions every verdict is compared across; Por::none is
-// the reference. When source-set DPOR lands, its engineer adds Por::dpor here:
-// one line, and every test below covers it.
-constexpr std::array por_values = {Por::none, Por::sleep};
+// the reference. Source-set DPOR is depth-first only: combinations() pairs it
+// with dfs alone.
+constexpr std::array por_values = {Por::none, Por::sleep, Por::dpor};
 constexpr std::array symmetry_values = {false, true};
 constexpr std::array exhaustive_strategies = {Strategy::bfs, Strategy::dfs};
 
@@ -104,6 +104,14 @@ void expect_conclusive(const Result& r, const Options& o) {
   EXPECT_EQ(r.budget_hit, BudgetHit::none) << label(o) << ": " << describe(r);
 }
 
+// The same, except that DPOR, bounded by the depth of the shortest
+// counterexample, may stop at that depth without a violation (and then the
+// verdict comparison fails).
+void expect_conclusive_or_cut(const Result& r, const Options& o) {
+  if (o.por == Por::dpor && !r.violation) return;
+  expect_conclusive(r, o);
+}
+
 Result run(const Scenario& scenario, const Options& o, const checker::CheckOptions& check = {}) {
   return explore(scenario, o, checker::monitor_factory(scenario, check));
 }
@@ -117,6 +125,7 @@ std::vector<Options> combinations(const Options& base) {
   std::vector<Options> out;
   for (Strategy strategy : exhaustive_strategies) {
     for (Por por : por_values) {
+      if (por == Por::dpor && strategy != Strategy::dfs) continue;
       for (bool symmetry : symmetry_values) {
         Options o = base;
         o.strategy = strategy;
@@ -142,18 +151,30 @@ TEST_P(ZooReduction, EveryReductionKeepsTheVerdict) {
   ASSERT_FALSE(scenario.expected_violation.empty());
   const checker::CheckOptions expected_only{{scenario.expected_violation}};
   std::optional<std::string> reference;
-  for (const Options& o : combinations(exhaustive_options(scenario.defaults, zoo_depth_max))) {
+  // The lengths of the unreduced bfs counterexamples (the shortest there are).
+  std::uint64_t shortest_all = zoo_depth_max;
+  std::uint64_t shortest_alone = zoo_depth_max;
+  for (Options o : combinations(exhaustive_options(scenario.defaults, zoo_depth_max))) {
+    // DPOR does not prune by the visited set, so its searches grow with every
+    // inequivalent path, not with the states: it runs within the depth of the
+    // shortest counterexample, where it must still reach the bug's state.
+    if (o.por == Por::dpor) o.limits.depth_max = shortest_all;
     const Result all = run(scenario, o);
-    expect_conclusive(all, o);
+    expect_conclusive_or_cut(all, o);
     if (!reference) {
       reference = verdict(all);
       EXPECT_NE(*reference, "holds") << label(o) << ": the bug is not found within the bounds: " << describe(all);
+      if (all.violation) shortest_all = std::max<std::uint64_t>(all.violation->choices.size(), 1);
     }
     EXPECT_EQ(verdict(all), *reference) << label(o) << ": " << describe(all);
 
+    if (o.por == Por::dpor) o.limits.depth_max = shortest_alone;
     const Result alone = run(scenario, o, expected_only);
-    expect_conclusive(alone, o);
+    expect_conclusive_or_cut(alone, o);
     EXPECT_EQ(verdict(alone), scenario.expected_violation) << label(o) << ", expected property only: " << describe(alone);
+    if (o.strategy == Strategy::bfs && o.por == Por::none && !o.symmetry && alone.violation) {
+      shortest_alone = std::max<std::uint64_t>(alone.violation->choices.size(), 1);
+    }
   }
 }
 
@@ -256,6 +277,7 @@ TEST_P(CorrectReduction, EveryCombinationCompletesHoldsAndReducesNothingAway) {
   SCOPED_TRACE(fmt::format("{} devices, {} action(s) each, no faults", base.world.devices,
                            scenario->workload(0, base.world.devices).size()));
   for (const Options& o : combinations(base)) {
+    if (o.por == Por::dpor) continue;  // below, within a depth
     const Result r = run(*scenario, o);
     EXPECT_TRUE(r.complete) << label(o) << ": " << describe(r);
     EXPECT_EQ(verdict(r), "holds") << label(o) << ": " << describe(r);
@@ -266,6 +288,25 @@ TEST_P(CorrectReduction, EveryCombinationCompletesHoldsAndReducesNothingAway) {
       EXPECT_EQ(r.stats.distinct_states, reference->stats.distinct_states) << label(o) << ": " << describe(r);
     }
   }
+}
+
+// DPOR does not prune by the visited set, so even these small spaces are
+// large for it (every inequivalent path, not every state): it runs within a
+// small depth, where it must hold and reach every state bfs reaches.
+constexpr std::uint64_t dpor_depth_max = 6;
+
+TEST_P(CorrectReduction, DporReachesEveryStateWithinADepth) {
+  const Scenario& scenario = GetParam().scenario;
+  Options bfs = exhaustive_options(small_world(scenario, small_bounds.front()), dpor_depth_max);
+  const Result reference = run(scenario, bfs);
+  ASSERT_EQ(reference.budget_hit, BudgetHit::depth) << describe(reference);
+  Options o = bfs;
+  o.strategy = Strategy::dfs;
+  o.por = Por::dpor;
+  const Result r = run(scenario, o);
+  EXPECT_EQ(verdict(r), "holds") << label(o) << ": " << describe(r);
+  EXPECT_EQ(r.budget_hit, BudgetHit::depth) << label(o) << ": " << describe(r);
+  EXPECT_EQ(r.stats.distinct_states, reference.stats.distinct_states) << label(o) << ": " << describe(r);
 }
 
 INSTANTIATE_TEST_SUITE_P(Correct, CorrectReduction, ::testing::ValuesIn(correct_scenarios()), param_name);
