@@ -66,7 +66,7 @@ echo "bench: frsim_bench (filter $bench_filter, $repetitions repetitions, CPU $p
   --benchmark_report_aggregates_only=true >/dev/null
 
 # ---- the harness's own throughput: one repetition (figures, not a contest) --
-harness_filter='^(BM_SimChat|BM_explore_dfs|BM_explore_random_walk|BM_Merge_|BM_Harness)'
+harness_filter='^(BM_SimChat|BM_explore_dfs|BM_explore_reduction|BM_explore_random_walk|BM_Merge_|BM_Harness)'
 harness_command="frsim_bench --benchmark_filter='$harness_filter' --benchmark_repetitions=1"
 echo "bench: harness suites (filter $harness_filter, CPU $pinned)" >&2
 if "${pin[@]}" build/release/frsim_bench \

@@ -5,7 +5,8 @@
 // Two families of strategy share this one entry point:
 //   exhaustive  bfs, dfs (search.cpp): every state reachable within the
 //               budgets, fingerprinted in a visited set; optional sleep-set
-//               partial-order reduction and symmetry reduction;
+//               partial-order reduction and symmetry reduction; or dfs with
+//               source-set DPOR (dpor.cpp), stateless;
 //   sampling    random, pct, swarm (one Scheduler file each, walk.cpp runs
 //               them): seeded schedules, numbered, so a campaign can resume.
 // Properties are not known here: every schedule feeds a fresh sim::Monitor
