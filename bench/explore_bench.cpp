@@ -95,10 +95,11 @@ std::uint64_t tree_transitions(const World& world, std::map<std::uint64_t, std::
   return edges;
 }
 
-// Complete searches of one small space (2 devices, one drop, coarse grain,
-// every state judged): transitions explored by dfs without reduction, with
-// sleep sets, and by DPOR, against the execution tree that a stateless
-// search without reduction walks (DPOR's own baseline).
+// Complete searches of one small space (2 interchangeable devices, one drop,
+// coarse grain, every state judged): transitions explored by dfs without
+// reduction, with sleep sets, by DPOR, and with symmetry, against the
+// execution tree that a stateless search without reduction walks (DPOR's own
+// baseline). Arguments: (por, symmetry).
 void BM_explore_reduction(benchmark::State& state) {
   const Scenario s = replication();
   Options o = base(Strategy::dfs);
@@ -107,21 +108,24 @@ void BM_explore_reduction(benchmark::State& state) {
   o.limits.states_max = 1'000'000;
   o.end_every_state = true;
   o.por = static_cast<Por>(state.range(0));
+  o.symmetry = state.range(1) != 0;
   Result r;
   for (auto _ : state) r = frsim::sim::explore::explore(s, o, quiet());
   World world(s, o.world, o.seed);
   std::map<std::uint64_t, std::uint64_t> memo;
   const std::uint64_t tree = tree_transitions(world, memo);
-  state.SetLabel(std::string(to_string(o.por)) + (r.complete ? " complete" : " INCOMPLETE"));
+  state.SetLabel(std::string(to_string(o.por)) + (o.symmetry ? " symmetry" : "") +
+                 (r.complete ? " complete" : " INCOMPLETE"));
   state.counters["transitions"] = static_cast<double>(r.stats.transitions);
   state.counters["distinct_states"] = static_cast<double>(r.stats.distinct_states);
   state.counters["tree_transitions"] = static_cast<double>(tree);
   state.counters["tree_over_explored"] = static_cast<double>(tree) / static_cast<double>(r.stats.transitions);
 }
 BENCHMARK(BM_explore_reduction)
-    ->Arg(static_cast<int>(Por::none))
-    ->Arg(static_cast<int>(Por::sleep))
-    ->Arg(static_cast<int>(Por::dpor))
+    ->Args({static_cast<int>(Por::none), 0})
+    ->Args({static_cast<int>(Por::sleep), 0})
+    ->Args({static_cast<int>(Por::dpor), 0})
+    ->Args({static_cast<int>(Por::none), 1})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
