@@ -81,12 +81,8 @@ struct Frame {
   bool has(const std::vector<std::uint64_t>& keys, std::uint64_t key) const {
     return std::find(keys.begin(), keys.end(), key) != keys.end();
   }
-  bool asleep(std::uint64_t key) const {
-    return std::any_of(sleep.begin(), sleep.end(), [key](const Slim& s) { return s.key == key; });
-  }
-  bool enables(std::uint64_t key) const {
-    return std::any_of(slims.begin(), slims.end(), [key](const Slim& s) { return s.key == key; });
-  }
+  bool asleep(std::uint64_t key) const { return contains_key(sleep, key); }
+  bool enables(std::uint64_t key) const { return contains_key(slims, key); }
   void add_backtrack(std::uint64_t key) {
     if (!has(backtrack, key)) backtrack.push_back(key);
   }
@@ -113,10 +109,11 @@ class Dpor : Exhaustive {
   // Applies `index` at the top frame; pushes the new state unless it ends
   // the execution.
   void take(std::size_t index);
-  // Source-DPOR's race loop for the last event of trail_ (or, with
-  // `stop`, for a virtual stop after it).
+  // Source-DPOR's race loop for the last event of trail_, and for a
+  // virtual stop after it.
   void reverse_races();
   void reverse_stop_races();
+  // The transitions enabled where the depth budget cut the execution.
   void reverse_beyond_cut(const Frame& cut);
   // Appends an event to trail_ with its happens-before set.
   void push_event(Happened event);
@@ -232,13 +229,10 @@ void Dpor::stop_at_top() {
 
 void Dpor::take(std::size_t index) {
   Frame& parent = frames_.back();
-  const Transition& t = parent.enabled[index];
   Happened event;
   event.slim = parent.slims[index];
   const World& before = parent.run->world();
-  if (t.kind == TransitionKind::deliver || t.kind == TransitionKind::drop || t.kind == TransitionKind::duplicate) {
-    if (const Message* m = before.network().find(t.message)) event.needs = m->content_hash();
-  }
+  event.needs = message_content(before, parent.enabled[index]);
   std::vector<std::uint64_t> ids;
   for (const Message& m : before.network().in_flight()) ids.push_back(m.id);
   std::sort(ids.begin(), ids.end());
@@ -290,12 +284,9 @@ void Dpor::take(std::size_t index) {
 void Dpor::reverse_beyond_cut(const Frame& cut) {
   const World& world = cut.run->world();
   for (std::size_t j = 0; j < cut.enabled.size(); ++j) {
-    const Transition& t = cut.enabled[j];
     Happened event;
     event.slim = cut.slims[j];
-    if (t.kind == TransitionKind::deliver || t.kind == TransitionKind::drop || t.kind == TransitionKind::duplicate) {
-      if (const Message* m = world.network().find(t.message)) event.needs = m->content_hash();
-    }
+    event.needs = message_content(world, cut.enabled[j]);
     push_event(std::move(event));
     reverse_races();
     reverse_stop_races();

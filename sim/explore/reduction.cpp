@@ -81,8 +81,8 @@ std::uint64_t transition_key(const World& world, const Transition& t) {
   h = hash_combine(h, t.reactive);
   h = hash_combine(h, core::hash_bytes(t.name));
   if (t.kind == TransitionKind::deliver || t.kind == TransitionKind::drop || t.kind == TransitionKind::duplicate) {
-    const Message* m = world.network().find(t.message);
-    h = hash_combine(h, m != nullptr ? m->content_hash() : t.message);
+    const std::uint64_t content = message_content(world, t);
+    h = hash_combine(h, content != 0 ? content : t.message);
   }
   if (t.kind == TransitionKind::lo || t.kind == TransitionKind::partition || t.kind == TransitionKind::heal) {
     h = hash_combine(h, core::hash_bytes(t.text));
@@ -91,6 +91,18 @@ std::uint64_t transition_key(const World& world, const Transition& t) {
 }
 
 Slim slim(const World& world, const Transition& t) { return Slim{transition_key(world, t), t.kind, t.device}; }
+
+bool contains_key(const std::vector<Slim>& slims, std::uint64_t key) {
+  return std::any_of(slims.begin(), slims.end(), [key](const Slim& s) { return s.key == key; });
+}
+
+std::uint64_t message_content(const World& world, const Transition& t) {
+  if (t.kind != TransitionKind::deliver && t.kind != TransitionKind::drop && t.kind != TransitionKind::duplicate) {
+    return 0;
+  }
+  const Message* m = world.network().find(t.message);
+  return m != nullptr ? m->content_hash() : 0;
+}
 
 bool independent(const Slim& a, const Slim& b) {
   if (!local(a.kind) || !local(b.kind)) return false;

@@ -42,6 +42,11 @@ struct Slim {
   std::uint32_t device = no_device;
 };
 Slim slim(const World& world, const Transition& t);
+// Whether a transition with this key is among `slims`.
+bool contains_key(const std::vector<Slim>& slims, std::uint64_t key);
+// The content hash of the in-flight message a deliver, drop or duplicate
+// takes or copies; 0 for other transitions (and a message no longer there).
+std::uint64_t message_content(const World& world, const Transition& t);
 bool independent(const Slim& a, const Slim& b);
 // Whether independent() may be used at all for this scenario.
 bool por_applicable(const Scenario& scenario);

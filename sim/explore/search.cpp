@@ -61,10 +61,6 @@ std::vector<std::uint64_t> sorted_keys(const std::vector<Slim>& sleep) {
   return keys;
 }
 
-bool contains_key(const std::vector<Slim>& sleep, std::uint64_t key) {
-  return std::any_of(sleep.begin(), sleep.end(), [key](const Slim& s) { return s.key == key; });
-}
-
 std::uint64_t node_bytes(const Node& node) {
   return sizeof(Node) + node.prefix.capacity() * sizeof(std::uint32_t) + node.sleep.capacity() * sizeof(Slim) +
          node.only.capacity() * sizeof(std::uint64_t);
