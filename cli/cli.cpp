@@ -41,7 +41,11 @@ void check_command(const CLI::App& app, int argc, const char* const argv[]) {
     throw core::Error(fmt::format("a command is required: {} (see {} --help)", command_names(app), program));
   }
   const std::string first = argv[1];
-  if (first.empty() || first[0] == '-') return;  // --help, --version, or an unknown flag CLI11 names
+  if (first == "-h" || first == "--help" || first == "--version") return;
+  if (!first.empty() && first[0] == '-') {
+    throw core::Error(fmt::format("unknown option '{}' before the command (options: --help, --version; commands: {})",
+                                  first, command_names(app)));
+  }
   for (const auto* sub : app.get_subcommands({})) {
     if (sub->get_name() == first) return;
   }

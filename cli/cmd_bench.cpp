@@ -89,7 +89,7 @@ std::vector<std::string> binary_command(const BenchOptions& o) {
 }
 
 // Runs `command` with this process's standard streams (stdout to
-// `stdout_path` when given); its exit status.
+// `stdout_path` and stderr to /dev/null when given); its exit status.
 int run(const std::vector<std::string>& command, const std::string& stdout_path = {}) {
   std::vector<char*> argv;
   for (const auto& word : command) argv.push_back(const_cast<char*>(word.c_str()));
@@ -97,7 +97,9 @@ int run(const std::vector<std::string>& command, const std::string& stdout_path 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   if (!stdout_path.empty()) {
+    // Output captured for frsim to read: the child's own complaints are not the user's message.
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   }
   pid_t pid = 0;
   const int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
@@ -146,7 +148,7 @@ void register_bench(CLI::App& app, Context& context) {
                   "--binary: only benchmarks whose full name matches (Google Benchmark's --benchmark_filter) "
                   "(default: all)");
   cmd->add_option("--repetitions", o->repetitions, "repetitions per benchmark, the best counts")
-      ->check(Decimal & CLI::Range(1U, 1000U))
+      ->check(Decimal)->check(CLI::Range(1U, 1000U))
       ->capture_default_str();
   auto* no_node = cmd->add_flag("--no-node", o->no_node,
                                 "skip the Node.js peers alien-signals and @preact/signals-core (default: run them)");

@@ -329,6 +329,9 @@ void print_summary(const reports::WrittenReport& written, const fs::path& dir, s
 }
 
 void run_explore(const ExploreFlags& flags, const CLI::App& cmd, Context& context) {
+  // From the start to the end of the report: a signal at any point ends in
+  // the report of what was explored and exit status 130/143.
+  SignalScope signals;
   const Given given{&cmd};
   std::shared_ptr<const sim::Scenario> scenario;
   ex::Options options;
@@ -367,9 +370,6 @@ void run_explore(const ExploreFlags& flags, const CLI::App& cmd, Context& contex
   ex::Control control;
   control.interrupt = &interrupted;
   control.progress = progress_printer(flags.quiet || flags.json);
-  // The handler stays through the report: a signal while it is written still
-  // ends in the report and exit status 130/143.
-  SignalScope signals;
   ex::Result result = campaign ? ex::default_campaign(*scenario, options, monitors, control)
                                : ex::explore(*scenario, options, monitors, control);
   if (resumed && resumed->campaign_stage2) result.stage = 2;
@@ -414,19 +414,19 @@ void register_explore(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"bfs", "dfs", "random", "pct", "swarm"}))
       ->default_str("the campaign");
   cmd->add_option("--depth", flags->depth, "transitions per schedule before healing")
-      ->check(Decimal & CLI::Range(std::uint64_t{1}, uint64_max, "POSITIVE"))
+      ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, uint64_max, "POSITIVE"))
       ->capture_default_str();
   cmd->add_option("--max-states", flags->max_states, "distinct states (exhaustive) or states visited (sampling)")
-      ->check(Decimal & CLI::Range(std::uint64_t{1}, uint64_max, "POSITIVE"))
+      ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, uint64_max, "POSITIVE"))
       ->capture_default_str();
   cmd->add_option("--max-schedules", flags->max_schedules, "schedules, healed and judged")
-      ->check(Decimal & CLI::Range(std::uint64_t{1}, uint64_max, "POSITIVE"))
+      ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, uint64_max, "POSITIVE"))
       ->capture_default_str();
   cmd->add_option("--time-limit", flags->time_limit, "seconds, 0 for none")
       ->check(Seconds)
       ->capture_default_str();
   cmd->add_option("--memory-limit", flags->memory_limit_mb, "MB for the visited set and frontier")
-      ->check(Decimal & CLI::Range(std::uint64_t{1}, memory_limit_mb_max))
+      ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, memory_limit_mb_max))
       ->capture_default_str();
   add_world_options(*cmd, flags->world);
   cmd->add_option("--por", flags->por,
@@ -445,10 +445,10 @@ void register_explore(CLI::App& app, Context& context) {
   cmd->add_flag("--bitstate", flags->bitstate,
                 "supertrace visited set: bounded memory, may miss states (bfs, dfs, the campaign; default: off)");
   cmd->add_option("--pct-depth", flags->pct_depth, "PCT bug depth d, with --strategy pct")
-      ->check(Decimal & CLI::Range(1U, pct_depth_max))
+      ->check(Decimal)->check(CLI::Range(1U, pct_depth_max))
       ->capture_default_str();
   cmd->add_option("--jobs", flags->jobs, "threads; verdicts and exhaustive counts do not depend on it")
-      ->check(Decimal & CLI::Range(1U, jobs_max))
+      ->check(Decimal)->check(CLI::Range(1U, jobs_max))
       ->capture_default_str();
   cmd->add_option("--seed", flags->seed, "campaign seed")->check(Decimal)->capture_default_str();
   cmd->add_option("--out", flags->out, "report folder: new, empty, or an earlier report's")

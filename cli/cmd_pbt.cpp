@@ -161,10 +161,10 @@ void register_pbt(CLI::App& app, Context& context) {
   auto flags = std::make_shared<PbtFlags>();
   auto* cmd = app.add_subcommand("pbt", "property-based test runs over generated programs, workloads and schedules");
   cmd->add_option("--cases", flags->cases, "how many generated cases must hold")
-      ->check(Decimal & CLI::Range(1, 1000000))
+      ->check(Decimal)->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   cmd->add_option("--max-size", flags->size_max, "largest size: nodes per program, fires, schedule length")
-      ->check(Decimal & CLI::Range(1, 1000))
+      ->check(Decimal)->check(CLI::Range(1, 1000))
       ->capture_default_str();
   cmd->add_option("--seed", flags->seed, "RapidCheck's seed (same seed, same cases, same output)")
       ->check(Decimal)

@@ -111,7 +111,7 @@ void register_selftest(CLI::App& app, Context& context) {
       ->capture_default_str();
   cmd->add_option("--seed", flags->seed, "campaign seed")->check(Decimal)->capture_default_str();
   cmd->add_option("--jobs", flags->jobs, "threads per campaign")
-      ->check(Decimal & CLI::Range(1U, 256U))
+      ->check(Decimal)->check(CLI::Range(1U, 256U))
       ->capture_default_str();
   cmd->add_option("--only", flags->only, "run only the bugs whose name contains this")->default_str("all");
   cmd->footer("Exit status: 0 every bug caught, 1 a bug missed (frsim itself is broken), 2 bad input.");

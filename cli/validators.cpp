@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -12,6 +13,11 @@ const CLI::Validator Decimal(
       const bool digits = !input.empty() && input.find_first_not_of("0123456789") == std::string::npos;
       if (!digits) return fmt::format("'{}' is not a whole number in decimal digits", input);
       if (input.size() > 1 && input[0] == '0') return fmt::format("'{}' has a leading 0", input);
+      // strtoull saturates: more than 64 bits would silently become 2^64-1.
+      const std::string_view max = "18446744073709551615";
+      if (input.size() > max.size() || (input.size() == max.size() && input > max)) {
+        return fmt::format("'{}' does not fit in 64 bits", input);
+      }
       return {};
     },
     "", "DECIMAL");

@@ -9,13 +9,13 @@ namespace frsim::cli {
 void add_world_options(CLI::App& cmd, WorldFlags& flags) {
   const std::string scenario_default = "the scenario's";
   cmd.add_option("--devices", flags.devices, "number of devices")
-      ->check(Decimal & CLI::Range(1U, sim::devices_max))
+      ->check(Decimal)->check(CLI::Range(1U, sim::devices_max))
       ->default_str(scenario_default);
   for (auto [name, value, what] : {std::tuple{"--drops", &flags.drops, "message drop budget per schedule"},
                                    std::tuple{"--dups", &flags.dups, "message duplication budget per schedule"},
                                    std::tuple{"--crashes", &flags.crashes, "crash budget per schedule"},
                                    std::tuple{"--partitions", &flags.partitions, "partition budget per schedule"}}) {
-    cmd.add_option(name, *value, what)->check(Decimal & CLI::Range(0U, sim::budget_max))->default_str(scenario_default);
+    cmd.add_option(name, *value, what)->check(Decimal)->check(CLI::Range(0U, sim::budget_max))->default_str(scenario_default);
   }
   cmd.add_option("--grain", flags.grain, "a whole propagation per step, or one rule of Fig. 8")
       ->check(CLI::IsMember({"coarse", "fine"}))
