@@ -172,7 +172,7 @@ constexpr std::string_view kScript = R"js(
       var state = !d.up ? 'crashed: its store is lost, its snapshot \u03a3 survives'
         : d.propagating ? 'propagating: A = ' + names(d.active, d.reactives) + ', P = ' + names(d.processed, d.reactives)
         : 'idle';
-      panel.appendChild(h('div', 'device-head', 'd' + i + ' \u2014 ' + state + ' \u00b7 \u03a3 after ' + d.commits + ' commits'));
+      panel.appendChild(h('div', 'device-head', 'd' + i + ' \u2014 ' + state + ' \u00b7 \u03a3 after ' + d.commits + (d.commits === 1 ? ' commit' : ' commits')));
       var table = h('table', 'store');
       table.setAttribute('data-device', String(i));
       var head = h('tr');
@@ -300,12 +300,15 @@ constexpr std::string_view kScript = R"js(
   document.querySelectorAll('section.explorer[data-states]').forEach(function (root) {
     explorers.push(new Explorer(root));
   });
-  // report.html#step=K: click "next" K times on the first explorer.
-  var match = /(?:^#|[#&])step=(\d+)/.exec(window.location.hash);
-  if (match && explorers.length) {
-    var next = explorers[0].root.querySelector('.next');
-    for (var i = 0; i !== Number(match[1]); ++i) next.click();
-    if (!/noscroll/.test(window.location.hash)) explorers[0].root.scrollIntoView();
+  // report.html#step=K[&prev=J]: click "next" K times on the first explorer
+  // (then "prev" J times), as the browser test and the screenshots do.
+  var hash = window.location.hash;
+  var steps = /(?:^#|[#&])step=(\d+)/.exec(hash), back = /[#&]prev=(\d+)/.exec(hash);
+  if (steps && explorers.length) {
+    var root = explorers[0].root, i;
+    for (i = 0; i !== Number(steps[1]); ++i) root.querySelector('.next').click();
+    for (i = 0; back && i !== Number(back[1]); ++i) root.querySelector('.prev').click();
+    if (!/noscroll/.test(hash)) root.scrollIntoView();
   }
 })();
 )js";

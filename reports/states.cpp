@@ -55,23 +55,47 @@ json messages(const sim::World& world) {
 }
 
 // Writes a frame after every event, leaving out (null) what did not change.
+// Most events are emitted once their rule has applied (reevaluated, written,
+// restored, ...); (fire), (receive) with its merge, and (commit) are emitted
+// as their rule begins (core::Observer), so their devices are taken at the
+// next other event or the end of the transition: the state after the rule.
+// Their messages are taken at once: these rules never touch the network,
+// and the next transition may (a delivery takes its message before its
+// event). Inside the healing phase the next transition may also begin first;
+// it never crashes a device there, the one change that would show.
 class Recorder final : public sim::EventSink {
  public:
   Recorder(const sim::World& world, std::size_t bytes_max) : world_(world), bytes_max_(bytes_max) {}
 
   // The world as its creation left it (its events came before the recorder).
-  void start() { frame(static_cast<std::int64_t>(world_.events().size()) - 1); }
+  void start() { frame(static_cast<std::int64_t>(world_.events().size()) - 1, messages(world_)); }
 
   void on_event(const sim::Event& event) override {
-    if (event.kind == sim::EventKind::heal_started) healing_ = true;
     // The world records the event after telling its sink: this one's index.
-    frame(static_cast<std::int64_t>(world_.events().size()));
+    const auto index = static_cast<std::int64_t>(world_.events().size());
+    if (event.kind == sim::EventKind::merged || event.kind == sim::EventKind::action_started ||
+        event.kind == sim::EventKind::committed) {
+      pending_.push_back({index, messages(world_)});
+      return;
+    }
+    flush();
+    if (event.kind == sim::EventKind::heal_started) healing_ = true;
+    frame(index, messages(world_));
   }
 
-  json take() { return {{"frames", std::move(frames_)}, {"capped", capped_}}; }
+  // The frames of events whose rules have applied by now, if any wait.
+  void flush() {
+    for (auto& [index, in_flight] : pending_) frame(index, std::move(in_flight));
+    pending_.clear();
+  }
+
+  json take() {
+    flush();
+    return {{"frames", std::move(frames_)}, {"capped", capped_}};
+  }
 
  private:
-  void frame(std::int64_t event) {
+  void frame(std::int64_t event, json in_flight) {
     if (capped_) return;
     json devices = json::array();
     for (std::uint32_t d = 0; d < world_.devices(); ++d) {
@@ -85,7 +109,6 @@ class Recorder final : public sim::EventSink {
       if (d >= last_devices_.size()) last_devices_.resize(d + 1);
       last_devices_[d] = std::move(text);
     }
-    json in_flight = messages(world_);
     std::string text = in_flight.dump();
     const bool same = text == last_messages_;
     if (!same) bytes_ += text.size();
@@ -102,6 +125,7 @@ class Recorder final : public sim::EventSink {
   std::size_t bytes_ = 0;
   bool capped_ = false;
   bool healing_ = false;
+  std::vector<std::pair<std::int64_t, json>> pending_;  // (event, its messages)
   std::vector<std::string> last_devices_;
   std::string last_messages_ = "[]";
   json frames_ = json::array();
@@ -125,8 +149,10 @@ RecordedRun record_run(const std::shared_ptr<const sim::Scenario>& scenario, con
     } else if (index < enabled.size()) {
       world.apply_enabled(enabled, index);
     }
+    recorder.flush();
   }
   world.heal();
+  recorder.flush();
   world.set_sink(nullptr);
   return {sim::make_trace(world), recorder.take()};
 }

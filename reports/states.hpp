@@ -1,8 +1,9 @@
 #pragma once
 // A counterexample state by state, for report.html's state explorer
 // (report.violations[i].states). The schedule is replayed on a fresh world
-// with a recorder on its event stream; after every event the recorder writes
-// down what a person needs to follow the bug (paper Figs. 4 and 8):
+// with a recorder on its event stream; after every event's rule has applied
+// the recorder writes down what a person needs to follow the bug (paper
+// Figs. 4 and 8):
 //
 //   per device   up or crashed; each reactive's label, kind, inputs(r, µ)
 //                and µ(r).val; the snapshot Σ and its commit count; while a
