@@ -186,7 +186,10 @@ TEST_F(Chromium, TheExplorerShowsTheStoreTheTraceImpliesAtEveryClick) {
     const auto event = frames[k]["event"].get<std::size_t>();
     EXPECT_NE(shown.event_line.find(events[event]["text"].get<std::string>()), std::string::npos)
         << shown.event_line;
-    for (const auto& [key, value] : test::known_store(events, event)) {
+    const auto known = test::known_store(events, event);
+    // After the first fire (frame 2 on), the trace determines values: the check is never vacuous.
+    EXPECT_TRUE(k < 2 || !known.empty()) << "frame " << k;
+    for (const auto& [key, value] : known) {
       const auto it = shown.values.find(key);
       ASSERT_NE(it, shown.values.end()) << "d" << key.first << " " << key.second << " not shown at frame " << k;
       EXPECT_EQ(it->second, value) << "d" << key.first << " " << key.second << " at frame " << k;
@@ -202,7 +205,7 @@ TEST_F(Chromium, TheExplorerShowsTheStoreTheTraceImpliesAtEveryClick) {
       ++focus_checked;
     }
   }
-  EXPECT_GT(values_checked, 20u);
+  EXPECT_GT(values_checked, 0u);
   EXPECT_GT(focus_checked, 0u);
 }
 
