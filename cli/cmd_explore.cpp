@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -303,12 +304,21 @@ void print_summary(const reports::WrittenReport& written, const fs::path& dir, s
   const auto& report = written.report;
   if (written.shrunk) out << *written.shrunk << "\n";
   const auto& properties = report.at("properties");
-  out << fmt::format("{:<22} {:<26} {:>9}  {}\n", "property", "status", "judged", "source");
+  // How often each property was judged, when the engine counts it.
+  const bool counted = std::any_of(properties.begin(), properties.end(),
+                                   [](const nlohmann::json& p) { return !p.value("judged", nlohmann::json()).is_null(); });
+  const auto row = [&](const std::string& name, const std::string& status, const std::string& judged,
+                       const std::string& source) {
+    out << fmt::format("{:<22} {:<26} ", name, status);
+    if (counted) out << fmt::format("{:>9}  ", judged);
+    out << source << "\n";
+  };
+  row("property", "status", "judged", "source");
   for (std::size_t i = 0; i < properties.size(); ++i) {
     const auto& p = properties[i];
     const auto judged = p.value("judged", nlohmann::json());
-    out << fmt::format("{:<22} {:<26} {:>9}  {}\n", p.at("name").get<std::string>(), reports::status_text(report, i),
-                       judged.is_null() ? std::string("-") : judged.dump(), p.at("source").get<std::string>());
+    row(p.at("name").get<std::string>(), reports::status_text(report, i),
+        judged.is_null() ? std::string("-") : judged.dump(), p.at("source").get<std::string>());
   }
   for (const auto& note : report.at("notes")) out << "note: " << note.get<std::string>() << "\n";
   const auto& s = report.at("stats");
