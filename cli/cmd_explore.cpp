@@ -220,7 +220,10 @@ Resumed resume(const ExploreFlags& f, const CLI::App& cmd, const Given& given, c
   r.previous = read_report(dir / "report.json");
   const std::string scenario = r.previous.value("scenario", std::string());
   const std::string asked = f.mutant.empty() ? f.scenario : fmt::format("{}+{}", f.scenario, f.mutant);
-  if (!f.scenario.empty() && asked != scenario) {
+  const bool contradicts = f.scenario.empty()
+                               ? !f.mutant.empty() && !scenario.ends_with(fmt::format("+{}", f.mutant))
+                               : asked != scenario;
+  if (contradicts) {
     throw core::Error(fmt::format("--resume {}: the report is a run of '{}', not '{}'", f.resume, scenario, asked));
   }
   for (const auto* option : cmd.get_options()) {
