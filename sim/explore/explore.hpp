@@ -108,6 +108,9 @@ struct Result {
   BudgetHit budget_hit = BudgetHit::none;
   Stats stats;
   std::vector<std::string> properties;  // from the monitor
+  // How many times each property was judged non-trivially (Monitor::judged),
+  // aligned with `properties`, summed over every schedule the campaign ended.
+  std::vector<std::uint64_t> judged;
   std::optional<Violation> violation;
   std::uint64_t next_schedule = 0;  // sampling: where --resume continues
   std::vector<std::string> notes;   // e.g. "bitstate: may miss states"
