@@ -36,6 +36,7 @@ namespace ex = sim::explore;
 struct ExploreFlags {
   std::string scenario;
   std::optional<std::string> strategy, grain, topology, por, resume, mutant;
+  std::vector<std::string> properties;  // --properties a,b: only these are checked
   std::optional<std::uint32_t> devices, drops, dups, crashes, partitions, jobs, pct_depth;
   std::optional<std::uint64_t> depth, max_states, max_schedules, seed, memory_limit_mb;
   std::optional<double> time_limit;
@@ -136,16 +137,24 @@ nlohmann::json dataflow(const sim::Scenario& scenario, const sim::WorldConfig& c
   return {{"dot", rt.to_dot()}, {"nodes", nodes}, {"edges", edges}};
 }
 
-nlohmann::json properties_json(const ex::Result& result) {
+// Every property of the scenario (the built-in ones, then its own), with its
+// status and how many times the campaign judged it: "holds" only where it
+// was judged at least once ("not_exercised" / "never_reached" otherwise).
+nlohmann::json properties_json(const sim::Scenario& scenario, const ex::Result& result) {
   nlohmann::json out = nlohmann::json::array();
   const std::string violated = result.violation ? result.violation->finding.property : std::string();
   bool listed = false;
-  for (const auto& p : checker::all_properties()) {
-    const bool checked = std::find(result.properties.begin(), result.properties.end(), p.name) !=
-                         result.properties.end();
-    const char* status = p.name == violated ? "violated" : checked ? "holds" : "not_checked";
+  for (const auto& p : checker::properties_of(scenario)) {
+    const auto at = std::find(result.properties.begin(), result.properties.end(), p.name);
+    const bool checked = at != result.properties.end();
+    const auto index = static_cast<std::size_t>(at - result.properties.begin());
+    const std::uint64_t judged = checked && index < result.judged.size() ? result.judged[index] : 0;
     listed = listed || p.name == violated;
-    out.push_back({{"name", p.name}, {"status", status}, {"source", p.source}, {"description", p.description}});
+    out.push_back({{"name", p.name},
+                   {"status", checker::status(p, checked, p.name == violated, judged)},
+                   {"source", p.source},
+                   {"description", p.description},
+                   {"judged", judged}});
   }
   if (!violated.empty() && !listed) {
     out.push_back({{"name", violated}, {"status", "violated"}, {"source", ""}, {"description", ""}});
@@ -154,10 +163,12 @@ nlohmann::json properties_json(const ex::Result& result) {
 }
 
 void print_table(const nlohmann::json& properties, std::ostream& out) {
-  out << fmt::format("{:<28} {:<12} {}\n", "property", "status", "source");
+  out << fmt::format("{:<28} {:<14} {:>10}  {}\n", "property", "status", "judged", "source");
   for (const auto& p : properties) {
-    out << fmt::format("{:<28} {:<12} {}\n", p["name"].get<std::string>(), p["status"].get<std::string>(),
-                       p["source"].get<std::string>());
+    std::string status = p["status"].get<std::string>();
+    std::replace(status.begin(), status.end(), '_', ' ');
+    out << fmt::format("{:<28} {:<14} {:>10}  {}\n", p["name"].get<std::string>(), status,
+                       p.value("judged", std::uint64_t{0}), p["source"].get<std::string>());
   }
 }
 
@@ -210,7 +221,7 @@ nlohmann::json write_reports(const ReportInput& in, const std::filesystem::path&
       {"complete", r.complete},
       {"budget_hit", r.budget_hit == ex::BudgetHit::none ? nlohmann::json() : nlohmann::json(ex::to_string(r.budget_hit))},
       {"stats", ex::to_json(stats)},
-      {"properties", properties_json(r)},
+      {"properties", properties_json(in.scenario, r)},
       {"violations", nlohmann::json::array()},
       {"notes", r.notes},
   };
@@ -369,7 +380,7 @@ void run_explore(const ExploreFlags& flags, Status& status) {
     dir = flags.out.empty() ? std::filesystem::path("frsim-out") / scenario->name : std::filesystem::path(flags.out);
   }
   const bool campaign = !flags.resume && !flags.strategy && options.por != ex::Por::dpor;
-  const auto monitors = checker::monitor_factory(*scenario);
+  const auto monitors = checker::monitor_factory(*scenario, checker::CheckOptions{flags.properties});
 
   ex::Control control;
   control.interrupt = &interrupted;
@@ -414,6 +425,9 @@ void register_explore(CLI::App& app, Status& status) {
   cmd->add_option("--grain", flags->grain, "coarse|fine");
   cmd->add_option("--topology", flags->topology, "mesh|ring|star|random");
   cmd->add_option("--por", flags->por, "partial-order reduction: none|sleep|dpor (dpor: source sets, dfs only)");
+  cmd->add_option("--properties", flags->properties,
+                  "check only these properties, comma-separated (built-in or the scenario's own; default all)")
+      ->delimiter(',');
   cmd->add_option("--mutant", flags->mutant,
                   "self-testing: install an engine mutant of the bug zoo on every device (see frsim selftest)");
   cmd->add_flag("--symmetry", flags->symmetry, "symmetry reduction over interchangeable devices");

@@ -55,7 +55,10 @@ void register_replay(CLI::App& app, Status& status) {
     // heals it: exit 1 if it violates one, as for a pbt case file.
     const auto judged = checker::replay(*scenario, trace.config, trace.seed, trace.choices);
     if (judged.finding) {
-      std::cout << fmt::format("violated: {}: {}\n", judged.finding->property, judged.finding->message);
+      for (const auto& f : judged.findings) std::cout << fmt::format("violated: {}: {}\n", f.property, f.message);
+      if (judged.findings.empty()) {
+        std::cout << fmt::format("violated: {}: {}\n", judged.finding->property, judged.finding->message);
+      }
       status.code = 1;
     } else {
       std::cout << "every property holds\n";

@@ -37,6 +37,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge.holds { background: #c8e6c9; color: #1b5e20; }
 .badge.violated { background: #ffcdd2; color: #b71c1c; }
 .badge.not_checked { background: #eceff1; color: #607d8b; }
+.badge.not_exercised, .badge.never_reached { background: #fff8e1; color: #8d6e00; }
 tr.status-violated td { background: #fff5f5; }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, monospace; font-size: 12px; }
 pre { background: #f5f7f8; padding: 8px; overflow: auto; }
@@ -135,7 +136,10 @@ class Page {
           "<tr class=\"status-{0}\"><td>{1}</td><td><span class=\"badge {0}\">{2}</span></td>"
           "<td>{3}</td><td>{4}</td></tr>\n",
           escape_attribute(status), escape_text(prop.at("name").get<std::string>()),
-          status == "not_checked" ? "not checked" : escape_text(status),
+          escape_text(status == "not_checked"     ? "not checked"
+                      : status == "not_exercised" ? "not exercised"
+                      : status == "never_reached" ? "never reached"
+                                                  : status),
           escape_text(prop.at("source").get<std::string>()),
           escape_text(prop.at("description").get<std::string>()));
     }

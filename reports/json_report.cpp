@@ -35,7 +35,10 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 20> kEventKinds{{
     {EventKind::heal_started, "heal_started"},
 }};
 
-constexpr std::array<std::string_view, 3> kStatuses{"holds", "violated", "not_checked"};
+// not_exercised: checked but never judged (nothing in the campaign put it to
+// the test); never_reached: a user's `sometimes` that no state satisfied.
+constexpr std::array<std::string_view, 5> kStatuses{"holds", "violated", "not_checked", "not_exercised",
+                                                   "never_reached"};
 constexpr std::array<std::string_view, 6> kBudgets{"depth",  "states", "schedules",
                                                    "time",   "memory", "interrupted"};
 constexpr std::array<std::string_view, 4> kNodeKinds{"source", "map", "fold", "flatten"};
@@ -389,6 +392,7 @@ PropertyCounts count_properties(const nlohmann::json& report) {
     if (status == "holds") ++counts.holds;
     if (status == "violated") ++counts.violated;
     if (status == "not_checked") ++counts.not_checked;
+    if (status == "not_exercised" || status == "never_reached") ++counts.not_exercised;
   }
   return counts;
 }

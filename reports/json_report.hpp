@@ -69,6 +69,7 @@ struct PropertyCounts {
   std::size_t holds = 0;
   std::size_t violated = 0;
   std::size_t not_checked = 0;
+  std::size_t not_exercised = 0;  // not_exercised or never_reached: checked, judged 0 times
 };
 PropertyCounts count_properties(const nlohmann::json& report);
 

@@ -61,11 +61,11 @@ void write_junit(const json& report, std::ostream& out) {
   xml += fmt::format(
       "<testsuites name=\"frsim\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
       "time=\"{}\">\n",
-      tests, counts.violated, counts.not_checked, time);
+      tests, counts.violated, counts.not_checked + counts.not_exercised, time);
   xml += fmt::format(
       "  <testsuite name=\"frsim.{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
       "time=\"{}\">\n",
-      escape_attribute(scenario), tests, counts.violated, counts.not_checked, time);
+      escape_attribute(scenario), tests, counts.violated, counts.not_checked + counts.not_exercised, time);
   xml += "    <properties>\n";
   auto property = [&xml](std::string_view name, const std::string& value) {
     xml += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", escape_attribute(name),
@@ -90,6 +90,10 @@ void write_junit(const json& report, std::ostream& out) {
     xml += ">\n";
     if (status == "not_checked") {
       xml += "      <skipped message=\"not checked in this run\"/>\n";
+    } else if (status == "not_exercised") {
+      xml += "      <skipped message=\"not exercised: judged 0 times in this run\"/>\n";
+    } else if (status == "never_reached") {
+      xml += "      <skipped message=\"never reached: no state of this run satisfied it\"/>\n";
     } else {
       const auto found = violations_of(report, name);
       xml += fmt::format(

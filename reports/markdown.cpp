@@ -40,6 +40,8 @@ std::string code(std::string_view text) {
 std::string_view status_text(std::string_view status) {
   if (status == "holds") return "holds";
   if (status == "violated") return "**VIOLATED**";
+  if (status == "not_exercised") return "not exercised";
+  if (status == "never_reached") return "never reached";
   return "not checked";
 }
 
