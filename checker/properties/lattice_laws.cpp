@@ -88,7 +88,8 @@ void LatticeLaws::on_event(const sim::Event& e, const sim::World& world) {
   };
   // The pair's laws may have held in another schedule; its values still
   // join this schedule's sample, whose triples may be new.
-  const LawsChecked::Key pair{e.device, e.reactive_label, local.hash(), remote.hash(), result.hash()};
+  const LawsChecked::Key pair{LawsChecked::What::pair, e.device, e.reactive_label, local.hash(), remote.hash(),
+                              result.hash()};
   const bool held = held_->contains(pair);
   if (!held) check(e, merge, local, remote, result);
   for (const core::Value* x : {&local, &remote, &result}) {
@@ -138,7 +139,7 @@ void LatticeLaws::check_associativity(const sim::Event& e, const Merge& merge, c
   if (std::find(sample.begin(), sample.end(), x) != sample.end() || sample.size() >= sample_max) return;
   sample.push_back(x);
   const auto assoc = [&](const core::Value& a, const core::Value& b, const core::Value& c) {
-    const LawsChecked::Key triple{e.device, e.reactive_label, a.hash(), b.hash(), c.hash()};
+    const LawsChecked::Key triple{LawsChecked::What::triple, e.device, e.reactive_label, a.hash(), b.hash(), c.hash()};
     if (held_->contains(triple)) return true;
     ++triples_;
     const auto ab = merge(a, b);

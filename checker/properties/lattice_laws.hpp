@@ -36,7 +36,9 @@ class MergeFunctions {
 // a violation is always found again. Thread-safe.
 class LawsChecked {
  public:
-  using Key = std::tuple<std::uint32_t, std::string, std::uint64_t, std::uint64_t, std::uint64_t>;
+  // (what: a pair's laws or a triple's associativity, device, reactive, value hashes)
+  enum class What : std::uint8_t { pair, triple };
+  using Key = std::tuple<What, std::uint32_t, std::string, std::uint64_t, std::uint64_t, std::uint64_t>;
   bool contains(const Key& key) const;
   void insert(Key key);
   static constexpr std::size_t entries_max = 1 << 20;
