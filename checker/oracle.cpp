@@ -490,7 +490,8 @@ std::vector<std::size_t> depths(const std::vector<std::vector<std::size_t>>& bef
 
 }  // namespace
 
-OrderSearch::Result OrderSearch::run(const std::vector<std::vector<std::size_t>>& before, std::uint64_t seed,
+OrderSearch::Result OrderSearch::run(const std::vector<std::vector<std::size_t>>& before,
+                                     const std::vector<std::uint32_t>& device, std::uint64_t seed,
                                      const std::function<Difference(const std::vector<std::size_t>&)>& evaluate) {
   const std::size_t n = before.size();
   Search search(before, evaluate);
@@ -507,20 +508,13 @@ OrderSearch::Result OrderSearch::run(const std::vector<std::vector<std::size_t>>
   for (const bool ascending : {true, false}) {
     auto order = commit;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return depth[a] != depth[b] ? depth[a] < depth[b] : ascending ? a < b : a > b;
+      if (depth[a] != depth[b]) return depth[a] < depth[b];
+      if (device[a] != device[b]) return ascending ? device[a] < device[b] : device[a] > device[b];
+      return a < b;
     });
     if (search.attempt(order)) return finish();
   }
-  // 2. every order, when there are few: then a failure to match is a proof.
-  if (count_linear_extensions(before, orders_max + 1) <= orders_max) {
-    LinearExtensions all(before, commit);
-    while (const auto order = all.next()) {
-      if (search.attempt(*order)) return finish();
-    }
-    search.result().exhaustive = true;
-    return finish();
-  }
-  // 3. a descent by adjacent swaps of concurrent actions: to the first
+  // 2. a descent by adjacent swaps of concurrent actions: to the first
   // order not tried yet that is no farther (across plateaus too: actions
   // that touch other reactives lie between the two that must swap).
   auto at = search.result().closest;
@@ -541,7 +535,17 @@ OrderSearch::Result OrderSearch::run(const std::vector<std::vector<std::size_t>>
       break;
     }
   }
-  // 4. samples.
+  // 3. every order, when there are few (those not tried yet): then a failure
+  // to match is a proof.
+  if (count_linear_extensions(before, orders_max + 1) <= orders_max) {
+    LinearExtensions all(before, commit);
+    while (const auto order = all.next()) {
+      if (search.attempt(*order)) return finish();
+    }
+    search.result().exhaustive = true;
+    return finish();
+  }
+  // 4. otherwise samples.
   sim::Prng prng(seed);
   const LinearExtensions all(before, commit);
   for (std::size_t s = 0; s < samples_max; ++s) {

@@ -166,13 +166,13 @@ class LinearExtensions {
 //   1. a few canonical orders: the commit order, and the causal depth
 //      (Lamport's clock) with ties broken by device, both ways — how
 //      timestamped CRDTs (LWW registers, RGA lists) order concurrent writes;
-//   2. if there are at most orders_max orders, every one of them
+//   2. a descent from the closest order so far, swapping adjacent
+//      concurrent actions while the state comes no farther (Difference:
+//      list inversions and map keys), within climbs_max orders in all;
+//   3. if there are at most orders_max orders, every one not tried yet
 //      (LinearExtensions, depth first from the commit order): then a
 //      failure to match is a proof;
-//   3. otherwise a descent from the closest order so far, swapping adjacent
-//      concurrent actions while that brings the state closer (Difference:
-//      list positions and map keys), within climbs_max orders in all;
-//   4. and samples drawn with `seed`.
+//   4. otherwise samples drawn with `seed`.
 // Orders are evaluated by `evaluate` (the oracle plus the comparison).
 struct OrderSearch {
   static constexpr std::size_t climbs_max = 120;
@@ -186,8 +186,9 @@ struct OrderSearch {
     std::vector<std::size_t> closest;  // the closest order tried, and its difference
     Difference difference;
   };
-  static Result run(const std::vector<std::vector<std::size_t>>& before, std::uint64_t seed,
-                    const std::function<Difference(const std::vector<std::size_t>&)>& evaluate);
+  // device[i]: the device of action i (the canonical orders' tie-break).
+  static Result run(const std::vector<std::vector<std::size_t>>& before, const std::vector<std::uint32_t>& device,
+                    std::uint64_t seed, const std::function<Difference(const std::vector<std::size_t>&)>& evaluate);
 };
 
 }  // namespace frsim::checker

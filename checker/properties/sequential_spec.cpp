@@ -70,10 +70,9 @@ std::map<std::string, std::uint64_t> replicated_values(const sim::World& world, 
 std::string inconclusive_note() {
   return fmt::format(
       "sequential-spec: not judged where more than {} orders of a schedule's committed actions fit its causal order "
-      "and none of the up to {} tried (the closest to its commit order, a descent, {} drawn with the world's seed) "
-      "matched",
-      OrderSearch::orders_max, OrderSearch::orders_max + OrderSearch::climbs_max + OrderSearch::samples_max,
-      OrderSearch::samples_max);
+      "and none of the up to {} tried (its commit order, causal-depth orders, a descent by swaps, {} drawn with the "
+      "world's seed) matched",
+      OrderSearch::orders_max, OrderSearch::climbs_max + OrderSearch::samples_max, OrderSearch::samples_max);
 }
 
 // Two independent 64-bit hashes, for the oracle's caches.
@@ -147,16 +146,33 @@ std::uint64_t folds_hash(const core::Runtime& rt) {
   return h;
 }
 
-// Only folds read the source: a fold reads its input only when the input
-// changes, so once the source fires again its old value is read by nothing.
-// A flatten may come to read any reactive (its dynamic edge follows a
-// value): with one in the store, every source may be read later.
-bool read_by_folds_only(const core::Runtime& rt, core::ReactiveId source) {
+// The source's value can reach no state: no fold or distributed reactive
+// reads it through a map or a flatten (a fold that reads it directly reads it
+// only when it changes, so once it fires again its old value is read by
+// nothing). A flatten may come to read any reactive (its dynamic edge follows
+// a value), so what a flatten reaches counts for every source.
+bool reaches_no_state(const core::Runtime& rt, core::ReactiveId source) {
+  std::vector<std::vector<core::ReactiveId>> readers(rt.size());
+  std::vector<core::ReactiveId> todo;
   for (core::ReactiveId r = 0; r < rt.size(); ++r) {
-    if (rt.kind(r) == core::ReactiveKind::flatten) return false;
-    if (r == source || rt.kind(r) == core::ReactiveKind::fold) continue;
-    const auto inputs = rt.inputs(r);
-    if (std::find(inputs.begin(), inputs.end(), source) != inputs.end()) return false;
+    for (core::ReactiveId i : rt.inputs(r)) {
+      if (i != r && i < rt.size()) readers[i].push_back(r);
+    }
+    if (rt.kind(r) == core::ReactiveKind::flatten) todo.push_back(r);
+  }
+  for (core::ReactiveId r : readers[source]) {
+    if (rt.kind(r) != core::ReactiveKind::fold) todo.push_back(r);
+  }
+  std::vector<bool> seen(rt.size(), false);
+  while (!todo.empty()) {
+    const auto at = todo.back();
+    todo.pop_back();
+    if (seen[at]) continue;
+    seen[at] = true;
+    for (core::ReactiveId r : readers[at]) {
+      if (rt.kind(r) == core::ReactiveKind::fold || rt.is_distributed(r)) return false;
+      todo.push_back(r);
+    }
   }
   return true;
 }
@@ -192,7 +208,7 @@ void SequentialSpec::on_event(const sim::Event& e, const sim::World& world) {
       const ActionRef a{e.device, static_cast<std::uint32_t>(next - 1)};
       const core::Runtime* rt = world.device(e.device).runtime();
       const auto source = rt->find(world.device(e.device).workload().at(a.index).target);
-      requests_[e.message] = Committed{a, d.own, !source || !read_by_folds_only(*rt, *source)};
+      requests_[e.message] = Committed{a, d.own, !source || !reaches_no_state(*rt, *source)};
       d.request = e.message;
       d.replicated = replicated_values(world, e.device);
       d.folds = folds_hash(*rt);
@@ -367,7 +383,9 @@ void SequentialSpec::judge(const sim::World& world) {
     for (std::size_t i : permutation) order.push_back(actions[i]);
     return order;
   };
-  const auto found = OrderSearch::run(before, world.seed(), [&](const std::vector<std::size_t>& permutation) {
+  std::vector<std::uint32_t> devices;
+  for (const auto& a : actions) devices.push_back(a.device);
+  const auto found = OrderSearch::run(before, devices, world.seed(), [&](const std::vector<std::size_t>& permutation) {
     return difference(run, distributed, *oracle_->run(world, order_of(permutation)));
   });
   if (found.matched) {

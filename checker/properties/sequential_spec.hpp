@@ -62,11 +62,12 @@ class SequentialSpec final : public CopyableProperty<SequentialSpec> {
     ActionRef action;
     Known before;  // what its device had received the effect of when it started
     // It left something for the future: it changed a fold (distributed or
-    // not), or fired a source that something besides folds reads. One that
-    // did neither (a gesture on something this device had not received yet:
-    // every fold kept its value) is as if it had not happened, and is left
-    // out of the sequential schedules — fired there, after what it had not
-    // seen, it would act.
+    // not) or a distributed source, or fired a source whose value can reach
+    // one (through maps or flattens). One that did neither — a gesture on
+    // something this device had not received yet, every fold kept its value;
+    // a choice of what to display — is as if it had not happened, and is
+    // left out of the sequential schedules (fired there, after what it had
+    // not seen, it would act).
     bool effect = false;
   };
   struct Device {
