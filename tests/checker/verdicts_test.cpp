@@ -416,6 +416,26 @@ TEST(Convergence, ValuesThatGrowForeverHitTheHealingBudget) {
   EXPECT_EQ(world.heal().kind, sim::HealOutcome::Kind::budget);
 }
 
+// Two programs of our own whose healing never ends: a merge that negates the
+// local value (replicas flip back and forth: a lasso) and one that adds one
+// to the larger value (it grows without end: the budget). A max merge heals.
+TEST(Convergence, OwnProgramsThatNeverQuiesceAreFindingsAndAMaxMergeHeals) {
+  const auto flip = plain_register("flip", add_one, [](const Value& a, const Value&) { return int_of(1 - a.as_int()); });
+  const auto lasso = judge(flip, schedule(flip, flip.defaults, {"d0 fire"}), {"convergence"});
+  ASSERT_TRUE(lasso.has_value());
+  EXPECT_NE(lasso->message.find("a cycle of"), std::string::npos) << lasso->message;
+  const auto grow = plain_register("grow", add_one, [](const Value& a, const Value& b) {
+    return int_of(std::max(a.as_int(), b.as_int()) + 1);
+  });
+  const auto budget = judge(grow, schedule(grow, grow.defaults, {"d0 fire"}), {"convergence"});
+  ASSERT_TRUE(budget.has_value());
+  EXPECT_NE(budget->message.find("within its budget"), std::string::npos) << budget->message;
+  const auto max = plain_register("max", add_one, [](const Value& a, const Value& b) {
+    return int_of(std::max(a.as_int(), b.as_int()));
+  });
+  EXPECT_FALSE(judge(max, schedule(max, max.defaults, {"d0 fire", "d1 fire"}), {"convergence"}).has_value());
+}
+
 // What a property found before healing diverged is kept (healing used to
 // throw, and the finding was lost with the exception).
 TEST(Convergence, AFindingMadeBeforeTheDivergenceIsKept) {
