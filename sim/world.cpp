@@ -437,14 +437,23 @@ void World::apply_crash(Device& device) {
 
 // ---- healing --------------------------------------------------------------------
 
-void World::heal() {
+std::uint64_t healing_rounds_max(std::uint32_t devices) { return 64 + 16 * std::uint64_t{devices}; }
+
+const HealOutcome& World::heal() {
   assert(!healed_);
   healed_ = true;
+  HealOutcome& out = heal_outcome_;
+  out = HealOutcome{};
+  out.rounds_max = healing_rounds_max(devices());
   const std::uint64_t healing_started = step_;
   emit(Event{0, no_device, EventKind::heal_started, no_reactive, {}, {}, 0, no_device, "healing phase"});
-  auto apply_first = [this](TransitionKind kind) {
+  const auto over_budget = [&] { return step_ - healing_started >= config_.steps_max; };
+  std::vector<std::string>* log = nullptr;  // while naming a cycle's transitions
+  auto apply_first = [&](TransitionKind kind) {
+    if (over_budget()) return false;
     for (const auto& t : enabled()) {
       if (t.kind == kind) {
+        if (log != nullptr && log->size() < HealOutcome::cycle_shown_max) log->push_back(t.text);
         do_apply(t);
         return true;
       }
@@ -463,19 +472,57 @@ void World::heal() {
   for (auto& device : devices_) device->last_sent_.clear();
   // Reliable delivery and anti-entropy until quiescence. Each round delivers
   // (and finishes the propagations of) everything in flight, then sends every
-  // changed value; values only grow in their lattices, so this terminates.
-  for (;;) {
+  // changed value. With joins this terminates within a round or so per hop of
+  // the topology (values only grow in their lattices); without, the world may
+  // come back to a state it was in after an earlier round (a lasso: watched
+  // from the round where a join would be done) or keep changing (the budget).
+  const auto round = [&] {
     bool progress = false;
     while (apply_first(TransitionKind::deliver) || apply_first(TransitionKind::step) ||
            apply_first(TransitionKind::lo)) {
       progress = true;
     }
     while (apply_first(TransitionKind::send)) progress = true;
-    if (!progress) break;
-    if (step_ - healing_started > config_.steps_max) {
-      throw core::Error(fmt::format("healing did not reach quiescence within {} steps", config_.steps_max));
+    return progress;
+  };
+  const std::uint64_t watched_from = devices() + 1;
+  std::map<std::uint64_t, std::uint64_t> seen;  // fingerprint after a round -> step then
+  for (;;) {
+    const bool progress = round();
+    if (over_budget() && healing_pending()) {
+      out.kind = HealOutcome::Kind::budget;
+      break;
     }
+    if (!progress) break;
+    if (++out.rounds >= out.rounds_max) {
+      out.kind = HealOutcome::Kind::budget;
+      break;
+    }
+    if (out.rounds < watched_from) continue;
+    const std::uint64_t fp = fingerprint();
+    const auto [first, fresh] = seen.emplace(fp, step_);
+    if (fresh) continue;
+    out.kind = HealOutcome::Kind::cycle;
+    out.fingerprint = fp;
+    out.cycle_steps = step_ - first->second;
+    // The world is deterministic from here: one more turn applies the
+    // cycle's transitions again, which names them.
+    log = &out.cycle;
+    while (out.cycle.size() < std::min<std::uint64_t>(out.cycle_steps, HealOutcome::cycle_shown_max) && round()) {
+    }
+    break;
   }
+  out.steps = step_ - healing_started;
+  return out;
+}
+
+// Something healing would still apply: a delivery, a step, a Lo step or a send.
+bool World::healing_pending() const {
+  const auto list = enabled();
+  return std::any_of(list.begin(), list.end(), [](const Transition& t) {
+    return t.kind == TransitionKind::deliver || t.kind == TransitionKind::step || t.kind == TransitionKind::lo ||
+           t.kind == TransitionKind::send;
+  });
 }
 
 // ---- identity ---------------------------------------------------------------------

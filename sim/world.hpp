@@ -85,6 +85,38 @@ struct Budgets {
   friend bool operator==(const Budgets&, const Budgets&) = default;
 };
 
+// How the healing phase ended. Lemma 4.16 (eventual consistency) assumes
+// that merges are joins and that the program stops producing values once its
+// workload is done; when a user's program breaks that premise, healing does
+// not quiesce. That is a finding (the checker's convergence property reports
+// it), never an error: the world stops healing and says how it ended.
+struct HealOutcome {
+  enum class Kind : std::uint8_t {
+    quiesced,  // nothing in flight and nothing changed
+    cycle,     // a lasso: the world's fingerprint after a round repeated
+    budget,    // still changing when the healing budget ran out
+  };
+  Kind kind = Kind::quiesced;
+  std::uint64_t steps = 0;   // healing transitions applied
+  std::uint64_t rounds = 0;  // rounds of reliable delivery, then anti-entropy
+  std::uint64_t rounds_max = 0;  // the budget in rounds (steps: config().steps_max)
+  // cycle: the repeated fingerprint, the length of one turn of the cycle in
+  // transitions, and the descriptions of (at most cycle_shown_max of) them.
+  std::uint64_t fingerprint = 0;
+  std::uint64_t cycle_steps = 0;
+  std::vector<std::string> cycle;
+
+  static constexpr std::size_t cycle_shown_max = 12;
+  bool quiesced() const { return kind == Kind::quiesced; }
+};
+
+// Rounds a healing phase may take before it counts as diverging. A join
+// needs about one round per hop of the topology for each level of
+// distributed reactives computed from distributed reactives; this leaves a
+// wide margin over that and still ends a diverging heal in a few hundred
+// transitions.
+std::uint64_t healing_rounds_max(std::uint32_t devices);
+
 class World;
 
 class Device {
@@ -139,9 +171,12 @@ class World {
   // The healing phase: heal any partition, restart crashed devices, finish
   // running propagations, then deliver every message reliably and let every
   // device send every changed distributed reactive to every neighbour, until
-  // nothing is in flight and nothing changed (quiescence).
-  void heal();
+  // nothing is in flight and nothing changed (quiescence) — or until the
+  // world repeats itself or the healing budget runs out (a diverging
+  // program): the outcome says which. It never fires the rest of a workload.
+  const HealOutcome& heal();
   bool healed() const { return healed_; }
+  const HealOutcome& heal_outcome() const { return heal_outcome_; }
 
   // >= 64 bits, independent of message send order and message ids; equal
   // worlds fingerprint equal.
@@ -182,6 +217,7 @@ class World {
   void apply_crash(Device& device);
   void after_action(Device& device, const core::ActionResult& result);
   bool can_receive(const Device& device) const;
+  bool healing_pending() const;
   void list_device(const Device& device, std::vector<Transition>& out) const;
   void emit(Event event);
 
@@ -196,6 +232,7 @@ class World {
   std::vector<std::pair<std::size_t, std::string>> choices_;
   std::uint64_t step_ = 0;
   bool healed_ = false;
+  HealOutcome heal_outcome_;
   bool record_events_ = true;
   std::vector<Event> events_;
   std::uint64_t event_hash_ = event_hash_seed;

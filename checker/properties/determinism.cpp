@@ -7,6 +7,7 @@ namespace frsim::checker {
 void Determinism::on_schedule_end(const sim::World& world) {
   if (every_ == 0 || counter_->fetch_add(1) % every_ != 0) return;
   // The clone re-executes the choices from the seed, and heals as this world did.
+  count_judged();
   auto again = world.clone();
   if (!again->healed()) again->heal();
   if (again->event_hash() == world.event_hash()) return;

@@ -213,6 +213,7 @@ Frame Dpor::make_frame(std::unique_ptr<Run> run, std::vector<Slim> sleep) {
 void Dpor::judge(Run& run) {
   run.finish();
   ++result_.stats.schedules;
+  tally_.add(run.monitor());
   if (auto finding = run.finding()) found(*finding, run.world());
 }
 
@@ -245,6 +246,7 @@ void Dpor::take(std::size_t index) {
     if (!std::binary_search(ids.begin(), ids.end(), m.id)) event.created.push_back(m.content_hash());
   }
   if (auto finding = run->finding()) {
+    tally_.add(run->monitor());
     found(*finding, run->world());
     return;
   }

@@ -52,12 +52,19 @@ BudgetHit Exhaustive::checkpoint(std::uint64_t memory_bytes) {
 
 Result Exhaustive::conclude(BudgetHit hit, bool exhausted, std::uint64_t memory_bytes) {
   if (hit == BudgetHit::none && depth_cut_ && !result_.violation) hit = BudgetHit::depth;
+  conclude_tally(result_, tally_);
   result_.budget_hit = hit;
   result_.complete = !result_.violation && hit == BudgetHit::none && exhausted && !options_.bitstate;
   result_.stats.distinct_states = visited_.size();
   result_.stats.memory_bytes = memory_bytes;
   meter_.update(result_.stats);
   return std::move(result_);
+}
+
+void conclude_tally(Result& result, const Tally& tally) {
+  result.judged = tally.judged;
+  result.judged.resize(result.properties.size(), 0);
+  result.notes.insert(result.notes.end(), tally.notes.begin(), tally.notes.end());
 }
 
 void run_batch(std::uint32_t jobs, std::size_t count, const std::function<void(std::size_t)>& work) {

@@ -52,8 +52,13 @@ class Exhaustive {
   Meter meter_;
   VisitedSet visited_;
   Result result_;
+  Tally tally_;             // the monitors of every schedule ended (or violated)
   bool depth_cut_ = false;  // some schedule ended at the depth budget
 };
+
+// Moves a campaign's tally into its result: judged counts, and the
+// properties' notes after the explorer's own.
+void conclude_tally(Result& result, const Tally& tally);
 
 // Runs work(i) for i in [0, count) on `jobs` threads. Each call must touch
 // only its own slot of the output; the first exception (by index) is

@@ -121,7 +121,15 @@ Result default_campaign(const Scenario& scenario, const Options& options, const 
   Result sampled = explore(scenario, campaign_stage2(options, result.stats.elapsed_seconds), monitors, control);
   result.notes.push_back(fmt::format("stage 1 stopped at the {} budget; stage 2: swarm",
                                      to_string(result.budget_hit)));
-  for (auto& note : sampled.notes) result.notes.push_back(std::move(note));
+  for (auto& note : sampled.notes) {
+    // A property's note may come from both stages; say it once.
+    if (std::find(result.notes.begin(), result.notes.end(), note) == result.notes.end()) {
+      result.notes.push_back(std::move(note));
+    }
+  }
+  for (std::size_t i = 0; i < result.judged.size() && i < sampled.judged.size(); ++i) {
+    result.judged[i] += sampled.judged[i];
+  }
   const double elapsed_seconds = result.stats.elapsed_seconds + sampled.stats.elapsed_seconds;
   add(result.stats, sampled.stats);
   result.stats.elapsed_seconds = elapsed_seconds;

@@ -40,6 +40,7 @@ struct Child {
   bool end = false;   // the schedule ended here (nothing enabled, or the depth budget)
   bool cut = false;   // ended by the depth budget with transitions still enabled
   std::uint64_t ends = 0;  // healed copies judged here (end_every_state)
+  Tally tally;             // of the schedules ended here
   std::optional<Finding> finding;
   std::vector<std::pair<std::size_t, std::string>> choices;  // if finding
 };
@@ -50,6 +51,7 @@ struct Expansion {
   // The root has nothing enabled: its schedule ended (with this finding).
   bool root_end = false;
   std::optional<Finding> root_finding;
+  Tally root_tally;
 };
 
 std::vector<std::uint64_t> sorted_keys(const std::vector<Slim>& sleep) {
@@ -160,6 +162,7 @@ Expansion Search::expand(const Node& node) const {
     parent->finish();
     out.root_end = true;
     out.root_finding = parent->finding();
+    out.root_tally.add(parent->monitor());
     out.schedules = 1;
     return out;
   }
@@ -207,13 +210,17 @@ Child Search::step(std::unique_ptr<Run> run, std::uint32_t index, std::size_t de
       child.end = true;
       run->finish();
       child.finding = run->finding();
+      child.tally.add(run->monitor());
     } else if (options_.end_every_state && !child.seen) {
       // The schedule could stop here too: judge a healed copy.
       auto ended = run->branch();
       ended->finish();
       child.finding = ended->finding();
+      child.tally.add(ended->monitor());
       child.ends = 1;
     }
+  } else {
+    child.tally.add(run->monitor());
   }
   if (child.finding) child.choices = run->world().choices();
   return child;
@@ -221,10 +228,12 @@ Child Search::step(std::unique_ptr<Run> run, std::uint32_t index, std::size_t de
 
 void Search::merge(const Node& node, Expansion& expansion, std::vector<Node>& out) {
   result_.stats.schedules += expansion.schedules;
+  tally_.add(expansion.root_tally);
   if (expansion.root_end && expansion.root_finding && !result_.violation) {
     result_.violation = Violation{*expansion.root_finding, options_.world, options_.seed, {}, ""};
   }
   for (Child& child : expansion.children) {
+    tally_.add(child.tally);
     ++result_.stats.transitions;
     ++result_.stats.states;
     const std::uint64_t depth = node.prefix.size() + 1;

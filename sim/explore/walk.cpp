@@ -26,6 +26,7 @@ struct Outcome {
   std::uint64_t event_hash = 0;
   std::optional<Finding> finding;
   std::vector<std::pair<std::size_t, std::string>> choices;  // if finding
+  Tally tally;
 };
 
 Outcome run_schedule(const std::shared_ptr<const Scenario>& scenario, const Options& options,
@@ -46,6 +47,7 @@ Outcome run_schedule(const std::shared_ptr<const Scenario>& scenario, const Opti
   }
   if (!run.finding()) run.finish();
   out.finding = run.finding();
+  out.tally.add(run.monitor());
   out.event_hash = run.world().event_hash();
   if (out.finding) out.choices = run.world().choices();
   return out;
@@ -76,6 +78,7 @@ Result walk(const std::shared_ptr<const Scenario>& scenario, const Options& opti
             const Control& control) {
   Result result;
   result.properties = monitors()->properties();
+  Tally tally;
   Meter meter(options.limits, control);
   VisitedSet visited(options.limits.memory_bytes_max / 2, false);
   bool counting = true;  // distinct states, while the visited set has room
@@ -102,6 +105,7 @@ Result walk(const std::shared_ptr<const Scenario>& scenario, const Options& opti
       result.stats.states += o.indices.size() + 1;
       result.stats.max_depth = std::max<std::uint64_t>(result.stats.max_depth, o.indices.size());
       ++result.stats.schedules;
+      tally.add(o.tally);
       for (auto fp : o.fingerprints) {
         if (!counting) break;
         visited.insert(fp);
@@ -124,6 +128,7 @@ Result walk(const std::shared_ptr<const Scenario>& scenario, const Options& opti
     if (hit != BudgetHit::none) break;
   }
   if (!counting) result.notes.push_back("distinct_states: counted until the visited set was full");
+  conclude_tally(result, tally);
   result.budget_hit = result.violation ? BudgetHit::none : hit;
   result.complete = false;  // sampling never covers every schedule
   result.next_schedule = next;
