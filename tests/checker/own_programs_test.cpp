@@ -113,16 +113,21 @@ sim::Scenario plain_pn_counter() {
   return s;
 }
 
+// Modulo 2^64: merges that keep growing while healing stay defined.
+std::int64_t wrapping_sum(std::int64_t a, std::int64_t b) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+}
+
 // Plain integers added up, merged with `merge`.
 sim::Scenario plain_counter(std::string name, core::MergeFunction merge) {
   return counter_program(std::move(name), [merge](core::Runtime& rt, core::ReactiveId delta, std::uint32_t) {
     rt.distributed_fold("count", delta, Value::integer(0),
-                        [](const Value& n, const Value& d) { return Value::integer(n.as_int() + d.as_int()); }, merge);
+                        [](const Value& n, const Value& d) { return Value::integer(wrapping_sum(n.as_int(), d.as_int())); }, merge);
   });
 }
 
 Value min_merge(const Value& a, const Value& b) { return Value::integer(std::min(a.as_int(), b.as_int())); }
-Value capped_sum(const Value& a, const Value& b) { return Value::integer(std::min<std::int64_t>(a.as_int() + b.as_int(), 10)); }
+Value capped_sum(const Value& a, const Value& b) { return Value::integer(std::min<std::int64_t>(wrapping_sum(a.as_int(), b.as_int()), 10)); }
 
 // A set of names edited by ["add", x] and ["remove", x]; "members" is the
 // list of its elements. Workload: d0 adds ann then bob; d1 removes ann, then
