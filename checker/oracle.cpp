@@ -174,10 +174,20 @@ Difference difference(const std::vector<DeviceState>& run, const std::set<std::s
   return out;
 }
 
+core::Value observed_part(const sim::Scenario& scenario, const std::string& label, const core::Value& v) {
+  const auto it = label.empty() ? scenario.observe.end() : scenario.observe.find(label);
+  if (it == scenario.observe.end()) return v;
+  try {
+    return it->second(v);
+  } catch (const core::Error&) {
+    return v;  // a projection that does not fit this value (e.g. its initial one) sees all of it
+  }
+}
+
 DeviceState observed_state(const core::Runtime& rt, const std::vector<bool>& selected, const sim::Scenario& scenario) {
   DeviceState out;
   for (const auto& [identity, r] : by_identity(rt, selected, scenario)) {
-    out.emplace(identity, observed(rt.value(r)).encode());
+    out.emplace(identity, observed(observed_part(scenario, rt.label(r), rt.value(r))).encode());
   }
   return out;
 }

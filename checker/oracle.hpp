@@ -81,6 +81,10 @@ struct Difference {
 Difference difference(const std::vector<DeviceState>& run, const std::set<std::string>& distributed,
                       const ConvergedState& sequential);
 
+// What the scenario says a user sees of the reactive labelled `label`
+// (Scenario::observe), or all of `v`.
+core::Value observed_part(const sim::Scenario& scenario, const std::string& label, const core::Value& v);
+
 // The identity -> observed value (encoded) of the reactives of `rt` that
 // `selected` selects (by id), device-local ones left out.
 DeviceState observed_state(const core::Runtime& rt, const std::vector<bool>& selected, const sim::Scenario& scenario);

@@ -327,9 +327,12 @@ void print_summary(const reports::WrittenReport& written, const fs::path& dir, s
   // How often each property was judged, when the engine counts it.
   const bool counted = std::any_of(properties.begin(), properties.end(),
                                    [](const nlohmann::json& p) { return !p.value("judged", nlohmann::json()).is_null(); });
+  // A user's property names can be longer than the built-in ones.
+  std::size_t width = 22;
+  for (const auto& p : properties) width = std::max(width, p.at("name").get<std::string>().size());
   const auto row = [&](const std::string& name, const std::string& status, const std::string& judged,
                        const std::string& source) {
-    out << fmt::format("{:<22} {:<26} ", name, status);
+    out << fmt::format("{:<{}} {:<26} ", name, width, status);
     if (counted) out << fmt::format("{:>9}  ", judged);
     out << source << "\n";
   };

@@ -1,8 +1,12 @@
 // frsim selftest: every engine mutant and every deliberately broken scenario
-// of the bug zoo under the default campaign; one row each. Exit 1 if any
-// bug is missed, which means frsim itself is broken.
+// of the bug zoo under the default campaign; one row each. Then every sound
+// scenario (no expected violation) under the same campaign on a states
+// budget: none may be flagged. Exit 1 if any bug is missed or a sound
+// scenario is flagged, which means frsim itself is broken.
 
+#include <algorithm>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +30,9 @@ struct SelftestFlags {
   std::uint64_t seed = ex::Options{}.seed;
   std::uint32_t jobs = ex::Options{}.jobs;
   std::string only;  // run only entries whose name contains this
+  // Sound scenarios: distinct states per campaign (a count, not a clock:
+  // the same verdict on every machine).
+  std::uint64_t sound_states_max = 5000;
 };
 
 struct Row {
@@ -78,6 +85,33 @@ void print_row(const Row& row) {
                            row.seconds, note(row));
 }
 
+// A sound scenario's campaign on the states budget: the violation, if any
+// (a false alarm), and the seconds it took.
+std::size_t run_sound(const std::vector<const sim::Scenario*>& sound, const SelftestFlags& flags) {
+  std::cout << fmt::format("\n{:<52} {:<22} {:<8} {:>8} {:>9}\n", "sound scenario", "distinct states", "verdict",
+                           "schedule", "time");
+  std::size_t flagged = 0;
+  for (const sim::Scenario* scenario : sound) {
+    ex::Options options = ex::default_options(*scenario);
+    options.seed = flags.seed;
+    options.jobs = flags.jobs;
+    options.limits.time_limit_seconds = flags.time_limit_seconds;
+    options.limits.states_max = flags.sound_states_max;
+    options.limits.schedules_max = std::max<std::uint64_t>(1, flags.sound_states_max / 10);
+    const auto result = ex::default_campaign(*scenario, options, checker::monitor_factory(*scenario));
+    const auto& v = result.violation;
+    std::cout << fmt::format("{:<52} {:<22} {:<8} {:>8} {:>8.1f}s{}\n", scenario->name,
+                             result.stats.distinct_states, v ? "FLAGGED" : "clean",
+                             v ? std::to_string(v->choices.size()) : std::string("-"), result.stats.elapsed_seconds,
+                             v ? fmt::format(" ({}: {})", v->finding.property, v->finding.message) : std::string());
+    flagged += v ? 1 : 0;
+  }
+  // Not "holds": a states budget is no complete exploration.
+  std::cout << fmt::format("{} of {} sound scenarios clean within {} distinct states each\n", sound.size() - flagged,
+                           sound.size(), flags.sound_states_max);
+  return flagged;
+}
+
 int run_selftest(const SelftestFlags& flags, const Scenarios& scenarios) {
   std::vector<sim::Scenario> entries;
   for (const auto& mutant : checker::mutants()) entries.push_back(checker::with_mutant(mutant.showcase, mutant));
@@ -95,9 +129,16 @@ int run_selftest(const SelftestFlags& flags, const Scenarios& scenarios) {
     print_row(row);
     missed += row.caught() ? 0 : 1;
   }
-  if (ran == 0) throw core::Error(fmt::format("selftest: no bug matches '{}'", flags.only));
+  std::vector<const sim::Scenario*> sound;
+  for (const auto& scenario : scenarios) {
+    if (scenario->expected_violation.empty() && scenario->name.find(flags.only) != std::string::npos) {
+      sound.push_back(scenario.get());
+    }
+  }
+  if (ran == 0 && sound.empty()) throw core::Error(fmt::format("selftest: no entry matches '{}'", flags.only));
   std::cout << fmt::format("{} of {} bugs caught\n", ran - missed, ran);
-  return missed == 0 ? 0 : 1;
+  const std::size_t flagged = sound.empty() ? 0 : run_sound(sound, flags);
+  return missed == 0 && flagged == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -105,7 +146,9 @@ int run_selftest(const SelftestFlags& flags, const Scenarios& scenarios) {
 void register_selftest(CLI::App& app, Context& context) {
   auto flags = std::make_shared<SelftestFlags>();
   auto* cmd = app.add_subcommand(
-      "selftest", "every engine mutant and every scenario with an expected violation under the default campaign");
+      "selftest",
+      "every engine mutant and every scenario with an expected violation under the default campaign, then every "
+      "sound scenario on a states budget");
   cmd->add_option("--time-limit", flags->time_limit_seconds, "seconds per bug, 0 for none")
       ->check(Seconds)
       ->capture_default_str();
@@ -113,8 +156,13 @@ void register_selftest(CLI::App& app, Context& context) {
   cmd->add_option("--jobs", flags->jobs, "threads per campaign")
       ->check(Decimal)->check(CLI::Range(1U, 256U))
       ->capture_default_str();
-  cmd->add_option("--only", flags->only, "run only the bugs whose name contains this")->default_str("all");
-  cmd->footer("Exit status: 0 every bug caught, 1 a bug missed (frsim itself is broken), 2 bad input.");
+  cmd->add_option("--only", flags->only, "run only the entries whose name contains this")->default_str("all");
+  cmd->add_option("--sound-states", flags->sound_states_max, "distinct states per sound scenario")
+      ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()))
+      ->capture_default_str();
+  cmd->footer(
+      "Exit status: 0 every bug caught and every sound scenario holds, 1 a bug missed or a sound scenario flagged "
+      "(frsim itself is broken), 2 bad input.");
   cmd->callback([flags, &context] { context.code = run_selftest(*flags, context.scenarios); });
 }
 

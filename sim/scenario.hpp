@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,6 +98,13 @@ struct Scenario {
   // the sequential specification do not compare them across devices, and
   // reports list them.
   std::vector<std::string> device_local;
+  // What a user sees of a reactive whose plain value carries metadata of the
+  // program's own (a timestamp, a replica id: a register written by hand),
+  // by label. The sequential specification compares this part of its value,
+  // since a sequential schedule stamps a concurrent write differently (a
+  // library CRDT's metadata is left out already). Convergence still compares
+  // whole values: replicas must agree on the metadata too.
+  std::map<std::string, std::function<core::Value(const core::Value&)>> observe;
   // The user's own properties, checked with the built-in ones.
   std::vector<UserProperty> properties;
   // Engine customisation of each device's runtime, for self-tests only

@@ -177,6 +177,20 @@ bool reaches_no_state(const core::Runtime& rt, core::ReactiveId source) {
   return true;
 }
 
+// A distributed reactive holding a plain value, compared whole: if part of
+// it is the program's own metadata, the user says what is seen of it.
+std::string metadata_hint(const sim::World& world, const Difference& difference) {
+  const core::Runtime* rt = world.device(difference.device).runtime();
+  const auto r = rt != nullptr ? rt->find(difference.identity) : std::nullopt;
+  if (!r || !rt->is_distributed(*r) || rt->value(*r).is_crdt() ||
+      world.scenario().observe.contains(difference.identity)) {
+    return "";
+  }
+  return fmt::format(". {} is a plain value compared whole: if part of it is the program's own metadata (a timestamp, "
+                     "a replica id), Scenario::observe says what a user sees of it",
+                     difference.identity);
+}
+
 std::string action_text(const sim::World& world, ActionRef a) {
   return fmt::format("d{} {}", a.device, world.device(a.device).workload().at(a.index).description());
 }
@@ -424,10 +438,10 @@ void SequentialSpec::report_closest(const sim::World& world, const std::vector<A
   const std::string sequential_value = printed_bytes(difference.sequential);
   report(difference.device, difference.identity,
          fmt::format("d{}: {} = {} after healing, but no sequential schedule of the {} committed actions [{}] "
-                     "computes this state ({}); the closest, {}, gives {} = {} ({} reactive{} differ)",
+                     "computes this state ({}); the closest, {}, gives {} = {} ({} reactive{} differ){}",
                      difference.device, difference.identity, run_value, actions.size(), list, orders, order,
                      difference.identity, sequential_value, difference.reactives,
-                     difference.reactives == 1 ? "" : "s"),
+                     difference.reactives == 1 ? "" : "s", metadata_hint(world, difference)),
          {sequential_value, run_value});
 }
 

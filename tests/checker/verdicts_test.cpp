@@ -70,7 +70,11 @@ sim::Scenario plain_register(std::string name, core::FoldOperator update, core::
   return s;
 }
 
-Value add_one(const Value& n, const Value&) { return Value::integer(n.as_int() + 1); }
+// Modulo 2^64: the merges below that keep growing while healing stay defined.
+std::int64_t wrapping_sum(std::int64_t a, std::int64_t b) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+}
+Value add_one(const Value& n, const Value&) { return Value::integer(wrapping_sum(n.as_int(), 1)); }
 Value int_of(std::int64_t n) { return Value::integer(n); }
 
 // A log of what users said: each device appends (device, word) to a
@@ -425,7 +429,7 @@ TEST(Convergence, OwnProgramsThatNeverQuiesceAreFindingsAndAMaxMergeHeals) {
   ASSERT_TRUE(lasso.has_value());
   EXPECT_NE(lasso->message.find("a cycle of"), std::string::npos) << lasso->message;
   const auto grow = plain_register("grow", add_one, [](const Value& a, const Value& b) {
-    return int_of(std::max(a.as_int(), b.as_int()) + 1);
+    return int_of(wrapping_sum(std::max(a.as_int(), b.as_int()), 1));
   });
   const auto budget = judge(grow, schedule(grow, grow.defaults, {"d0 fire"}), {"convergence"});
   ASSERT_TRUE(budget.has_value());
@@ -517,9 +521,9 @@ TEST_P(LatticeLawsOfM, JudgesAUserMergeOverPlainValues) {
 INSTANTIATE_TEST_SUITE_P(
     Merges, LatticeLawsOfM,
     ::testing::Values(
-        UserMerge{"max_plus_one", [](const Value& a, const Value& b) { return int_of(std::max(a.as_int(), b.as_int()) + 1); },
+        UserMerge{"max_plus_one", [](const Value& a, const Value& b) { return int_of(wrapping_sum(std::max(a.as_int(), b.as_int()), 1)); },
                   "idempotence"},
-        UserMerge{"sum", [](const Value& a, const Value& b) { return int_of(a.as_int() + b.as_int()); }, "idempotence"},
+        UserMerge{"sum", [](const Value& a, const Value& b) { return int_of(wrapping_sum(a.as_int(), b.as_int())); }, "idempotence"},
         UserMerge{"arrival_order", [](const Value&, const Value& b) { return b; }, "commutativity"},
         UserMerge{"max", [](const Value& a, const Value& b) { return int_of(std::max(a.as_int(), b.as_int())); },
                   nullptr}),

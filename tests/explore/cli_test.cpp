@@ -336,6 +336,30 @@ TEST(ExploreCli, PropertiesSelectsAndTheReportCountsWhatWasJudged) {
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--properties", "glitch-free", "--quiet"})), 2);
 }
 
+// A user's property names (read-receipts: "receipts-within-messages", 24
+// characters) are longer than the built-in ones: the table's columns still line up.
+TEST(ExploreCli, ThePropertyTableLinesUpWithLongUserPropertyNames) {
+  const fs::path dir = scratch("table");
+  const fs::path printed = dir.string() + ".txt";
+  fs::create_directories(dir.parent_path());
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "read-receipts", "--strategy", "bfs", "--max-states", "200",
+                               "--out", dir.string()},
+                              printed.string())),
+            0);
+  std::ifstream in(printed);
+  std::size_t column = std::string::npos;
+  std::size_t rows = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("user: ") == std::string::npos && !line.starts_with("property ")) continue;
+    const auto status = line.find(line.starts_with("property ") ? "status" : "not violated");
+    ASSERT_NE(status, std::string::npos) << line;
+    if (column == std::string::npos) column = status;
+    EXPECT_EQ(status, column) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 4u);  // the header and the three user properties
+}
+
 TEST(ExploreCli, BadInputIsExitTwo) {
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "no-such-scenario", "--quiet"})), 2);
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "chat", "--strategy", "sideways"})), 2);
