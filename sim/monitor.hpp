@@ -44,6 +44,9 @@ class Monitor {
   // An independent copy with the same per-schedule state, for explorers that
   // branch a world (DFS/BFS) rather than re-executing a prefix.
   virtual std::unique_ptr<Monitor> clone() const = 0;
+  // False: on_event ignores every event (a monitor that judges end states
+  // only), so explorers may run worlds without making events at all.
+  virtual bool wants_events() const { return true; }
   // Names of the properties this monitor checks, e.g. {"glitch-freedom", ...}.
   virtual std::vector<std::string> properties() const = 0;
 };

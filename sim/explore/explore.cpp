@@ -39,6 +39,7 @@ constexpr double exhaustive_time_share = 0.5;
 void add(Stats& into, const Stats& stats) {
   into.transitions += stats.transitions;
   into.states += stats.states;
+  into.revisits += stats.revisits;
   into.distinct_states += stats.distinct_states;
   into.schedules += stats.schedules;
   into.max_depth = std::max(into.max_depth, stats.max_depth);
@@ -106,7 +107,12 @@ Result default_campaign(const Scenario& scenario, const Options& options, const 
   const double elapsed_seconds = result.stats.elapsed_seconds + sampled.stats.elapsed_seconds;
   add(result.stats, sampled.stats);
   result.stats.elapsed_seconds = elapsed_seconds;
-  result.stats.states_per_second = elapsed_seconds > 0 ? static_cast<double>(result.stats.states) / elapsed_seconds : 0;
+  auto rate = [elapsed_seconds](std::uint64_t n) {
+    return elapsed_seconds > 0 ? static_cast<double>(n) / elapsed_seconds : 0;
+  };
+  result.stats.states_per_second = rate(result.stats.states);
+  result.stats.transitions_per_second = rate(result.stats.transitions);
+  result.stats.revisits_per_second = rate(result.stats.revisits);
   result.violation = std::move(sampled.violation);
   result.budget_hit = sampled.violation ? BudgetHit::none : sampled.budget_hit;
   result.complete = false;
@@ -137,14 +143,17 @@ nlohmann::json to_json(const Options& options) {
 
 nlohmann::json to_json(const Stats& stats) {
   return {
-      {"transitions", stats.transitions},
       {"states", stats.states},
-      {"distinct_states", stats.distinct_states},
+      {"transitions", stats.transitions},
+      {"revisits", stats.revisits},
       {"schedules", stats.schedules},
       {"max_depth", stats.max_depth},
       {"elapsed_seconds", stats.elapsed_seconds},
       {"states_per_second", stats.states_per_second},
+      {"transitions_per_second", stats.transitions_per_second},
+      {"revisits_per_second", stats.revisits_per_second},
       {"memory_bytes", stats.memory_bytes},
+      {"distinct_states", stats.distinct_states},
   };
 }
 

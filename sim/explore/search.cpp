@@ -13,20 +13,27 @@
 #include "sim/explore/reduction.hpp"
 #include "sim/explore/run.hpp"
 #include "sim/explore/visited.hpp"
+#include "sim/state.hpp"
 
 namespace frsim::sim::explore {
 
 namespace {
 
-// Nodes per batch: a constant, not a function of --jobs, so that the order in
-// which states are first seen (and so every count) is the same on any
-// number of threads.
+// Nodes per batch. A batch's nodes are all expanded before any of their
+// children is merged into the visited set, so that the order in which states
+// are first seen, and every count, is what it was when batches ran on
+// threads: a child is healed and judged when it was new at the batch's start.
 constexpr std::size_t bfs_batch = 32;
 constexpr std::size_t dfs_batch = 4;
 
+// A state to expand. Breadth- and depth-first frontiers hold states as state
+// vectors (sim/state.hpp), never as prefixes to replay.
 struct Node {
-  std::vector<std::uint32_t> prefix;  // choice indices from the initial state
-  std::vector<Slim> sleep;            // asleep here: explored elsewhere
+  std::uint64_t link = ParentLinks::root;  // its number in the parent links
+  std::uint32_t depth = 0;
+  std::vector<std::uint8_t> state;
+  std::unique_ptr<Monitor> monitor;  // the per-schedule state of the path that reached it
+  std::vector<Slim> sleep;           // asleep here: explored elsewhere
   // A revisit with a smaller sleep set explores only these (by key); empty: all.
   std::vector<std::uint64_t> only;
 };
@@ -41,7 +48,9 @@ struct Child {
   bool cut = false;   // ended by the depth budget with transitions still enabled
   std::uint64_t ends = 0;  // healed copies judged here (end_every_state)
   std::optional<Finding> finding;
-  std::vector<std::pair<std::size_t, std::string>> choices;  // if finding
+  // To become a node, if the merge wants it.
+  std::vector<std::uint8_t> state;
+  std::unique_ptr<Monitor> monitor;
 };
 
 struct Expansion {
@@ -62,9 +71,40 @@ std::vector<std::uint64_t> sorted_keys(const std::vector<Slim>& sleep) {
 }
 
 std::uint64_t node_bytes(const Node& node) {
-  return sizeof(Node) + node.prefix.capacity() * sizeof(std::uint32_t) + node.sleep.capacity() * sizeof(Slim) +
+  return sizeof(Node) + node.state.capacity() + node.sleep.capacity() * sizeof(Slim) +
          node.only.capacity() * sizeof(std::uint64_t);
 }
+
+// Forwards a world's events to whichever monitor watches it now.
+class MonitorSink final : public EventSink {
+ public:
+  void watch(const World& world, Monitor* monitor) {
+    world_ = &world;
+    monitor_ = monitor;
+  }
+  void on_event(const Event& event) override {
+    if (monitor_ != nullptr) monitor_->on_event(event, *world_);
+  }
+  bool wants_events() const override { return wants_; }
+  bool wants_ = true;
+
+ private:
+  const World* world_ = nullptr;
+  Monitor* monitor_ = nullptr;
+};
+
+// A scratch world with its sink: worlds are assigned into it, never built.
+struct Scratch {
+  std::unique_ptr<World> world;
+  MonitorSink sink;
+
+  void prepare(const World& like, bool wants_events) {
+    world = std::make_unique<World>(like);
+    sink.wants_ = wants_events;
+    world->set_sink(&sink);
+  }
+  void watch(Monitor* monitor) { sink.watch(*world, monitor); }
+};
 
 class Search : Exhaustive {
  public:
@@ -78,15 +118,26 @@ class Search : Exhaustive {
   std::uint64_t fingerprint(const World& world) const {
     return symmetry_ ? symmetry_->fingerprint(world) : world.fingerprint();
   }
-  Expansion expand(const Node& node) const;
-  Child step(std::unique_ptr<Run> run, std::uint32_t index, std::size_t depth) const;
+  void start();
+  Expansion expand(Node& node);
+  Child step(Node& node, std::size_t k, std::uint32_t index, bool last);
+  // Heals and judges `scratch`'s world as the end of a schedule: the node
+  // `link`, then choice `index` if any.
+  std::optional<Finding> judge(Scratch& scratch, Monitor& monitor, std::uint64_t link,
+                               std::optional<std::uint32_t> index);
   // Sequential: the visited set and the sleep-set table. Returns the nodes to add.
   void merge(const Node& node, Expansion& expansion, std::vector<Node>& out);
+  Node make_node(const Node& parent, Child& child);
   void take_batch(std::vector<Node>& batch);
   std::uint64_t memory_bytes() const;
 
   bool por_;
   std::optional<Symmetry> symmetry_;
+  std::unique_ptr<StateCodec> codec_;
+  ParentLinks links_;
+  Scratch parent_, child_, judged_;
+  std::vector<Transition> enabled_;
+  std::vector<Slim> slims_;
   // Sleep sets: the keys a state was explored without, and which concrete
   // world explored it (keys name devices, so they compare only within one).
   std::map<std::uint64_t, std::pair<std::uint64_t, std::vector<std::uint64_t>>> sleep_table_;
@@ -95,37 +146,59 @@ class Search : Exhaustive {
 };
 
 Result Search::run() {
+  BudgetHit hit = BudgetHit::none;
+  try {
+    start();
+    std::vector<Node> batch;
+    std::vector<Expansion> expansions;
+    while (!frontier_.empty() && !result_.violation) {
+      take_batch(batch);
+      expansions.clear();
+      for (Node& node : batch) expansions.push_back(expand(node));
+      std::vector<Node> added;
+      for (std::size_t i = 0; i < batch.size(); ++i) merge(batch[i], expansions[i], added);
+      if (options_.strategy == Strategy::dfs) std::reverse(added.begin(), added.end());
+      for (auto& node : added) {
+        frontier_bytes_ += node_bytes(node);
+        frontier_.push_back(std::move(node));
+      }
+      hit = checkpoint(memory_bytes());
+      if (hit != BudgetHit::none) break;
+    }
+  } catch (const core::PropagationStopped&) {
+    // The budget ran out inside a batch: what it did is dropped, the rest stands.
+    hit = meter_.stop_reason();
+  }
+  if (hit == BudgetHit::none && meter_.stopped() && !frontier_.empty()) hit = meter_.stop_reason();
+  return conclude(hit, frontier_.empty(), memory_bytes());
+}
+
+void Search::start() {
   auto root = std::make_unique<Run>(scenario_, options_.world, options_.seed, monitors_);
+  root->explore_mode(meter_.stop());
   result_.properties = root->monitor().properties();
   if (options_.symmetry) {
     symmetry_.emplace(root->world());
     result_.notes.push_back(symmetry_->explanation());
   }
   if (options_.por == Por::sleep && !por_) result_.notes.push_back("sleep sets: off (Lo services are not reduced)");
+  if (options_.jobs > 1) {
+    result_.notes.push_back(fmt::format("{}: runs on one thread (a monitor's state is not handed between threads)",
+                                        to_string(options_.strategy)));
+  }
+  const bool wants_events = root->monitor().wants_events();
+  codec_ = std::make_unique<StateCodec>(root->world());
+  parent_.prepare(root->world(), wants_events);
+  child_.prepare(root->world(), wants_events);
+  judged_.prepare(root->world(), wants_events);
   const std::uint64_t root_fp = fingerprint(root->world());
   visited_.insert(root_fp);
   if (por_) sleep_table_[root_fp] = {root->world().fingerprint(), {}};
-  root.reset();
-  frontier_.push_back(Node{});
-  result_.stats.states = 1;
-
-  BudgetHit hit = BudgetHit::none;
-  std::vector<Node> batch;
-  while (!frontier_.empty() && !result_.violation) {
-    take_batch(batch);
-    std::vector<Expansion> expansions(batch.size());
-    run_batch(options_.jobs, batch.size(), [&](std::size_t i) { expansions[i] = expand(batch[i]); });
-    std::vector<Node> added;
-    for (std::size_t i = 0; i < batch.size(); ++i) merge(batch[i], expansions[i], added);
-    if (options_.strategy == Strategy::dfs) std::reverse(added.begin(), added.end());
-    for (auto& node : added) {
-      frontier_bytes_ += node_bytes(node);
-      frontier_.push_back(std::move(node));
-    }
-    hit = checkpoint(memory_bytes());
-    if (hit != BudgetHit::none) break;
-  }
-  return conclude(hit, frontier_.empty(), memory_bytes());
+  Node node;
+  codec_->encode(root->world(), node.state);
+  node.monitor = root->monitor().clone();
+  frontier_bytes_ += node_bytes(node);
+  frontier_.push_back(std::move(node));
 }
 
 void Search::take_batch(std::vector<Node>& batch) {
@@ -145,30 +218,32 @@ void Search::take_batch(std::vector<Node>& batch) {
 }
 
 std::uint64_t Search::memory_bytes() const {
-  std::uint64_t bytes = visited_.bytes() + frontier_bytes_;
+  std::uint64_t bytes = visited_.bytes() + links_.bytes() + frontier_bytes_ + codec_->table_bytes();
   for (const auto& [fp, entry] : sleep_table_) bytes += 64 + entry.second.capacity() * sizeof(std::uint64_t);
   return bytes;
 }
 
-// Parallel: replays the node's prefix and applies each transition not asleep.
-Expansion Search::expand(const Node& node) const {
+// The node's world, decoded once; each transition not asleep is applied to a
+// copy of it.
+Expansion Search::expand(Node& node) {
   Expansion out;
-  auto parent = Run::replay(scenario_, options_.world, options_.seed, monitors_, node.prefix);
-  const auto enabled = parent->world().enabled();
-  if (enabled.empty()) {
+  World& parent = *parent_.world;
+  codec_->decode(node.state, parent);
+  parent.list(enabled_);
+  if (enabled_.empty()) {
     // Only the root gets here: a child without transitions ended in step().
-    parent->finish();
+    judged_.world->operator=(parent);
+    out.root_finding = judge(judged_, *node.monitor, node.link, std::nullopt);
     out.root_end = true;
-    out.root_finding = parent->finding();
     out.schedules = 1;
     return out;
   }
   std::vector<std::uint32_t> todo;
-  std::vector<Slim> slims;
-  for (std::uint32_t i = 0; i < enabled.size(); ++i) {
-    slims.push_back(slim(parent->world(), enabled[i]));
-    const std::uint64_t key = slims.back().key;
-    if (contains_key(node.sleep, key)) continue;
+  slims_.clear();
+  for (std::uint32_t i = 0; i < enabled_.size(); ++i) {
+    if (por_) slims_.push_back(slim(parent, enabled_[i]));
+    const std::uint64_t key = por_ ? slims_.back().key : 0;
+    if (por_ && contains_key(node.sleep, key)) continue;
     if (!node.only.empty() && !std::binary_search(node.only.begin(), node.only.end(), key)) continue;
     todo.push_back(i);
   }
@@ -176,15 +251,14 @@ Expansion Search::expand(const Node& node) const {
   // explored before it, provided that commutes with the child's transition.
   std::vector<Slim> explored = node.sleep;
   for (std::size_t k = 0; k < todo.size(); ++k) {
+    if (meter_.stopped()) throw core::PropagationStopped{};
     const std::uint32_t i = todo[k];
-    // The last child takes the parent's run instead of a copy of it.
-    auto run = k + 1 == todo.size() ? std::move(parent) : parent->branch();
-    Child child = step(std::move(run), i, node.prefix.size() + 1);
+    Child child = step(node, k, i, k + 1 == todo.size());
     if (por_) {
       for (const Slim& s : explored) {
-        if (independent(s, slims[i])) child.sleep.push_back(s);
+        if (independent(s, slims_[i])) child.sleep.push_back(s);
       }
-      explored.push_back(slims[i]);
+      explored.push_back(slims_[i]);
     }
     out.schedules += (child.end ? 1 : 0) + child.ends;
     out.children.push_back(std::move(child));
@@ -192,31 +266,68 @@ Expansion Search::expand(const Node& node) const {
   return out;
 }
 
-Child Search::step(std::unique_ptr<Run> run, std::uint32_t index, std::size_t depth) const {
+Child Search::step(Node& node, std::size_t /*k*/, std::uint32_t index, bool last) {
   Child child;
   child.index = index;
-  run->apply_index(index);
-  child.finding = run->finding();
-  child.fingerprint = fingerprint(run->world());
-  if (por_ && symmetry_) child.concrete = run->world().fingerprint();
+  World& world = *child_.world;
+  world = *parent_.world;
+  // The last child takes the node's monitor instead of a copy of it.
+  std::unique_ptr<Monitor> monitor = last ? std::move(node.monitor) : node.monitor->clone();
+  child_.watch(monitor.get());
+  world.apply_enabled(enabled_, index);
+  monitor->on_transition(world);
+  child.finding = monitor->finding();
+  child.fingerprint = fingerprint(world);
+  if (por_ && symmetry_) child.concrete = world.fingerprint();
   child.seen = visited_.contains(child.fingerprint);
+  const std::uint64_t depth = node.depth + 1;
   if (!child.finding) {
-    const bool stuck = run->world().enabled().empty();
+    const bool stuck = !world.any_enabled();
     child.cut = !stuck && depth >= options_.limits.depth_max;
     if ((stuck || child.cut) && !child.seen) {
       child.end = true;
-      run->finish();
-      child.finding = run->finding();
+      child.finding = judge(child_, *monitor, node.link, index);
     } else if (options_.end_every_state && !child.seen) {
       // The schedule could stop here too: judge a healed copy.
-      auto ended = run->branch();
-      ended->finish();
-      child.finding = ended->finding();
+      *judged_.world = world;
+      auto judging = monitor->clone();
+      child.finding = judge(judged_, *judging, node.link, index);
       child.ends = 1;
     }
   }
-  if (child.finding) child.choices = run->world().choices();
+  if (!child.finding && !child.end && !child.cut && (por_ || !child.seen)) {
+    codec_->encode(world, child.state);
+    child.monitor = std::move(monitor);
+  }
+  child_.watch(nullptr);
   return child;
+}
+
+std::optional<Finding> Search::judge(Scratch& scratch, Monitor& monitor, std::uint64_t link,
+                                     std::optional<std::uint32_t> index) {
+  World& world = *scratch.world;
+  scratch.watch(&monitor);
+  // The determinism property re-runs the schedule: its choices come from the links.
+  world.set_history([this, link, index] {
+    auto path = links_.path(link);
+    if (index) path.push_back(*index);
+    return path;
+  });
+  world.heal();
+  monitor.on_schedule_end(world);
+  world.set_history({});
+  scratch.watch(nullptr);
+  return monitor.finding();
+}
+
+Node Search::make_node(const Node& parent, Child& child) {
+  Node next;
+  next.link = links_.add(parent.link, child.index);
+  next.depth = parent.depth + 1;
+  next.state = std::move(child.state);
+  next.monitor = std::move(child.monitor);
+  next.sleep = std::move(child.sleep);
+  return next;
 }
 
 void Search::merge(const Node& node, Expansion& expansion, std::vector<Node>& out) {
@@ -226,30 +337,32 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Node>& ou
   }
   for (Child& child : expansion.children) {
     ++result_.stats.transitions;
-    ++result_.stats.states;
-    const std::uint64_t depth = node.prefix.size() + 1;
+    const std::uint64_t depth = node.depth + 1;
     result_.stats.max_depth = std::max(result_.stats.max_depth, depth);
     if (child.finding) {
+      // The first in merge order is reported; its choices, with their
+      // descriptions, come from re-running its path once.
       if (!result_.violation) {
-        result_.violation = Violation{*child.finding, options_.world, options_.seed, std::move(child.choices), ""};
+        auto path = links_.path(node.link);
+        path.push_back(child.index);
+        result_.violation = Violation{*child.finding, options_.world, options_.seed, describe_path(path), ""};
       }
       continue;
     }
     depth_cut_ = depth_cut_ || child.cut;
     const bool fresh = visited_.insert(child.fingerprint);
+    if (!fresh) ++result_.stats.revisits;
     if (visited_.full()) return;
     if (child.end || child.cut) continue;
-    Node next{node.prefix, std::move(child.sleep), {}};
-    next.prefix.push_back(child.index);
     if (!por_) {
-      if (fresh) out.push_back(std::move(next));
+      if (fresh) out.push_back(make_node(node, child));
       continue;
     }
     const std::uint64_t concrete = symmetry_ ? child.concrete : child.fingerprint;
-    auto keys = sorted_keys(next.sleep);
+    auto keys = sorted_keys(child.sleep);
     if (fresh) {
       sleep_table_[child.fingerprint] = {concrete, std::move(keys)};
-      out.push_back(std::move(next));
+      out.push_back(make_node(node, child));
       continue;
     }
     // A revisit (Godefroid 1996, state caching with sleep sets): what slept
@@ -260,7 +373,7 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Node>& ou
       // A symmetric image: its keys name other devices. Explore it fully once.
       stored.clear();
       stored_concrete = concrete;
-      out.push_back(std::move(next));
+      out.push_back(make_node(node, child));
       continue;
     }
     std::vector<std::uint64_t> awake;
@@ -269,6 +382,7 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Node>& ou
     std::vector<std::uint64_t> both;
     std::set_intersection(stored.begin(), stored.end(), keys.begin(), keys.end(), std::back_inserter(both));
     stored = std::move(both);
+    Node next = make_node(node, child);
     next.only = std::move(awake);
     out.push_back(std::move(next));
   }
