@@ -180,11 +180,17 @@ struct Runtime::Impl {
 
   // Everything but the bindings (self, Σ, observer, the policy handle).
   void copy_state(const Impl& other) {
-    Observer* const keep_observer = options.observer;
-    options = other.options;
-    options.observer = keep_observer;
-    bind_options();
-    graph = other.graph;
+    // Copies of one device's runtime share these: compare, not copy (each
+    // copy of a shared_ptr is an atomic increment and decrement).
+    if (options.policy != other.options.policy || options.snapshot_writer != other.options.snapshot_writer ||
+        options.receiver != other.options.receiver || options.concurrent_actions != other.options.concurrent_actions ||
+        options.stop != other.options.stop) {
+      Observer* const keep_observer = options.observer;
+      options = other.options;
+      options.observer = keep_observer;
+      bind_options();
+    }
+    if (graph != other.graph) graph = other.graph;
     states = other.states;
     values = other.values;
     created = other.created;

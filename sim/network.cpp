@@ -89,13 +89,14 @@ bool after(const Message& a, const Message& b) {
 void Network::add(Message m) {
   sum_ += core::mix64(m.hash);
   in_flight_.push_back(std::move(m));
-  sorted_ = false;
 }
 
 void Network::sort() const {
-  if (sorted_) return;
-  std::sort(in_flight_.begin(), in_flight_.end(), after);
-  sorted_ = true;
+  if (sorted_ == in_flight_.size()) return;
+  const auto middle = in_flight_.begin() + static_cast<std::ptrdiff_t>(sorted_);
+  std::sort(middle, in_flight_.end(), after);
+  std::inplace_merge(in_flight_.begin(), middle, in_flight_.end(), after);
+  sorted_ = in_flight_.size();
 }
 
 std::size_t Network::position(std::uint64_t id) const {
@@ -128,6 +129,7 @@ Message Network::take(std::uint64_t id) {
   assert(at < in_flight_.size());
   Message m = std::move(in_flight_[at]);
   in_flight_.erase(in_flight_.begin() + static_cast<std::ptrdiff_t>(at));
+  --sorted_;
   sum_ -= core::mix64(m.hash);
   return m;
 }
@@ -171,7 +173,7 @@ std::uint64_t Network::fingerprint() const {
 void Network::restore(std::vector<Message> in_flight, std::optional<std::vector<std::uint8_t>> side,
                       std::uint64_t next_id) {
   in_flight_ = std::move(in_flight);
-  sorted_ = false;
+  sorted_ = 0;
   sum_ = 0;
   for (const Message& m : in_flight_) sum_ += core::mix64(m.hash);
   side_ = std::move(side);

@@ -10,7 +10,8 @@
 // Messages are kept in canonical order — (destination, sender, name, value),
 // then id — from the back of a vector: transitions list them in that order,
 // and healing delivers the first one and removes it in constant time. Sends
-// append and mark the order stale; it is restored (one sort) when next read.
+// append; the order is restored when next read, by sorting what was appended
+// since and merging it in (linear in the messages, not m log m per read).
 
 #include <cstdint>
 #include <memory>
@@ -105,7 +106,7 @@ class Network {
 
   std::shared_ptr<const std::vector<std::vector<std::uint32_t>>> neighbors_;
   mutable std::vector<Message> in_flight_;
-  mutable bool sorted_ = true;
+  mutable std::size_t sorted_ = 0;  // in_flight_[0, sorted_) is in order
   std::uint64_t sum_ = 0;  // Σ mix64(content hash): the multiset, in no order
   std::optional<std::vector<std::uint8_t>> side_;
   std::uint64_t next_id_ = 1;

@@ -6,6 +6,8 @@
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "core/hash.hpp"
+#include "core/lattice.hpp"
 
 namespace frsim::sim {
 
@@ -73,26 +75,70 @@ class StateCodec::Values final : public core::ValueCodec {
     }
   }
 
+  // The table, and its values at their encoded size (what they hold, roughly).
   std::uint64_t bytes() const {
-    std::uint64_t total = values_.capacity() * sizeof(core::Value) + by_hash_.size() * 48;
-    for (const auto& v : values_) total += v.encoded_size();
-    return total;
+    return values_.capacity() * sizeof(core::Value) + slots_.capacity() * sizeof(Slot) +
+           recent_.size() * sizeof(Recent) + value_bytes_;
   }
 
  private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t id = 0;  // index + 1; 0: empty
+  };
+  struct Recent {
+    const void* lattice = nullptr;
+    std::uint32_t id = 0;
+  };
+
+  // Open addressing by hash, equal values compared. A copy of a world
+  // shares its unchanged CRDT values with the original: those are found by
+  // address first (the table keeps them alive, so an address is never reused).
   std::uint32_t intern(const core::Value& v) {
-    auto& bucket = by_hash_[v.hash()];
-    for (std::uint32_t id : bucket) {
-      if (values_[id] == v) return id;
+    const void* lattice = v.is_crdt() ? static_cast<const void*>(&v.as_crdt()) : nullptr;
+    Recent& recent = recent_[(reinterpret_cast<std::uintptr_t>(lattice) >> 4) % recent_.size()];
+    if (lattice != nullptr && recent.lattice == lattice) return recent.id;
+    const std::uint64_t h = v.hash();
+    if ((values_.size() + 1) * 4 > slots_.size() * 3) grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = core::mix64(h) & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.id == 0) {
+        slot = Slot{h, static_cast<std::uint32_t>(values_.size() + 1)};
+        values_.push_back(v);
+        value_bytes_ += v.encoded_size();
+        return remember(recent, lattice, slot.id - 1);
+      }
+      if (slot.hash == h && values_[slot.id - 1] == v) return remember(recent, values_[slot.id - 1], slot.id - 1);
     }
-    const auto id = static_cast<std::uint32_t>(values_.size());
-    values_.push_back(v);
-    bucket.push_back(id);
+  }
+
+  std::uint32_t remember(Recent& recent, const void* lattice, std::uint32_t id) {
+    if (lattice != nullptr) recent = Recent{lattice, id};
+    return id;
+  }
+  // Only the table's own copy may be remembered by address: it stays alive.
+  std::uint32_t remember(Recent& recent, const core::Value& stored, std::uint32_t id) {
+    if (stored.is_crdt()) recent = Recent{&stored.as_crdt(), id};
     return id;
   }
 
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(old.size() * 2, 1024), Slot{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.id == 0) continue;
+      std::size_t i = core::mix64(slot.hash) & mask;
+      while (slots_[i].id != 0) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+
   std::vector<core::Value> values_;
-  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_hash_;
+  std::uint64_t value_bytes_ = 0;
+  std::vector<Slot> slots_;
+  std::vector<Recent> recent_ = std::vector<Recent>(4096);
 };
 
 StateCodec::StateCodec(const World& like) : like_(std::make_unique<World>(like)), values_(std::make_unique<Values>()) {
@@ -130,7 +176,8 @@ std::uint32_t StateCodec::graph_id(std::uint32_t device, const core::Runtime& ru
 // ---- encode ---------------------------------------------------------------------
 
 void StateCodec::encode(const World& world, std::vector<std::uint8_t>& out) {
-  Encoder e;
+  Encoder& e = encoder_;
+  e.clear();
   std::uint8_t flags = 0;
   if (world.healed_) flags |= healed_flag;
   if (world.events_on_) flags |= hashed_flag;
@@ -306,6 +353,7 @@ void StateCodec::decode(std::span<const std::uint8_t> bytes, World& world) {
   }
   world.network_.restore(std::move(messages), std::move(sides), next_id);
   if ((flags & lo_flag) != 0) decode_lo(world.lo_, d);
+  world.touch_lo();
   for (auto& device : world.devices_) decode_device(world, *device, d);
   if (!d.at_end()) throw DecodeError("corrupt state vector: trailing bytes");
   world.choices_.clear();
@@ -321,7 +369,7 @@ void StateCodec::decode_device(World& world, Device& device, Decoder& d) {
   }
   device.next_action_ = small(d.varint(), device.workload_->size() + 1, "action");
   device.running_request_ = d.varint();
-  device.hashed_ = false;
+  world.touch(device);
   if (d.u8() == 0) {
     device.runtime_.reset();
     device.reset_last_sent();

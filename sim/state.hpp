@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/bytes.hpp"
 #include "core/runtime.hpp"
 #include "sim/world.hpp"
 
@@ -64,6 +65,7 @@ class StateCodec {
 
   std::unique_ptr<World> like_;
   std::unique_ptr<Values> values_;
+  core::Encoder encoder_;  // reused: one buffer for every encoding
   // Dataflow graphs by (device, signature); graphs_[id].
   std::vector<std::shared_ptr<const core::Dataflow>> graphs_;
   std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t> graph_ids_;

@@ -186,7 +186,9 @@ World::World(const World& other)
       hash_events_(other.hash_events_),
       events_(other.events_),
       event_hash_(other.event_hash_),
-      stop_(other.stop_) {
+      stop_(other.stop_),
+      lo_hash_(other.lo_hash_),
+      lo_hashed_(other.lo_hashed_) {
   lo_.assign(other.lo_);
   update_events_on();
   for (const auto& from : other.devices_) {
@@ -216,14 +218,49 @@ World& World::operator=(const World& other) {
   events_ = other.events_;
   event_hash_ = other.event_hash_;
   stop_ = other.stop_;
+  lo_hash_ = other.lo_hash_;
+  lo_hashed_ = other.lo_hashed_;
   update_events_on();
   for (std::size_t d = 0; d < devices_.size(); ++d) copy_device(*devices_[d], *other.devices_[d]);
+  touched_.clear();
+  lo_touched_ = false;
   return *this;
+}
+
+void World::revert_to(const World& other) {
+  assert(devices_.size() == other.devices_.size());
+  network_ = other.network_;
+  if (lo_touched_) lo_.assign(other.lo_);
+  lo_touched_ = false;
+  budgets_ = other.budgets_;
+  choices_ = other.choices_;
+  history_ = other.history_;
+  step_ = other.step_;
+  healed_ = other.healed_;
+  events_ = other.events_;
+  event_hash_ = other.event_hash_;
+  lo_hash_ = other.lo_hash_;
+  lo_hashed_ = other.lo_hashed_;
+  for (const std::uint32_t d : touched_) copy_device(*devices_[d], *other.devices_[d]);
+  touched_.clear();
+}
+
+void World::touch(Device& device) {
+  device.hashed_ = false;
+  if (device.touched_) return;
+  device.touched_ = true;
+  touched_.push_back(device.id_);
+}
+
+void World::touch_lo() {
+  lo_hashed_ = false;
+  lo_touched_ = true;
 }
 
 // `to` is this world's device, bound to it (observer, storage); `from` may
 // be any world's device of the same number.
 void World::copy_device(Device& to, const Device& from) {
+  to.touched_ = false;
   to.storage_ = from.storage_;
   to.workload_ = from.workload_;
   to.next_action_ = from.next_action_;
@@ -320,7 +357,7 @@ void World::start_device(Device& device, bool restart) {
   options.observer = events_on_ ? device.observer_.get() : nullptr;
   options.stop = stop_;
   device.runtime_ = std::make_unique<core::Runtime>(device.storage_, std::move(options));
-  device.hashed_ = false;
+  touch(device);
   if (restart && events_on_) {
     Event e;
     e.device = device.id_;
@@ -571,18 +608,22 @@ void World::do_apply(const Transition& t) {
       network_.heal();
       if (events_on_) emit(Event{0, no_device, EventKind::healed, no_reactive, {}, {}, 0, no_device, "partition healed"});
       break;
-    case TransitionKind::lo: lo_.apply(t.lo_step); break;
+    case TransitionKind::lo:
+      touch_lo();
+      lo_.apply(t.lo_step);
+      break;
   }
 }
 
 void World::apply_fire(Device& device) {
-  device.hashed_ = false;
+  touch(device);
   const Action& action = device.workload_->at(device.next_action_++);
   if (action.kind == Action::Kind::request) {
     auto address = lo_.find(device.id_, action.target);
     if (!address) {
       throw core::Error(fmt::format("workload of d{}: no Lo service '{}'", device.id_, action.target));
     }
+    touch_lo();
     lo_.user_request(device.id_, *address, action.value);
     return;
   }
@@ -610,7 +651,7 @@ void World::apply_fire(Device& device) {
 }
 
 void World::apply_step(Device& device, core::ReactiveId r) {
-  device.hashed_ = false;
+  touch(device);
   after_action(device, device.runtime_->step(r));
 }
 
@@ -631,7 +672,7 @@ void World::after_action(Device& device, const core::ActionResult& result) {
 }
 
 void World::apply_send(Device& device, std::uint32_t peer, core::ReactiveId r) {
-  device.hashed_ = false;
+  touch(device);
   const core::Runtime& rt = *device.runtime_;
   const auto distributed = rt.distributed_reactives();
   const auto k = static_cast<std::size_t>(
@@ -655,7 +696,7 @@ void World::apply_deliver(std::uint64_t id) { deliver(network_.take(id)); }
 
 void World::deliver(Message m) {
   Device& device = *devices_.at(m.to);
-  device.hashed_ = false;
+  touch(device);
   core::Runtime& rt = *device.runtime_;
   const auto r = rt.find(m.name);
   const bool known = r.has_value() && rt.is_distributed(*r);
@@ -678,12 +719,13 @@ void World::deliver(Message m) {
 void World::apply_crash(Device& device) {
   assert(budgets_.crashes > 0);
   --budgets_.crashes;
-  device.hashed_ = false;
+  touch(device);
   const bool lost_action = device.propagating();
   // Volatile state is lost; the snapshot (storage_) survives (paper §2.4).
   device.runtime_.reset();
   device.running_request_ = 0;  // the running action is lost: never answered
   device.reset_last_sent();
+  touch_lo();
   lo_.crash(device.id_);
   if (events_on_) {
     emit(Event{0, device.id_, EventKind::crashed, no_reactive, {}, {}, 0, no_device,
@@ -713,7 +755,7 @@ void World::heal() {
   // would otherwise never be sent again, and two devices could not converge.
   for (auto& device : devices_) {
     device->reset_last_sent();
-    device->hashed_ = false;
+    touch(*device);
   }
   // Reliable delivery and anti-entropy until quiescence. Each round delivers
   // (and finishes the propagations of) everything in flight, then sends every
@@ -832,7 +874,11 @@ std::uint64_t World::device_hash(const Device& device) const {
 std::uint64_t World::fingerprint() const {
   using core::hash_combine;
   std::uint64_t h = hash_combine(0x776f726c64ULL, network_.fingerprint());
-  h = hash_combine(h, lo_.fingerprint());
+  if (!lo_hashed_) {
+    lo_hash_ = lo_.fingerprint();
+    lo_hashed_ = true;
+  }
+  h = hash_combine(h, lo_hash_);
   h = hash_combine(h, budgets_.drops);
   h = hash_combine(h, budgets_.dups);
   h = hash_combine(h, budgets_.crashes);

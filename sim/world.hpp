@@ -149,6 +149,7 @@ class Device {
   mutable std::uint64_t hash_ = 0;
   mutable std::uint64_t store_hash_ = 0;
   mutable bool hashed_ = false;
+  bool touched_ = false;  // changed since the world last equalled another (World::revert_to)
 };
 
 class World {
@@ -163,6 +164,11 @@ class World {
   // Becomes equal to `other`, reusing this world's allocations; keeps this
   // world's sink. Both worlds must come from the same scenario and topology.
   World& operator=(const World& other);
+  // Becomes equal to `other` again after transitions were applied to a world
+  // that equalled it: copies back only what they touched (the devices, the
+  // network, the Lo substrate). A search's inner loop: copy a node once,
+  // then for each transition apply, look, revert.
+  void revert_to(const World& other);
   std::unique_ptr<World> clone() const { return std::make_unique<World>(*this); }
   // A fresh world that re-executes this world's choices from the seed (and
   // heals if this one did): the determinism check of Lemma 4.12. Null when
@@ -247,6 +253,9 @@ class World {
   friend class StateCodec;
 
   void copy_device(Device& to, const Device& from);
+  // A transition changes the device: its hash is stale, revert_to copies it.
+  void touch(Device& device);
+  void touch_lo();
   void start_device(Device& device, bool restart);
   void do_apply(const Transition& t);
   void apply_fire(Device& device);
@@ -293,6 +302,13 @@ class World {
   std::vector<Event> events_;
   std::uint64_t event_hash_ = event_hash_seed;
   const std::atomic<bool>* stop_ = nullptr;
+  // lo_.fingerprint(), while valid: the Lo substrate changes only by Lo
+  // steps, workload requests and crashes.
+  mutable std::uint64_t lo_hash_ = 0;
+  mutable bool lo_hashed_ = false;
+  // What revert_to copies back.
+  std::vector<std::uint32_t> touched_;
+  bool lo_touched_ = false;
 };
 
 }  // namespace frsim::sim

@@ -1,6 +1,9 @@
 #include "sim/explore/engine.hpp"
 
 #include <algorithm>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -86,6 +89,7 @@ Exhaustive::Exhaustive(const std::shared_ptr<const Scenario>& scenario, const Op
 
 BudgetHit Exhaustive::checkpoint(std::uint64_t memory_bytes) {
   result_.stats.states = result_.stats.distinct_states = visited_.size();
+  result_.stats.visited_bytes = visited_bytes();
   result_.stats.memory_bytes = memory_bytes;
   meter_.update(result_.stats);
   if (visited_.full()) return BudgetHit::memory;
@@ -97,6 +101,7 @@ Result Exhaustive::conclude(BudgetHit hit, bool exhausted, std::uint64_t memory_
   result_.budget_hit = hit;
   result_.complete = !result_.violation && hit == BudgetHit::none && exhausted && !options_.bitstate;
   result_.stats.states = result_.stats.distinct_states = visited_.size();
+  result_.stats.visited_bytes = visited_bytes();
   result_.stats.memory_bytes = memory_bytes;
   meter_.update(result_.stats);
   return std::move(result_);
@@ -115,6 +120,18 @@ std::vector<std::pair<std::size_t, std::string>> describe_path(const std::shared
   world.set_hash_events(false);
   for (const std::uint32_t index : path) world.apply_index(index);
   return world.choices();
+}
+
+std::uint64_t heap_bytes_of(const std::function<std::shared_ptr<void>()>& make) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+  const std::size_t before = mallinfo2().uordblks;
+  const auto object = make();
+  const std::size_t after = mallinfo2().uordblks;
+  return after > before ? after - before : 0;
+#else
+  (void)make;
+  return 0;
+#endif
 }
 
 void run_batch(std::uint32_t jobs, std::size_t count,

@@ -72,14 +72,23 @@ class Exhaustive {
   Result conclude(BudgetHit hit, bool exhausted, std::uint64_t memory_bytes);
   std::vector<std::pair<std::size_t, std::string>> describe_path(const std::vector<std::uint32_t>& path) const;
 
+  // What the stored states cost: the visited set and the parent links.
+  std::uint64_t visited_bytes() const { return visited_.bytes() + links_.bytes(); }
+
   std::shared_ptr<const Scenario> scenario_;
   const Options& options_;
   const MonitorFactory& monitors_;
   Meter meter_;
   VisitedSet visited_;
+  ParentLinks links_;
   Result result_;
   bool depth_cut_ = false;  // some schedule ended at the depth budget
 };
+
+// The heap bytes an object made by `make` holds (glibc's count of bytes in
+// use before and after; 0 where the allocator does not say). For the memory
+// budget of what has no size of its own: a monitor's per-schedule state.
+std::uint64_t heap_bytes_of(const std::function<std::shared_ptr<void>()>& make);
 
 // The choices of a path as traces record them (index, description): the
 // path re-run once on a fresh world. For a counterexample, not a node.

@@ -44,6 +44,7 @@ void add(Stats& into, const Stats& stats) {
   into.schedules += stats.schedules;
   into.max_depth = std::max(into.max_depth, stats.max_depth);
   into.memory_bytes = std::max(into.memory_bytes, stats.memory_bytes);
+  into.visited_bytes = std::max(into.visited_bytes, stats.visited_bytes);
 }
 
 }  // namespace
@@ -103,6 +104,10 @@ Result default_campaign(const Scenario& scenario, const Options& options, const 
   Result sampled = explore(scenario, second, monitors, control);
   result.notes.push_back(fmt::format("stage 1 stopped at the {} budget; stage 2: swarm",
                                      to_string(result.budget_hit)));
+  // The merged statistics hide how far the exhaustive stage got.
+  result.notes.push_back(fmt::format("stage 1 covered every schedule up to depth {} ({} states in {:.1f} s)",
+                                     result.stats.max_depth == 0 ? 0 : result.stats.max_depth - 1,
+                                     result.stats.states, result.stats.elapsed_seconds));
   for (auto& note : sampled.notes) result.notes.push_back(std::move(note));
   const double elapsed_seconds = result.stats.elapsed_seconds + sampled.stats.elapsed_seconds;
   add(result.stats, sampled.stats);
@@ -153,6 +158,7 @@ nlohmann::json to_json(const Stats& stats) {
       {"transitions_per_second", stats.transitions_per_second},
       {"revisits_per_second", stats.revisits_per_second},
       {"memory_bytes", stats.memory_bytes},
+      {"visited_bytes", stats.visited_bytes},
       {"distinct_states", stats.distinct_states},
   };
 }

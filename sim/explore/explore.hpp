@@ -99,6 +99,9 @@ struct Stats {
   double transitions_per_second = 0;
   double revisits_per_second = 0;
   std::uint64_t memory_bytes = 0;  // visited set, parent links, frontier, state tables
+  // The visited set and the parent links alone: what the stored states cost
+  // (exhaustive search; divided by `states`, the bytes per stored state).
+  std::uint64_t visited_bytes = 0;
   // The same number as `states`, under its former name (report readers,
   // scripts); before issue 14 `states` counted revisits too.
   std::uint64_t distinct_states = 0;

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <deque>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 
@@ -26,17 +27,36 @@ namespace {
 constexpr std::size_t bfs_batch = 32;
 constexpr std::size_t dfs_batch = 4;
 
-// A state to expand. Breadth- and depth-first frontiers hold states as state
-// vectors (sim/state.hpp), never as prefixes to replay.
-struct Node {
-  std::uint64_t link = ParentLinks::root;  // its number in the parent links
-  std::uint32_t depth = 0;
-  std::vector<std::uint8_t> state;
-  std::unique_ptr<Monitor> monitor;  // the per-schedule state of the path that reached it
-  std::vector<Slim> sleep;           // asleep here: explored elsewhere
+// What sleep sets remember of a node (none without them).
+struct Asleep {
+  std::vector<Slim> sleep;  // asleep here: explored elsewhere
   // A revisit with a smaller sleep set explores only these (by key); empty: all.
   std::vector<std::uint64_t> only;
 };
+
+// A state to expand. Breadth- and depth-first frontiers hold states as state
+// vectors (sim/state.hpp), never as prefixes to replay: the frontier keeps
+// the nodes, and their state vectors back to back in the same order.
+struct Node {
+  std::uint64_t link = ParentLinks::root;  // its number in the parent links
+  std::uint32_t depth = 0;
+  std::uint32_t bytes = 0;  // the length of its state vector
+  // The per-schedule state of the path that reached it; null when the
+  // monitor keeps none (Monitor::keeps_schedule_state).
+  std::unique_ptr<Monitor> monitor;
+  std::unique_ptr<Asleep> asleep;
+};
+
+// A node taken from the frontier, with its state vector.
+struct Taken {
+  Node node;
+  std::vector<std::uint8_t> state;
+};
+
+const std::vector<Slim>& sleep_of(const Node& node) {
+  static const std::vector<Slim> none;
+  return node.asleep ? node.asleep->sleep : none;
+}
 
 struct Child {
   std::uint32_t index = 0;
@@ -71,8 +91,12 @@ std::vector<std::uint64_t> sorted_keys(const std::vector<Slim>& sleep) {
 }
 
 std::uint64_t node_bytes(const Node& node) {
-  return sizeof(Node) + node.state.capacity() + node.sleep.capacity() * sizeof(Slim) +
-         node.only.capacity() * sizeof(std::uint64_t);
+  std::uint64_t bytes = sizeof(Node) + node.bytes;
+  if (node.asleep) {
+    bytes += sizeof(Asleep) + node.asleep->sleep.capacity() * sizeof(Slim) +
+             node.asleep->only.capacity() * sizeof(std::uint64_t);
+  }
+  return bytes;
 }
 
 // Forwards a world's events to whichever monitor watches it now.
@@ -119,48 +143,58 @@ class Search : Exhaustive {
     return symmetry_ ? symmetry_->fingerprint(world) : world.fingerprint();
   }
   void start();
-  Expansion expand(Node& node);
-  Child step(Node& node, std::size_t k, std::uint32_t index, bool last);
+  Expansion expand(Taken& taken);
+  Child step(Node& node, std::uint32_t index, bool last);
+  // The monitor to judge `node`'s children with (a copy of its own, or the
+  // one monitor when it keeps no per-schedule state).
+  std::unique_ptr<Monitor> monitor_for(Node& node, bool last) const;
   // Heals and judges `scratch`'s world as the end of a schedule: the node
   // `link`, then choice `index` if any.
   std::optional<Finding> judge(Scratch& scratch, Monitor& monitor, std::uint64_t link,
                                std::optional<std::uint32_t> index);
   // Sequential: the visited set and the sleep-set table. Returns the nodes to add.
-  void merge(const Node& node, Expansion& expansion, std::vector<Node>& out);
-  Node make_node(const Node& parent, Child& child);
-  void take_batch(std::vector<Node>& batch);
-  std::uint64_t memory_bytes() const;
+  void merge(const Node& node, Expansion& expansion, std::vector<Taken>& out);
+  Taken make_node(const Node& parent, Child& child);
+  void push(Node node, const std::vector<std::uint8_t>& state);
+  void take_batch(std::vector<Taken>& batch);
+  std::uint64_t memory_bytes();
 
   bool por_;
   std::optional<Symmetry> symmetry_;
   std::unique_ptr<StateCodec> codec_;
-  ParentLinks links_;
   Scratch parent_, child_, judged_;
   std::vector<Transition> enabled_;
   std::vector<Slim> slims_;
   // Sleep sets: the keys a state was explored without, and which concrete
   // world explored it (keys name devices, so they compare only within one).
-  std::map<std::uint64_t, std::pair<std::uint64_t, std::vector<std::uint64_t>>> sleep_table_;
+  std::unordered_map<std::uint64_t, std::pair<std::uint64_t, std::vector<std::uint64_t>>> sleep_table_;
+  std::uint64_t sleep_keys_ = 0;  // keys held by sleep_table_, for the memory budget
   std::deque<Node> frontier_;
+  std::deque<std::uint8_t> states_;  // the frontier's state vectors, in its order
   std::uint64_t frontier_bytes_ = 0;
+  // The monitor, when it keeps no per-schedule state: nodes carry none.
+  std::unique_ptr<Monitor> shared_monitor_;
+  std::uint64_t checkpoints_ = 0;
+  std::uint64_t monitor_bytes_ = 0;  // one node's monitor, as last measured
 };
 
 Result Search::run() {
   BudgetHit hit = BudgetHit::none;
   try {
     start();
-    std::vector<Node> batch;
+    std::vector<Taken> batch;
     std::vector<Expansion> expansions;
+    std::vector<Taken> added;
     while (!frontier_.empty() && !result_.violation) {
       take_batch(batch);
       expansions.clear();
-      for (Node& node : batch) expansions.push_back(expand(node));
-      std::vector<Node> added;
-      for (std::size_t i = 0; i < batch.size(); ++i) merge(batch[i], expansions[i], added);
+      for (Taken& taken : batch) expansions.push_back(expand(taken));
+      added.clear();
+      for (std::size_t i = 0; i < batch.size(); ++i) merge(batch[i].node, expansions[i], added);
       if (options_.strategy == Strategy::dfs) std::reverse(added.begin(), added.end());
-      for (auto& node : added) {
-        frontier_bytes_ += node_bytes(node);
-        frontier_.push_back(std::move(node));
+      for (auto& taken : added) {
+        push(std::move(taken.node), taken.state);
+        frontier_bytes_ += node_bytes(frontier_.back());
       }
       hit = checkpoint(memory_bytes());
       if (hit != BudgetHit::none) break;
@@ -170,6 +204,16 @@ Result Search::run() {
     hit = meter_.stop_reason();
   }
   if (hit == BudgetHit::none && meter_.stopped() && !frontier_.empty()) hit = meter_.stop_reason();
+  if (hit == BudgetHit::memory) {
+    constexpr double mb = 1 << 20;
+    result_.notes.push_back(fmt::format(
+        "memory: visited set and parent links {:.1f} MB, frontier {:.1f} MB ({} states, {} bytes of monitor state "
+        "each), state tables {:.1f} MB, sleep sets {:.1f} MB",
+        static_cast<double>(visited_bytes()) / mb, static_cast<double>(frontier_bytes_) / mb, frontier_.size(),
+        shared_monitor_ ? 0 : monitor_bytes_,
+        static_cast<double>(codec_->table_bytes()) / mb,
+        static_cast<double>(sleep_table_.size() * 64 + sleep_keys_ * sizeof(std::uint64_t)) / mb));
+  }
   return conclude(hit, frontier_.empty(), memory_bytes());
 }
 
@@ -191,24 +235,45 @@ void Search::start() {
   parent_.prepare(root->world(), wants_events);
   child_.prepare(root->world(), wants_events);
   judged_.prepare(root->world(), wants_events);
+  std::unique_ptr<Monitor> node_monitor;
   const std::uint64_t root_fp = fingerprint(root->world());
   visited_.insert(root_fp);
   if (por_) sleep_table_[root_fp] = {root->world().fingerprint(), {}};
+  if (root->monitor().keeps_schedule_state()) {
+    node_monitor = root->monitor().clone();
+  } else {
+    shared_monitor_ = root->monitor().clone();
+  }
+  std::vector<std::uint8_t> state;
+  codec_->encode(root->world(), state);
   Node node;
-  codec_->encode(root->world(), node.state);
-  node.monitor = root->monitor().clone();
-  frontier_bytes_ += node_bytes(node);
+  node.monitor = std::move(node_monitor);
+  push(std::move(node), state);
+  frontier_bytes_ += node_bytes(frontier_.back());
+}
+
+// The node's state vector joins the frontier's; merge() adds the node itself.
+void Search::push(Node node, const std::vector<std::uint8_t>& state) {
+  node.bytes = static_cast<std::uint32_t>(state.size());
+  states_.insert(states_.end(), state.begin(), state.end());
   frontier_.push_back(std::move(node));
 }
 
-void Search::take_batch(std::vector<Node>& batch) {
-  batch.clear();
+void Search::take_batch(std::vector<Taken>& batch) {
   const bool dfs = options_.strategy == Strategy::dfs;
   const std::size_t n = std::min(frontier_.size(), dfs ? dfs_batch : bfs_batch);
-  for (std::size_t i = 0; i < n; ++i) {
+  batch.resize(n);
+  for (Taken& taken : batch) {
     Node& node = dfs ? frontier_.back() : frontier_.front();
     frontier_bytes_ -= node_bytes(node);
-    batch.push_back(std::move(node));
+    if (dfs) {
+      taken.state.assign(states_.end() - node.bytes, states_.end());
+      states_.erase(states_.end() - node.bytes, states_.end());
+    } else {
+      taken.state.assign(states_.begin(), states_.begin() + node.bytes);
+      states_.erase(states_.begin(), states_.begin() + node.bytes);
+    }
+    taken.node = std::move(node);
     if (dfs) {
       frontier_.pop_back();
     } else {
@@ -217,23 +282,34 @@ void Search::take_batch(std::vector<Node>& batch) {
   }
 }
 
-std::uint64_t Search::memory_bytes() const {
-  std::uint64_t bytes = visited_.bytes() + links_.bytes() + frontier_bytes_ + codec_->table_bytes();
-  for (const auto& [fp, entry] : sleep_table_) bytes += 64 + entry.second.capacity() * sizeof(std::uint64_t);
+// A monitor's per-schedule state has no size of its own: the heap a copy of
+// one in the frontier takes, measured every so often, stands for each.
+std::uint64_t Search::memory_bytes() {
+  constexpr std::uint64_t sample_every = 64;
+  if (++checkpoints_ % sample_every == 1 && !frontier_.empty() && frontier_.back().monitor) {
+    const Monitor& sample = *frontier_.back().monitor;
+    monitor_bytes_ = heap_bytes_of([&sample] { return std::shared_ptr<void>(sample.clone()); });
+  }
+  std::uint64_t monitors = 0;
+  if (!shared_monitor_) monitors = frontier_.size() * monitor_bytes_;
+  std::uint64_t bytes = visited_bytes() + frontier_bytes_ + monitors + codec_->table_bytes();
+  bytes += sleep_table_.size() * 64 + sleep_keys_ * sizeof(std::uint64_t);
   return bytes;
 }
 
 // The node's world, decoded once; each transition not asleep is applied to a
 // copy of it.
-Expansion Search::expand(Node& node) {
+Expansion Search::expand(Taken& taken) {
   Expansion out;
+  Node& node = taken.node;
   World& parent = *parent_.world;
-  codec_->decode(node.state, parent);
+  codec_->decode(taken.state, parent);
+  parent.fingerprint();  // every device's part, which the children keep but one
   parent.list(enabled_);
   if (enabled_.empty()) {
     // Only the root gets here: a child without transitions ended in step().
     judged_.world->operator=(parent);
-    out.root_finding = judge(judged_, *node.monitor, node.link, std::nullopt);
+    out.root_finding = judge(judged_, *monitor_for(node, true), node.link, std::nullopt);
     out.root_end = true;
     out.schedules = 1;
     return out;
@@ -243,17 +319,22 @@ Expansion Search::expand(Node& node) {
   for (std::uint32_t i = 0; i < enabled_.size(); ++i) {
     if (por_) slims_.push_back(slim(parent, enabled_[i]));
     const std::uint64_t key = por_ ? slims_.back().key : 0;
-    if (por_ && contains_key(node.sleep, key)) continue;
-    if (!node.only.empty() && !std::binary_search(node.only.begin(), node.only.end(), key)) continue;
+    if (por_ && contains_key(sleep_of(node), key)) continue;
+    if (node.asleep && !node.asleep->only.empty() &&
+        !std::binary_search(node.asleep->only.begin(), node.asleep->only.end(), key)) {
+      continue;
+    }
     todo.push_back(i);
   }
   // Sleep sets (Godefroid): a child sleeps on whatever slept here or was
   // explored before it, provided that commutes with the child's transition.
-  std::vector<Slim> explored = node.sleep;
+  std::vector<Slim> explored = sleep_of(node);
+  out.children.reserve(todo.size());
+  *child_.world = parent;
   for (std::size_t k = 0; k < todo.size(); ++k) {
     if (meter_.stopped()) throw core::PropagationStopped{};
     const std::uint32_t i = todo[k];
-    Child child = step(node, k, i, k + 1 == todo.size());
+    Child child = step(node, i, k + 1 == todo.size());
     if (por_) {
       for (const Slim& s : explored) {
         if (independent(s, slims_[i])) child.sleep.push_back(s);
@@ -266,14 +347,19 @@ Expansion Search::expand(Node& node) {
   return out;
 }
 
-Child Search::step(Node& node, std::size_t /*k*/, std::uint32_t index, bool last) {
+std::unique_ptr<Monitor> Search::monitor_for(Node& node, bool last) const {
+  if (!node.monitor) return nullptr;
+  return last ? std::move(node.monitor) : node.monitor->clone();
+}
+
+Child Search::step(Node& node, std::uint32_t index, bool last) {
   Child child;
   child.index = index;
-  World& world = *child_.world;
-  world = *parent_.world;
+  World& world = *child_.world;  // equal to the parent: step() leaves it so
   // The last child takes the node's monitor instead of a copy of it.
-  std::unique_ptr<Monitor> monitor = last ? std::move(node.monitor) : node.monitor->clone();
-  child_.watch(monitor.get());
+  std::unique_ptr<Monitor> own = monitor_for(node, last);
+  Monitor* monitor = own ? own.get() : shared_monitor_.get();
+  child_.watch(monitor);
   world.apply_enabled(enabled_, index);
   monitor->on_transition(world);
   child.finding = monitor->finding();
@@ -290,16 +376,17 @@ Child Search::step(Node& node, std::size_t /*k*/, std::uint32_t index, bool last
     } else if (options_.end_every_state && !child.seen) {
       // The schedule could stop here too: judge a healed copy.
       *judged_.world = world;
-      auto judging = monitor->clone();
-      child.finding = judge(judged_, *judging, node.link, index);
+      auto judging = own ? monitor->clone() : nullptr;
+      child.finding = judge(judged_, judging ? *judging : *monitor, node.link, index);
       child.ends = 1;
     }
   }
   if (!child.finding && !child.end && !child.cut && (por_ || !child.seen)) {
     codec_->encode(world, child.state);
-    child.monitor = std::move(monitor);
+    child.monitor = std::move(own);
   }
   child_.watch(nullptr);
+  world.revert_to(*parent_.world);
   return child;
 }
 
@@ -320,17 +407,17 @@ std::optional<Finding> Search::judge(Scratch& scratch, Monitor& monitor, std::ui
   return monitor.finding();
 }
 
-Node Search::make_node(const Node& parent, Child& child) {
-  Node next;
-  next.link = links_.add(parent.link, child.index);
-  next.depth = parent.depth + 1;
+Taken Search::make_node(const Node& parent, Child& child) {
+  Taken next;
+  next.node.link = links_.add(parent.link, child.index);
+  next.node.depth = parent.depth + 1;
+  next.node.monitor = std::move(child.monitor);
+  if (!child.sleep.empty()) next.node.asleep = std::make_unique<Asleep>(Asleep{std::move(child.sleep), {}});
   next.state = std::move(child.state);
-  next.monitor = std::move(child.monitor);
-  next.sleep = std::move(child.sleep);
   return next;
 }
 
-void Search::merge(const Node& node, Expansion& expansion, std::vector<Node>& out) {
+void Search::merge(const Node& node, Expansion& expansion, std::vector<Taken>& out) {
   result_.stats.schedules += expansion.schedules;
   if (expansion.root_end && expansion.root_finding && !result_.violation) {
     result_.violation = Violation{*expansion.root_finding, options_.world, options_.seed, {}, ""};
@@ -361,6 +448,7 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Node>& ou
     const std::uint64_t concrete = symmetry_ ? child.concrete : child.fingerprint;
     auto keys = sorted_keys(child.sleep);
     if (fresh) {
+      sleep_keys_ += keys.size();
       sleep_table_[child.fingerprint] = {concrete, std::move(keys)};
       out.push_back(make_node(node, child));
       continue;
@@ -371,6 +459,7 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Node>& ou
     if (stored.empty()) continue;
     if (stored_concrete != concrete) {
       // A symmetric image: its keys name other devices. Explore it fully once.
+      sleep_keys_ -= stored.size();
       stored.clear();
       stored_concrete = concrete;
       out.push_back(make_node(node, child));
@@ -381,9 +470,11 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Node>& ou
     if (awake.empty()) continue;
     std::vector<std::uint64_t> both;
     std::set_intersection(stored.begin(), stored.end(), keys.begin(), keys.end(), std::back_inserter(both));
+    sleep_keys_ -= stored.size() - both.size();
     stored = std::move(both);
-    Node next = make_node(node, child);
-    next.only = std::move(awake);
+    Taken next = make_node(node, child);
+    if (!next.node.asleep) next.node.asleep = std::make_unique<Asleep>();
+    next.node.asleep->only = std::move(awake);
     out.push_back(std::move(next));
   }
 }

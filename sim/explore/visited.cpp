@@ -83,7 +83,7 @@ ParentLinks::ParentLinks() { add(root, 0); }
 std::uint64_t ParentLinks::add(std::uint64_t parent, std::uint32_t index) {
   assert(parent < size_ || size_ == 0);
   if (index >= (1U << index_bits)) throw std::length_error("more than 16 million transitions enabled in one state");
-  if (size_ % chunk_size == 0) chunks_.push_back(std::make_unique<std::uint64_t[]>(chunk_size));
+  if (size_ % chunk_size == 0) chunks_.push_back(std::make_unique_for_overwrite<std::uint64_t[]>(chunk_size));
   at(size_) = (parent << index_bits) | index;
   return size_++;
 }

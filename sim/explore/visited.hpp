@@ -64,7 +64,7 @@ class ParentLinks {
 
  private:
   // Fixed chunks, so that growing never holds twice the links.
-  static constexpr std::uint64_t chunk_size = 1 << 16;
+  static constexpr std::uint64_t chunk_size = 1 << 12;
   static constexpr unsigned index_bits = 24;  // choices per state: < 16 million
   std::uint64_t& at(std::uint64_t node) { return chunks_[node / chunk_size][node % chunk_size]; }
   std::uint64_t at(std::uint64_t node) const { return chunks_[node / chunk_size][node % chunk_size]; }

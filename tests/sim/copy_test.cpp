@@ -133,6 +133,18 @@ RC_GTEST_PROP(WorldCopy, ACopyAfterAnyPrefixEqualsTheWorldReplayedFromIt, ()) {
   World replayed(c.scenario, c.world, c.seed);
   for (const auto& [index, text] : world.choices()) replayed.apply_index(index);
   RC_ASSERT_SAME(*copy, replayed, fmt::format("after {} choices", reached));
+  // A search's inner loop: assign once, then apply and revert per transition.
+  World scratch(c.scenario, c.world, c.seed);
+  scratch = *copy;
+  std::vector<Transition> enabled;
+  copy->list(enabled);
+  for (std::size_t i = 0; i < enabled.size(); ++i) {
+    scratch.apply_enabled(enabled, i);
+    drive(scratch, c.schedule, reached, std::min(c.schedule.size(), reached + 2));
+    if (i % 2 == 0) scratch.heal();
+    scratch.revert_to(*copy);
+    RC_ASSERT_SAME(scratch, replayed, fmt::format("reverted after transition {}", i));
+  }
   // Independent from here on: the copy and the replay go on, the original
   // goes elsewhere (or nowhere) and must not drag the copy along.
   drive(*copy, c.schedule, reached, c.schedule.size());
