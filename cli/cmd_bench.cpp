@@ -2,6 +2,7 @@
 // pinned to one core, merged into bench/results/latest.{json,md}) or, with
 // --binary, this build's frsim_bench directly.
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <regex.h>
@@ -18,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "core/error.hpp"
 
 extern char** environ;
@@ -85,13 +88,23 @@ std::vector<std::string> binary_command(const BenchOptions& o) {
   return command;
 }
 
-// Runs `command` with this process's standard streams; its exit status.
-int run(const std::vector<std::string>& command) {
+// Runs `command` with this process's standard streams (stdout to
+// `stdout_path` and stderr to /dev/null when given); its exit status.
+int run(const std::vector<std::string>& command, const std::string& stdout_path = {}) {
   std::vector<char*> argv;
   for (const auto& word : command) argv.push_back(const_cast<char*>(word.c_str()));
   argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (!stdout_path.empty()) {
+    // Output captured for frsim to read: the child's own complaints are not the user's message.
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  }
   pid_t pid = 0;
-  if (const int error = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ); error != 0) {
+  const int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) {
     throw core::Error(fmt::format("bench: cannot run {} ({})", command[0], std::strerror(error)));
   }
   int wait_status = 0;
@@ -102,9 +115,27 @@ int run(const std::vector<std::string>& command) {
   return 128 + WTERMSIG(wait_status);
 }
 
+// --binary: a filter that selects no benchmark is bad input, not a run that
+// measured nothing (Google Benchmark lists what the filter selects).
+void require_matches(const BenchOptions& o) {
+  if (o.filter.empty()) return;
+  const auto listing = std::filesystem::temp_directory_path() / fmt::format("frsim-bench-list-{}", getpid());
+  const int status = run({bench_binary().string(), "--benchmark_list_tests=true",
+                          fmt::format("--benchmark_filter={}", o.filter)},
+                         listing.string());
+  std::ifstream in(listing);
+  std::string line;
+  bool any = false;
+  while (std::getline(in, line)) any = any || !line.empty();
+  in.close();
+  std::error_code ignored;
+  std::filesystem::remove(listing, ignored);
+  if (status != 0 || !any) throw core::Error(fmt::format("bench: --filter '{}' matches no benchmark", o.filter));
+}
+
 }  // namespace
 
-void register_bench(CLI::App& app, Status& status) {
+void register_bench(CLI::App& app, Context& context) {
   auto o = std::make_shared<BenchOptions>();
   auto* cmd = app.add_subcommand(
       "bench",
@@ -116,22 +147,24 @@ void register_bench(CLI::App& app, Status& status) {
                   "extended regex; scripts/bench.sh: only shapes whose name matches (e.g. 'deep|cellx'); "
                   "--binary: only benchmarks whose full name matches (Google Benchmark's --benchmark_filter) "
                   "(default: all)");
-  cmd->add_option("--repetitions", o->repetitions, "repetitions per benchmark, 1 to 1000, the best counts (default 5)")
-      ->check(CLI::Range(1U, 1000U));
+  cmd->add_option("--repetitions", o->repetitions, "repetitions per benchmark, the best counts")
+      ->check(Decimal)->check(CLI::Range(1U, 1000U))
+      ->capture_default_str();
   auto* no_node = cmd->add_flag("--no-node", o->no_node,
                                 "skip the Node.js peers alien-signals and @preact/signals-core (default: run them)");
   cmd->add_flag("--binary", o->binary,
                 "run frsim_bench from frsim's own directory instead of scripts/bench.sh: no rebuild, no Node "
                 "peers, Google Benchmark's table on stdout (default: off)")
       ->excludes(no_node);
-  cmd->callback([o, &status] {
+  cmd->callback([o, &context] {
     if (!o->filter.empty()) check_filter(o->filter);
     const auto command = o->binary ? binary_command(*o) : script_command(*o);
+    if (o->binary) require_matches(*o);
     const int exit_status = run(command);
     if (exit_status != 0) {
       throw core::Error(fmt::format("bench: {} ended with exit status {}", command[0], exit_status));
     }
-    status.code = 0;
+    context.code = 0;
   });
 }
 

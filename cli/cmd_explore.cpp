@@ -1,7 +1,8 @@
 // frsim explore <scenario>: a schedule-exploration campaign (issue 5). Writes
-// DIR/report.json (+ report.html, junit.xml) and, on a violation,
-// DIR/counterexample.json, a trace `frsim replay` accepts.
-// Exit 0: no violation; 1: a violation; 2: bad input.
+// the report folder (reports/report.hpp): report.json, report.html,
+// junit.xml and, on a violation, counterexample.json, a trace `frsim replay`
+// accepts. Exit 0: no violation; 1: a violation; 2: bad input; 130 / 143:
+// stopped by SIGINT / SIGTERM (the report of what was explored is written).
 
 #include <unistd.h>
 
@@ -11,279 +12,86 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "checker/checker.hpp"
 #include "cli/commands.hpp"
+#include "cli/files.hpp"
 #include "cli/scenario_name.hpp"
+#include "cli/validators.hpp"
+#include "cli/world_flags.hpp"
 #include "core/error.hpp"
-#include "reports/html.hpp"
-#include "reports/junit.hpp"
-#include "scenarios/registry.hpp"
+#include "reports/json_report.hpp"
+#include "reports/report.hpp"
 #include "sim/explore/explore.hpp"
-#include "sim/trace.hpp"
-#include "sim/world.hpp"
 
 namespace frsim::cli {
 
 namespace {
 
 namespace ex = sim::explore;
+namespace fs = std::filesystem;
 
+constexpr std::uint64_t uint64_max = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint32_t jobs_max = 256;
+constexpr std::uint64_t memory_limit_mb_max = 1ULL << 20;  // 1 TiB
+constexpr std::uint32_t pct_depth_max = 1000;
+
+// The options' values, defaults from sim::explore::default_options (one
+// place); world options default to the scenario's.
 struct ExploreFlags {
   std::string scenario;
-  std::optional<std::string> strategy, grain, topology, por, resume, mutant;
-  std::optional<std::uint32_t> devices, drops, dups, crashes, partitions, jobs, pct_depth;
-  std::optional<std::uint64_t> depth, max_states, max_schedules, seed, memory_limit_mb;
-  std::optional<double> time_limit;
+  std::string strategy;  // empty: the default campaign
+  WorldFlags world;
+  std::string por = std::string(ex::to_string(ex::Options{}.por));
+  std::string mutant;
   bool symmetry = false;
   bool bitstate = false;
+  std::uint64_t depth = ex::default_depth;
+  std::uint64_t max_states = ex::Limits{}.states_max;
+  std::uint64_t max_schedules = ex::Limits{}.schedules_max;
+  double time_limit = ex::default_time_limit_seconds;
+  std::uint64_t memory_limit_mb = ex::Limits{}.memory_bytes_max >> 20;
+  std::uint32_t pct_depth = ex::Options{}.pct_depth;
+  std::uint32_t jobs = ex::Options{}.jobs;
+  std::uint64_t seed = ex::Options{}.seed;
+  std::string out;
+  std::string resume;
   bool quiet = false;
   bool json = false;  // the report on stdout, the summary on stderr
-  std::string out;
 };
 
-// The default campaign's time budget: about a minute on 2 cores.
-constexpr double default_time_limit_seconds = 60;
-constexpr std::uint64_t default_depth = 60;
-
-// ---- report.json --------------------------------------------------------------
-
-struct ReportInput {
-  const sim::Scenario& scenario;
-  const ex::Options& options;
-  const ex::Result& result;
-  std::string strategy;                       // "default" for the campaign
-  const nlohmann::json* previous = nullptr;  // the report a --resume continues
+// Which options the user gave (CLI11 counts them).
+struct Given {
+  const CLI::App* cmd = nullptr;
+  bool operator()(const std::string& name) const { return cmd->count(name) > 0; }
 };
 
-// Shrinking budget for sampled counterexamples (BFS ones are shortest already).
-constexpr std::size_t shrink_replays_max = 2000;
-
-nlohmann::json read_report(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw core::Error(fmt::format("--resume: cannot read {}", path.string()));
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("format", "") != "frsim-report") {
-    throw core::Error(fmt::format("--resume: {} is not an frsim report", path.string()));
-  }
-  return j;
-}
-
-ex::Options resume_options(const nlohmann::json& report, double time_limit_seconds) {
-  const auto& resume = report.value("resume", nlohmann::json());
-  if (!resume.is_object()) {
-    throw core::Error("--resume: only a random, pct or swarm campaign can be resumed (no \"resume\" in the report)");
-  }
-  try {
-    const auto& c = report.at("config");
-    ex::Options o;
-    o.strategy = ex::strategy_from_string(resume.at("strategy").get<std::string>());
-    o.world = sim::config_from_json(c.at("world"));
-    o.seed = report.at("seed").get<std::uint64_t>();
-    o.limits.depth_max = c.at("depth").get<std::uint64_t>();
-    o.limits.states_max = c.at("max_states").get<std::uint64_t>();
-    o.limits.schedules_max = c.at("max_schedules").get<std::uint64_t>();
-    o.limits.memory_bytes_max = c.at("memory_limit_mb").get<std::uint64_t>() << 20;
-    o.limits.time_limit_seconds = time_limit_seconds;
-    o.jobs = c.at("jobs").get<std::uint32_t>();
-    o.pct_depth = c.at("pct_depth").get<std::uint32_t>();
-    o.first_schedule = resume.at("next_schedule").get<std::uint64_t>();
-    return o;
-  } catch (const nlohmann::json::exception& e) {
-    throw core::Error(fmt::format("--resume: malformed report: {}", e.what()));
-  }
-}
-
-// Applies choices by description (shrunk schedules keep descriptions, not
-// indices), then heals: the trace of the counterexample.
-sim::Trace counterexample(const std::shared_ptr<const sim::Scenario>& scenario, const ex::Violation& v,
-                          const checker::Choices& choices) {
-  sim::World world(scenario, v.config, v.seed);
-  for (const auto& [index, text] : choices) {
-    const auto enabled = world.enabled();
-    auto it = std::find_if(enabled.begin(), enabled.end(), [&](const sim::Transition& t) { return t.text == text; });
-    if (it != enabled.end()) {
-      world.apply_index(static_cast<std::size_t>(it - enabled.begin()));
-    } else if (index < enabled.size()) {
-      world.apply_index(index);
-    }
-  }
-  world.heal();
-  return sim::make_trace(world);
-}
-
-nlohmann::json dataflow(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed) {
-  sim::World world(scenario, config, seed);
-  const core::Runtime& rt = *world.device(0).runtime();
-  nlohmann::json nodes = nlohmann::json::array();
-  nlohmann::json edges = nlohmann::json::array();
-  for (core::ReactiveId r = 0; r < rt.size(); ++r) {
-    nodes.push_back({{"id", r},
-                     {"label", rt.label(r).empty() ? fmt::format("r{}", r) : rt.label(r)},
-                     {"kind", core::to_string(rt.kind(r))},
-                     {"distributed", rt.is_distributed(r)}});
-    const auto inputs = rt.inputs(r);
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      // inputs(r, µ) of a flatten: the outer reactive, then the current inner one.
-      const bool dynamic = rt.kind(r) == core::ReactiveKind::flatten && i > 0;
-      edges.push_back({{"from", inputs[i]}, {"to", r}, {"dynamic", dynamic}});
-    }
-  }
-  return {{"dot", rt.to_dot()}, {"nodes", nodes}, {"edges", edges}};
-}
-
-nlohmann::json properties_json(const ex::Result& result) {
-  nlohmann::json out = nlohmann::json::array();
-  const std::string violated = result.violation ? result.violation->finding.property : std::string();
-  bool listed = false;
-  for (const auto& p : checker::all_properties()) {
-    const bool checked = std::find(result.properties.begin(), result.properties.end(), p.name) !=
-                         result.properties.end();
-    const char* status = p.name == violated ? "violated" : checked ? "holds" : "not_checked";
-    listed = listed || p.name == violated;
-    out.push_back({{"name", p.name}, {"status", status}, {"source", p.source}, {"description", p.description}});
-  }
-  if (!violated.empty() && !listed) {
-    out.push_back({{"name", violated}, {"status", "violated"}, {"source", ""}, {"description", ""}});
-  }
-  return out;
-}
-
-void print_table(const nlohmann::json& properties, std::ostream& out) {
-  out << fmt::format("{:<28} {:<12} {}\n", "property", "status", "source");
-  for (const auto& p : properties) {
-    out << fmt::format("{:<28} {:<12} {}\n", p["name"].get<std::string>(), p["status"].get<std::string>(),
-                       p["source"].get<std::string>());
-  }
-}
-
-void write_text(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  if (!out) throw core::Error(fmt::format("cannot write {}", path.string()));
-}
-
-// Renderers are another team's: a failure there costs the HTML, not the run.
-template <typename Render>
-void render(const std::filesystem::path& path, Render&& write) {
-  try {
-    std::ofstream out(path);
-    write(out);
-  } catch (const core::Error& e) {
-    const std::string what = e.what();
-    std::cerr << fmt::format("frsim: {} not written: {}\n", path.filename().string(),
-                             what.substr(0, what.find('\n')));
-  }
-}
-
-// Writes DIR/report.json, report.html, junit.xml (and counterexample.json) and
-// prints the summary to `out`; returns the report.
-nlohmann::json write_reports(const ReportInput& in, const std::filesystem::path& dir, std::ostream& out) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw core::Error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
-  const ex::Result& r = in.result;
-  ex::Stats stats = r.stats;
-  if (in.previous != nullptr) {
-    // A resumed campaign reports the whole campaign.
-    const auto& s = in.previous->at("stats");
-    stats.transitions += s.value("transitions", std::uint64_t{0});
-    stats.states += s.value("states", std::uint64_t{0});
-    stats.schedules += s.value("schedules", std::uint64_t{0});
-    stats.elapsed_seconds += s.value("elapsed_seconds", 0.0);
-    stats.max_depth = std::max(stats.max_depth, s.value("max_depth", std::uint64_t{0}));
-  }
-  nlohmann::json config = ex::to_json(in.options);
-  config["campaign"] = in.strategy == "default";
-  nlohmann::json report = {
-      {"format", "frsim-report"},
-      {"version", 1},
-      {"scenario", in.scenario.name},
-      {"description", in.scenario.description},
-      {"strategy", in.strategy},
-      {"config", config},
-      {"seed", in.options.seed},
-      {"complete", r.complete},
-      {"budget_hit", r.budget_hit == ex::BudgetHit::none ? nlohmann::json() : nlohmann::json(ex::to_string(r.budget_hit))},
-      {"stats", ex::to_json(stats)},
-      {"properties", properties_json(r)},
-      {"violations", nlohmann::json::array()},
-      {"notes", r.notes},
-  };
-  if (!ex::exhaustive(in.options.strategy) || in.strategy == "default") {
-    const ex::Strategy resumable = in.strategy == "default" ? ex::Strategy::swarm : in.options.strategy;
-    report["resume"] = {{"strategy", ex::to_string(resumable)}, {"next_schedule", r.next_schedule}};
-  }
-  const auto shared = std::make_shared<const sim::Scenario>(in.scenario);
-  std::optional<std::filesystem::path> trace_path;
-  if (r.violation) {
-    const ex::Violation& v = *r.violation;
-    checker::Choices choices = v.choices;
-    sim::Finding finding = v.finding;
-    if (!v.found_by.empty()) {
-      auto shrunk = checker::shrink(in.scenario, v.config, v.seed, choices, v.finding.property, shrink_replays_max);
-      out << fmt::format("shrunk the counterexample from {} to {} choices ({} replays)\n", choices.size(),
-                         shrunk.choices.size(), shrunk.replays);
-      choices = std::move(shrunk.choices);
-      finding = std::move(shrunk.finding);
-    }
-    const sim::Trace trace = counterexample(shared, v, choices);
-    trace_path = dir / "counterexample.json";
-    sim::write_trace_file(trace, *trace_path);
-    report["violations"].push_back({
-        {"property", finding.property},
-        {"message", finding.message},
-        {"device", finding.device == sim::no_device ? nlohmann::json() : nlohmann::json(finding.device)},
-        {"reactive", finding.reactive.empty() ? nlohmann::json() : nlohmann::json(finding.reactive)},
-        {"values", finding.values},
-        {"found_by", v.found_by.empty() ? std::string(ex::to_string(ex::Strategy::bfs)) : v.found_by},
-        {"trace", sim::to_json(trace)},
-        {"replay", "frsim replay " + trace_path->string()},
-    });
-  }
-  try {
-    report["dataflow"] = dataflow(in.scenario, in.options.world, in.options.seed);
-  } catch (const core::Error& e) {
-    report["notes"].push_back(std::string("dataflow: ") + e.what());
-  }
-  write_text(dir / "report.json", report.dump(2) + "\n");
-  render(dir / "report.html", [&](std::ostream& o) { reports::write_html(report, o); });
-  render(dir / "junit.xml", [&](std::ostream& o) { reports::write_junit(report, o); });
-
-  print_table(report["properties"], out);
-  for (const auto& note : r.notes) out << "note: " << note << "\n";
-  out << fmt::format("{} {}: {} states ({} distinct), {} transitions, {} schedules, depth {}, {:.1f}s\n",
-                     r.complete ? "complete" : "incomplete",
-                     r.budget_hit == ex::BudgetHit::none ? std::string(r.violation ? "(stopped at a violation)" : "")
-                                                         : fmt::format("(the {} budget)", ex::to_string(r.budget_hit)),
-                     stats.states, stats.distinct_states, stats.transitions, stats.schedules, stats.max_depth,
-                     stats.elapsed_seconds);
-  out << "report: " << (dir / "report.json").string() << "\n";
-  if (r.violation) {
-    const auto& v = report["violations"][0];
-    out << fmt::format("VIOLATED {}: {}\n", v["property"].get<std::string>(), v["message"].get<std::string>());
-    out << fmt::format("counterexample: {} ({} choices)\n", trace_path->string(),
-                       v["trace"]["choices"].size());
-    out << "replay: " << v["replay"].get<std::string>() << "\n";
-  }
-  return report;
-}
+// ---- signals --------------------------------------------------------------------
 
 // SIGINT/SIGTERM: stop at the next batch and write what was explored. A
 // signal handler can only reach a global; nothing else is global here.
 std::atomic<bool> interrupted{false};
-extern "C" void on_signal(int) { interrupted.store(true); }
+std::atomic<int> signal_received{0};
+extern "C" void on_signal(int signal) {
+  signal_received.store(signal);
+  interrupted.store(true);
+}
 
 class SignalScope {
  public:
   SignalScope() {
     interrupted.store(false);
+    signal_received.store(0);
     struct sigaction action {};
     action.sa_handler = on_signal;
+    // A second signal is not caught: Ctrl-C twice ends frsim at once.
+    action.sa_flags = SA_RESETHAND;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, &old_int_);
     sigaction(SIGTERM, &action, &old_term_);
@@ -300,37 +108,178 @@ class SignalScope {
   struct sigaction old_term_ {};
 };
 
+// ---- options --------------------------------------------------------------------
+
+bool sampling(const std::string& strategy) { return strategy == "random" || strategy == "pct" || strategy == "swarm"; }
+
+// Options that would be ignored are refused, never silently dropped.
+void refuse_what_does_not_apply(const ExploreFlags& f, const Given& given) {
+  const bool campaign = f.strategy.empty() && f.por != "dpor";
+  if (given("--por") && f.por != "dpor") {
+    if (campaign) {
+      throw core::Error(fmt::format("--por {} needs --strategy bfs or dfs (the default campaign's exhaustive "
+                                    "stage always uses sleep sets)",
+                                    f.por));
+    }
+    if (sampling(f.strategy)) throw core::Error(fmt::format("--por applies to bfs and dfs, not to {}", f.strategy));
+  }
+  if (f.symmetry) {
+    if (campaign) {
+      throw core::Error("--symmetry needs --strategy bfs or dfs (the default campaign's exhaustive stage always "
+                        "uses symmetry)");
+    }
+    if (sampling(f.strategy)) throw core::Error(fmt::format("--symmetry applies to bfs and dfs, not to {}", f.strategy));
+    if (f.por == "dpor") throw core::Error("--symmetry is not combined with --por dpor (a stateless search)");
+  }
+  if (f.bitstate && sampling(f.strategy)) {
+    throw core::Error(fmt::format("--bitstate applies to bfs, dfs and the default campaign, not to {} (sampling "
+                                  "keeps no visited set to prune with)",
+                                  f.strategy));
+  }
+  if (given("--pct-depth") && f.strategy != "pct") throw core::Error("--pct-depth applies to --strategy pct only");
+}
+
 ex::Options configure(const sim::Scenario& scenario, const ExploreFlags& f) {
-  ex::Options o;
-  o.world = scenario.defaults;
-  if (f.devices) o.world.devices = *f.devices;
-  if (f.drops) o.world.drops = *f.drops;
-  if (f.dups) o.world.dups = *f.dups;
-  if (f.crashes) o.world.crashes = *f.crashes;
-  if (f.partitions) o.world.partitions = *f.partitions;
-  if (f.grain) o.world.grain = sim::grain_from_string(*f.grain);
-  if (f.topology) o.world.topology = sim::topology_from_string(*f.topology);
-  sim::validate(o.world);
-  if (f.strategy) o.strategy = ex::strategy_from_string(*f.strategy);
-  if (f.por) o.por = ex::por_from_string(*f.por);
+  ex::Options o = ex::default_options(scenario);
+  o.world = world_config(scenario, f.world);
+  o.por = ex::por_from_string(f.por);
   // DPOR is a depth-first search: --por dpor alone means dfs, not the campaign.
-  if (o.por == ex::Por::dpor && !f.strategy) o.strategy = ex::Strategy::dfs;
+  if (!f.strategy.empty()) o.strategy = ex::strategy_from_string(f.strategy);
+  if (o.por == ex::Por::dpor && f.strategy.empty()) o.strategy = ex::Strategy::dfs;
+  if (o.por == ex::Por::dpor && o.strategy != ex::Strategy::dfs) {
+    throw core::Error("--por dpor needs --strategy dfs (source-set DPOR is a depth-first search)");
+  }
   o.symmetry = f.symmetry;
   o.bitstate = f.bitstate;
-  if (f.seed) o.seed = *f.seed;
-  o.limits.depth_max = f.depth.value_or(default_depth);
-  if (f.max_states) o.limits.states_max = *f.max_states;
-  if (f.max_schedules) o.limits.schedules_max = *f.max_schedules;
-  o.limits.time_limit_seconds = f.time_limit.value_or(default_time_limit_seconds);
-  if (f.memory_limit_mb) o.limits.memory_bytes_max = *f.memory_limit_mb << 20;
-  if (f.jobs) o.jobs = *f.jobs;
-  if (f.pct_depth) o.pct_depth = *f.pct_depth;
-  if (o.jobs == 0 || o.jobs > 256) throw core::Error("--jobs must be between 1 and 256");
-  if (o.limits.depth_max == 0) throw core::Error("--depth must be at least 1");
-  if (o.limits.time_limit_seconds < 0) throw core::Error("--time-limit must not be negative");
-  if (f.memory_limit_mb && *f.memory_limit_mb == 0) throw core::Error("--memory-limit must be at least 1 MB");
+  o.seed = f.seed;
+  o.limits.depth_max = f.depth;
+  o.limits.states_max = f.max_states;
+  o.limits.schedules_max = f.max_schedules;
+  o.limits.time_limit_seconds = f.time_limit;
+  o.limits.memory_bytes_max = f.memory_limit_mb << 20;
+  o.jobs = f.jobs;
+  o.pct_depth = f.pct_depth;
   return o;
 }
+
+// ---- resume ---------------------------------------------------------------------
+
+nlohmann::json read_report(const fs::path& path) {
+  require_readable_file(path, "--resume:");
+  std::ifstream in(path);
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("format", "") != "frsim-report") {
+    throw core::Error(fmt::format("--resume: {} is not an frsim report", path.string()));
+  }
+  return j;
+}
+
+ex::Options options_from_json(const nlohmann::json& j) {
+  try {
+    ex::Options o;
+    o.strategy = ex::strategy_from_string(j.at("strategy").get<std::string>());
+    o.world = sim::config_from_json(j.at("world"));
+    o.seed = j.at("seed").get<std::uint64_t>();
+    o.limits.depth_max = j.at("depth").get<std::uint64_t>();
+    o.limits.states_max = j.at("max_states").get<std::uint64_t>();
+    o.limits.schedules_max = j.at("max_schedules").get<std::uint64_t>();
+    o.limits.time_limit_seconds = j.at("time_limit_seconds").get<double>();
+    o.limits.memory_bytes_max = j.at("memory_limit_mb").get<std::uint64_t>() << 20;
+    o.por = ex::por_from_string(j.at("por").get<std::string>());
+    o.symmetry = j.at("symmetry").get<bool>();
+    o.bitstate = j.at("bitstate").get<bool>();
+    o.jobs = j.at("jobs").get<std::uint32_t>();
+    o.end_every_state = j.at("end_every_state").get<bool>();
+    o.pct_depth = j.at("pct_depth").get<std::uint32_t>();
+    o.first_schedule = j.at("first_schedule").get<std::uint64_t>();
+    o.determinism_every = j.at("determinism_every").get<std::uint64_t>();
+    return o;
+  } catch (const nlohmann::json::exception& e) {
+    throw core::Error(fmt::format("--resume: malformed resume record: {}", e.what()));
+  }
+}
+
+// What `--resume DIR` runs: the report's scenario and configuration, where it
+// stopped. Everything that would contradict the report is refused.
+struct Resumed {
+  std::shared_ptr<const sim::Scenario> scenario;
+  ex::Options options;
+  bool campaign = false;     // the default campaign, from its start (stage 1 restarts)
+  bool campaign_stage2 = false;  // the campaign's swarm stage, continued
+  nlohmann::json previous;
+  bool carry_stats = false;
+  std::string note;
+};
+
+// Options --resume may change: how long, how many threads, what is printed.
+constexpr const char* resume_may_change[] = {"--resume", "--time-limit", "--jobs", "--quiet", "--json"};
+
+Resumed resume(const ExploreFlags& f, const CLI::App& cmd, const Given& given, const Scenarios& scenarios) {
+  Resumed r;
+  const fs::path dir = f.resume;
+  r.previous = read_report(dir / "report.json");
+  const std::string scenario = r.previous.value("scenario", std::string());
+  const std::string asked = f.mutant.empty() ? f.scenario : fmt::format("{}+{}", f.scenario, f.mutant);
+  const bool contradicts = f.scenario.empty()
+                               ? !f.mutant.empty() && !scenario.ends_with(fmt::format("+{}", f.mutant))
+                               : asked != scenario;
+  if (contradicts) {
+    throw core::Error(fmt::format("--resume {}: the report is a run of '{}', not '{}'", f.resume, scenario, asked));
+  }
+  for (const auto* option : cmd.get_options()) {
+    const std::string name = option->get_name();
+    if (option->count() == 0 || name.empty() || name[0] != '-' || name == "--help") continue;
+    bool allowed = name == "--strategy" || name == "--mutant";  // checked against the report below
+    for (const char* may : resume_may_change) allowed = allowed || name == may;
+    if (!allowed) {
+      throw core::Error(fmt::format("--resume {} continues that run with its configuration; {} cannot change it "
+                                    "(start a new run with --out)",
+                                    f.resume, name));
+    }
+  }
+  const nlohmann::json& record = r.previous.value("resume", nlohmann::json());
+  if (!record.is_object()) {
+    const bool complete = r.previous.value("complete", false);
+    const bool violated = !r.previous.value("violations", nlohmann::json::array()).empty();
+    throw core::Error(fmt::format(
+        "--resume {}: nothing to resume: {}", f.resume,
+        complete   ? "the run is complete"
+        : violated ? "the run stopped at a violation"
+                   : "an exhaustive search (bfs, dfs) cannot be resumed: its frontier is not stored; run it again"));
+  }
+  if (!record.contains("options")) {
+    throw core::Error(fmt::format("--resume {}: the report has no resume options (written by an older frsim); "
+                                  "run it again",
+                                  f.resume));
+  }
+  const std::string strategy = record.value("strategy", std::string());
+  const std::string report_strategy = r.previous.value("strategy", std::string());
+  if (given("--strategy") && f.strategy != strategy && f.strategy != report_strategy) {
+    throw core::Error(fmt::format("--resume {}: the report's run is {}, not --strategy {}", f.resume,
+                                  report_strategy, f.strategy));
+  }
+  r.scenario = scenario_named(scenario, scenarios);
+  r.options = options_from_json(record.at("options"));
+  r.options.limits.time_limit_seconds = f.time_limit;
+  if (given("--jobs")) r.options.jobs = f.jobs;
+  const std::uint64_t next = record.value("next_schedule", std::uint64_t{0});
+  if (strategy == "default") {
+    r.campaign = true;
+    r.note = "resumed: the default campaign was interrupted in its exhaustive stage (bfs), whose frontier is not "
+             "stored; the campaign starts again from the initial state, and the previous run's statistics are not "
+             "added";
+    return r;
+  }
+  r.options.strategy = ex::strategy_from_string(strategy);
+  r.options.first_schedule = next;
+  r.campaign_stage2 = record.value("stage", 0) == 2;
+  r.carry_stats = true;
+  r.note = fmt::format("resumed: {} continues at schedule {}; the statistics include the previous run's", strategy,
+                       next);
+  return r;
+}
+
+// ---- output ---------------------------------------------------------------------
 
 // Progress: a line rewritten in place on a terminal, a line every few seconds otherwise.
 std::function<void(const ex::Stats&)> progress_printer(bool quiet) {
@@ -352,85 +301,180 @@ std::function<void(const ex::Stats&)> progress_printer(bool quiet) {
   };
 }
 
-void run_explore(const ExploreFlags& flags, Status& status) {
+// The property table, the notes, what was explored, where the report is,
+// and for a violation its counterexample and replay line.
+void print_summary(const reports::WrittenReport& written, const fs::path& dir, std::ostream& out) {
+  const auto& report = written.report;
+  if (written.shrunk) out << *written.shrunk << "\n";
+  const auto& properties = report.at("properties");
+  // How often each property was judged, when the engine counts it.
+  const bool counted = std::any_of(properties.begin(), properties.end(),
+                                   [](const nlohmann::json& p) { return !p.value("judged", nlohmann::json()).is_null(); });
+  const auto row = [&](const std::string& name, const std::string& status, const std::string& judged,
+                       const std::string& source) {
+    out << fmt::format("{:<22} {:<26} ", name, status);
+    if (counted) out << fmt::format("{:>9}  ", judged);
+    out << source << "\n";
+  };
+  row("property", "status", "judged", "source");
+  for (std::size_t i = 0; i < properties.size(); ++i) {
+    const auto& p = properties[i];
+    const auto judged = p.value("judged", nlohmann::json());
+    row(p.at("name").get<std::string>(), reports::status_text(report, i),
+        judged.is_null() ? std::string("-") : judged.dump(), p.at("source").get<std::string>());
+  }
+  for (const auto& note : report.at("notes")) out << "note: " << note.get<std::string>() << "\n";
+  const auto& s = report.at("stats");
+  out << fmt::format("{}\n{} states ({} distinct), {} transitions, {} schedules, depth {}, {:.1f}s\n",
+                     reports::exploration_summary(report), s.at("states").dump(), s.at("distinct_states").dump(),
+                     s.at("transitions").dump(), s.at("schedules").dump(), s.at("max_depth").dump(),
+                     s.at("elapsed_seconds").get<double>());
+  out << "verdict: " << reports::verdict_text(report) << "\n";
+  out << "report: " << (dir / "report.json").string() << "\n";
+  for (const auto& problem : written.problems) out << "warning: " << problem << "\n";
+  if (!report.at("violations").empty()) {
+    const auto& v = report.at("violations")[0];
+    out << fmt::format("VIOLATED {}: {}\n", v.at("property").get<std::string>(), v.at("message").get<std::string>());
+    out << fmt::format("counterexample: {} ({} choices)\n", written.counterexample->string(),
+                       v.at("trace").at("choices").size());
+    out << "replay: " << v.at("replay").get<std::string>() << "\n";
+  }
+}
+
+void run_explore(const ExploreFlags& flags, const CLI::App& cmd, Context& context) {
+  // From the start to the end of the report: a signal at any point ends in
+  // the report of what was explored and exit status 130/143.
+  SignalScope signals;
+  const Given given{&cmd};
   std::shared_ptr<const sim::Scenario> scenario;
   ex::Options options;
-  std::optional<nlohmann::json> previous;
-  std::filesystem::path dir;
-  if (flags.resume) {
-    dir = *flags.resume;
-    previous = read_report(dir / "report.json");
-    scenario = scenario_named(previous->at("scenario").get<std::string>());
-    options = resume_options(*previous, flags.time_limit.value_or(default_time_limit_seconds));
+  fs::path dir;
+  bool campaign = false;
+  reports::ReportOptions report_options;
+  report_options.program = context.program;
+  report_options.command_line = context.command_line;
+  report_options.started_at = reports::utc_now();
+  std::optional<Resumed> resumed;
+  if (!flags.resume.empty()) {
+    resumed = resume(flags, cmd, given, context.scenarios);
+    scenario = resumed->scenario;
+    options = resumed->options;
+    campaign = resumed->campaign;
+    dir = flags.resume;
+    report_options.notes.push_back(resumed->note);
+    if (resumed->carry_stats) report_options.previous = &resumed->previous;
+    if (resumed->campaign_stage2) report_options.strategy = "default";
   } else {
+    if (flags.scenario.empty()) throw core::Error("explore: a scenario is required (see frsim list)");
+    refuse_what_does_not_apply(flags, given);
     // An engine mutant of the bug zoo (self-testing only): "<scenario>+<mutant>".
-    scenario = scenario_named(flags.mutant ? flags.scenario + "+" + *flags.mutant : flags.scenario);
+    scenario = scenario_named(flags.mutant.empty() ? flags.scenario : fmt::format("{}+{}", flags.scenario, flags.mutant),
+                              context.scenarios);
     options = configure(*scenario, flags);
-    dir = flags.out.empty() ? std::filesystem::path("frsim-out") / scenario->name : std::filesystem::path(flags.out);
+    campaign = flags.strategy.empty() && options.por != ex::Por::dpor;
+    dir = flags.out.empty() ? fs::path("frsim-out") / scenario->name : fs::path(flags.out);
   }
-  const bool campaign = !flags.resume && !flags.strategy && options.por != ex::Por::dpor;
+  prepare_report_folder(dir);
+  if (report_options.strategy.empty()) {
+    report_options.strategy = campaign ? "default" : std::string(ex::to_string(options.strategy));
+  }
   const auto monitors = checker::monitor_factory(*scenario);
 
   ex::Control control;
   control.interrupt = &interrupted;
   control.progress = progress_printer(flags.quiet || flags.json);
-  ex::Result result;
-  {
-    SignalScope signals;
-    result = campaign ? ex::default_campaign(*scenario, options, monitors, control)
-                      : ex::explore(*scenario, options, monitors, control);
-  }
+  ex::Result result = campaign ? ex::default_campaign(*scenario, options, monitors, control)
+                               : ex::explore(*scenario, options, monitors, control);
+  if (resumed && resumed->campaign_stage2) result.stage = 2;
   if (control.progress && isatty(STDERR_FILENO) != 0) std::cerr << "\n";
 
-  ReportInput input{*scenario, options, result, campaign ? "default" : std::string(ex::to_string(options.strategy))};
-  if (previous) input.previous = &*previous;
+  const auto written = reports::write_all(scenario, options, result, dir, report_options);
   // With --json, stdout carries exactly the report (for scripts); the human
   // summary goes to stderr.
-  const nlohmann::json report = write_reports(input, dir, flags.json ? std::cerr : std::cout);
-  if (flags.json) std::cout << report.dump(2) << "\n";
-  status.code = result.violation ? 1 : 0;
+  print_summary(written, dir, flags.json ? std::cerr : std::cout);
+  if (flags.json) std::cout << written.report.dump(2) << "\n";
+  // A violation is a verdict even when a signal came after it.
+  if (result.violation) {
+    context.code = 1;
+  } else if (const int signal = signal_received.load(); signal != 0) {
+    context.code = 128 + signal;
+  } else {
+    context.code = 0;
+  }
+}
+
+// `explore --help` lists the properties the campaign judges (README: Properties).
+std::string properties_footer() {
+  std::string text = "Properties (every one judged on every schedule):\n";
+  for (const auto& p : checker::all_properties()) text += fmt::format("  {:<22} {}\n", p.name, p.source);
+  text +=
+      "Statuses: holds (complete exploration), VIOLATED, not violated (incomplete: a budget or a signal stopped the "
+      "run), not judged further (the run stopped at another property's violation), not exercised (judged 0 times).\n"
+      "Exit status: 0 no violation, 1 a violation (see the replay line), 2 bad input, 130 / 143 stopped by "
+      "SIGINT / SIGTERM (the report of what was explored is written).";
+  return text;
 }
 
 }  // namespace
 
-void register_explore(CLI::App& app, Status& status) {
+void register_explore(CLI::App& app, Context& context) {
   auto flags = std::make_shared<ExploreFlags>();
   auto* cmd = app.add_subcommand("explore", "explore the schedules of a scenario and check every property");
   cmd->add_option("scenario", flags->scenario, "scenario name (see frsim list)");
   cmd->add_option("--strategy", flags->strategy,
-                  "bfs|dfs|random|pct|swarm (default: a campaign, bfs with reductions then swarm)");
-  cmd->add_option("--devices", flags->devices, "number of devices (default: the scenario's)");
-  cmd->add_option("--depth", flags->depth, fmt::format("transitions per schedule before healing (default {})",
-                                                        default_depth));
-  cmd->add_option("--max-states", flags->max_states, "distinct states (exhaustive) or states visited (sampling)");
-  cmd->add_option("--max-schedules", flags->max_schedules, "schedules (default 100000)");
-  cmd->add_option("--time-limit", flags->time_limit,
-                  fmt::format("seconds, 0 for none (default {})", default_time_limit_seconds));
-  cmd->add_option("--memory-limit", flags->memory_limit_mb, "MB for the visited set and frontier (default 512)");
-  cmd->add_option("--drops", flags->drops, "message drop budget per schedule");
-  cmd->add_option("--dups", flags->dups, "message duplication budget per schedule");
-  cmd->add_option("--crashes", flags->crashes, "crash budget per schedule");
-  cmd->add_option("--partitions", flags->partitions, "partition budget per schedule");
-  cmd->add_option("--grain", flags->grain, "coarse|fine");
-  cmd->add_option("--topology", flags->topology, "mesh|ring|star|random");
-  cmd->add_option("--por", flags->por, "partial-order reduction: none|sleep|dpor (dpor: source sets, dfs only)");
+                  "one strategy instead of the default campaign (bfs with sleep sets and symmetry, then swarm for "
+                  "the rest of the time budget)")
+      ->check(CLI::IsMember({"bfs", "dfs", "random", "pct", "swarm"}))
+      ->default_str("the campaign");
+  cmd->add_option("--depth", flags->depth, "transitions per schedule before healing")
+      ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, uint64_max, "POSITIVE"))
+      ->capture_default_str();
+  cmd->add_option("--max-states", flags->max_states, "distinct states (exhaustive) or states visited (sampling)")
+      ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, uint64_max, "POSITIVE"))
+      ->capture_default_str();
+  cmd->add_option("--max-schedules", flags->max_schedules, "schedules, healed and judged")
+      ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, uint64_max, "POSITIVE"))
+      ->capture_default_str();
+  cmd->add_option("--time-limit", flags->time_limit, "seconds, 0 for none")
+      ->check(Seconds)
+      ->capture_default_str();
+  cmd->add_option("--memory-limit", flags->memory_limit_mb, "MB for the visited set and frontier")
+      ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, memory_limit_mb_max))
+      ->capture_default_str();
+  add_world_options(*cmd, flags->world);
+  cmd->add_option("--por", flags->por,
+                  "partial-order reduction with --strategy bfs|dfs: sleep sets, or source-set DPOR (dfs; alone it "
+                  "means --strategy dfs)")
+      ->check(CLI::IsMember({"none", "sleep", "dpor"}))
+      ->default_str("none; the campaign: sleep");
+  std::vector<std::string> mutant_names;
+  for (const auto& m : checker::mutants()) mutant_names.push_back(m.name);
   cmd->add_option("--mutant", flags->mutant,
-                  "self-testing: install an engine mutant of the bug zoo on every device (see frsim selftest)");
-  cmd->add_flag("--symmetry", flags->symmetry, "symmetry reduction over interchangeable devices");
-  cmd->add_flag("--bitstate", flags->bitstate, "supertrace visited set: bounded memory, may miss states");
-  cmd->add_option("--pct-depth", flags->pct_depth, "PCT bug depth d (default 3)");
-  cmd->add_option("--jobs", flags->jobs, "threads (default 1); verdicts do not depend on it");
-  cmd->add_option("--seed", flags->seed, "campaign seed (default 1)");
-  cmd->add_option("--out", flags->out, "report folder (default frsim-out/<scenario>)");
-  cmd->add_option("--resume", flags->resume, "continue the random/pct/swarm campaign whose report is in DIR");
+                  "self-testing: install an engine mutant of the bug zoo on every device (see frsim selftest)")
+      ->check(CLI::IsMember(mutant_names));
+  cmd->add_flag("--symmetry", flags->symmetry,
+                "symmetry reduction over interchangeable devices, with --strategy bfs|dfs (default: off; the "
+                "campaign: on)");
+  cmd->add_flag("--bitstate", flags->bitstate,
+                "supertrace visited set: bounded memory, may miss states (bfs, dfs, the campaign; default: off)");
+  cmd->add_option("--pct-depth", flags->pct_depth, "PCT bug depth d, with --strategy pct")
+      ->check(Decimal)->check(CLI::Range(1U, pct_depth_max))
+      ->capture_default_str();
+  cmd->add_option("--jobs", flags->jobs, "threads; verdicts and exhaustive counts do not depend on it")
+      ->check(Decimal)->check(CLI::Range(1U, jobs_max))
+      ->capture_default_str();
+  cmd->add_option("--seed", flags->seed, "campaign seed")->check(Decimal)->capture_default_str();
+  cmd->add_option("--out", flags->out, "report folder: new, empty, or an earlier report's")
+      ->type_name("DIR")
+      ->default_str("frsim-out/<scenario>");
+  cmd->add_option("--resume", flags->resume,
+                  "continue the run whose report is in DIR (its scenario and configuration; --time-limit and --jobs "
+                  "may change)")
+      ->type_name("DIR");
   cmd->add_flag("--quiet", flags->quiet, "no progress lines");
   cmd->add_flag("--json", flags->json, "print report.json on stdout (the summary goes to stderr); implies --quiet");
-  cmd->footer("Exit status: 0 every property holds within the bounds, 1 a violation was found "
-              "(see the replay line), 2 bad input.");
-  cmd->callback([flags, &status] {
-    if (flags->scenario.empty() && !flags->resume) throw core::Error("explore: a scenario is required (see frsim list)");
-    run_explore(*flags, status);
-  });
+  cmd->footer(properties_footer());
+  cmd->callback([flags, cmd, &context] { run_explore(*flags, *cmd, context); });
 }
 
 }  // namespace frsim::cli

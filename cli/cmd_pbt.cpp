@@ -21,6 +21,8 @@
 #include "checker/pbt/run.hpp"
 #include "cli/cmd_replay.hpp"
 #include "cli/commands.hpp"
+#include "cli/files.hpp"
+#include "cli/validators.hpp"
 #include "core/error.hpp"
 #include "sim/event.hpp"
 
@@ -54,7 +56,7 @@ void print_finding(const sim::Finding& finding) {
 }
 
 int replay_flag(const PbtFlags& flags) {
-  if (!std::ifstream(flags.replay)) throw core::Error(fmt::format("cannot read {}", flags.replay));
+  require_readable_file(flags.replay, "pbt --replay:");
   auto file = read_pbt_case(flags.replay);
   if (!file) {
     throw core::Error(fmt::format("{}: not a pbt case file (JSON with \"format\": \"{}\"); frsim replay reads trace files",
@@ -67,14 +69,14 @@ int replay_flag(const PbtFlags& flags) {
   return replay_pbt_case(*file);
 }
 
-std::string reproduce_line(const PbtFlags& flags) {
-  std::string line = fmt::format("frsim pbt --seed {} --cases {} --max-size {}", flags.seed, flags.cases,
+std::string reproduce_line(const PbtFlags& flags, const std::string& program) {
+  std::string line = fmt::format("{} pbt --seed {} --cases {} --max-size {}", program, flags.seed, flags.cases,
                                  flags.size_max);
   if (!flags.mutant.empty()) line += fmt::format(" --mutant {}", flags.mutant);
   return line;
 }
 
-int campaign(const PbtFlags& flags) {
+int campaign(const PbtFlags& flags, const std::string& program) {
   checker::pbt::PbtOptions options;
   options.cases = flags.cases;
   options.size_max = flags.size_max;
@@ -98,11 +100,19 @@ int campaign(const PbtFlags& flags) {
   for (const auto& [index, text] : f.minimal_run.choices) std::cout << fmt::format("  [{}] {}\n", index, text);
   std::cout << "as a scenario (paste into a file that includes checker/pbt/program.hpp):\n"
             << checker::pbt::to_cpp(f.minimal);
+  // The violation stands whether or not its case file can be written: exit 1
+  // either way, the failed write a line on stderr.
   std::ofstream out(flags.output);
-  if (!out) throw core::Error(fmt::format("cannot write {}", flags.output));
   out << checker::pbt::case_to_json(f.minimal, options.mutant, f.minimal_run.event_hash).dump(2) << "\n";
-  std::cout << fmt::format("replay: frsim replay {}\n", flags.output);
-  std::cout << fmt::format("reproduce the search: {}\n", reproduce_line(flags));
+  out.close();
+  if (out) {
+    std::cout << fmt::format("replay: {} replay {}\n", program, flags.output);
+  } else {
+    std::cerr << fmt::format("{}: pbt: cannot write the case file {} (the violation above stands; rerun with "
+                             "another -o to get it)\n",
+                             program, flags.output);
+  }
+  std::cout << fmt::format("reproduce the search: {}\n", reproduce_line(flags, program));
   return 1;
 }
 
@@ -147,18 +157,31 @@ int replay_pbt_case(const checker::pbt::CaseFile& file) {
   return 1;
 }
 
-void register_pbt(CLI::App& app, Status& status) {
+void register_pbt(CLI::App& app, Context& context) {
   auto flags = std::make_shared<PbtFlags>();
   auto* cmd = app.add_subcommand("pbt", "property-based test runs over generated programs, workloads and schedules");
-  cmd->add_option("--cases", flags->cases, "how many generated cases must hold")->check(CLI::Range(1, 1000000));
+  cmd->add_option("--cases", flags->cases, "how many generated cases must hold")
+      ->check(Decimal)->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   cmd->add_option("--max-size", flags->size_max, "largest size: nodes per program, fires, schedule length")
-      ->check(CLI::Range(1, 1000));
-  cmd->add_option("--seed", flags->seed, "RapidCheck's seed (same seed, same cases, same output)");
-  cmd->add_option("--mutant", flags->mutant, "install an engine mutant of the bug zoo on every device");
-  cmd->add_option("-o,--output", flags->output, "where to write a failing case (default pbt-failure.json)");
+      ->check(Decimal)->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--seed", flags->seed, "RapidCheck's seed (same seed, same cases, same output)")
+      ->check(Decimal)
+      ->capture_default_str();
+  std::vector<std::string> mutant_names;
+  for (const auto& m : checker::mutants()) mutant_names.push_back(m.name);
+  cmd->add_option("--mutant", flags->mutant, "install an engine mutant of the bug zoo on every device")
+      ->check(CLI::IsMember(mutant_names))
+      ->default_str("none");
+  cmd->add_option("-o,--output", flags->output, "where to write a failing case")->capture_default_str();
   cmd->add_option("--replay", flags->replay,
                   "re-run a case file written by a failing pbt run (as frsim replay does; --mutant overrides its mutant)");
-  cmd->callback([flags, &status] { status.code = flags->replay.empty() ? campaign(*flags) : replay_flag(*flags); });
+  cmd->footer("Exit status: 0 every case holds, 1 a case failed (also when its case file cannot be written), 2 bad "
+              "input.");
+  cmd->callback([flags, &context] {
+    context.code = flags->replay.empty() ? campaign(*flags, context.program) : replay_flag(*flags);
+  });
 }
 
 }  // namespace frsim::cli

@@ -14,6 +14,7 @@
 #include "checker/checker.hpp"
 #include "core/error.hpp"
 #include "cli/commands.hpp"
+#include "cli/files.hpp"
 #include "cli/scenario_name.hpp"
 #include "sim/trace.hpp"
 
@@ -30,20 +31,34 @@ std::string event_line(const sim::Event& e) {
   return line;
 }
 
-void register_replay(CLI::App& app, Status& status) {
+int judge_schedule(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
+                   const std::vector<std::pair<std::size_t, std::string>>& choices) {
+  const auto judged = checker::replay(scenario, config, seed, choices);
+  if (judged.finding) {
+    std::cout << fmt::format("violated: {}: {}\n", judged.finding->property, judged.finding->message);
+    return 1;
+  }
+  std::cout << "every property holds\n";
+  return 0;
+}
+
+void register_replay(CLI::App& app, Context& context) {
   auto path = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("replay", "re-execute a trace file and check its event hash");
+  auto* cmd = app.add_subcommand("replay", "re-execute a trace file, check its event hash, and judge its schedule");
   cmd->add_option("trace", *path, "trace file written by frsim run/explore/shrink, or a pbt case file")->required();
-  cmd->callback([path, &status] {
+  cmd->footer("Exit status: 0 every property holds on the schedule, 1 one is violated, 2 a missing, corrupt or "
+              "diverging trace.");
+  cmd->callback([path, &context] {
+    require_readable_file(*path, "replay:");
     // A pbt case file: its program and schedule; exit 1 if the violation reproduces.
     if (const auto pbt_case = read_pbt_case(*path)) {
-      status.code = replay_pbt_case(*pbt_case);
+      context.code = replay_pbt_case(*pbt_case);
       return;
     }
     const auto trace = sim::read_trace_file(*path);
     std::shared_ptr<const sim::Scenario> scenario;
     try {
-      scenario = scenario_named(trace.scenario);
+      scenario = scenario_named(trace.scenario, context.scenarios);
     } catch (const core::Error& e) {
       throw sim::TraceError(fmt::format("trace names {}", e.what()));
     }
@@ -51,16 +66,8 @@ void register_replay(CLI::App& app, Status& status) {
     for (const auto& e : world->events()) std::cout << event_line(e) << "\n";
     std::cout << fmt::format("replay ok: {} choices, {} events, event hash {}\n", trace.choices.size(),
                              world->events().size(), sim::hex16(world->event_hash()));
-    // The same schedule judged by every property, healed as exploration
-    // heals it: exit 1 if it violates one, as for a pbt case file.
-    const auto judged = checker::replay(*scenario, trace.config, trace.seed, trace.choices);
-    if (judged.finding) {
-      std::cout << fmt::format("violated: {}: {}\n", judged.finding->property, judged.finding->message);
-      status.code = 1;
-    } else {
-      std::cout << "every property holds\n";
-      status.code = 0;
-    }
+    // Exit 1 if the schedule violates a property, as for a pbt case file.
+    context.code = judge_schedule(*scenario, trace.config, trace.seed, trace.choices);
   });
 }
 

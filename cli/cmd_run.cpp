@@ -1,4 +1,6 @@
-// frsim run <scenario>: one seeded random execution plus healing, summarised.
+// frsim run <scenario>: one seeded random execution plus healing, summarised,
+// then judged by every property as `frsim replay` judges a trace: exit 1 when
+// the schedule violates one.
 
 #include <iostream>
 #include <optional>
@@ -6,8 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "cli/cmd_replay.hpp"
 #include "cli/commands.hpp"
-#include "scenarios/registry.hpp"
+#include "cli/scenario_name.hpp"
+#include "cli/validators.hpp"
+#include "cli/world_flags.hpp"
 #include "sim/random_walk.hpp"
 #include "sim/trace.hpp"
 #include "sim/world.hpp"
@@ -19,23 +24,9 @@ namespace {
 struct RunOptions {
   std::string scenario;
   std::uint64_t seed = 1;
-  std::optional<std::uint32_t> devices, drops, dups, crashes, partitions;
-  std::optional<std::string> grain, topology;
+  WorldFlags world;
   std::string trace_out;
 };
-
-sim::WorldConfig configure(const sim::Scenario& scenario, const RunOptions& o) {
-  sim::WorldConfig c = scenario.defaults;
-  if (o.devices) c.devices = *o.devices;
-  if (o.drops) c.drops = *o.drops;
-  if (o.dups) c.dups = *o.dups;
-  if (o.crashes) c.crashes = *o.crashes;
-  if (o.partitions) c.partitions = *o.partitions;
-  if (o.grain) c.grain = sim::grain_from_string(*o.grain);
-  if (o.topology) c.topology = sim::topology_from_string(*o.topology);
-  sim::validate(c);
-  return c;
-}
 
 void print_summary(const sim::World& world, const sim::WalkSummary& walk, std::uint64_t healing_steps) {
   const auto& c = world.config();
@@ -64,22 +55,17 @@ void print_summary(const sim::World& world, const sim::WalkSummary& walk, std::u
 
 }  // namespace
 
-void register_run(CLI::App& app, Status& status) {
+void register_run(CLI::App& app, Context& context) {
   auto options = std::make_shared<RunOptions>();
-  auto* cmd = app.add_subcommand("run", "one seeded random execution plus healing; prints a summary");
+  auto* cmd = app.add_subcommand("run", "one seeded random execution plus healing; prints a summary and the verdict");
   cmd->add_option("scenario", options->scenario, "scenario name (see frsim list)")->required();
-  cmd->add_option("--seed", options->seed, "PRNG seed (default 1)");
-  cmd->add_option("--devices", options->devices, "number of devices");
-  cmd->add_option("--drops", options->drops, "message drop budget");
-  cmd->add_option("--dups", options->dups, "message duplication budget");
-  cmd->add_option("--crashes", options->crashes, "crash budget");
-  cmd->add_option("--partitions", options->partitions, "partition budget");
-  cmd->add_option("--grain", options->grain, "coarse|fine");
-  cmd->add_option("--topology", options->topology, "mesh|ring|star|random");
+  cmd->add_option("--seed", options->seed, "PRNG seed")->check(Decimal)->capture_default_str();
+  add_world_options(*cmd, options->world);
   cmd->add_option("--trace-out", options->trace_out, "write the trace to FILE");
-  cmd->callback([options, &status] {
-    const auto scenario = scenarios::get(options->scenario);
-    const auto config = configure(*scenario, *options);
+  cmd->footer("Exit status: 0 every property holds on this schedule, 1 one is violated, 2 bad input.");
+  cmd->callback([options, &context] {
+    const auto scenario = scenario_named(options->scenario, context.scenarios);
+    const auto config = world_config(*scenario, options->world);
     sim::World world(scenario, config, options->seed);
     const auto walk = sim::random_walk(world, options->seed);
     const std::uint64_t before_healing = world.steps();
@@ -87,9 +73,9 @@ void register_run(CLI::App& app, Status& status) {
     print_summary(world, walk, world.steps() - before_healing);
     if (!options->trace_out.empty()) {
       sim::write_trace_file(sim::make_trace(world), options->trace_out);
-      std::cout << fmt::format("trace: {} (frsim replay {})\n", options->trace_out, options->trace_out);
+      std::cout << fmt::format("trace: {} ({} replay {})\n", options->trace_out, context.program, options->trace_out);
     }
-    status.code = 0;
+    context.code = judge_schedule(*scenario, config, options->seed, world.choices());
   });
 }
 

@@ -11,8 +11,8 @@
 
 #include "checker/checker.hpp"
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "core/error.hpp"
-#include "scenarios/registry.hpp"
 #include "sim/explore/explore.hpp"
 
 namespace frsim::cli {
@@ -22,9 +22,9 @@ namespace {
 namespace ex = sim::explore;
 
 struct SelftestFlags {
-  double time_limit_seconds = 60;
-  std::uint64_t seed = 1;
-  std::uint32_t jobs = 1;
+  double time_limit_seconds = ex::default_time_limit_seconds;
+  std::uint64_t seed = ex::Options{}.seed;
+  std::uint32_t jobs = ex::Options{}.jobs;
   std::string only;  // run only entries whose name contains this
 };
 
@@ -39,11 +39,10 @@ struct Row {
 };
 
 ex::Result campaign(const sim::Scenario& scenario, const SelftestFlags& flags, const checker::CheckOptions& check) {
-  ex::Options options;
-  options.world = scenario.defaults;
+  // The default campaign as `frsim explore <bug>` runs it.
+  ex::Options options = ex::default_options(scenario);
   options.seed = flags.seed;
   options.jobs = flags.jobs;
-  options.limits.depth_max = 60;
   options.limits.time_limit_seconds = flags.time_limit_seconds;
   return ex::default_campaign(scenario, options, checker::monitor_factory(scenario, check));
 }
@@ -79,10 +78,10 @@ void print_row(const Row& row) {
                            row.seconds, note(row));
 }
 
-int run_selftest(const SelftestFlags& flags) {
+int run_selftest(const SelftestFlags& flags, const Scenarios& scenarios) {
   std::vector<sim::Scenario> entries;
   for (const auto& mutant : checker::mutants()) entries.push_back(checker::with_mutant(mutant.showcase, mutant));
-  for (const auto& scenario : scenarios::all()) {
+  for (const auto& scenario : scenarios) {
     if (!scenario->expected_violation.empty()) entries.push_back(*scenario);
   }
   std::cout << fmt::format("{:<52} {:<22} {:<8} {:>8} {:>9}\n", "bug", "expected property", "verdict", "schedule",
@@ -103,17 +102,20 @@ int run_selftest(const SelftestFlags& flags) {
 
 }  // namespace
 
-void register_selftest(CLI::App& app, Status& status) {
+void register_selftest(CLI::App& app, Context& context) {
   auto flags = std::make_shared<SelftestFlags>();
-  auto* cmd = app.add_subcommand("selftest", "every mutant and bug scenario under the default campaign");
-  cmd->add_option("--time-limit", flags->time_limit_seconds, "seconds per bug (default 60)");
-  cmd->add_option("--seed", flags->seed, "campaign seed (default 1)");
-  cmd->add_option("--jobs", flags->jobs, "threads per campaign (default 1)");
-  cmd->add_option("--only", flags->only, "run only the bugs whose name contains this");
-  cmd->callback([flags, &status] {
-    if (flags->jobs == 0) throw core::Error("--jobs must be at least 1");
-    status.code = run_selftest(*flags);
-  });
+  auto* cmd = app.add_subcommand(
+      "selftest", "every engine mutant and every scenario with an expected violation under the default campaign");
+  cmd->add_option("--time-limit", flags->time_limit_seconds, "seconds per bug, 0 for none")
+      ->check(Seconds)
+      ->capture_default_str();
+  cmd->add_option("--seed", flags->seed, "campaign seed")->check(Decimal)->capture_default_str();
+  cmd->add_option("--jobs", flags->jobs, "threads per campaign")
+      ->check(Decimal)->check(CLI::Range(1U, 256U))
+      ->capture_default_str();
+  cmd->add_option("--only", flags->only, "run only the bugs whose name contains this")->default_str("all");
+  cmd->footer("Exit status: 0 every bug caught, 1 a bug missed (frsim itself is broken), 2 bad input.");
+  cmd->callback([flags, &context] { context.code = run_selftest(*flags, context.scenarios); });
 }
 
 }  // namespace frsim::cli

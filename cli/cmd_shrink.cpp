@@ -12,8 +12,10 @@
 
 #include "checker/checker.hpp"
 #include "cli/commands.hpp"
+#include "cli/files.hpp"
 #include "cli/scenario_name.hpp"
-#include "scenarios/registry.hpp"
+#include "cli/validators.hpp"
+#include "core/error.hpp"
 #include "sim/trace.hpp"
 #include "sim/world.hpp"
 
@@ -39,7 +41,7 @@ std::string summary(const std::string& property, std::size_t input, const checke
 
 }  // namespace
 
-void register_shrink(CLI::App& app, Status& status) {
+void register_shrink(CLI::App& app, Context& context) {
   struct Options {
     std::string trace;
     std::string output;
@@ -50,14 +52,23 @@ void register_shrink(CLI::App& app, Status& status) {
   auto* cmd = app.add_subcommand("shrink", "shorten a failing trace while the same property still fails");
   cmd->add_option("trace", o->trace, "trace file of a failing schedule")->required();
   cmd->add_option("-o,--output", o->output, "where to write the shrunk trace")->required();
-  cmd->add_option("--property", o->property, "the property to keep failing (default: the trace's first finding)");
-  cmd->add_option("--bfs-states", o->shrink.bfs_states_max,
-                  "distinct states the BFS pass may visit (default 200000; 0: ddmin only)");
+  std::vector<std::string> property_names;
+  for (const auto& p : checker::all_properties()) property_names.push_back(p.name);
+  cmd->add_option("--property", o->property, "the property to keep failing")
+      ->check(CLI::IsMember(property_names))
+      ->default_str("the trace's first finding");
+  cmd->add_option("--bfs-states", o->shrink.bfs_states_max, "distinct states the BFS pass may visit (0: ddmin only)")
+      ->check(Decimal)
+      ->capture_default_str();
   cmd->add_option("--bfs-time-limit", o->shrink.bfs_time_limit_seconds,
-                  "seconds the BFS pass may take (default: no limit, so the result does not depend on the machine)");
-  cmd->callback([o, &status] {
+                  "seconds the BFS pass may take, 0 for none (none: the result does not depend on the machine)")
+      ->check(Seconds)
+      ->capture_default_str();
+  cmd->footer("Exit status: 0 the shrunk trace is written, 2 bad input (a trace on which no property fails).");
+  cmd->callback([o, &context] {
+    require_readable_file(o->trace, "shrink:");
     const auto trace = sim::read_trace_file(o->trace);
-    const auto scenario = scenario_named(trace.scenario);
+    const auto scenario = scenario_named(trace.scenario, context.scenarios);
     std::string property = o->property;
     if (property.empty()) {
       const auto judged = checker::replay(*scenario, trace.config, trace.seed, trace.choices);
@@ -72,9 +83,9 @@ void register_shrink(CLI::App& app, Status& status) {
     out.scenario = trace.scenario;
     sim::write_trace_file(out, o->output);
     std::cout << summary(property, trace.choices.size(), shrunk);
-    std::cout << fmt::format("still fails: {}\n  {}\nreplay: frsim replay {}\n", shrunk.finding.property,
-                             shrunk.finding.message, o->output);
-    status.code = 0;
+    std::cout << fmt::format("still fails: {}\n  {}\nreplay: {} replay {}\n", shrunk.finding.property,
+                             shrunk.finding.message, context.program, o->output);
+    context.code = 0;
   });
 }
 

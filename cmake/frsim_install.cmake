@@ -24,10 +24,12 @@ foreach(folder core sim checker scenarios reports)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/ DESTINATION ${frsim_install_includedir}/${folder}
     FILES_MATCHING PATTERN "*.hpp" PATTERN "*.inc")
 endforeach()
+# The command line's one public header (frsim::cli::run); the rest is CLI11 glue.
+install(FILES ${PROJECT_SOURCE_DIR}/cli/cli.hpp DESTINATION ${frsim_install_includedir}/cli)
 
 # pbt (checker/pbt/, the RapidCheck generators of programs) brings RapidCheck.
 set(frsim_installed_libraries)
-foreach(library core sim checker pbt scenarios reports)
+foreach(library core sim checker pbt scenarios reports cli)
   if(TARGET frsim_${library})
     set_target_properties(frsim_${library} PROPERTIES EXPORT_NAME ${library})
     list(APPEND frsim_installed_libraries frsim_${library})

@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include "reports/dataflow_svg.hpp"
+#include "reports/explorer.hpp"
 #include "reports/graphviz.hpp"
 #include "reports/json_report.hpp"
 #include "reports/lamport.hpp"
+#include "reports/status.hpp"
 #include "reports/xml.hpp"
 
 namespace frsim::reports {
@@ -27,6 +29,10 @@ h3 { font-size: 16px; margin: 18px 0 8px 0; }
 .verdict { font-weight: bold; padding: 8px 12px; border-radius: 4px; display: inline-block; }
 .verdict.ok { background: #e8f5e9; color: #1b5e20; }
 .verdict.fail { background: #ffebee; color: #b71c1c; }
+.verdict.incomplete { background: #fff8e1; color: #e65100; }
+.exploration { color: #455a64; margin: 6px 0; }
+table.values td.label { color: #546e7a; }
+table.values td.value { font-family: "DejaVu Sans Mono", Menlo, monospace; }
 .summary { display: flex; gap: 32px; flex-wrap: wrap; align-items: flex-start; }
 table { border-collapse: collapse; }
 td, th { border: 1px solid #cfd8dc; padding: 3px 8px; text-align: left; vertical-align: top; }
@@ -36,7 +42,11 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: bold; white-space: nowrap; }
 .badge.holds { background: #c8e6c9; color: #1b5e20; }
 .badge.violated { background: #ffcdd2; color: #b71c1c; }
-.badge.not_checked { background: #eceff1; color: #607d8b; }
+.badge.not_checked, .badge.not_judged_further, .badge.not_exercised { background: #eceff1; color: #607d8b; }
+.badge.not_violated_incomplete { background: #fff3e0; color: #e65100; }
+td.values { font-family: "DejaVu Sans Mono", Menlo, monospace; color: #455a64; }
+details.healing { margin-top: 8px; }
+details.healing summary { cursor: pointer; color: #2e7d32; font-weight: bold; }
 tr.status-violated td { background: #fff5f5; }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, monospace; font-size: 12px; }
 pre { background: #f5f7f8; padding: 8px; overflow: auto; }
@@ -56,6 +66,9 @@ table.events tr.k-duplicated td { color: #7b1fa2; }
 footer { margin-top: 32px; color: #90a4ae; font-size: 12px; }
 )";
 
+// Values longer than this show cut in the event table, whole on hover.
+constexpr std::size_t kValueCharsMax = 120;
+
 class Page {
  public:
   Page(const json& report, const HtmlOptions& options) : r_(report), options_(options) {}
@@ -66,18 +79,26 @@ class Page {
     out_ += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
     out_ += fmt::format("<title>frsim report: {}</title>\n<style>", scenario);
     out_ += kCss;
+    out_ += explorer_css();
     out_ += "</style>\n</head>\n<body>\n";
+    // The verdict and the violation first: what a reader came for.
     header(scenario);
-    out_ += "<div class=\"summary\">\n";
-    configuration();
-    statistics();
-    out_ += "</div>\n";
-    properties();
     violations();
+    properties();
     dataflow();
+    out_ += "<div class=\"summary\">\n";
+    statistics();
+    configuration();
+    out_ += "</div>\n";
     out_ += fmt::format(
-        "<footer>frsim report format {} version {}; scenario {}, seed {}.</footer>\n",
-        kReportFormat, kSchemaVersion, scenario, r_.at("seed").dump());
+        "<footer>frsim report format {} version {}; scenario {}, seed {}{}.</footer>\n",
+        kReportFormat, kSchemaVersion, scenario, r_.at("seed").dump(), escape_text(produced_by()));
+    // The state explorer's one script, in CDATA so the page stays XML.
+    if (r_.at("violations").size() > 0) {
+      out_ += "<script>//<![CDATA[";
+      out_ += explorer_script();
+      out_ += "//]]></script>\n";
+    }
     out_ += "</body>\n</html>\n";
     return std::move(out_);
   }
@@ -85,14 +106,30 @@ class Page {
  private:
   void header(const std::string& scenario) {
     const auto counts = count_properties(r_);
+    const std::string verdict = verdict_of(r_);
     out_ += fmt::format("<header>\n<h1>frsim report: {}</h1>\n", scenario);
     out_ += fmt::format("<p class=\"description\">{}</p>\n",
                         escape_text(r_.at("description").get<std::string>()));
-    out_ += fmt::format(
-        "<p class=\"verdict {}\">{} of {} properties hold, {} violated, {} not checked; {}.</p>\n",
-        counts.violated > 0 ? "fail" : "ok", counts.holds, r_.at("properties").size(),
-        counts.violated, counts.not_checked, escape_text(exploration_summary(r_)));
+    out_ += fmt::format("<p class=\"verdict {}\" data-verdict=\"{}\">{}</p>\n",
+                        verdict == "violated" ? "fail" : verdict == "holds" ? "ok" : "incomplete",
+                        escape_attribute(verdict), escape_text(verdict_text(r_)));
+    out_ += fmt::format("<p class=\"exploration\">{}. {} properties: {}.</p>\n",
+                        escape_text(exploration_summary(r_)), r_.at("properties").size(),
+                        escape_text(counts_text(counts)));
     out_ += "</header>\n";
+  }
+
+  // "; frsim 0.1.0, commit d6e25c1…, started 2025-01-31T12:00:00Z"
+  std::string produced_by() const {
+    std::string text;
+    if (r_.contains("frsim") && r_.at("frsim").is_object()) {
+      text += fmt::format("; frsim {}, commit {}", plain_text(r_.at("frsim").value("version", json("?"))),
+                          plain_text(r_.at("frsim").value("commit", json("?"))));
+    }
+    if (r_.contains("started_at") && r_.at("started_at").is_string() && !r_.at("started_at").get<std::string>().empty()) {
+      text += fmt::format(", started {}", r_.at("started_at").get<std::string>());
+    }
+    return text;
   }
 
   void row(std::string_view key, const std::string& value, bool numeric = false) {
@@ -103,9 +140,23 @@ class Page {
   void configuration() {
     out_ += "<section id=\"configuration\">\n<h2>Configuration</h2>\n<table class=\"kv\">\n";
     row("scenario", r_.at("scenario").get<std::string>());
-    row("strategy", r_.at("strategy").get<std::string>());
+    row("strategy", strategy_summary(r_));
     row("seed", r_.at("seed").dump());
     row("exploration", exploration_summary(r_));
+    if (r_.contains("command_line") && r_.at("command_line").is_array()) {
+      std::string line;
+      for (const auto& word : r_.at("command_line")) {
+        if (!line.empty()) line += ' ';
+        line += plain_text(word);
+      }
+      row("command line", line);
+    }
+    for (const char* key : {"started_at"}) {
+      if (r_.contains(key)) row(key, plain_text(r_.at(key)));
+    }
+    if (r_.contains("frsim")) {
+      for (const auto& [key, value] : r_.at("frsim").items()) row(fmt::format("frsim {}", key), plain_text(value));
+    }
     // nlohmann's object iterates in key order: deterministic.
     for (const auto& [key, value] : r_.at("config").items()) row(key, plain_text(value));
     out_ += "</table>\n</section>\n";
@@ -127,15 +178,18 @@ class Page {
 
   void properties() {
     out_ += "<section id=\"properties\">\n<h2>Properties</h2>\n<table class=\"properties\">\n";
-    out_ += "<thead><tr><th>property</th><th>status</th><th>source</th><th>holds when</th>"
+    out_ += "<thead><tr><th>property</th><th>status</th><th>judged</th><th>source</th><th>holds when</th>"
             "</tr></thead>\n<tbody>\n";
-    for (const auto& prop : r_.at("properties")) {
+    const json& list = r_.at("properties");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const json& prop = list[i];
       const auto& status = prop.at("status").get_ref<const std::string&>();
+      const json judged = prop.value("judged", json());
       out_ += fmt::format(
           "<tr class=\"status-{0}\"><td>{1}</td><td><span class=\"badge {0}\">{2}</span></td>"
-          "<td>{3}</td><td>{4}</td></tr>\n",
+          "<td class=\"num\">{3}</td><td>{4}</td><td>{5}</td></tr>\n",
           escape_attribute(status), escape_text(prop.at("name").get<std::string>()),
-          status == "not_checked" ? "not checked" : escape_text(status),
+          escape_text(status_text(r_, i)), judged.is_null() ? std::string() : judged.dump(),
           escape_text(prop.at("source").get<std::string>()),
           escape_text(prop.at("description").get<std::string>()));
     }
@@ -153,29 +207,89 @@ class Page {
   void violation(const json& v, std::size_t index) {
     const std::string property = v.at("property").get<std::string>();
     out_ += fmt::format("<article class=\"violation\" id=\"violation-{}\">\n", index + 1);
-    out_ += fmt::format("<h3>Violation {}: {}</h3>\n", index + 1, escape_text(property));
-    out_ += fmt::format("<p class=\"message\">{}</p>\n<table class=\"kv\">\n",
+    out_ += fmt::format("<h3>Violation {}: {}{}</h3>\n", index + 1, escape_text(property), source_of(property));
+    out_ += fmt::format("<p class=\"message\">{}</p>\n<table class=\"kv values\">\n",
                         escape_text(v.at("message").get<std::string>()));
     if (!v.at("device").is_null()) row("device", fmt::format("d{}", v.at("device").dump()));
     if (!v.at("reactive").is_null()) row("reactive", v.at("reactive").get<std::string>());
-    for (const auto& value : v.at("values")) row("value", value.get<std::string>());
+    // Each value named by what it is (expected, actual, ...), not "value".
+    const auto labels = value_labels(v);
+    const json& values = v.at("values");
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      out_ += fmt::format("<tr><th class=\"label\">{}</th><td class=\"value\">{}</td></tr>\n", escape_text(labels[i]),
+                          escape_text(values[i].get<std::string>()));
+    }
     const json& trace = v.at("trace");
+    if (v.contains("found_by")) row("found by", plain_text(v.at("found_by")));
     row("trace seed", trace.at("seed").dump());
     row("event hash", trace.at("event_hash").get<std::string>());
     out_ += "</table>\n";
     out_ += fmt::format("<p>Replay: <code class=\"replay\">{}</code></p>\n",
                         escape_text(v.at("replay").get<std::string>()));
+    out_ += explorer_section(v, index);
     choices(trace.at("choices"));
+    // The schedule, then the healing phase collapsed below it: its messages
+    // all fly at once and would cross the schedule's arrows.
+    const json& events = trace.at("events");
+    const std::size_t healing = healing_end(events);
     LamportStyle style;
     style.id_prefix = fmt::format("lamport-{}", index + 1);
     if (!v.at("device").is_null()) style.highlight_device = v.at("device").get<std::int64_t>();
     if (!v.at("reactive").is_null()) style.highlight_reactive = v.at("reactive").get<std::string>();
-    const auto diagram = build_lamport(trace, options_.diagram_events_max);
+    out_ += "<h4>Space-time diagram and events (hover for values and payloads)</h4>\n";
+    diagram_and_table(trace, 0, healing, style);
+    if (healing < events.size()) {
+      const std::size_t count = events.size() - healing;
+      out_ += fmt::format(
+          "<details class=\"healing\"><summary>Healing phase: {} events from #{} ({} messages delivered), "
+          "collapsed</summary>\n",
+          count, healing, count_kind(events, healing, "delivered"));
+      LamportStyle healing_style = style;
+      healing_style.id_prefix += "-healing";
+      healing_style.row_offset = healing;
+      diagram_and_table(trace, healing, events.size(), healing_style);
+      out_ += "</details>\n";
+    }
+    out_ += "</article>\n";
+  }
+
+  std::string source_of(const std::string& property) const {
+    for (const auto& prop : r_.at("properties")) {
+      if (prop.at("name") == property && !prop.at("source").get<std::string>().empty()) {
+        return fmt::format(" ({})", escape_text(prop.at("source").get<std::string>()));
+      }
+    }
+    return {};
+  }
+
+  // One past the heal_started event (the diagram draws it as a line), or
+  // events.size() when there is none: where the healing phase's own events begin.
+  static std::size_t healing_end(const json& events) {
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (events[i].at("kind") == "heal_started") return i + 1;
+    }
+    return events.size();
+  }
+
+  static std::size_t count_kind(const json& events, std::size_t from, std::string_view kind) {
+    std::size_t n = 0;
+    for (std::size_t i = from; i < events.size(); ++i) n += events[i].at("kind") == kind ? 1 : 0;
+    return n;
+  }
+
+  // The diagram of events [from, to) beside their table; rows keep the
+  // trace's event numbers.
+  void diagram_and_table(const json& trace, std::size_t from, std::size_t to, const LamportStyle& style) {
+    json slice = trace;
+    const json& events = trace.at("events");
+    slice["events"] = json(std::vector<json>(events.begin() + static_cast<std::ptrdiff_t>(from),
+                                             events.begin() + static_cast<std::ptrdiff_t>(to)));
+    const auto diagram = build_lamport(slice, options_.diagram_events_max);
     out_ += "<div class=\"trace\">\n<div class=\"diagram\">\n";
     out_ += lamport_svg(diagram, style);
     out_ += "\n</div>\n<div class=\"event-list\">\n";
-    event_table(trace.at("events"), style.highlight_reactive);
-    out_ += "</div>\n</div>\n</article>\n";
+    event_table(slice.at("events"), from, style.highlight_reactive);
+    out_ += "</div>\n</div>\n";
   }
 
   void choices(const json& list) {
@@ -190,20 +304,30 @@ class Page {
     out_ += "</details>\n";
   }
 
-  void event_table(const json& events, const std::string& reactive) {
+  // One row per event: the values it carries (a written value, a message's
+  // payload, a merge's local, remote and result) in their own column.
+  void event_table(const json& events, std::size_t first_row, const std::string& reactive) {
     out_ += "<table class=\"events\">\n<thead><tr><th>#</th><th>step</th><th>device</th>"
-            "<th>kind</th><th>text</th></tr></thead>\n<tbody>\n";
+            "<th>kind</th><th>text</th><th>values</th></tr></thead>\n<tbody>\n";
     for (std::size_t i = 0; i < events.size() && i < options_.table_events_max; ++i) {
       const json& ev = events[i];
       const bool hl = !reactive.empty() && ev.value("reactive", std::string()) == reactive;
       const auto& kind = ev.at("kind").get_ref<const std::string&>();
+      std::string values;
+      for (const auto& value : ev.value("values", json::array())) {
+        values += values.empty() ? "" : ", ";
+        values += plain_text(value);
+      }
+      const std::string shown = truncate_utf8(values, kValueCharsMax);
       out_ += fmt::format(
           "<tr class=\"k-{}{}\"><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}{}</td>"
-          "<td>{}</td><td class=\"text\">{}</td></tr>\n",
-          escape_attribute(kind), hl ? " hl" : "", i, ev.at("step").dump(),
+          "<td>{}</td><td class=\"text\">{}</td><td class=\"values\"{}>{}</td></tr>\n",
+          escape_attribute(kind), hl ? " hl" : "", i + first_row, ev.at("step").dump(),
           ev.at("device").is_null() ? "" : "d",
           ev.at("device").is_null() ? std::string("&#8211;") : ev.at("device").dump(),
-          escape_text(kind), escape_text(ev.at("text").get<std::string>()));
+          escape_text(kind), escape_text(ev.at("text").get<std::string>()),
+          shown.size() < values.size() ? fmt::format(" title=\"{}\"", escape_attribute(values)) : std::string(),
+          escape_text(shown));
     }
     out_ += "</tbody>\n</table>\n";
     capped_note(events.size(), options_.table_events_max, "events");

@@ -1,8 +1,19 @@
 #pragma once
-// report.html: one self-contained page (inline CSS and SVG, no scripts, no
-// network) with the configuration, statistics, property table, a Lamport
-// diagram and event table per violation, and the dataflow graph. The page is
-// also well-formed XML, which is how the tests check it.
+// report.html: one self-contained page (inline CSS, SVG and one inline
+// script; no network, no server). First the verdict and, per violation, what
+// went wrong with its values named (expected vs actual), the state explorer,
+// the Lamport diagram beside the event table (every written value and message
+// payload in it) with the healing phase collapsed below; then the property
+// table, the dataflow graph, statistics, and the configuration last.
+//
+// The state explorer (explorer.hpp) steps through the counterexample's states
+// (report.violations[i].states, reports/states.hpp): every device's store, the
+// snapshot, A and P during a propagation, the messages in flight, and the
+// dataflow graph with the current values and the reactive being reevaluated.
+// Without states in the report the page is as before, the explorer says so.
+//
+// The page is also well-formed XML (the script sits in a CDATA section),
+// which is how the tests check it.
 
 #include <cstddef>
 #include <optional>

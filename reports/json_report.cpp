@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "reports/status.hpp"
+
 namespace frsim::reports {
 
 namespace {
@@ -35,7 +37,9 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 20> kEventKinds{{
     {EventKind::heal_started, "heal_started"},
 }};
 
-constexpr std::array<std::string_view, 3> kStatuses{"holds", "violated", "not_checked"};
+constexpr std::array<std::string_view, 6> kStatuses{"holds",         "violated",           "not_exercised",
+                                                   "not_violated_incomplete", "not_judged_further", "not_checked"};
+constexpr std::array<std::string_view, 4> kVerdicts{"holds", "violated", "incomplete", "interrupted"};
 constexpr std::array<std::string_view, 6> kBudgets{"depth",  "states", "schedules",
                                                    "time",   "memory", "interrupted"};
 constexpr std::array<std::string_view, 4> kNodeKinds{"source", "map", "fold", "flatten"};
@@ -233,6 +237,7 @@ class Checker {
       if (!object(prop, at)) continue;
       const json* name = string(prop, at, "name");
       enumeration(prop, at, "status", kStatuses);
+      if (prop.contains("judged") && !prop.at("judged").is_null()) count(prop, at, "judged");
       string(prop, at, "source");
       string(prop, at, "description");
       if (name == nullptr) continue;
@@ -312,6 +317,7 @@ class Checker {
     if (const json* config = field(doc, path, "config")) object(*config, path + ".config");
     count(doc, path, "seed");
     boolean(doc, path, "complete");
+    enumeration(doc, path, "verdict", kVerdicts);
     if (const json* budget = field(doc, path, "budget_hit");
         budget != nullptr && !budget->is_null()) {
       enumeration(doc, path, "budget_hit", kBudgets);
@@ -385,20 +391,145 @@ void validate_trace(const nlohmann::json& trace) {
 PropertyCounts count_properties(const nlohmann::json& report) {
   PropertyCounts counts;
   for (const auto& prop : report.at("properties")) {
-    const auto& status = prop.at("status").get_ref<const std::string&>();
-    if (status == "holds") ++counts.holds;
-    if (status == "violated") ++counts.violated;
-    if (status == "not_checked") ++counts.not_checked;
+    const auto status = property_status_from_string(prop.at("status").get_ref<const std::string&>());
+    switch (status.value_or(PropertyStatus::not_checked)) {
+      case PropertyStatus::holds: ++counts.holds; break;
+      case PropertyStatus::violated: ++counts.violated; break;
+      case PropertyStatus::not_exercised: ++counts.not_exercised; break;
+      case PropertyStatus::incomplete: ++counts.incomplete; break;
+      case PropertyStatus::not_judged_further: ++counts.not_judged_further; break;
+      case PropertyStatus::not_checked: ++counts.not_checked; break;
+    }
   }
   return counts;
 }
 
+std::string counts_text(const PropertyCounts& counts) {
+  std::string text;
+  auto add = [&text](std::size_t n, std::string_view what) {
+    if (n == 0) return;
+    if (!text.empty()) text += ", ";
+    text += fmt::format("{} {}", n, what);
+  };
+  add(counts.holds, counts.holds == 1 ? "holds" : "hold");
+  add(counts.violated, "violated");
+  add(counts.incomplete, "not violated (incomplete)");
+  add(counts.not_exercised, "not exercised");
+  add(counts.not_judged_further, "not judged further");
+  add(counts.not_checked, "not checked");
+  return text.empty() ? "no properties" : text;
+}
+
+std::string status_text(const nlohmann::json& report, std::size_t index) {
+  const auto& word = report.at("properties").at(index).at("status").get_ref<const std::string&>();
+  const auto status = property_status_from_string(word);
+  return status ? std::string(to_text(*status)) : word;
+}
+
+namespace {
+
+// "bfs with sleep sets and symmetry", from a strategy and its options.
+std::string search_summary(const std::string& strategy, const json& options) {
+  std::string text = strategy;
+  std::vector<std::string> with;
+  const std::string por = options.value("por", std::string("none"));
+  if (por == "sleep") with.emplace_back("sleep sets");
+  if (por == "dpor") with.emplace_back("source-set DPOR");
+  if (options.value("symmetry", false)) with.emplace_back("symmetry");
+  for (std::size_t i = 0; i < with.size(); ++i) text += fmt::format("{}{}", i == 0 ? " with " : i + 1 == with.size() ? " and " : ", ", with[i]);
+  if (options.value("bitstate", false)) text += " (bitstate)";
+  return text;
+}
+
+}  // namespace
+
+std::string strategy_summary(const nlohmann::json& report) {
+  const std::string strategy = report.at("strategy").get<std::string>();
+  const json& config = report.at("config");
+  if (strategy == "default") {
+    const json stages = config.value("stages", json::array());
+    if (stages.empty()) return "default campaign";
+    std::string text =
+        fmt::format("default campaign: {}", search_summary(stages[0].value("strategy", std::string("bfs")), stages[0]));
+    if (stages.size() > 1 && stages[1].value("ran", false)) text += fmt::format(", then {}", stages[1].value("strategy", std::string("swarm")));
+    return text;
+  }
+  if (strategy == "bfs" || strategy == "dfs") return search_summary(strategy, config);
+  if (strategy == "random") return "random walks";
+  if (strategy == "pct" && config.contains("pct_depth")) return fmt::format("pct (d = {})", plain_text(config.at("pct_depth")));
+  return strategy;
+}
+
 std::string exploration_summary(const nlohmann::json& report) {
-  if (report.at("complete").get<bool>()) return "complete: every schedule explored";
+  std::string how;
   const auto& budget = report.at("budget_hit");
-  if (budget.is_null()) return "incomplete: sampled schedules, not all of them";
-  if (budget == "interrupted") return "incomplete: interrupted";
-  return fmt::format("incomplete: stopped at the {} budget", budget.get<std::string>());
+  if (report.at("complete").get<bool>()) {
+    how = "complete, every schedule within the bounds explored";
+  } else if (!report.at("violations").empty()) {
+    how = "stopped at the first violation";
+  } else if (budget == "interrupted") {
+    how = "interrupted, incomplete";
+  } else if (budget.is_string()) {
+    how = fmt::format("incomplete, stopped at the {} budget", budget.get<std::string>());
+  } else {
+    how = "incomplete";
+  }
+  return fmt::format("{}: {}", strategy_summary(report), how);
+}
+
+std::string verdict_of(const nlohmann::json& report) { return report.at("verdict").get<std::string>(); }
+
+std::string verdict_text(const nlohmann::json& report) {
+  const std::string verdict = verdict_of(report);
+  if (verdict == "violated") {
+    std::string names;
+    for (const auto& v : report.at("violations")) names += fmt::format("{}{}", names.empty() ? "" : ", ", v.at("property").get<std::string>());
+    return names.empty() ? std::string("VIOLATED") : fmt::format("VIOLATED: {}", names);
+  }
+  if (verdict == "holds") return "every property checked holds on every schedule within the bounds";
+  const auto& budget = report.at("budget_hit");
+  if (verdict == "interrupted") return "no violation found before the run was interrupted (incomplete)";
+  return budget.is_string() ? fmt::format("no violation found, but the exploration is incomplete (the {} budget)",
+                                          budget.get<std::string>())
+                            : "no violation found, but the exploration is incomplete";
+}
+
+std::vector<std::string> value_labels(const nlohmann::json& violation) {
+  const std::string property = violation.value("property", std::string());
+  const std::size_t count = violation.value("values", json::array()).size();
+  const json& device = violation.value("device", json());
+  const std::string on = device.is_number() ? fmt::format("d{}", device.get<std::int64_t>()) : "the device";
+  // The checker's properties (checker/properties/), each with the order in which it lists its values.
+  std::vector<std::string> labels;
+  if (property == "convergence" && count == 2) {
+    labels = {"the first device up after healing has", fmt::format("{} has", on)};
+  } else if (property == "sequential-spec" && count == 2) {
+    labels = {"expected: the sequential specification computes", fmt::format("actual: {} has", on)};
+  } else if (property == "restoration" && count == 2) {
+    labels = {"expected: at the last commit before the crash", "actual: after restart"};
+  } else if (property == "proper-snapshot" && count == 2) {
+    labels = {"actual: Σ(r) in the snapshot", "expected: µ(r).val in the store"};
+  } else if (property == "proper-snapshot" && count == 1) {
+    labels = {"µ(r).val, missing from the snapshot"};
+  } else if (property == "complete-propagation" && count == 2) {
+    labels = {"expected: the value the action set", "actual: the value at commit"};
+  } else if (property == "complete-propagation" && count == 1) {
+    labels = {"its value, never reevaluated"};
+  } else if (property == "glitch-freedom" && count == 1) {
+    labels = {"the value written after it was read"};
+  } else if (property == "determinism" && count == 2) {
+    labels = {"expected: the run's event hash", "actual: the replay's event hash"};
+  } else if (property == "confluence" && count == 2) {
+    labels = {"expected: store hash after the earlier schedule", "actual: store hash now"};
+  } else if (property == "lattice-laws" && count == 3) {
+    labels = {"local (or first operand)", "remote (or second operand)", "merge result (or third operand)"};
+  } else if (property == "lo-one-response" && count == 2) {
+    labels = {"first response", "second response"};
+  } else if (property == "lo-failure" && count == 1) {
+    labels = {"the offending event"};
+  }
+  for (std::size_t i = labels.size(); i < count; ++i) labels.push_back(fmt::format("value {}", i + 1));
+  return labels;
 }
 
 std::string plain_text(const nlohmann::json& value) {

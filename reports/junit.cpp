@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "reports/json_report.hpp"
+#include "reports/status.hpp"
 #include "reports/xml.hpp"
 
 namespace frsim::reports {
@@ -49,6 +50,15 @@ std::string failure_message(const std::string& property,
   return message;
 }
 
+std::string skip_reason(const json& report, PropertyStatus status) {
+  switch (status) {
+    case PropertyStatus::not_judged_further:
+      return fmt::format("not judged further: the run stopped at its first violation ({})", verdict_text(report));
+    case PropertyStatus::not_exercised: return "not exercised: judged 0 times in the schedules explored";
+    default: return "not checked in this run";
+  }
+}
+
 }  // namespace
 
 void write_junit(const json& report, std::ostream& out) {
@@ -58,44 +68,57 @@ void write_junit(const json& report, std::ostream& out) {
   const std::size_t tests = report.at("properties").size();
   const std::string time = fmt::format("{:.3f}", report.at("stats").at("elapsed_seconds").get<double>());
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  // Skipped: what the run did not judge (not checked, not judged further, not
+  // exercised). "not violated (incomplete)" passes, saying so in system-out.
+  const std::size_t skipped = counts.not_checked + counts.not_judged_further + counts.not_exercised;
   xml += fmt::format(
       "<testsuites name=\"frsim\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
       "time=\"{}\">\n",
-      tests, counts.violated, counts.not_checked, time);
+      tests, counts.violated, skipped, time);
   xml += fmt::format(
       "  <testsuite name=\"frsim.{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
       "time=\"{}\">\n",
-      escape_attribute(scenario), tests, counts.violated, counts.not_checked, time);
+      escape_attribute(scenario), tests, counts.violated, skipped, time);
   xml += "    <properties>\n";
   auto property = [&xml](std::string_view name, const std::string& value) {
     xml += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", escape_attribute(name),
                        escape_attribute(value));
   };
-  property("strategy", report.at("strategy").get<std::string>());
+  property("verdict", verdict_text(report));
+  property("strategy", strategy_summary(report));
   property("seed", report.at("seed").dump());
   property("exploration", exploration_summary(report));
   for (const auto& [key, value] : report.at("config").items()) {
     property(fmt::format("config.{}", key), plain_text(value));
   }
   xml += "    </properties>\n";
-  for (const auto& prop : report.at("properties")) {
+  const auto& properties = report.at("properties");
+  for (std::size_t i = 0; i < properties.size(); ++i) {
+    const json& prop = properties[i];
     const std::string name = prop.at("name").get<std::string>();
-    const std::string status = prop.at("status").get<std::string>();
+    const auto status = property_status_from_string(prop.at("status").get<std::string>())
+                            .value_or(PropertyStatus::not_checked);
     xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", escape_attribute(scenario),
                        escape_attribute(name));
-    if (status == "holds") {
+    if (status == PropertyStatus::holds) {
       xml += "/>\n";
       continue;
     }
     xml += ">\n";
-    if (status == "not_checked") {
-      xml += "      <skipped message=\"not checked in this run\"/>\n";
-    } else {
-      const auto found = violations_of(report, name);
-      xml += fmt::format(
-          "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
-          escape_attribute(failure_message(name, found)),
-          escape_attribute(prop.at("source").get<std::string>()), escape_text(failure_body(found)));
+    switch (status) {
+      case PropertyStatus::violated: {
+        const auto found = violations_of(report, name);
+        xml += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
+                           escape_attribute(failure_message(name, found)),
+                           escape_attribute(prop.at("source").get<std::string>()), escape_text(failure_body(found)));
+        break;
+      }
+      case PropertyStatus::incomplete:
+        xml += fmt::format("      <system-out>{}: {}</system-out>\n", to_text(status),
+                           escape_text(exploration_summary(report)));
+        break;
+      default:
+        xml += fmt::format("      <skipped message=\"{}\"/>\n", escape_attribute(skip_reason(report, status)));
     }
     xml += "    </testcase>\n";
   }

@@ -24,6 +24,7 @@ struct OpenCopy {
   std::size_t from_row = 0;
   bool duplicate = false;
   std::string reactive;
+  std::string payload;
 };
 
 // The id of the copy a "duplicated" event creates: values[0] when it names a
@@ -41,6 +42,13 @@ std::int64_t duplicate_id(const json& ev, std::int64_t message) {
   return id;
 }
 
+// The value a "sent" event carries (its payload), printed.
+std::string first_value(const json& ev) {
+  const auto values = ev.value("values", json::array());
+  if (values.empty()) return {};
+  return values[0].is_string() ? values[0].get<std::string>() : values[0].dump();
+}
+
 class Builder {
  public:
   explicit Builder(LamportDiagram& diagram) : d_(diagram) {}
@@ -55,6 +63,11 @@ class Builder {
     e.kind = *parse_event_kind(ev.at("kind").get_ref<const std::string&>());
     e.reactive = ev.value("reactive", std::string());
     e.text = ev.at("text").get<std::string>();
+    for (const auto& value : ev.value("values", json::array())) {
+      e.values += e.values.empty() ? "[" : ", ";
+      e.values += value.is_string() ? value.get<std::string>() : value.dump();
+    }
+    if (!e.values.empty()) e.values += "]";
     const std::int64_t message = ev.value("message", std::int64_t{0});
     if (e.device != kNoDevice) devices_.insert(e.device);
     if (e.peer) devices_.insert(*e.peer);
@@ -66,7 +79,7 @@ class Builder {
     for (auto& [id, copies] : open_) {
       for (const auto& copy : copies) {
         d_.arrows.push_back({copy.from_device, copy.to_device, copy.from_row, rows, id,
-                             LamportArrow::End::in_flight, copy.duplicate, false, copy.reactive});
+                             LamportArrow::End::in_flight, copy.duplicate, false, copy.reactive, copy.payload});
       }
     }
     for (auto& [device, stack] : running_) {
@@ -87,7 +100,7 @@ class Builder {
   void on_event(const json& ev, const LamportEvent& e, std::int64_t message) {
     switch (e.kind) {
       case EventKind::sent:
-        if (e.peer) open_[message].push_back({e.device, *e.peer, e.row, false, e.reactive});
+        if (e.peer) open_[message].push_back({e.device, *e.peer, e.row, false, e.reactive, first_value(ev)});
         break;
       case EventKind::delivered: delivered(e, message); break;
       case EventKind::dropped: dropped(e, message); break;
@@ -138,12 +151,12 @@ class Builder {
     if (auto copy = take_copy(message, e.device)) {
       d_.arrows.push_back({copy->from_device, e.device, copy->from_row, e.row, message,
                            LamportArrow::End::delivered, copy->duplicate || seen_before, false,
-                           copy->reactive.empty() ? e.reactive : copy->reactive});
+                           copy->reactive.empty() ? e.reactive : copy->reactive, copy->payload});
       return;
     }
     const std::int64_t from = e.peer.value_or(e.device);
     d_.arrows.push_back({from, e.device, e.row, e.row, message, LamportArrow::End::delivered,
-                         seen_before, true, e.reactive});
+                         seen_before, true, e.reactive, {}});
   }
 
   void dropped(const LamportEvent& e, std::int64_t message) {
@@ -151,7 +164,7 @@ class Builder {
     std::optional<OpenCopy> copy = take_copy(message, std::nullopt);
     if (!copy) return;  // its send is not drawn; the event's own mark says enough
     d_.arrows.push_back({copy->from_device, copy->to_device, copy->from_row, e.row, message,
-                         LamportArrow::End::dropped, copy->duplicate, false, copy->reactive});
+                         LamportArrow::End::dropped, copy->duplicate, false, copy->reactive, copy->payload});
   }
 
   void duplicated(const json& ev, const LamportEvent& e, std::int64_t message) {
@@ -160,7 +173,7 @@ class Builder {
     if (auto it = open_.find(message); it != open_.end() && !it->second.empty()) {
       copy = it->second.front();
     } else {
-      copy = {e.device, e.peer.value_or(e.device), e.row, false, e.reactive};
+      copy = {e.device, e.peer.value_or(e.device), e.row, false, e.reactive, {}};
     }
     copy.duplicate = true;
     open_[copy_id].push_back(copy);
@@ -228,6 +241,7 @@ constexpr double kRowHeight = 20;
 constexpr double kFooterHeight = 44;
 constexpr std::size_t kLabelNamesMax = 4;
 constexpr std::size_t kNameCharsMax = 18;
+constexpr std::size_t kPayloadCharsMax = 400;  // in tooltips
 
 constexpr std::string_view kFont = "DejaVu Sans, Helvetica, Arial, sans-serif";
 constexpr std::string_view kInk = "#37474f";
@@ -317,7 +331,7 @@ class Painter {
     out_ += "<g class=\"grid\" fill=\"#90a4ae\" font-size=\"9\">";
     for (std::size_t row = 0; row < rows; ++row) {
       out_ += fmt::format("<text x=\"{:.0f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>",
-                          kAxisWidth - 8, y_of(row) + 3, row);
+                          kAxisWidth - 8, y_of(row) + 3, row + style_.row_offset);
       if (row % 5 == 0) {
         out_ += fmt::format(
             "<line x1=\"{:.0f}\" y1=\"{:.1f}\" x2=\"{:.0f}\" y2=\"{:.1f}\" stroke=\"#eceff1\"/>",
@@ -436,9 +450,11 @@ class Painter {
     if (a.end == End::in_flight) label += " in flight";
     if (a.unmatched) label += " (sent earlier)";
     out_ += fmt::format(
-        "<g class=\"msg {}{}\" data-message=\"{}\"><title>message #{} d{} to d{}: {}</title>",
+        "<g class=\"msg {}{}\" data-message=\"{}\"><title>message #{} d{} to d{}: {}{}</title>",
         kind, a.duplicate && a.end != End::delivered ? " dup" : "", a.message, a.message,
-        a.from_device, a.to_device, kind);
+        a.from_device, a.to_device, kind,
+        a.payload.empty() ? std::string()
+                          : escape_text(fmt::format("; {} = {}", a.reactive, truncate_utf8(a.payload, kPayloadCharsMax))));
     out_ += fmt::format(
         "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" "
         "stroke-width=\"1.4\"{}",
@@ -551,7 +567,8 @@ class Painter {
         "<circle class=\"event k-{}{}\" data-row=\"{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" "
         "fill=\"{}\"><title>#{} step {} d{} {}: {}</title></circle>\n",
         to_string(e.kind), hl ? " hl" : "", e.row, x_of(e.device), y_of(e.row), hl ? 4.5 : 2.5,
-        hl ? kHighlight : kInk, e.row, e.step, e.device, to_string(e.kind), escape_text(e.text));
+        hl ? kHighlight : kInk, e.row + style_.row_offset, e.step, e.device, to_string(e.kind),
+        escape_text(e.values.empty() ? e.text : e.text + " " + truncate_utf8(e.values, kPayloadCharsMax)));
   }
 
   void headers() {

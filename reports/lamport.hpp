@@ -28,6 +28,7 @@ struct LamportArrow {
   bool duplicate = false;  // a copy made by a "duplicated" event, or a re-delivery
   bool unmatched = false;  // delivered without a "sent" among the drawn rows
   std::string reactive;
+  std::string payload;  // the value sent (the "sent" event's values[0]), empty if not drawn
 };
 
 // A propagation (paper Def. 4.3: the maximal run of →p steps on one device),
@@ -54,6 +55,7 @@ struct LamportEvent {
   EventKind kind = EventKind::action_started;
   std::string reactive;
   std::string text;
+  std::string values;  // the event's values, "[a, b]"; empty when it carries none
 };
 
 // A device's lifeline is dashed from its crash to its restart.
@@ -81,6 +83,9 @@ struct LamportStyle {
   std::string id_prefix = "lamport";  // unique per diagram in one HTML page
   std::optional<std::int64_t> highlight_device;
   std::string highlight_reactive;
+  // Row numbers shown are row + row_offset: a diagram of a slice of a trace
+  // (the healing phase) numbers its rows as the whole trace's event table.
+  std::size_t row_offset = 0;
 };
 
 std::string lamport_svg(const LamportDiagram& diagram, const LamportStyle& style);

@@ -37,12 +37,6 @@ std::string code(std::string_view text) {
   return fmt::format("{0} {1} {0}", fence, cell(text));
 }
 
-std::string_view status_text(std::string_view status) {
-  if (status == "holds") return "holds";
-  if (status == "violated") return "**VIOLATED**";
-  return "not checked";
-}
-
 }  // namespace
 
 void write_markdown(const json& report, std::ostream& out) {
@@ -51,20 +45,22 @@ void write_markdown(const json& report, std::ostream& out) {
   const json& stats = report.at("stats");
   std::string md = fmt::format("# frsim report: {}\n\n", cell(report.at("scenario").get<std::string>()));
   md += fmt::format("{}\n\n", cell(report.at("description").get<std::string>()));
-  md += fmt::format("**{} of {} properties hold, {} violated, {} not checked** ({}).\n\n",
-                    counts.holds, report.at("properties").size(), counts.violated,
-                    counts.not_checked, exploration_summary(report));
+  md += fmt::format("**{}** ({} properties: {}).\n\n", cell(verdict_text(report)),
+                    report.at("properties").size(), counts_text(counts));
   md += fmt::format(
-      "Strategy {}, seed {}; {} transitions, {} states ({} distinct), {} schedules, max depth {}, "
+      "{}; seed {}; {} transitions, {} states ({} distinct), {} schedules, max depth {}, "
       "{:.3f} s.\n\n",
-      cell(report.at("strategy").get<std::string>()), report.at("seed").dump(),
+      cell(exploration_summary(report)), report.at("seed").dump(),
       stats.at("transitions").dump(), stats.at("states").dump(), stats.at("distinct_states").dump(),
       stats.at("schedules").dump(), stats.at("max_depth").dump(),
       stats.at("elapsed_seconds").get<double>());
   md += "| property | status | source | holds when |\n|---|---|---|---|\n";
-  for (const auto& prop : report.at("properties")) {
+  const auto& properties = report.at("properties");
+  for (std::size_t i = 0; i < properties.size(); ++i) {
+    const auto& prop = properties[i];
+    const std::string status = status_text(report, i);
     md += fmt::format("| {} | {} | {} | {} |\n", cell(prop.at("name").get<std::string>()),
-                      status_text(prop.at("status").get<std::string>()),
+                      prop.at("status") == "violated" ? fmt::format("**{}**", status) : status,
                       cell(prop.at("source").get<std::string>()),
                       cell(prop.at("description").get<std::string>()));
   }

@@ -57,6 +57,12 @@ cmake --preset release >"$work/configure.log" 2>&1 || { cat "$work/configure.log
 cmake --build --preset release --target frsim_bench
 bench_filter='^(frsim|calculus|floor)/'
 [ -n "$filter" ] && bench_filter+="($filter)"
+# A filter that selects nothing is bad input, not a run that measured nothing.
+listed="$(build/release/frsim_bench --benchmark_list_tests=true --benchmark_filter="$bench_filter" 2>/dev/null || true)"
+if [ -z "$listed" ]; then
+  echo "bench.sh: --filter '$filter' matches no benchmark" >&2
+  exit 2
+fi
 echo "bench: frsim_bench (filter $bench_filter, $repetitions repetitions, CPU $pinned)" >&2
 "${pin[@]}" build/release/frsim_bench \
   --benchmark_filter="$bench_filter" \

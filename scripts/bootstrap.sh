@@ -2,8 +2,10 @@
 # Installs, only when missing, every Debian package frsim's build, tests and
 # benchmarks need. Idempotent: a second run installs nothing.
 #
-#   scripts/bootstrap.sh               build + test dependencies
-#   scripts/bootstrap.sh --with-chromium   also Chromium (report rendering test)
+#   scripts/bootstrap.sh               build dependencies and most test ones
+#   scripts/bootstrap.sh --with-chromium   also Chromium: the report tests drive
+#                                          report.html's state explorer in it
+#                                          (scripts/test.sh asks for it)
 #   scripts/bootstrap.sh --with-node       also Node.js + npm (peer benchmarks)
 #   scripts/bootstrap.sh --all             everything above
 set -euo pipefail
@@ -25,7 +27,7 @@ packages=(
 want_node=0
 for arg in "$@"; do
   case "$arg" in
-    --with-chromium) packages+=(chromium) ;;
+    --with-chromium) packages+=(chromium) ;;  # Debian's; test_reports_chromium fails without it
     --with-node) want_node=1 ;;
     --all) packages+=(chromium); want_node=1 ;;
     *) echo "bootstrap.sh: unknown option '$arg' (known: --with-chromium --with-node --all)" >&2; exit 2 ;;

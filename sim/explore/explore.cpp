@@ -82,8 +82,15 @@ Result explore(const Scenario& scenario, const Options& options, const MonitorFa
   return walk(shared, options, monitors, control);
 }
 
-Result default_campaign(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
-                        const Control& control) {
+Options default_options(const Scenario& scenario) {
+  Options options;
+  options.world = scenario.defaults;
+  options.limits.depth_max = default_depth;
+  options.limits.time_limit_seconds = default_time_limit_seconds;
+  return options;
+}
+
+Options campaign_stage1(const Options& options) {
   Options first = options;
   first.strategy = Strategy::bfs;
   first.por = Por::sleep;
@@ -91,17 +98,29 @@ Result default_campaign(const Scenario& scenario, const Options& options, const 
   if (options.limits.time_limit_seconds > 0) {
     first.limits.time_limit_seconds = options.limits.time_limit_seconds * exhaustive_time_share;
   }
-  Result result = explore(scenario, first, monitors, control);
+  return first;
+}
+
+Options campaign_stage2(const Options& options, double elapsed_seconds) {
+  Options second = options;
+  second.strategy = Strategy::swarm;
+  second.por = Por::none;
+  second.symmetry = false;
+  second.bitstate = false;
+  if (options.limits.time_limit_seconds > 0) {
+    second.limits.time_limit_seconds = std::max(options.limits.time_limit_seconds - elapsed_seconds, 1.0);
+  }
+  return second;
+}
+
+Result default_campaign(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
+                        const Control& control) {
+  Result result = explore(scenario, campaign_stage1(options), monitors, control);
+  result.stage = 1;
   result.notes.insert(result.notes.begin(), "stage 1: bfs with sleep sets and symmetry");
   if (result.complete || result.violation || result.budget_hit == BudgetHit::interrupted) return result;
   // Stage 2: the budget did not cover every state; sample beyond it.
-  Options second = options;
-  second.strategy = Strategy::swarm;
-  if (options.limits.time_limit_seconds > 0) {
-    second.limits.time_limit_seconds =
-        std::max(options.limits.time_limit_seconds - result.stats.elapsed_seconds, 1.0);
-  }
-  Result sampled = explore(scenario, second, monitors, control);
+  Result sampled = explore(scenario, campaign_stage2(options, result.stats.elapsed_seconds), monitors, control);
   result.notes.push_back(fmt::format("stage 1 stopped at the {} budget; stage 2: swarm",
                                      to_string(result.budget_hit)));
   // The merged statistics hide how far the exhaustive stage got.
@@ -118,10 +137,17 @@ Result default_campaign(const Scenario& scenario, const Options& options, const 
   result.stats.states_per_second = rate(result.stats.states);
   result.stats.transitions_per_second = rate(result.stats.transitions);
   result.stats.revisits_per_second = rate(result.stats.revisits);
+  // Judged counts add up over the stages (the same monitor, the same properties).
+  if (result.judged.size() == sampled.judged.size()) {
+    for (std::size_t i = 0; i < result.judged.size(); ++i) result.judged[i] += sampled.judged[i];
+  } else {
+    result.judged.clear();
+  }
   result.violation = std::move(sampled.violation);
   result.budget_hit = sampled.violation ? BudgetHit::none : sampled.budget_hit;
   result.complete = false;
   result.next_schedule = sampled.next_schedule;
+  result.stage = 2;
   return result;
 }
 

@@ -121,6 +121,12 @@ struct Result {
   BudgetHit budget_hit = BudgetHit::none;
   Stats stats;
   std::vector<std::string> properties;  // from the monitor
+  // Per property, aligned with `properties`: how many times it was judged.
+  // Empty: not counted (reports then take every property as exercised).
+  std::vector<std::uint64_t> judged;
+  // default_campaign: the stage it ended in (1 exhaustive, 2 swarm); 0: one
+  // strategy (explore()).
+  std::uint32_t stage = 0;
   std::optional<Violation> violation;
   std::uint64_t next_schedule = 0;  // sampling: where --resume continues
   std::vector<std::string> notes;   // e.g. "bitstate: may miss states"
@@ -135,6 +141,14 @@ struct Control {
   std::function<void(const Stats&)> progress;
 };
 
+// What `frsim explore <scenario>` runs unless told otherwise, in one place
+// (the command line takes its defaults from here): the scenario's default
+// world, depth 60, a 60 s time budget, and Limits' and Options' other
+// defaults. A plain Options{} is a blank slate (depth 40, no time budget).
+inline constexpr std::uint64_t default_depth = 60;
+inline constexpr double default_time_limit_seconds = 60;
+Options default_options(const Scenario& scenario);
+
 // Runs one strategy. User errors in the scenario (an operator that throws
 // outside a propagation, a workload naming no service) propagate as core::Error.
 Result explore(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
@@ -142,9 +156,16 @@ Result explore(const Scenario& scenario, const Options& options, const MonitorFa
 
 // The default campaign: exhaustive bfs with sleep sets and symmetry within a
 // share of the budget; if that finishes without a violation, a swarm campaign
-// for the rest. `options.strategy` is ignored. The result merges both stages.
+// for the rest. `options.strategy`, `por` and `symmetry` are ignored (the
+// stages set them). The result merges both stages; Result::stage says where
+// it ended.
 Result default_campaign(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
                         const Control& control = {});
+// The campaign's stages as it runs them: stage 1 (bfs, sleep sets, symmetry,
+// half the time budget), stage 2 (swarm; `elapsed_seconds` of stage 1 are
+// taken off its time budget). Reports describe what ran with them.
+Options campaign_stage1(const Options& options);
+Options campaign_stage2(const Options& options, double elapsed_seconds);
 
 nlohmann::json to_json(const Options& options);
 nlohmann::json to_json(const Stats& stats);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -33,10 +34,25 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& stdout_path
   return pid;
 }
 
+// The exit status, or -signal when frsim was killed by one (never expected).
 int wait_status(pid_t pid) {
   int status = 0;
   waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+// Waits until frsim has made its report folder (it installs its signal
+// handlers before), then lets it explore a moment.
+void wait_for_folder(const fs::path& dir) {
+  for (int i = 0; i < 600 && !fs::exists(dir); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+}
+
+std::string status_of(const nlohmann::json& report, const std::string& property) {
+  for (const auto& p : report["properties"]) {
+    if (p["name"] == property) return p["status"];
+  }
+  return "absent";
 }
 
 nlohmann::json read_json(const fs::path& path) {
@@ -50,25 +66,30 @@ fs::path scratch(const std::string& name) {
   return dir;
 }
 
-TEST(ExploreCli, SigintLeavesAValidReport) {
-  const fs::path dir = scratch("sigint");
-  const pid_t pid = spawn({"frsim", "explore", "chat", "--strategy", "bfs", "--time-limit", "0", "--quiet", "--out",
-                           dir.string()});
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  ASSERT_EQ(kill(pid, SIGINT), 0);
-  EXPECT_EQ(wait_status(pid), 0);
-  const auto report = read_json(dir / "report.json");
-  EXPECT_EQ(report["format"], "frsim-report");
-  EXPECT_EQ(report["scenario"], "chat");
-  EXPECT_EQ(report["complete"], false);
-  EXPECT_EQ(report["budget_hit"], "interrupted");
-  EXPECT_GT(report["stats"]["distinct_states"].get<std::uint64_t>(), 0u);
-  for (const char* key : {"transitions", "states", "distinct_states", "schedules", "max_depth", "elapsed_seconds",
-                          "states_per_second", "memory_bytes"}) {
-    EXPECT_TRUE(report["stats"].contains(key)) << key;
+// SIGINT and SIGTERM: the report of what was explored is written, nothing is
+// said to hold, and the exit status is 128 + the signal (no false pass).
+TEST(ExploreCli, SignalsLeaveAValidReportAndExit130Or143) {
+  for (const auto& [signal, expected] : {std::pair{SIGINT, 130}, std::pair{SIGTERM, 143}}) {
+    const fs::path dir = scratch("signal-" + std::to_string(signal));
+    const pid_t pid = spawn({"frsim", "explore", "chat", "--strategy", "bfs", "--time-limit", "0", "--quiet",
+                             "--out", dir.string()});
+    wait_for_folder(dir);
+    ASSERT_EQ(kill(pid, signal), 0);
+    EXPECT_EQ(wait_status(pid), expected);
+    const auto report = read_json(dir / "report.json");
+    EXPECT_EQ(report["verdict"], "interrupted");
+    EXPECT_EQ(report["complete"], false);
+    EXPECT_EQ(report["budget_hit"], "interrupted");
+    for (const auto& p : report["properties"]) EXPECT_EQ(p["status"], "not_violated_incomplete") << p["name"];
+    EXPECT_TRUE(fs::exists(dir / "report.html"));
+    EXPECT_TRUE(fs::exists(dir / "junit.xml"));
+    EXPECT_GT(report["stats"]["distinct_states"].get<std::uint64_t>(), 0u);
+    for (const char* key : {"transitions", "states", "distinct_states", "schedules", "max_depth", "elapsed_seconds",
+                            "states_per_second", "memory_bytes"}) {
+      EXPECT_TRUE(report["stats"].contains(key)) << key;
+    }
+    EXPECT_TRUE(report["violations"].empty());
   }
-  EXPECT_FALSE(report["properties"].empty());
-  EXPECT_TRUE(report["violations"].empty());
 }
 
 // Budgets hold at any size (issue 14): on 64 devices a single healing or a
@@ -99,9 +120,23 @@ TEST(ExploreCli, AViolationExitsOneWithAReplayableCounterexample) {
   const auto report = read_json(dir / "report.json");
   ASSERT_EQ(report["violations"].size(), 1u);
   EXPECT_EQ(report["violations"][0]["property"], "convergence");
-  bool marked = false;
-  for (const auto& p : report["properties"]) marked = marked || (p["name"] == "convergence" && p["status"] == "violated");
-  EXPECT_TRUE(marked);
+  EXPECT_EQ(report["verdict"], "violated");
+  EXPECT_EQ(status_of(report, "convergence"), "violated");
+  // The run stopped at its first violation: the others were not judged further, not "holds".
+  for (const auto& p : report["properties"]) {
+    if (p["name"] != "convergence") {
+      EXPECT_EQ(p["status"], "not_judged_further") << p["name"];
+    }
+  }
+  // Who wrote it, how it was asked for, when (metadata only).
+  EXPECT_EQ(report["frsim"]["version"], "0.1.0");
+  EXPECT_FALSE(report["frsim"]["commit"].get<std::string>().empty());
+  EXPECT_EQ(report["command_line"][0], "frsim");
+  EXPECT_EQ(report["command_line"][1], "explore");
+  EXPECT_EQ(report["command_line"][2], "bug-local-fold");
+  EXPECT_EQ(report["started_at"].get<std::string>().size(), std::string("2025-01-31T12:00:00Z").size());
+  // The counterexample's states, step by step, for the page's explorer.
+  EXPECT_FALSE(report["violations"][0]["states"]["frames"].empty());
   ASSERT_TRUE(fs::exists(dir / "counterexample.json"));
   // The replay reproduces the schedule and judges it again: still violated.
   EXPECT_EQ(wait_status(spawn({"frsim", "replay", (dir / "counterexample.json").string()})), 1);
@@ -155,11 +190,120 @@ TEST(ExploreCli, ResumeContinuesWhereTheCampaignStopped) {
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--strategy", "swarm", "--max-schedules", "20",
                                "--quiet", "--out", dir.string()})),
             0);
-  EXPECT_EQ(read_json(dir / "report.json")["resume"]["next_schedule"], 20);
+  const auto first = read_json(dir / "report.json");
+  EXPECT_EQ(first["resume"]["next_schedule"], 20);
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "--resume", dir.string(), "--quiet"})), 0);
   const auto resumed = read_json(dir / "report.json");
   EXPECT_EQ(resumed["resume"]["next_schedule"], 40);
   EXPECT_EQ(resumed["stats"]["schedules"], 40);
+  // Every count carries over, distinct states too (per run, summed, as the campaign sums its stages).
+  EXPECT_GT(resumed["stats"]["distinct_states"].get<std::uint64_t>(), first["stats"]["distinct_states"].get<std::uint64_t>());
+  EXPECT_GT(resumed["stats"]["transitions"].get<std::uint64_t>(), first["stats"]["transitions"].get<std::uint64_t>());
+  bool said = false;
+  for (const auto& note : resumed["notes"]) said = said || note.get<std::string>().find("continues at schedule 20") != std::string::npos;
+  EXPECT_TRUE(said);
+  // The scenario and strategy are the report's: anything else is refused.
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "chat", "--resume", dir.string(), "--quiet"})), 2);
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "--resume", dir.string(), "--strategy", "bfs", "--quiet"})), 2);
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "--resume", dir.string(), "--max-schedules", "5", "--quiet"})), 2);
+  // Naming what the report says is fine.
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--resume", dir.string(), "--strategy", "swarm",
+                               "--quiet"})),
+            0);
+  EXPECT_EQ(read_json(dir / "report.json")["stats"]["schedules"], 60);
+}
+
+// A campaign interrupted in its exhaustive stage has no stored frontier:
+// --resume runs the campaign again from the start and says so, without
+// adding the lost run's counts.
+TEST(ExploreCli, ResumeOfAnInterruptedExhaustiveStageRestartsItAndSaysSo) {
+  const fs::path dir = scratch("resume-bfs");
+  const pid_t pid = spawn({"frsim", "explore", "chat", "--time-limit", "0", "--quiet", "--out", dir.string()});
+  wait_for_folder(dir);
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  ASSERT_EQ(wait_status(pid), 130);
+  const auto interrupted = read_json(dir / "report.json");
+  EXPECT_EQ(interrupted["resume"]["strategy"], "default");
+  EXPECT_EQ(interrupted["resume"]["stage"], 1);
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "--resume", dir.string(), "--time-limit", "2", "--quiet"})), 0);
+  const auto resumed = read_json(dir / "report.json");
+  EXPECT_EQ(resumed["strategy"], "default");
+  bool said = false;
+  for (const auto& note : resumed["notes"]) {
+    said = said || note.get<std::string>().find("starts again from the initial state") != std::string::npos;
+  }
+  EXPECT_TRUE(said);
+}
+
+// The config says what ran: the campaign's stages with their reductions;
+// a single strategy without the options that do not apply to it.
+TEST(ExploreCli, ConfigSaysWhatRan) {
+  const fs::path dir = scratch("config");
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "chat", "--time-limit", "1", "--quiet", "--out",
+                               (dir / "campaign").string()})),
+            0);
+  const auto campaign = read_json(dir / "campaign" / "report.json")["config"];
+  EXPECT_EQ(campaign["strategy"], "default");
+  EXPECT_FALSE(campaign.contains("por"));
+  EXPECT_FALSE(campaign.contains("symmetry"));
+  ASSERT_EQ(campaign["stages"].size(), 2u);
+  EXPECT_EQ(campaign["stages"][0]["strategy"], "bfs");
+  EXPECT_EQ(campaign["stages"][0]["por"], "sleep");
+  EXPECT_EQ(campaign["stages"][0]["symmetry"], true);
+  EXPECT_EQ(campaign["stages"][1]["strategy"], "swarm");
+  EXPECT_EQ(campaign["stages"][1]["ran"], true);  // chat's states outlast half a second
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--strategy", "swarm", "--max-schedules", "3",
+                               "--quiet", "--out", (dir / "swarm").string()})),
+            0);
+  const auto swarm = read_json(dir / "swarm" / "report.json")["config"];
+  EXPECT_EQ(swarm["strategy"], "swarm");
+  for (const char* key : {"por", "symmetry", "bitstate", "pct_depth"}) EXPECT_FALSE(swarm.contains(key)) << key;
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--strategy", "bfs", "--por", "sleep", "--max-states",
+                               "30", "--quiet", "--out", (dir / "bfs").string()})),
+            0);
+  const auto bfs = read_json(dir / "bfs" / "report.json")["config"];
+  EXPECT_EQ(bfs["por"], "sleep");
+  for (const char* key : {"pct_depth", "first_schedule", "determinism_every"}) EXPECT_FALSE(bfs.contains(key)) << key;
+}
+
+// A folder reused for a passing run keeps no counterexample of an earlier one.
+TEST(ExploreCli, APassingRunRemovesAStaleCounterexample) {
+  const fs::path dir = scratch("stale");
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "bug-local-fold", "--strategy", "bfs", "--quiet", "--out",
+                               dir.string()})),
+            1);
+  ASSERT_TRUE(fs::exists(dir / "counterexample.json"));
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--devices", "1", "--partitions", "0", "--strategy",
+                               "bfs", "--quiet", "--out", dir.string()})),
+            0);
+  EXPECT_FALSE(fs::exists(dir / "counterexample.json"));
+  const auto report = read_json(dir / "report.json");
+  EXPECT_EQ(report["verdict"], "holds");
+  EXPECT_EQ(report["complete"], true);
+  EXPECT_EQ(status_of(report, "convergence"), "holds");
+}
+
+// A budget that stops the run: every unviolated property is "not violated
+// (incomplete)", never "holds".
+TEST(ExploreCli, ABudgetStoppedRunDoesNotSayHolds) {
+  const fs::path dir = scratch("budget");
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--strategy", "bfs", "--max-states", "50", "--quiet",
+                               "--out", dir.string()})),
+            0);
+  const auto report = read_json(dir / "report.json");
+  EXPECT_EQ(report["verdict"], "incomplete");
+  EXPECT_EQ(report["budget_hit"], "states");
+  for (const auto& p : report["properties"]) EXPECT_EQ(p["status"], "not_violated_incomplete") << p["name"];
+}
+
+// frsim run judges its schedule as frsim replay does.
+TEST(ExploreCli, RunJudgesItsSchedule) {
+  const fs::path dir = scratch("run");
+  fs::create_directories(dir);
+  const fs::path trace = dir / "run.json";
+  EXPECT_EQ(wait_status(spawn({"frsim", "run", "bug-local-fold", "--seed", "1", "--trace-out", trace.string()})), 1);
+  EXPECT_EQ(wait_status(spawn({"frsim", "replay", trace.string()})), 1);
+  EXPECT_EQ(wait_status(spawn({"frsim", "run", "counter", "--seed", "1"})), 0);
 }
 
 TEST(ExploreCli, BadInputIsExitTwo) {
@@ -167,6 +311,7 @@ TEST(ExploreCli, BadInputIsExitTwo) {
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "chat", "--strategy", "sideways"})), 2);
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "chat", "--jobs", "0"})), 2);
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "chat", "--devices", "0"})), 2);
+  EXPECT_EQ(wait_status(spawn({"frsim", "replay", "/tmp"})), 2);  // was an uncaught std::ios_failure, exit 134
 }
 
 }  // namespace

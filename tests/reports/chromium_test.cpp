@@ -1,22 +1,36 @@
-// Renders report.html in headless Chromium: the page must come out of a real
-// browser with the Lamport diagram's SVG and its lifelines in the DOM, and a
-// screenshot that is not blank. Skips when Chromium is not installed.
+// report.html in a real browser: headless Chromium, offline, a fresh
+// profile. The Lamport diagram must come out of the DOM and the screenshot
+// must not be blank; the state explorer of a real counterexample
+// (bug-local-fold) is driven by clicking "next" and "prev" (report.html#step=K
+// &prev=J), and the store it shows after each click is checked against what
+// the trace alone says (trace_model.hpp). Chromium is a test dependency
+// (scripts/bootstrap.sh --with-chromium, run by scripts/test.sh): without it
+// these tests fail, they are never skipped.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <sstream>
 
+#include <fmt/format.h>
+
+#include "checker/checker.hpp"
 #include "report_fixtures.hpp"
 #include "reports/graphviz.hpp"
 #include "reports/html.hpp"
+#include "reports/report.hpp"
+#include "scenarios/registry.hpp"
+#include "trace_model.hpp"
 
 namespace frsim::reports {
 namespace {
 
 namespace fs = std::filesystem;
+using nlohmann::json;
 
 std::optional<std::string> chromium() {
   if (::access("/usr/bin/chromium", X_OK) == 0) return "/usr/bin/chromium";
@@ -24,72 +38,175 @@ std::optional<std::string> chromium() {
   return find_on_path("chromium-browser");
 }
 
-std::size_t count(const std::string& text, std::string_view needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string unescape_html(std::string text) {
+  for (const auto& [entity, c] : {std::pair{"&quot;", "\""}, std::pair{"&#39;", "'"}, std::pair{"&lt;", "<"},
+                                  std::pair{"&gt;", ">"}, std::pair{"&nbsp;", " "}, std::pair{"&amp;", "&"}}) {
+    for (auto at = text.find(entity); at != std::string::npos; at = text.find(entity, at + 1)) {
+      text.replace(at, std::string_view(entity).size(), c);
+    }
+  }
+  return text;
 }
 
 class Chromium : public ::testing::Test {
  protected:
   void SetUp() override {
     browser_ = chromium();
-    if (!browser_) GTEST_SKIP() << "chromium not installed (scripts/bootstrap.sh --with-chromium)";
+    ASSERT_TRUE(browser_) << "chromium is not installed: run scripts/bootstrap.sh --with-chromium (scripts/test.sh does)";
     dir_ = fs::temp_directory_path() / ("frsim-chromium-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "profile");
-    page_ = dir_ / "report.html";
-    std::ofstream out(page_);
-    write_html(test::violating_report(), out);
   }
   void TearDown() override {
     if (!dir_.empty()) fs::remove_all(dir_);
   }
 
-  // Runs Chromium headless and offline with a fresh profile; stdout to `out`.
-  int run(const std::string& flags, const fs::path& out) {
+  // Runs Chromium headless and offline with a fresh profile on `url`; stdout to `out`.
+  int run(const std::string& flags, const std::string& url, const fs::path& out) {
     const std::string timeout = find_on_path("timeout") ? "timeout 120 " : "";
     const std::string command =
         timeout + *browser_ +
         " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
         " --disable-background-networking --disable-component-update --disable-sync"
-        " --user-data-dir='" + (dir_ / "profile").string() + "' " + flags + " 'file://" +
-        page_.string() + "' > '" + out.string() + "' 2> '" + (dir_ / "stderr.log").string() + "'";
+        " --user-data-dir='" + (dir_ / "profile").string() + "' " + flags + " '" + url + "' > '" + out.string() +
+        "' 2> '" + (dir_ / "stderr.log").string() + "'";
     return std::system(command.c_str());
+  }
+
+  std::string dump_dom(const std::string& url) {
+    const fs::path out = dir_ / "dom.html";
+    EXPECT_EQ(run("--dump-dom", url, out), 0) << read_text(dir_ / "stderr.log");
+    return read_text(out);
+  }
+
+  fs::path crafted_page() {
+    const fs::path page = dir_ / "crafted.html";
+    std::ofstream out(page);
+    write_html(test::violating_report(), out);
+    return page;
   }
 
   std::optional<std::string> browser_;
   fs::path dir_;
-  fs::path page_;
 };
 
 TEST_F(Chromium, DumpedDomHoldsTheLamportDiagram) {
-  const fs::path dom_file = dir_ / "dom.html";
-  ASSERT_EQ(run("--dump-dom", dom_file), 0);
-  std::ifstream in(dom_file);
-  std::stringstream dom;
-  dom << in.rdbuf();
-  const std::string text = dom.str();
-  ASSERT_NE(text.find("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"lamport\""),
-            std::string::npos);
-  EXPECT_EQ(count(text, "class=\"lifeline"), 3u);
-  EXPECT_EQ(count(text, "class=\"crash-mark\""), 1u);
-  EXPECT_EQ(count(text, "class=\"drop-mark\""), 1u);
-  EXPECT_EQ(count(text, "<script"), 0u);  // the hostile text stayed text
+  const std::string text = dump_dom(fmt::format("file://{}", crafted_page().string()));
+  ASSERT_NE(text.find("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"lamport\""), std::string::npos);
+  EXPECT_EQ(test::count_of(text, "class=\"lifeline"), 3u);
+  EXPECT_EQ(test::count_of(text, "class=\"crash-mark\""), 1u);
+  EXPECT_EQ(test::count_of(text, "class=\"drop-mark\""), 1u);
+  // The hostile text stayed text: the only script is the page's own.
+  EXPECT_EQ(test::count_of(text, "<script"), 1u);
+  EXPECT_EQ(text.find(test::kHostileText), std::string::npos);
 }
 
 TEST_F(Chromium, ScreenshotIsAPlausiblePng) {
   const fs::path png = dir_ / "report.png";
-  ASSERT_EQ(run("--screenshot='" + png.string() + "' --window-size=1400,1000", dir_ / "out.log"),
+  ASSERT_EQ(run("--screenshot='" + png.string() + "' --window-size=1400,1000", fmt::format("file://{}", crafted_page().string()),
+                dir_ / "out.log"),
             0);
   ASSERT_TRUE(fs::exists(png));
-  std::ifstream in(png, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = read_text(png);
   ASSERT_GE(bytes.size(), 8u);
   EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
   // A blank 1400x1000 page compresses to a few KB; text, tables and the
   // diagram take tens of KB.
   EXPECT_GT(bytes.size(), 30u * 1024) << "screenshot looks blank";
+}
+
+// The explorer as rendered: its frame, its event line, and per device the
+// value of each reactive (the full value is the cell's title).
+struct Shown {
+  int frame = -1;
+  std::string event_line;
+  std::map<std::pair<std::int64_t, std::string>, std::string> values;
+  std::vector<std::pair<std::int64_t, std::string>> current;  // rows marked as the event's reactive
+  std::vector<std::string> current_nodes;                     // graph nodes marked so
+};
+
+Shown read_explorer(const std::string& dom) {
+  Shown shown;
+  std::smatch m;
+  if (std::regex_search(dom, m, std::regex("<section class=\"explorer\" id=\"explorer-1\"[^>]*data-frame=\"(\\d+)\""))) {
+    shown.frame = std::stoi(m[1]);
+  }
+  if (std::regex_search(dom, m, std::regex("<p class=\"current-event[^\"]*\">([^<]*)</p>"))) {
+    shown.event_line = unescape_html(m[1]);
+  }
+  const std::regex table("<table class=\"store\" data-device=\"(\\d+)\">([\\s\\S]*?)</table>");
+  const std::regex row("<tr class=\"([^\"]*)\" data-reactive=\"([^\"]*)\" data-id=\"\\d+\">[\\s\\S]*?"
+                       "<td class=\"value\" title=\"([^\"]*)\">");
+  for (auto t = std::sregex_iterator(dom.begin(), dom.end(), table); t != std::sregex_iterator(); ++t) {
+    const std::int64_t device = std::stoll((*t)[1]);
+    const std::string rows = (*t)[2];
+    for (auto r = std::sregex_iterator(rows.begin(), rows.end(), row); r != std::sregex_iterator(); ++r) {
+      const std::string label = unescape_html((*r)[2]);
+      shown.values[{device, label}] = unescape_html((*r)[3]);
+      if (std::regex_search(std::string((*r)[1]), std::regex("(^| )current( |$)"))) {
+        shown.current.emplace_back(device, label);
+      }
+    }
+  }
+  const std::regex node("<g class=\"node [^\"]*\\bcurrent\\b[^\"]*\" data-reactive=\"([^\"]*)\"");
+  for (auto n = std::sregex_iterator(dom.begin(), dom.end(), node); n != std::sregex_iterator(); ++n) {
+    shown.current_nodes.push_back(unescape_html((*n)[1]));
+  }
+  return shown;
+}
+
+TEST_F(Chromium, TheExplorerShowsTheStoreTheTraceImpliesAtEveryClick) {
+  const auto scenario = scenarios::find("bug-local-fold");
+  auto options = sim::explore::default_options(*scenario);
+  options.strategy = sim::explore::Strategy::bfs;
+  const auto result = sim::explore::explore(*scenario, options, checker::monitor_factory(*scenario));
+  ASSERT_TRUE(result.violation);
+  const auto written = write_all(scenario, options, result, dir_ / "report");
+  const json& violation = written.report["violations"][0];
+  const json& events = violation["trace"]["events"];
+  const json& frames = violation["states"]["frames"];
+  ASSERT_GT(frames.size(), 20u);
+  const std::string page = fmt::format("file://{}", (dir_ / "report" / "report.html").string());
+  std::size_t values_checked = 0;
+  std::size_t focus_checked = 0;
+  // (clicks on next, then on prev): the start, a propagation, the healing phase, the end, and back.
+  const std::size_t last = frames.size() - 1;
+  for (const auto& [next, prev] :
+       {std::pair<std::size_t, std::size_t>{0, 0}, {2, 0}, {6, 0}, {20, 0}, {last + 5, 0}, {12, 7}}) {
+    const Shown shown = read_explorer(dump_dom(fmt::format("{}#step={}&prev={}&noscroll", page, next, prev)));
+    const std::size_t k = std::min(next, last) - prev;
+    ASSERT_EQ(shown.frame, static_cast<int>(k)) << "next " << next << " prev " << prev;
+    const auto event = frames[k]["event"].get<std::size_t>();
+    EXPECT_NE(shown.event_line.find(events[event]["text"].get<std::string>()), std::string::npos)
+        << shown.event_line;
+    const auto known = test::known_store(events, event);
+    // After the first fire (frame 2 on), the trace determines values: the check is never vacuous.
+    EXPECT_TRUE(k < 2 || !known.empty()) << "frame " << k;
+    for (const auto& [key, value] : known) {
+      const auto it = shown.values.find(key);
+      ASSERT_NE(it, shown.values.end()) << "d" << key.first << " " << key.second << " not shown at frame " << k;
+      EXPECT_EQ(it->second, value) << "d" << key.first << " " << key.second << " at frame " << k;
+      ++values_checked;
+    }
+    // The reactive the event applies a rule to is highlighted in the store and the graph.
+    const json& e = events[event];
+    const std::string kind = e["kind"];
+    if ((kind == "reevaluated" || kind == "written" || kind == "merged") && !e["device"].is_null()) {
+      const std::pair<std::int64_t, std::string> focus{e["device"].get<std::int64_t>(), e["reactive"]};
+      EXPECT_EQ(shown.current, std::vector{focus}) << "frame " << k;
+      EXPECT_EQ(shown.current_nodes, std::vector{focus.second}) << "frame " << k;
+      ++focus_checked;
+    }
+  }
+  EXPECT_GT(values_checked, 0u);
+  EXPECT_GT(focus_checked, 0u);
 }
 
 }  // namespace

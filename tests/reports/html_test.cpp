@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "report_fixtures.hpp"
 #include "reports/graphviz.hpp"
@@ -78,7 +81,7 @@ TEST(Html, EventTableHasOneRowPerEvent) {
   ASSERT_EQ(body.children.size(), test::kViolatingEvents);
   const auto& crash_row = body.children[15];
   EXPECT_TRUE(crash_row.has_class("k-crashed"));
-  ASSERT_EQ(crash_row.children.size(), 5u);  // #, step, device, kind, text
+  ASSERT_EQ(crash_row.children.size(), 6u);  // #, step, device, kind, text, values
   EXPECT_EQ(crash_row.children[0].text, "15");
   EXPECT_EQ(crash_row.children[2].text, "d2");
   EXPECT_EQ(crash_row.children[3].text, "crashed");
@@ -91,13 +94,17 @@ TEST(Html, PropertyTableNamesThePapersLemmas) {
   const auto& table = only(page.by_class("properties"));
   const auto& body = only(table.by_name("tbody"));
   ASSERT_EQ(body.children.size(), 4u);
-  const auto& glitch = body.children[0];
+  const auto& glitch = body.children[0];  // name, status, judged, source, holds when
   EXPECT_EQ(glitch.children[0].text, "glitch-freedom");
-  EXPECT_EQ(glitch.children[1].all_text(), "holds");
-  EXPECT_EQ(glitch.children[2].text, "Lemma 4.6");
+  EXPECT_EQ(glitch.children[1].all_text(), "not judged further");
+  EXPECT_EQ(glitch.children[3].text, "Lemma 4.6");
   EXPECT_TRUE(body.children[2].has_class("status-violated"));
-  EXPECT_EQ(body.children[2].children[2].text, "Lemma 4.16, Thm. 4.17");
+  EXPECT_EQ(body.children[2].children[1].all_text(), "VIOLATED");
+  EXPECT_EQ(body.children[2].children[3].text, "Lemma 4.16, Thm. 4.17");
   EXPECT_EQ(body.children[3].children[1].all_text(), "not checked");
+  const auto incomplete = parse_page(render(test::incomplete_report(), without_graphviz()));
+  EXPECT_EQ(only(incomplete.by_class("properties")).by_name("tbody")[0]->children[0].children[1].all_text(),
+            "not violated (incomplete)");
 }
 
 TEST(Html, ConfigurationStatisticsAndReplay) {
@@ -106,7 +113,7 @@ TEST(Html, ConfigurationStatisticsAndReplay) {
   const auto config = page.find_all([](const XmlElement& el) { return el.attr("id") == "configuration"; });
   ASSERT_EQ(config.size(), 1u);
   const std::string config_text = config[0]->all_text();
-  for (const char* expected : {"seed", "bfs", "drops", "coarse", "stopped at the states budget"}) {
+  for (const char* expected : {"seed", "bfs", "drops", "coarse", "stopped at the first violation"}) {
     EXPECT_NE(config_text.find(expected), std::string::npos) << expected;
   }
   const auto stats = page.find_all([](const XmlElement& el) { return el.attr("id") == "statistics"; });
@@ -117,20 +124,32 @@ TEST(Html, ConfigurationStatisticsAndReplay) {
 
 TEST(Html, UserTextIsEscaped) {
   const std::string html = render(test::violating_report(), without_graphviz());
-  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find(test::kHostileText), std::string::npos);
+  EXPECT_EQ(test::count_of(html, "<script"), 1u);  // the explorer's own
   EXPECT_NE(html.find("&lt;script&gt;alert(\"x &amp; y\")&lt;/script&gt;"), std::string::npos);
   const auto page = parse_page(html);
   EXPECT_NE(only(page.by_class("message")).text.find(test::kHostileText), std::string::npos);
 }
 
+// Nothing is fetched: no links, images, sources or external scripts; the one
+// script is inline, in a CDATA section (so the page stays XML).
 TEST(Html, SelfContained) {
-  const auto page = parse_page(render(test::violating_report(), without_graphviz()));
+  const std::string html = render(test::violating_report(), without_graphviz());
+  const auto page = parse_page(html);
   const auto external = page.find_all([](const XmlElement& el) {
-    return el.name == "script" || el.name == "link" || el.name == "img" || el.has("src") ||
-           el.has("href") || el.has("xlink:href");
+    return el.name == "link" || el.name == "img" || el.name == "iframe" || el.has("src") || el.has("href") ||
+           el.has("xlink:href");
   });
   EXPECT_TRUE(external.empty());
   EXPECT_EQ(page.by_name("style").size(), 1u);
+  // Every URL is an XML namespace name, which nothing fetches.
+  for (auto at = html.find("http"); at != std::string::npos; at = html.find("http", at + 1)) {
+    EXPECT_EQ(html.compare(at, 19, "http://www.w3.org/2"), 0) << html.substr(at, 40);
+  }
+  EXPECT_EQ(html.find("fetch("), std::string::npos);
+  EXPECT_EQ(html.find("XMLHttpRequest"), std::string::npos);
+  // A holding report has no counterexample to explore, and no script.
+  EXPECT_EQ(render(test::holding_report(), without_graphviz()).find("<script"), std::string::npos);
 }
 
 TEST(Html, FallbackDataflowHighlightsTheViolatingReactive) {
@@ -176,7 +195,8 @@ TEST(Html, HoldingReportHasNoViolationSection) {
   EXPECT_TRUE(page.by_class("violation").empty());
   const auto& verdict = only(page.by_class("verdict"));
   EXPECT_TRUE(verdict.has_class("ok"));
-  EXPECT_NE(verdict.text.find("3 of 4 properties hold"), std::string::npos);
+  EXPECT_EQ(verdict.text, "every property checked holds on every schedule within the bounds");
+  EXPECT_NE(only(page.by_class("exploration")).text.find("4 properties: 3 hold, 1 not checked"), std::string::npos);
   EXPECT_TRUE(page.by_class("dataflow")[0]->by_class("hl").empty());
 }
 
@@ -211,6 +231,91 @@ TEST(Html, OneDiagramPerViolationWithDistinctIds) {
   for (const auto* m : markers) ids.insert(m->attr("id"));
   EXPECT_EQ(ids.size(), markers.size());
   EXPECT_EQ(page.by_class("dataflow")[0]->by_class("hl").size(), 2u);
+}
+
+// The verdict and the violation come first; the configuration last (it used
+// to fill the first screen).
+TEST(Html, VerdictAndViolationFirstConfigurationLast) {
+  const std::string html = render(test::violating_report(), without_graphviz());
+  const auto at = [&](const char* needle) {
+    const auto found = html.find(needle);
+    EXPECT_NE(found, std::string::npos) << needle;
+    return found;
+  };
+  EXPECT_LT(at("class=\"verdict fail\""), at("id=\"violations\""));
+  EXPECT_LT(at("id=\"violations\""), at("id=\"properties\""));
+  EXPECT_LT(at("id=\"properties\""), at("id=\"statistics\""));
+  EXPECT_LT(at("id=\"statistics\""), at("id=\"configuration\""));
+}
+
+// A violation's values say what each one is, not "value / value".
+TEST(Html, ViolationValuesAreNamed) {
+  const auto page = parse_page(render(test::violating_report(), without_graphviz()));
+  const auto& table =
+      only(page.find_all([](const XmlElement& el) { return el.name == "table" && el.has_class("values"); }));
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const auto* tr : table.by_name("tr")) {
+    if (tr->children.size() == 2) rows.emplace_back(tr->children[0].all_text(), tr->children[1].all_text());
+  }
+  const auto has = [&](const std::string& label, const std::string& value) {
+    return std::find(rows.begin(), rows.end(), std::pair{label, value}) != rows.end();
+  };
+  EXPECT_TRUE(has("the first device up after healing has", "[\"Alice: hi\"]"));
+  EXPECT_TRUE(has("d2 has", "[\"Alice: hi\", \"Alice: hi\"]"));
+  EXPECT_FALSE(has("value", "[\"Alice: hi\"]"));
+}
+
+// Every value an event carries is on the page: in the event table, and on
+// the diagram's arrows and dots when hovered.
+TEST(Html, WrittenValuesAndPayloadsAreShown) {
+  json report = test::violating_report();
+  auto& events = report["violations"][0]["trace"]["events"];
+  events[2]["values"] = json::array({"[\"Alice: hi\"]"});  // d0 wrote topic1
+  events[6]["values"] = json::array({"[\"Alice: hi\"] sent"});  // d0 sent topic1 #1 to d1
+  const auto page = parse_page(render(report, without_graphviz()));
+  const auto& body = only(only(page.by_class("events")).by_name("tbody"));
+  EXPECT_EQ(body.children[2].children[5].text, "[\"Alice: hi\"]");
+  EXPECT_EQ(body.children[6].children[5].text, "[\"Alice: hi\"] sent");
+  const auto arrows = page.find_all([](const XmlElement& el) { return el.has_class("msg") && el.attr("data-message") == "1"; });
+  ASSERT_EQ(arrows.size(), 1u);
+  EXPECT_NE(arrows[0]->by_name("title")[0]->text.find("topic1 = [\"Alice: hi\"] sent"), std::string::npos);
+  const auto dots = page.find_all([](const XmlElement& el) { return el.name == "circle" && el.attr("data-row") == "2"; });
+  ASSERT_EQ(dots.size(), 1u);
+  EXPECT_NE(dots[0]->by_name("title")[0]->text.find("[[\"Alice: hi\"]]"), std::string::npos);
+}
+
+// The healing phase delivers everything at once; its arrows would cross the
+// schedule's. The schedule's diagram ends at heal_started; the healing phase
+// has its own, collapsed, numbered on from there.
+TEST(Html, HealingPhaseIsCollapsedBelowTheSchedule) {
+  json report = test::violating_report();
+  auto& events = report["violations"][0]["trace"]["events"];
+  for (std::int64_t i = 0; i < 6; ++i) {
+    events.push_back(test::event(17 + i, i % 2, i % 2 == 0 ? "sent" : "delivered", "heal traffic", "topic1",
+                                 (i + 1) % 2, 10 + i / 2));
+  }
+  const auto page = parse_page(render(report, without_graphviz()));
+  const auto diagrams = page.by_class("lamport");
+  ASSERT_EQ(diagrams.size(), 2u);
+  EXPECT_EQ(diagrams[0]->by_class("event").size(), test::kViolatingEvents);
+  const auto& healing = only(page.find_all([](const XmlElement& el) { return el.name == "details" && el.has_class("healing"); }));
+  EXPECT_NE(healing.by_name("summary")[0]->text.find("Healing phase: 6 events from #32 (3 messages delivered)"),
+            std::string::npos);
+  const auto tables = page.by_class("events");
+  ASSERT_EQ(tables.size(), 2u);
+  EXPECT_EQ(tables[0]->by_name("tbody")[0]->children.size(), test::kViolatingEvents);
+  const auto& healing_rows = tables[1]->by_name("tbody")[0]->children;
+  ASSERT_EQ(healing_rows.size(), 6u);
+  EXPECT_EQ(healing_rows[0].children[0].text, "32");
+  EXPECT_EQ(healing.by_class("delivered").size(), 3u);
+}
+
+// Without states the explorer says so instead of drawing nothing.
+TEST(Html, ExplorerWithoutStatesSaysSo) {
+  const auto page = parse_page(render(test::violating_report(), without_graphviz()));
+  const auto& explorer = only(page.by_class("explorer"));
+  EXPECT_FALSE(explorer.has("data-states"));
+  EXPECT_NE(explorer.all_text().find("carries no states"), std::string::npos);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ namespace {
 
 using nlohmann::json;
 using test::holding_report;
+using test::incomplete_report;
 using test::violating_report;
 
 bool mentions(const std::vector<std::string>& problems, std::string_view text) {
@@ -119,11 +120,69 @@ RC_GTEST_PROP(JsonReport, UnknownEventKindsAreRejected, (const std::string& kind
 
 TEST(JsonReport, SummariesCountStatuses) {
   const auto counts = count_properties(violating_report());
-  EXPECT_EQ(counts.holds, 2u);
+  EXPECT_EQ(counts.holds, 0u);
   EXPECT_EQ(counts.violated, 1u);
+  EXPECT_EQ(counts.not_judged_further, 2u);
   EXPECT_EQ(counts.not_checked, 1u);
-  EXPECT_EQ(exploration_summary(holding_report()), "complete: every schedule explored");
-  EXPECT_EQ(exploration_summary(violating_report()), "incomplete: stopped at the states budget");
+  EXPECT_EQ(counts_text(counts), "1 violated, 2 not judged further, 1 not checked");
+  EXPECT_EQ(counts_text(count_properties(incomplete_report())), "3 not violated (incomplete), 1 not checked");
+  EXPECT_EQ(status_text(incomplete_report(), 0), "not violated (incomplete)");
+  EXPECT_EQ(status_text(violating_report(), 2), "VIOLATED");
+}
+
+// Banners say what ran (never "sampled schedules" for a breadth-first search)
+// and how it ended.
+TEST(JsonReport, SummariesSayWhatRanAndHowItEnded) {
+  EXPECT_EQ(exploration_summary(holding_report()), "bfs: complete, every schedule within the bounds explored");
+  EXPECT_EQ(exploration_summary(violating_report()), "bfs: stopped at the first violation");
+  EXPECT_EQ(exploration_summary(incomplete_report()), "bfs: incomplete, stopped at the time budget");
+  json report = incomplete_report();
+  report["config"]["por"] = "sleep";
+  report["config"]["symmetry"] = true;
+  EXPECT_EQ(strategy_summary(report), "bfs with sleep sets and symmetry");
+  report["strategy"] = "default";
+  report["config"]["stages"] = json::array({{{"strategy", "bfs"}, {"por", "sleep"}, {"symmetry", true}, {"ran", true}},
+                                            {{"strategy", "swarm"}, {"ran", true}}});
+  EXPECT_EQ(strategy_summary(report), "default campaign: bfs with sleep sets and symmetry, then swarm");
+  report["config"]["stages"][1]["ran"] = false;
+  EXPECT_EQ(strategy_summary(report), "default campaign: bfs with sleep sets and symmetry");
+  report["strategy"] = "pct";
+  report["config"]["pct_depth"] = 3;
+  EXPECT_EQ(strategy_summary(report), "pct (d = 3)");
+  report["budget_hit"] = "interrupted";
+  report["verdict"] = "interrupted";
+  EXPECT_EQ(exploration_summary(report), "pct (d = 3): interrupted, incomplete");
+  EXPECT_EQ(verdict_text(report), "no violation found before the run was interrupted (incomplete)");
+  EXPECT_EQ(verdict_text(violating_report()), "VIOLATED: convergence");
+  EXPECT_EQ(verdict_text(incomplete_report()), "no violation found, but the exploration is incomplete (the time budget)");
+}
+
+TEST(JsonReport, VerdictAndStatusesAreValidated) {
+  json report = holding_report();
+  report["verdict"] = "fine";
+  EXPECT_TRUE(mentions(report_problems(report), "report.verdict: \"fine\" is not one of"));
+  report = holding_report();
+  report["properties"][0]["status"] = "passed";
+  EXPECT_TRUE(mentions(report_problems(report), "report.properties[0].status"));
+  report = holding_report();
+  report["properties"][0]["judged"] = -1;
+  EXPECT_TRUE(mentions(report_problems(report), "report.properties[0].judged"));
+  report["properties"][0]["judged"] = 17;
+  EXPECT_TRUE(report_problems(report).empty());
+}
+
+// Each value of a violation says what it is.
+TEST(JsonReport, ValueLabelsNameExpectedAndActual) {
+  json v = {{"property", "restoration"}, {"device", 1}, {"values", {"3", "0"}}};
+  EXPECT_EQ(value_labels(v), (std::vector<std::string>{"expected: at the last commit before the crash",
+                                                       "actual: after restart"}));
+  v["property"] = "sequential-spec";
+  EXPECT_EQ(value_labels(v)[1], "actual: d1 has");
+  v["property"] = "some-new-property";
+  EXPECT_EQ(value_labels(v), (std::vector<std::string>{"value 1", "value 2"}));
+  v["property"] = "convergence";
+  v["values"] = json::array({"1", "2", "3"});  // not the checker's two: no guessing
+  EXPECT_EQ(value_labels(v)[0], "value 1");
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ TEST(Junit, ViolatingReportStructureAndCounts) {
   EXPECT_EQ(suite.attr("tests"), "4");
   EXPECT_EQ(suite.attr("failures"), "1");
   EXPECT_EQ(suite.attr("errors"), "0");
-  EXPECT_EQ(suite.attr("skipped"), "1");
+  EXPECT_EQ(suite.attr("skipped"), "3");  // 2 not judged further, 1 not checked
   EXPECT_EQ(suite.attr("time"), "1.250");
   for (const char* key : {"tests", "failures", "errors", "skipped", "time"}) {
     EXPECT_EQ(root.attr(key), suite.attr(key)) << key;
@@ -50,7 +50,8 @@ TEST(Junit, ViolatingReportStructureAndCounts) {
   }
   EXPECT_EQ(names, (std::vector<std::string>{"glitch-freedom", "at-most-once", "convergence",
                                              "confluence"}));
-  EXPECT_TRUE(cases[0]->children.empty());
+  EXPECT_EQ(cases[0]->children.at(0).name, "skipped");
+  EXPECT_NE(cases[0]->children.at(0).attr("message").find("not judged further"), std::string::npos);
   const auto& failure = cases[2]->children.at(0);
   EXPECT_EQ(failure.name, "failure");
   EXPECT_EQ(failure.attr("message"), std::string("d2 disagrees on history: ") + test::kHostileText);
@@ -76,6 +77,22 @@ TEST(Junit, HoldingReportHasNoFailures) {
   EXPECT_EQ(suite.by_name("skipped").size(), 1u);
 }
 
+// A run a budget stopped passes its unviolated properties, saying why they
+// are not "holds".
+TEST(Junit, IncompleteRunSaysSoForEachProperty) {
+  const auto root = test::parse_xml(render(test::incomplete_report()));
+  const auto& suite = suite_of(root);
+  EXPECT_EQ(suite.attr("failures"), "0");
+  const auto outs = suite.by_name("system-out");
+  ASSERT_EQ(outs.size(), 3u);
+  EXPECT_EQ(outs[0]->text, "not violated (incomplete): bfs: incomplete, stopped at the time budget");
+  const auto props = suite.by_name("property");
+  const auto verdict = std::find_if(props.begin(), props.end(),
+                                    [](const XmlElement* p) { return p->attr("name") == "verdict"; });
+  ASSERT_NE(verdict, props.end());
+  EXPECT_EQ((*verdict)->attr("value"), "no violation found, but the exploration is incomplete (the time budget)");
+}
+
 TEST(Junit, SeveralViolationsOfOnePropertyAreOneFailure) {
   json report = test::violating_report();
   report["violations"].push_back(report["violations"][0]);
@@ -98,7 +115,8 @@ TEST(Junit, ValidatesAgainstTheJunitSchema) {
   fs::create_directories(dir);
   const std::string xsd = std::string(FRSIM_REPORTS_TEST_DIR) + "/junit.xsd";
   for (const auto& [name, report] :
-       {std::pair{"violating", test::violating_report()}, std::pair{"holding", test::holding_report()}}) {
+       {std::pair{"violating", test::violating_report()}, std::pair{"holding", test::holding_report()},
+        std::pair{"incomplete", test::incomplete_report()}}) {
     const fs::path file = dir / (std::string(name) + ".xml");
     std::ofstream(file) << render(report);
     const std::string command = *xmllint + " --noout --schema '" + xsd + "' '" + file.string() +

@@ -1,11 +1,8 @@
-// A scenario of one's own, checked from one's own GoogleTest: a thermostat
-// on one device. The reading is a Source; a Fahrenheit display derives from
-// it in two steps, and the panel reads both the display and the reading (an
-// uneven diamond, so a glitch would show); a Fold counts the readings (so a
-// crash must restore it).
+// The thermostat (thermostat.hpp) checked from one's own GoogleTest: every
+// schedule of its default world, on the sound engine and on a broken one.
 
+#include <filesystem>
 #include <memory>
-#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,50 +11,18 @@
 
 #include "checker/checker.hpp"
 #include "checker/gtest_support.hpp"
+#include "reports/report.hpp"
 #include "sim/explore/explore.hpp"
-#include "sim/scenario.hpp"
 #include "sim/trace.hpp"
+#include "thermostat.hpp"
 
-using frsim::core::Value;
-
-frsim::sim::Scenario thermostat() {
-  frsim::sim::Scenario s;
-  s.name = "thermostat";
-  s.description = "a reading, its Fahrenheit display, a comfort flag and a count of readings";
-  s.create = [](frsim::core::Runtime& rt, const frsim::sim::DeviceContext&) {
-    const auto celsius = rt.source(Value::integer(20), "celsius");
-    const auto fahrenheit = rt.map(
-        {celsius}, [](std::span<const Value> in) { return Value::integer(in[0].as_int() * 9 / 5 + 32); },
-        "fahrenheit");
-    const auto display = rt.map(
-        {fahrenheit}, [](std::span<const Value> in) { return Value::string(in[0].to_string() + " F"); }, "display");
-    rt.map(
-        {celsius, display},
-        [](std::span<const Value> in) {
-          return Value::string(in[1].as_string() + (in[0].as_int() < 18 ? ", cold" : ", comfortable"));
-        },
-        "panel");
-    rt.fold(
-        celsius, Value::integer(0), [](const Value& count, const Value&) { return Value::integer(count.as_int() + 1); },
-        "readings");
-  };
-  s.workload = [](std::uint32_t /*device*/, std::uint32_t /*devices*/) {
-    return std::vector{frsim::sim::Action::fire("celsius", Value::integer(25)),
-                       frsim::sim::Action::fire("celsius", Value::integer(16))};
-  };
-  s.defaults.devices = 1;
-  s.defaults.crashes = 1;                       // a crash anywhere, even mid-propagation
-  s.defaults.grain = frsim::sim::Grain::fine;  // one rule of Fig. 8 per step
-  return s;
-}
-
-// Every schedule of the default world (exhaustive breadth-first search),
-// judged by the given properties (all of them when empty).
+// Every schedule of the default world (exhaustive breadth-first search, no
+// time budget), judged by the given properties (all of them when empty).
 frsim::sim::explore::Result explore_every_schedule(const frsim::sim::Scenario& scenario,
                                                    std::vector<std::string> properties = {}) {
-  frsim::sim::explore::Options options;
+  auto options = frsim::sim::explore::default_options(scenario);  // what `frsim explore` runs
   options.strategy = frsim::sim::explore::Strategy::bfs;
-  options.world = scenario.defaults;
+  options.limits.time_limit_seconds = 0;
   return frsim::sim::explore::explore(scenario, options,
                                       frsim::checker::monitor_factory(scenario, {std::move(properties)}));
 }
@@ -89,4 +54,18 @@ TEST(Thermostat, ABrokenEngineFailsWithAReplayableTrace) {
   const auto path = message.substr(path_at, message.find('\n', path_at) - path_at);
   const auto world = frsim::sim::replay(frsim::sim::read_trace_file(path), broken);
   EXPECT_EQ(world->choices().size(), result.violation->choices.size());
+}
+
+// The default campaign, as `frsim explore thermostat` runs it, and the same
+// report folder (report.json, report.html with its state explorer, junit.xml).
+TEST(Thermostat, TheCampaignWritesTheReportFolder) {
+  const auto scenario = std::make_shared<const frsim::sim::Scenario>(thermostat());
+  const auto options = frsim::sim::explore::default_options(*scenario);
+  const auto result =
+      frsim::sim::explore::default_campaign(*scenario, options, frsim::checker::monitor_factory(*scenario));
+  const auto dir = std::filesystem::temp_directory_path() / "thermostat-report";
+  const auto written = frsim::reports::write_all(scenario, options, result, dir);
+  EXPECT_EQ(written.report["verdict"], "holds");
+  EXPECT_TRUE(std::filesystem::exists(dir / "report.html"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "junit.xml"));
 }
