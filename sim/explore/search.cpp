@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <memory>
 #include <optional>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -53,6 +54,12 @@ struct Taken {
   std::vector<std::uint8_t> state;
 };
 
+// A node to join the frontier; its state vector is in the batch's arena.
+struct Added {
+  Node node;
+  std::uint32_t state_at = 0, state_bytes = 0;
+};
+
 const std::vector<Slim>& sleep_of(const Node& node) {
   static const std::vector<Slim> none;
   return node.asleep ? node.asleep->sleep : none;
@@ -68,8 +75,9 @@ struct Child {
   bool cut = false;   // ended by the depth budget with transitions still enabled
   std::uint64_t ends = 0;  // healed copies judged here (end_every_state)
   std::optional<Finding> finding;
-  // To become a node, if the merge wants it.
-  std::vector<std::uint8_t> state;
+  // To become a node, if the merge wants it: its state vector in the
+  // batch's arena (one buffer, not an allocation per child).
+  std::uint32_t state_at = 0, state_bytes = 0;
   std::unique_ptr<Monitor> monitor;
 };
 
@@ -143,7 +151,7 @@ class Search : Exhaustive {
     return symmetry_ ? symmetry_->fingerprint(world) : world.fingerprint();
   }
   void start();
-  Expansion expand(Taken& taken);
+  void expand(Taken& taken, Expansion& out);
   Child step(Node& node, std::uint32_t index, bool last);
   // The monitor to judge `node`'s children with (a copy of its own, or the
   // one monitor when it keeps no per-schedule state).
@@ -153,9 +161,9 @@ class Search : Exhaustive {
   std::optional<Finding> judge(Scratch& scratch, Monitor& monitor, std::uint64_t link,
                                std::optional<std::uint32_t> index);
   // Sequential: the visited set and the sleep-set table. Returns the nodes to add.
-  void merge(const Node& node, Expansion& expansion, std::vector<Taken>& out);
-  Taken make_node(const Node& parent, Child& child);
-  void push(Node node, const std::vector<std::uint8_t>& state);
+  void merge(const Node& node, Expansion& expansion, std::vector<Added>& out);
+  Added make_node(const Node& parent, Child& child);
+  void push(Node node, std::span<const std::uint8_t> state);
   void take_batch(std::vector<Taken>& batch);
   std::uint64_t memory_bytes();
 
@@ -165,6 +173,11 @@ class Search : Exhaustive {
   Scratch parent_, child_, judged_;
   std::vector<Transition> enabled_;
   std::vector<Slim> slims_;
+  // Reused by every expansion: the choices to take, the sleep set so far, and
+  // the state vectors of the batch's children.
+  std::vector<std::uint32_t> todo_;
+  std::vector<Slim> explored_;
+  std::vector<std::uint8_t> arena_;
   // Sleep sets: the keys a state was explored without, and which concrete
   // world explored it (keys name devices, so they compare only within one).
   std::unordered_map<std::uint64_t, std::pair<std::uint64_t, std::vector<std::uint64_t>>> sleep_table_;
@@ -184,16 +197,17 @@ Result Search::run() {
     start();
     std::vector<Taken> batch;
     std::vector<Expansion> expansions;
-    std::vector<Taken> added;
+    std::vector<Added> added;
     while (!frontier_.empty() && !result_.violation) {
       take_batch(batch);
-      expansions.clear();
-      for (Taken& taken : batch) expansions.push_back(expand(taken));
+      arena_.clear();
+      expansions.resize(batch.size());
+      for (std::size_t i = 0; i < batch.size(); ++i) expand(batch[i], expansions[i]);
       added.clear();
       for (std::size_t i = 0; i < batch.size(); ++i) merge(batch[i].node, expansions[i], added);
       if (options_.strategy == Strategy::dfs) std::reverse(added.begin(), added.end());
-      for (auto& taken : added) {
-        push(std::move(taken.node), taken.state);
+      for (auto& next : added) {
+        push(std::move(next.node), std::span(arena_).subspan(next.state_at, next.state_bytes));
         frontier_bytes_ += node_bytes(frontier_.back());
       }
       hit = checkpoint(memory_bytes());
@@ -253,7 +267,7 @@ void Search::start() {
 }
 
 // The node's state vector joins the frontier's; merge() adds the node itself.
-void Search::push(Node node, const std::vector<std::uint8_t>& state) {
+void Search::push(Node node, std::span<const std::uint8_t> state) {
   node.bytes = static_cast<std::uint32_t>(state.size());
   states_.insert(states_.end(), state.begin(), state.end());
   frontier_.push_back(std::move(node));
@@ -299,8 +313,11 @@ std::uint64_t Search::memory_bytes() {
 
 // The node's world, decoded once; each transition not asleep is applied to a
 // copy of it.
-Expansion Search::expand(Taken& taken) {
-  Expansion out;
+void Search::expand(Taken& taken, Expansion& out) {
+  out.children.clear();
+  out.schedules = 0;
+  out.root_end = false;
+  out.root_finding.reset();
   Node& node = taken.node;
   World& parent = *parent_.world;
   codec_->decode(taken.state, parent);
@@ -312,9 +329,10 @@ Expansion Search::expand(Taken& taken) {
     out.root_finding = judge(judged_, *monitor_for(node, true), node.link, std::nullopt);
     out.root_end = true;
     out.schedules = 1;
-    return out;
+    return;
   }
-  std::vector<std::uint32_t> todo;
+  std::vector<std::uint32_t>& todo = todo_;
+  todo.clear();
   slims_.clear();
   for (std::uint32_t i = 0; i < enabled_.size(); ++i) {
     if (por_) slims_.push_back(slim(parent, enabled_[i]));
@@ -328,7 +346,8 @@ Expansion Search::expand(Taken& taken) {
   }
   // Sleep sets (Godefroid): a child sleeps on whatever slept here or was
   // explored before it, provided that commutes with the child's transition.
-  std::vector<Slim> explored = sleep_of(node);
+  std::vector<Slim>& explored = explored_;
+  explored = sleep_of(node);
   out.children.reserve(todo.size());
   *child_.world = parent;
   for (std::size_t k = 0; k < todo.size(); ++k) {
@@ -344,7 +363,6 @@ Expansion Search::expand(Taken& taken) {
     out.schedules += (child.end ? 1 : 0) + child.ends;
     out.children.push_back(std::move(child));
   }
-  return out;
 }
 
 std::unique_ptr<Monitor> Search::monitor_for(Node& node, bool last) const {
@@ -382,7 +400,9 @@ Child Search::step(Node& node, std::uint32_t index, bool last) {
     }
   }
   if (!child.finding && !child.end && !child.cut && (por_ || !child.seen)) {
-    codec_->encode(world, child.state);
+    child.state_at = static_cast<std::uint32_t>(arena_.size());
+    codec_->encode(world, arena_);
+    child.state_bytes = static_cast<std::uint32_t>(arena_.size() - child.state_at);
     child.monitor = std::move(own);
   }
   child_.watch(nullptr);
@@ -407,17 +427,18 @@ std::optional<Finding> Search::judge(Scratch& scratch, Monitor& monitor, std::ui
   return monitor.finding();
 }
 
-Taken Search::make_node(const Node& parent, Child& child) {
-  Taken next;
+Added Search::make_node(const Node& parent, Child& child) {
+  Added next;
   next.node.link = links_.add(parent.link, child.index);
   next.node.depth = parent.depth + 1;
   next.node.monitor = std::move(child.monitor);
   if (!child.sleep.empty()) next.node.asleep = std::make_unique<Asleep>(Asleep{std::move(child.sleep), {}});
-  next.state = std::move(child.state);
+  next.state_at = child.state_at;
+  next.state_bytes = child.state_bytes;
   return next;
 }
 
-void Search::merge(const Node& node, Expansion& expansion, std::vector<Taken>& out) {
+void Search::merge(const Node& node, Expansion& expansion, std::vector<Added>& out) {
   result_.stats.schedules += expansion.schedules;
   if (expansion.root_end && expansion.root_finding && !result_.violation) {
     result_.violation = Violation{*expansion.root_finding, options_.world, options_.seed, {}, ""};
@@ -472,7 +493,7 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Taken>& o
     std::set_intersection(stored.begin(), stored.end(), keys.begin(), keys.end(), std::back_inserter(both));
     sleep_keys_ -= stored.size() - both.size();
     stored = std::move(both);
-    Taken next = make_node(node, child);
+    Added next = make_node(node, child);
     if (!next.node.asleep) next.node.asleep = std::make_unique<Asleep>();
     next.node.asleep->only = std::move(awake);
     out.push_back(std::move(next));
