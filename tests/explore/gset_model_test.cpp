@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "checker/checker.hpp"
 #include "gset_model.hpp"
@@ -65,6 +66,31 @@ TEST(GsetReplication, FrsimFindsExactlyTheStatesAndTransitionsOfItsModel) {
       EXPECT_EQ(dfs.stats.states, model.states);
       EXPECT_EQ(dfs.stats.transitions, model.edges);
     }
+  }
+}
+
+// A full memory budget ends the run cleanly (issue 14): the stop says memory,
+// the result is incomplete, what was counted stays, the engine's own count
+// of its bytes has not run past the budget by more than one batch, and a
+// note says what holds them. gset-replication with 3 replicas has millions of
+// states: 4 MB run out long before the space does (the checker's per-schedule
+// state in every frontier node is most of it).
+TEST(GsetReplication, AFullMemoryBudgetStopsTheSearchAndSaysSo) {
+  const auto scenario = scenarios::get("gset-replication");
+  for (const Strategy strategy : {Strategy::bfs, Strategy::dfs}) {
+    SCOPED_TRACE(to_string(strategy));
+    Options o = options(3, 0, 0, strategy);
+    o.limits.memory_bytes_max = 4ULL << 20;
+    o.limits.states_max = 100'000'000;
+    const Result r = explore(*scenario, o, checker::monitor_factory(*scenario));
+    EXPECT_FALSE(r.complete);
+    EXPECT_EQ(r.budget_hit, BudgetHit::memory);
+    EXPECT_FALSE(r.violation.has_value());
+    EXPECT_GT(r.stats.states, 1'000u);
+    EXPECT_LT(r.stats.memory_bytes, o.limits.memory_bytes_max * 5 / 4);
+    bool said = false;
+    for (const auto& note : r.notes) said = said || note.rfind("memory: visited set and parent links", 0) == 0;
+    EXPECT_TRUE(said) << fmt::format("{}", fmt::join(r.notes, "; "));
   }
 }
 
