@@ -31,16 +31,27 @@ namespace frsim::checker {
 
 struct PropertyInfo {
   std::string name;         // "glitch-freedom"
-  std::string source;       // "Lemma 4.6"
+  std::string source;       // "Lemma 4.6"; "user: always" for a scenario's own
   std::string description;  // one line: when it holds
+  // A user's `sometimes`: judged() counts the states where it held, and none
+  // means "never reached" rather than "not exercised".
+  bool reachability = false;
 };
 
-// Every property, in the order of DESIGN §7 / issue 4.
+// Every built-in property, in the order of DESIGN §7 / issue 4.
 const std::vector<PropertyInfo>& all_properties();
+// The built-in properties, then the scenario's own (Scenario::properties).
+std::vector<PropertyInfo> properties_of(const sim::Scenario& scenario);
+
+// The status a report gives a property (report.json "status"): "violated",
+// "holds", "not_exercised" (checked, never judged), "never_reached" (a
+// `sometimes` no state satisfied) or "not_checked" (not selected).
+std::string_view status(const PropertyInfo& property, bool checked, bool violated, std::uint64_t judged);
 
 struct CheckOptions {
-  // Names of the properties to check; empty: all of them. An unknown name
-  // makes monitor_factory throw core::Error listing the known ones.
+  // Names of the properties to check (built-in or the scenario's own);
+  // empty: all of them. An unknown name makes monitor_factory throw
+  // core::Error listing the known ones.
   std::vector<std::string> properties;
 };
 
@@ -57,6 +68,11 @@ struct ReplayResult {
   Choices applied;                  // the choices actually applied
   std::uint64_t event_hash = 0;     // World::event_hash() after healing
   std::optional<sim::Finding> finding;
+  // Every violated property's finding, in the order of the properties
+  // (`finding` is the earliest): a schedule may break several, and a
+  // counterexample found with `--properties` shows its property here even
+  // where another one sees the bug first.
+  std::vector<sim::Finding> findings;
 };
 
 // Builds a world, applies `choices` (a choice whose description is not

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,14 +23,27 @@ class Property {
   virtual std::string_view name() const = 0;
   virtual std::string_view source() const = 0;       // the paper's lemma, "Lemma 4.6"
   virtual std::string_view description() const = 0;  // when it holds
+  virtual void on_start(const sim::World& /*world*/) {}
   virtual void on_event(const sim::Event& /*event*/, const sim::World& /*world*/) {}
   virtual void on_transition(const sim::World& /*world*/) {}
   virtual void on_schedule_end(const sim::World& /*world*/) {}
   virtual std::unique_ptr<Property> clone() const = 0;
 
   const std::optional<sim::Finding>& finding() const { return finding_; }
+  // How many times this property judged something non-trivially (a restart
+  // compared, a merge checked, a schedule end compared with the oracle):
+  // what a verdict "holds" rests on. Zero: not exercised.
+  std::uint64_t judged() const { return judged_; }
+  const std::set<std::string>& notes() const { return notes_; }
 
  protected:
+  void count_judged(std::uint64_t times = 1) { judged_ += times; }
+  // A stable sentence for the report (the same in every schedule that makes
+  // it, so a campaign lists it once); the first few only.
+  void note(std::string text) {
+    if (notes_.size() < notes_max) notes_.insert(std::move(text));
+  }
+
   // Keeps the first violation only: later ones are usually its consequences.
   void report(std::uint32_t device, std::string reactive, std::string message,
               std::vector<std::string> values = {}) {
@@ -39,7 +53,10 @@ class Property {
   }
 
  private:
+  static constexpr std::size_t notes_max = 8;
   std::optional<sim::Finding> finding_;
+  std::uint64_t judged_ = 0;
+  std::set<std::string> notes_;
 };
 
 // clone() by copy, for properties whose state is plain data.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "checker/checker.hpp"
+#include "checker/suite.hpp"
 #include "core/error.hpp"
 #include "sim/world.hpp"
 
@@ -43,6 +44,7 @@ ReplayResult run(const sim::Scenario& scenario, const sim::WorldConfig& config, 
   sim::World world(scenario, config, seed, &sink);
   world.set_record_events(false);
   sink.attach(world);
+  if (monitor != nullptr) monitor->on_start(world);
   ReplayResult result;
   for (const auto& choice : choices) {
     if (world.healed()) break;
@@ -57,6 +59,7 @@ ReplayResult run(const sim::Scenario& scenario, const sim::WorldConfig& config, 
   if (monitor != nullptr) {
     monitor->on_schedule_end(world);
     result.finding = monitor->finding();
+    if (const auto* suite = dynamic_cast<const Suite*>(monitor)) result.findings = suite->findings();
   }
   result.event_hash = world.event_hash();
   return result;

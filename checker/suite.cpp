@@ -19,6 +19,7 @@
 #include "checker/properties/proper_snapshot.hpp"
 #include "checker/properties/restoration.hpp"
 #include "checker/properties/sequential_spec.hpp"
+#include "checker/properties/user_defined.hpp"
 #include "core/error.hpp"
 
 namespace frsim::checker {
@@ -46,6 +47,9 @@ void Suite::each(F&& f) {
   }
 }
 
+void Suite::on_start(const sim::World& world) {
+  each([&](Property& p) { p.on_start(world); });
+}
 void Suite::on_event(const sim::Event& event, const sim::World& world) {
   each([&](Property& p) { p.on_event(event, world); });
 }
@@ -71,12 +75,35 @@ std::vector<std::string> Suite::properties() const {
   return names;
 }
 
+std::vector<sim::Finding> Suite::findings() const {
+  std::vector<sim::Finding> out;
+  for (const auto& p : properties_) {
+    if (p->finding()) out.push_back(*p->finding());
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> Suite::judged() const {
+  std::vector<std::uint64_t> out;
+  for (const auto& p : properties_) out.push_back(p->judged());
+  return out;
+}
+
+std::set<std::string> Suite::notes() const {
+  std::set<std::string> out;
+  for (const auto& p : properties_) out.insert(p->notes().begin(), p->notes().end());
+  return out;
+}
+
 namespace {
 
 // Campaign-wide state shared by every monitor of one factory.
 struct Campaign {
   std::shared_ptr<ConfluenceTable> confluence = std::make_shared<ConfluenceTable>();
   std::shared_ptr<std::atomic<std::uint64_t>> schedules = std::make_shared<std::atomic<std::uint64_t>>(0);
+  std::shared_ptr<SequentialOracle> oracle = std::make_shared<SequentialOracle>();
+  std::shared_ptr<LawsChecked> laws = std::make_shared<LawsChecked>();
+  std::vector<std::shared_ptr<const sim::UserProperty>> user;  // the scenario's own properties
 };
 
 // One schedule in this many is replayed for the determinism property: a
@@ -94,11 +121,35 @@ std::vector<std::unique_ptr<Property>> make_all(const Campaign& c) {
   all.push_back(std::make_unique<ProperSnapshot>());
   all.push_back(std::make_unique<Restoration>());
   all.push_back(std::make_unique<Convergence>());
-  all.push_back(std::make_unique<SequentialSpec>());
-  all.push_back(std::make_unique<LatticeLaws>());
+  all.push_back(std::make_unique<SequentialSpec>(c.oracle));
+  all.push_back(std::make_unique<LatticeLaws>(c.laws));
   all.push_back(std::make_unique<LoOneResponse>());
   all.push_back(std::make_unique<LoFailure>());
+  for (const auto& p : c.user) all.push_back(std::make_unique<UserDefined>(p));
   return all;
+}
+
+std::string known_names(const std::vector<PropertyInfo>& known) {
+  std::string names;
+  for (const auto& i : known) {
+    if (!names.empty()) names += ", ";
+    names += i.name;
+  }
+  return names;
+}
+
+// A scenario's own properties need a name no other property has, and a predicate.
+void check_user_properties(const sim::Scenario& scenario) {
+  std::vector<std::string> seen;
+  for (const auto& i : all_properties()) seen.push_back(i.name);
+  for (const auto& p : scenario.properties) {
+    if (p.name.empty()) throw core::Error(fmt::format("scenario {}: a property without a name", scenario.name));
+    if (std::find(seen.begin(), seen.end(), p.name) != seen.end()) {
+      throw core::Error(fmt::format("scenario {}: two properties named '{}'", scenario.name, p.name));
+    }
+    if (!p.predicate) throw core::Error(fmt::format("scenario {}: property '{}' has no predicate", scenario.name, p.name));
+    seen.push_back(p.name);
+  }
 }
 
 }  // namespace
@@ -114,19 +165,32 @@ const std::vector<PropertyInfo>& all_properties() {
   return infos;
 }
 
-sim::MonitorFactory monitor_factory(const sim::Scenario& /*scenario*/, const CheckOptions& options) {
+std::vector<PropertyInfo> properties_of(const sim::Scenario& scenario) {
+  std::vector<PropertyInfo> out = all_properties();
+  for (const auto& p : scenario.properties) {
+    out.push_back({p.name, fmt::format("user: {}", sim::to_string(p.kind)), p.description,
+                   p.kind == sim::UserProperty::Kind::sometimes});
+  }
+  return out;
+}
+
+std::string_view status(const PropertyInfo& property, bool checked, bool violated, std::uint64_t judged) {
+  if (violated) return "violated";
+  if (!checked) return "not_checked";
+  if (judged > 0) return "holds";
+  return property.reachability ? "never_reached" : "not_exercised";
+}
+
+sim::MonitorFactory monitor_factory(const sim::Scenario& scenario, const CheckOptions& options) {
+  check_user_properties(scenario);
+  const auto known = properties_of(scenario);
   for (const auto& wanted : options.properties) {
-    const auto& known = all_properties();
     if (std::none_of(known.begin(), known.end(), [&](const PropertyInfo& i) { return i.name == wanted; })) {
-      std::string names;
-      for (const auto& i : known) {
-        if (!names.empty()) names += ", ";
-        names += i.name;
-      }
-      throw core::Error(fmt::format("unknown property '{}'; known: {}", wanted, names));
+      throw core::Error(fmt::format("unknown property '{}'; known: {}", wanted, known_names(known)));
     }
   }
   auto campaign = std::make_shared<Campaign>();
+  for (const auto& p : scenario.properties) campaign->user.push_back(std::make_shared<const sim::UserProperty>(p));
   return [campaign, wanted = options.properties]() -> std::unique_ptr<sim::Monitor> {
     auto all = make_all(*campaign);
     if (!wanted.empty()) {

@@ -14,12 +14,17 @@ class Suite final : public sim::Monitor {
  public:
   explicit Suite(std::vector<std::unique_ptr<Property>> properties);
 
+  void on_start(const sim::World& world) override;
   void on_event(const sim::Event& event, const sim::World& world) override;
   void on_transition(const sim::World& world) override;
   void on_schedule_end(const sim::World& world) override;
   std::optional<sim::Finding> finding() const override { return finding_; }
+  // Every property's first violation, in the order of properties().
+  std::vector<sim::Finding> findings() const;
   std::unique_ptr<sim::Monitor> clone() const override;
   std::vector<std::string> properties() const override;
+  std::vector<std::uint64_t> judged() const override;
+  std::set<std::string> notes() const override;
 
  private:
   template <class F>

@@ -50,6 +50,7 @@ struct ExploreFlags {
   WorldFlags world;
   std::string por = std::string(ex::to_string(ex::Options{}.por));
   std::string mutant;
+  std::vector<std::string> properties;  // --properties a,b: only these are checked (empty: all)
   bool symmetry = false;
   bool bitstate = false;
   std::uint64_t depth = ex::default_depth;
@@ -301,6 +302,22 @@ std::function<void(const ex::Stats&)> progress_printer(bool quiet) {
   };
 }
 
+// The properties to check: --properties, or on --resume the ones the
+// report checked (those it does not list as not checked); empty: all.
+std::vector<std::string> checked_properties(const ExploreFlags& flags, const std::optional<Resumed>& resumed) {
+  if (!resumed) return flags.properties;
+  std::vector<std::string> names;
+  bool all = true;
+  for (const auto& p : resumed->previous.value("properties", nlohmann::json::array())) {
+    if (p.value("status", "") == "not_checked") {
+      all = false;
+    } else {
+      names.push_back(p.value("name", ""));
+    }
+  }
+  return all ? std::vector<std::string>{} : names;
+}
+
 // The property table, the notes, what was explored, where the report is,
 // and for a violation its counterexample and replay line.
 void print_summary(const reports::WrittenReport& written, const fs::path& dir, std::ostream& out) {
@@ -378,7 +395,7 @@ void run_explore(const ExploreFlags& flags, const CLI::App& cmd, Context& contex
   if (report_options.strategy.empty()) {
     report_options.strategy = campaign ? "default" : std::string(ex::to_string(options.strategy));
   }
-  const auto monitors = checker::monitor_factory(*scenario);
+  const auto monitors = checker::monitor_factory(*scenario, checker::CheckOptions{checked_properties(flags, resumed)});
 
   ex::Control control;
   control.interrupt = &interrupted;
@@ -452,6 +469,9 @@ void register_explore(CLI::App& app, Context& context) {
   cmd->add_option("--mutant", flags->mutant,
                   "self-testing: install an engine mutant of the bug zoo on every device (see frsim selftest)")
       ->check(CLI::IsMember(mutant_names));
+  cmd->add_option("--properties", flags->properties,
+                  "check only these properties, comma-separated (built-in or the scenario's own; default all)")
+      ->delimiter(',');
   cmd->add_flag("--symmetry", flags->symmetry,
                 "symmetry reduction over interchangeable devices, with --strategy bfs|dfs (default: off; the "
                 "campaign: on)");

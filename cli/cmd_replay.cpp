@@ -35,7 +35,12 @@ int judge_schedule(const sim::Scenario& scenario, const sim::WorldConfig& config
                    const std::vector<std::pair<std::size_t, std::string>>& choices) {
   const auto judged = checker::replay(scenario, config, seed, choices);
   if (judged.finding) {
-    std::cout << fmt::format("violated: {}: {}\n", judged.finding->property, judged.finding->message);
+    // Every property the schedule breaks (a counterexample found with
+    // --properties shows its own even where another sees the bug first).
+    for (const auto& f : judged.findings) std::cout << fmt::format("violated: {}: {}\n", f.property, f.message);
+    if (judged.findings.empty()) {
+      std::cout << fmt::format("violated: {}: {}\n", judged.finding->property, judged.finding->message);
+    }
     return 1;
   }
   std::cout << "every property holds\n";

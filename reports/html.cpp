@@ -42,7 +42,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: bold; white-space: nowrap; }
 .badge.holds { background: #c8e6c9; color: #1b5e20; }
 .badge.violated { background: #ffcdd2; color: #b71c1c; }
-.badge.not_checked, .badge.not_judged_further, .badge.not_exercised { background: #eceff1; color: #607d8b; }
+.badge.not_checked, .badge.not_judged_further, .badge.not_exercised, .badge.never_reached { background: #eceff1; color: #607d8b; }
 .badge.not_violated_incomplete { background: #fff3e0; color: #e65100; }
 td.values { font-family: "DejaVu Sans Mono", Menlo, monospace; color: #455a64; }
 details.healing { margin-top: 8px; }

@@ -37,8 +37,13 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 20> kEventKinds{{
     {EventKind::heal_started, "heal_started"},
 }};
 
-constexpr std::array<std::string_view, 6> kStatuses{"holds",         "violated",           "not_exercised",
-                                                   "not_violated_incomplete", "not_judged_further", "not_checked"};
+constexpr std::array<std::string_view, 7> kStatuses{"holds",
+                                                   "violated",
+                                                   "not_exercised",
+                                                   "not_violated_incomplete",
+                                                   "not_judged_further",
+                                                   "not_checked",
+                                                   "never_reached"};
 constexpr std::array<std::string_view, 4> kVerdicts{"holds", "violated", "incomplete", "interrupted"};
 constexpr std::array<std::string_view, 6> kBudgets{"depth",  "states", "schedules",
                                                    "time",   "memory", "interrupted"};
@@ -399,6 +404,7 @@ PropertyCounts count_properties(const nlohmann::json& report) {
       case PropertyStatus::incomplete: ++counts.incomplete; break;
       case PropertyStatus::not_judged_further: ++counts.not_judged_further; break;
       case PropertyStatus::not_checked: ++counts.not_checked; break;
+      case PropertyStatus::never_reached: ++counts.never_reached; break;
     }
   }
   return counts;
@@ -415,6 +421,7 @@ std::string counts_text(const PropertyCounts& counts) {
   add(counts.violated, "violated");
   add(counts.incomplete, "not violated (incomplete)");
   add(counts.not_exercised, "not exercised");
+  add(counts.never_reached, "never reached");
   add(counts.not_judged_further, "not judged further");
   add(counts.not_checked, "not checked");
   return text.empty() ? "no properties" : text;

@@ -74,6 +74,7 @@ struct PropertyCounts {
   std::size_t incomplete = 0;
   std::size_t not_judged_further = 0;
   std::size_t not_checked = 0;
+  std::size_t never_reached = 0;  // a user's `sometimes` no explored state satisfied
 };
 PropertyCounts count_properties(const nlohmann::json& report);
 // "2 hold, 1 violated, 10 not judged further": the non-zero counts.

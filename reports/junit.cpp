@@ -55,6 +55,7 @@ std::string skip_reason(const json& report, PropertyStatus status) {
     case PropertyStatus::not_judged_further:
       return fmt::format("not judged further: the run stopped at its first violation ({})", verdict_text(report));
     case PropertyStatus::not_exercised: return "not exercised: judged 0 times in the schedules explored";
+    case PropertyStatus::never_reached: return "never reached: no state explored satisfied it";
     default: return "not checked in this run";
   }
 }
@@ -69,8 +70,9 @@ void write_junit(const json& report, std::ostream& out) {
   const std::string time = fmt::format("{:.3f}", report.at("stats").at("elapsed_seconds").get<double>());
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   // Skipped: what the run did not judge (not checked, not judged further, not
-  // exercised). "not violated (incomplete)" passes, saying so in system-out.
-  const std::size_t skipped = counts.not_checked + counts.not_judged_further + counts.not_exercised;
+  // exercised, never reached). "not violated (incomplete)" passes, saying so in system-out.
+  const std::size_t skipped =
+      counts.not_checked + counts.not_judged_further + counts.not_exercised + counts.never_reached;
   xml += fmt::format(
       "<testsuites name=\"frsim\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
       "time=\"{}\">\n",

@@ -2,7 +2,7 @@
 // junit.xml for CI: one <testsuite name="frsim.<scenario>"> inside <testsuites>,
 // one <testcase classname="<scenario>" name="<property>"> per property.
 // violated -> <failure> (message, device, reactive, values, replay command);
-// not_checked -> <skipped/>. The properties are observed together over one
+// not_checked, not_exercised, never_reached -> <skipped/>. The properties are observed together over one
 // exploration, so time exists for the suite only, not per testcase.
 
 #include <ostream>

@@ -45,34 +45,39 @@ json stage_json(const ex::Options& stage, bool ran) {
   return j;
 }
 
-json properties_json(const ex::Result& result) {
+// Every property of the scenario (checker::properties_of: the built-in ones,
+// then the scenario's own), each with its status and judged count.
+json properties_json(const sim::Scenario& scenario, const ex::Result& result) {
+  const std::vector<checker::PropertyInfo> known = checker::properties_of(scenario);
+  const auto info_of = [&known](const std::string& name) -> const checker::PropertyInfo* {
+    const auto it = std::find_if(known.begin(), known.end(), [&](const checker::PropertyInfo& p) { return p.name == name; });
+    return it == known.end() ? nullptr : &*it;
+  };
   json out = json::array();
-  auto add = [&out](const std::string& name, PropertyStatus status, const json& judged) {
-    const checker::PropertyInfo* info = nullptr;
-    for (const auto& p : checker::all_properties()) {
-      if (p.name == name) info = &p;
-    }
+  auto add = [&](const std::string& name, PropertyStatus status, const json& judged) {
+    const checker::PropertyInfo* info = info_of(name);
     out.push_back({{"name", name},
                    {"status", to_string(status)},
                    {"judged", judged},
                    {"source", info != nullptr ? info->source : std::string()},
                    {"description", info != nullptr ? info->description : std::string()}});
   };
+  const auto checked = [&](std::size_t index) {
+    const checker::PropertyInfo* info = info_of(result.properties[index]);
+    add(result.properties[index], property_status(result, index, info != nullptr && info->reachability),
+        index < result.judged.size() ? json(result.judged[index]) : json());
+  };
   // The checker's order first, then any property only the monitor knows.
-  for (const auto& p : checker::all_properties()) {
+  for (const auto& p : known) {
     const auto it = std::find(result.properties.begin(), result.properties.end(), p.name);
     if (it == result.properties.end()) {
       add(p.name, PropertyStatus::not_checked, nullptr);
-      continue;
+    } else {
+      checked(static_cast<std::size_t>(it - result.properties.begin()));
     }
-    const auto index = static_cast<std::size_t>(it - result.properties.begin());
-    add(p.name, property_status(result, index), index < result.judged.size() ? json(result.judged[index]) : json());
   }
   for (std::size_t i = 0; i < result.properties.size(); ++i) {
-    const auto& name = result.properties[i];
-    const bool known = std::any_of(checker::all_properties().begin(), checker::all_properties().end(),
-                                   [&](const checker::PropertyInfo& p) { return p.name == name; });
-    if (!known) add(name, property_status(result, i), i < result.judged.size() ? json(result.judged[i]) : json());
+    if (info_of(result.properties[i]) == nullptr) checked(i);
   }
   if (result.violation) {
     // A finding about a property the monitor does not list (determinism, found by the explorer's own re-run).
@@ -250,7 +255,7 @@ WrittenReport write_all(const std::shared_ptr<const sim::Scenario>& scenario, co
       {"complete", result.complete},
       {"budget_hit", result.budget_hit == ex::BudgetHit::none ? json() : json(ex::to_string(result.budget_hit))},
       {"stats", ex::to_json(with_previous(result.stats, o.previous))},
-      {"properties", properties_json(result)},
+      {"properties", properties_json(*scenario, result)},
       {"violations", json::array()},
       {"notes", notes},
       {"resume", resume_json(options, result, campaign)},

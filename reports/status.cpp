@@ -10,25 +10,28 @@ namespace {
 namespace ex = sim::explore;
 
 // (status, report.json's word, a person's words), in enum order.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 6> status_names{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 7> status_names{{
     {"holds", "holds"},
     {"violated", "VIOLATED"},
     {"not_exercised", "not exercised"},
     {"not_violated_incomplete", "not violated (incomplete)"},
     {"not_judged_further", "not judged further"},
     {"not_checked", "not checked"},
+    {"never_reached", "never reached"},
 }};
 
 constexpr std::array<std::string_view, 4> verdict_names{"holds", "violated", "incomplete", "interrupted"};
 
 }  // namespace
 
-PropertyStatus property_status(const ex::Result& result, std::size_t index) {
+PropertyStatus property_status(const ex::Result& result, std::size_t index, bool reachability) {
   const std::string& name = result.properties.at(index);
   if (result.violation) {
     return result.violation->finding.property == name ? PropertyStatus::violated : PropertyStatus::not_judged_further;
   }
-  if (index < result.judged.size() && result.judged[index] == 0) return PropertyStatus::not_exercised;
+  if (index < result.judged.size() && result.judged[index] == 0) {
+    return reachability ? PropertyStatus::never_reached : PropertyStatus::not_exercised;
+  }
   return result.complete ? PropertyStatus::holds : PropertyStatus::incomplete;
 }
 

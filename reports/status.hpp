@@ -27,18 +27,22 @@ enum class PropertyStatus : std::uint8_t {
   incomplete,          // not violated, but the run stopped at a budget or a signal
   not_judged_further,  // the run stopped at another property's first violation
   not_checked,         // not among the properties the run checked
+  never_reached,       // a user's `sometimes` that no explored state satisfied
 };
 
 // The status of result.properties[index] (index < result.properties.size()).
 // Result::judged, when counted, tells "not exercised" apart; when it is empty
 // every property counts as exercised.
-PropertyStatus property_status(const sim::explore::Result& result, std::size_t index);
+// `reachability`: the property is a user's `sometimes` (judged counts the
+// states that satisfied it), so judged 0 is "never reached".
+PropertyStatus property_status(const sim::explore::Result& result, std::size_t index, bool reachability = false);
 
 // report.json's word: "holds", "violated", "not_exercised",
-// "not_violated_incomplete", "not_judged_further", "not_checked".
+// "not_violated_incomplete", "not_judged_further", "not_checked",
+// "never_reached".
 std::string_view to_string(PropertyStatus status);
 // A person's words: "holds", "VIOLATED", "not exercised", "not violated
-// (incomplete)", "not judged further", "not checked".
+// (incomplete)", "not judged further", "not checked", "never reached".
 std::string_view to_text(PropertyStatus status);
 // report.json's word back; nullopt for an unknown one.
 std::optional<PropertyStatus> property_status_from_string(std::string_view name);

@@ -8,11 +8,12 @@
 // arrives. The library's LWW-Register (core/crdt/registers.hpp) breaks such
 // ties by replica id, the same way on every replica; this one does not.
 //
-// Values are plain lists, not a lattice, so lattice-laws does not judge the
-// merge (it compares against lattice joins); the divergence is what shows.
+// The divergence is what shows: convergence on "title" (the schedules in
+// which one rename reaches a device before its own rename do not tie, and
+// converge). With every property watching, lattice-laws sees the cause
+// first: the user's merge M(r) is not commutative on the tied values.
 // Workload (three devices): every device renames once, concurrently.
-// Expected verdict: convergence on "title" (the schedules in which one rename
-// reaches a device before its own rename do not tie, and converge).
+// Expected verdict: convergence.
 
 #include <fmt/format.h>
 

@@ -18,7 +18,13 @@
 // An entry of the list is {"id": named_ref(id), "init": {text, done}}: the
 // nested task reactive by its global name plus its initial value (the
 // paper's serializer). A task is the distributed fold named by its id
-// ("task-<device>-<n>"), its value an LWW-Register of {text, done}.
+// ("task-<device>-<n>"), its value a map {"done": LWW, "text": LWW} merged
+// field by field: one LWW-Register per field, so that an edit of the text and
+// a concurrent toggle on another device both survive (with one register for
+// the whole {text, done}, the later of the two would overwrite the other's
+// field with the value it had read: a lost update, which sequential-spec
+// reports — no sequential schedule of the two loses either). Two concurrent
+// toggles of the same task still resolve by LWW; the workload has none.
 //
 // frsim builds the dataflow graph in the creation code only (ids are dense
 // and "consistent between restarts", Fig. 3), so the application creates a
@@ -133,21 +139,32 @@ Value apply_to_list(const Value& state, const Value& g, core::crdt::ReplicaId re
   throw core::Error(fmt::format("todomvc: unknown gesture '{}' (known: add, edit, toggle, remove)", op));
 }
 
-// A task's fold: only gestures for this task change it.
+// A task: one LWW-Register per field.
+const LwwRegister& register_of(const Value& task, std::string_view name) {
+  return core::crdt::as<LwwRegister>(field(task, name));
+}
+
+Value task_fields(const Value& done, const Value& text) {
+  return Value::map({{key("done"), done}, {key("text"), text}});
+}
+
+// M(task): the join of each field's register.
+Value merge_task(const Value& a, const Value& b) {
+  return task_fields(Value::join(field(a, "done"), field(b, "done")), Value::join(field(a, "text"), field(b, "text")));
+}
+
+// A task's fold: only gestures for this task change it, and only the fields
+// they are about.
 Value apply_to_task(const Value& state, const Value& g, const std::string& id, core::crdt::ReplicaId replica) {
   if (field(g, "id").as_string() != id) return state;
-  const LwwRegister& task = core::crdt::as<LwwRegister>(state);
+  const LwwRegister& done = register_of(state, "done");
+  const LwwRegister& text = register_of(state, "text");
   const std::string& op = field(g, "op").as_string();
-  if (op == "add") return core::crdt::to_value(task.assign(replica, task_value(field(g, "text"), false)));
-  const Value& current = task.get();
-  if (current.is_unit()) return state;  // not seen here yet: nothing on screen to click
-  if (op == "edit") {
-    return core::crdt::to_value(task.assign(replica, task_value(field(g, "text"), field(current, "done").as_bool())));
-  }
-  if (op == "toggle") {
-    return core::crdt::to_value(
-        task.assign(replica, task_value(field(current, "text"), !field(current, "done").as_bool())));
-  }
+  const auto write = [replica](const LwwRegister& reg, Value v) { return core::crdt::to_value(reg.assign(replica, v)); };
+  if (op == "add") return task_fields(write(done, Value::boolean(false)), write(text, field(g, "text")));
+  if (text.get().is_unit()) return state;  // not seen here yet: nothing on screen to click
+  if (op == "edit") return task_fields(field(state, "done"), write(text, field(g, "text")));
+  if (op == "toggle") return task_fields(write(done, Value::boolean(!done.get().as_bool())), field(state, "text"));
   return state;  // remove: the list's business
 }
 
@@ -159,8 +176,10 @@ Value render(std::span<const Value> in, const std::map<std::string, std::size_t>
     const std::string& id = field(entry, "id").as_named_ref();
     auto found = input_of.find(id);
     if (found == input_of.end()) throw core::Error(fmt::format("todomvc: no task reactive for id '{}'", id));
-    const Value& current = core::crdt::as<LwwRegister>(in[found->second]).get();
-    const Value& shown = current.is_unit() ? field(entry, "init") : current;
+    const Value& task = in[found->second];
+    const Value shown = register_of(task, "text").get().is_unit()
+                            ? field(entry, "init")
+                            : task_value(register_of(task, "text").get(), register_of(task, "done").get().as_bool());
     rows.push_back(Value::map(
         {{key("done"), field(shown, "done")}, {key("id"), key(id)}, {key("text"), field(shown, "text")}}));
   }
@@ -183,9 +202,11 @@ sim::Scenario todomvc() {
     std::map<std::string, std::size_t> input_of;
     for (const std::string& id : task_ids(ctx.devices)) {
       input_of.emplace(id, view_inputs.size());
+      const Value empty = core::crdt::to_value(LwwRegister::empty());
       view_inputs.push_back(rt.distributed_fold(
-          id, todo, core::crdt::to_value(LwwRegister::empty()),
-          [id, replica](const Value& state, const Value& g) { return apply_to_task(state, g, id, replica); }));
+          id, todo, task_fields(empty, empty),
+          [id, replica](const Value& state, const Value& g) { return apply_to_task(state, g, id, replica); },
+          merge_task));
     }
     const auto view = rt.map(
         std::move(view_inputs),

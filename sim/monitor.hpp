@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct Finding {
 class Monitor {
  public:
   virtual ~Monitor() = default;
+  // The schedule's initial state, once the world is built (before its first
+  // transition): state properties (a user's `always`) are judged here too.
+  virtual void on_start(const World& /*world*/) {}
   // Every event, synchronously as the world produces it. The world's devices
   // are in the state right after the rule the event describes.
   virtual void on_event(const Event& event, const World& world) = 0;
@@ -54,6 +58,37 @@ class Monitor {
   virtual bool wants_events() const { return true; }
   // Names of the properties this monitor checks, e.g. {"glitch-freedom", ...}.
   virtual std::vector<std::string> properties() const = 0;
+  // How many times each property (aligned with properties()) was judged
+  // non-trivially in this schedule: restarts compared, merges checked, ... A
+  // property judged 0 times in a whole campaign was not exercised by it.
+  virtual std::vector<std::uint64_t> judged() const { return {}; }
+  // What the properties want the report to say beyond a verdict (a budget
+  // that made a check sample, reactives left out of a comparison); each
+  // note is a stable sentence, so a campaign lists it once.
+  virtual std::set<std::string> notes() const { return {}; }
+};
+
+// What a campaign sums over the monitors of its schedules: judged counts
+// (aligned with Monitor::properties()) and the notes, deduplicated and in a
+// fixed order, so the sum does not depend on which thread ran which schedule.
+struct Tally {
+  std::vector<std::uint64_t> judged;
+  std::set<std::string> notes;
+
+  static constexpr std::size_t notes_max = 32;
+
+  void add(const Monitor& monitor) { add(monitor.judged(), monitor.notes()); }
+  void add(const Tally& other) { add(other.judged, other.notes); }
+
+ private:
+  void add(const std::vector<std::uint64_t>& counts, const std::set<std::string>& more) {
+    if (judged.size() < counts.size()) judged.resize(counts.size(), 0);
+    for (std::size_t i = 0; i < counts.size(); ++i) judged[i] += counts[i];
+    for (const auto& note : more) {
+      if (notes.size() >= notes_max) break;
+      notes.insert(note);
+    }
+  }
 };
 
 using MonitorFactory = std::function<std::unique_ptr<Monitor>()>;

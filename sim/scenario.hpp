@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/runtime.hpp"
@@ -41,6 +42,37 @@ struct Action {
   std::string description() const;
 };
 
+class View;
+
+// A property of the user's own, as Stateright has them: a named predicate over
+// a read-only view of the world (sim/view.hpp). It is listed, selected
+// (`frsim explore --properties`), reported, shrunk and replayed like the
+// checker's built-in properties.
+struct UserProperty {
+  enum class Kind : std::uint8_t {
+    always,      // holds in every state: the initial one, after every transition, the healed end
+    sometimes,   // holds in some state of some schedule: reachability; never reached is reported
+    eventually,  // holds at the converged end of every schedule (after healing quiesced)
+  };
+  Kind kind = Kind::always;
+  std::string name;         // unique, not one of the built-in properties' names
+  std::string description;  // one line: when it holds
+  // A predicate that throws core::Error is a violation of an `always` or
+  // `eventually` property (the program broke what it promised), never an error.
+  std::function<bool(const View&)> predicate;
+
+  static UserProperty always(std::string name, std::string description, std::function<bool(const View&)> p) {
+    return UserProperty{Kind::always, std::move(name), std::move(description), std::move(p)};
+  }
+  static UserProperty sometimes(std::string name, std::string description, std::function<bool(const View&)> p) {
+    return UserProperty{Kind::sometimes, std::move(name), std::move(description), std::move(p)};
+  }
+  static UserProperty eventually(std::string name, std::string description, std::function<bool(const View&)> p) {
+    return UserProperty{Kind::eventually, std::move(name), std::move(description), std::move(p)};
+  }
+};
+std::string_view to_string(UserProperty::Kind kind);
+
 // A plain Lo service, installed on every device under `name`.
 struct LoService {
   std::string name;
@@ -60,6 +92,13 @@ struct Scenario {
   // broken scenario violates, e.g. "convergence".
   std::string expected_violation;
   std::vector<LoService> services;
+  // Labels of reactives that are device-local on purpose (an operator reads
+  // the device's identity, or counts what this device saw): convergence and
+  // the sequential specification do not compare them across devices, and
+  // reports list them.
+  std::vector<std::string> device_local;
+  // The user's own properties, checked with the built-in ones.
+  std::vector<UserProperty> properties;
   // Engine customisation of each device's runtime, for self-tests only
   // (checker::with_mutant installs a broken policy, snapshot writer or
   // receiver here); empty for every real scenario.

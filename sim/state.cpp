@@ -329,6 +329,7 @@ void StateCodec::decode(std::span<const std::uint8_t> bytes, World& world) {
   Decoder d(bytes);
   const std::uint8_t flags = d.u8();
   world.healed_ = (flags & healed_flag) != 0;
+  world.heal_outcome_ = HealOutcome{};  // not encoded: searches store worlds before their healing
   world.step_ = d.varint();
   world.event_hash_ = (flags & hashed_flag) != 0 ? u64(d) : event_hash_seed;
   world.budgets_.drops = static_cast<std::uint32_t>(d.varint());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -182,6 +183,7 @@ World::World(const World& other)
       history_(other.history_),
       step_(other.step_),
       healed_(other.healed_),
+      heal_outcome_(other.heal_outcome_),
       record_events_(other.record_events_),
       hash_events_(other.hash_events_),
       events_(other.events_),
@@ -213,6 +215,7 @@ World& World::operator=(const World& other) {
   history_ = other.history_;
   step_ = other.step_;
   healed_ = other.healed_;
+  heal_outcome_ = other.heal_outcome_;
   record_events_ = other.record_events_;
   hash_events_ = other.hash_events_;
   events_ = other.events_;
@@ -237,6 +240,7 @@ void World::revert_to(const World& other) {
   history_ = other.history_;
   step_ = other.step_;
   healed_ = other.healed_;
+  heal_outcome_ = other.heal_outcome_;
   events_ = other.events_;
   event_hash_ = other.event_hash_;
   lo_hash_ = other.lo_hash_;
@@ -736,19 +740,25 @@ void World::apply_crash(Device& device) {
 
 // ---- healing --------------------------------------------------------------------
 
+std::uint64_t healing_rounds_max(std::uint32_t devices) { return 64 + 16 * std::uint64_t{devices}; }
+
 // Each step below applies exactly the transition that the first enabled one
 // of its kind would be (the order of enabled()), so a healed trace replays
 // bit for bit; none of them lists the world.
-void World::heal() {
+const HealOutcome& World::heal() {
   assert(!healed_);
   healed_ = true;
-  const std::uint64_t healing_started = step_;
+  HealOutcome& out = heal_outcome_;
+  out = HealOutcome{};
+  out.rounds_max = healing_rounds_max(devices());
+  Healing healing;
+  healing.started = step_;
   if (events_on_) emit(Event{0, no_device, EventKind::heal_started, no_reactive, {}, {}, 0, no_device, "healing phase"});
-  if (network_.partitioned()) do_apply(make(TransitionKind::heal, no_device));
+  if (network_.partitioned()) heal_apply(healing, make(TransitionKind::heal, no_device));
   for (auto& device : devices_) {
-    if (!device->up()) do_apply(make(TransitionKind::restart, device->id_));
+    if (!device->up() && !heal_apply(healing, make(TransitionKind::restart, device->id_))) break;
   }
-  while (heal_step()) check_stop();
+  while (heal_step(healing)) check_stop();
   // Every device sends every distributed reactive to every neighbour at least
   // once (paper §3.4: "messages are eventually sent to every other interested
   // device at least once"): a dropped message whose value never changed again
@@ -759,62 +769,108 @@ void World::heal() {
   }
   // Reliable delivery and anti-entropy until quiescence. Each round delivers
   // (and finishes the propagations of) everything in flight, then sends every
-  // changed value; values only grow in their lattices, so this terminates.
-  for (;;) {
+  // changed value. With joins this terminates within a round or so per hop of
+  // the topology (values only grow in their lattices); without, the world may
+  // come back to a state it was in after an earlier round (a lasso: watched
+  // from the round where a join would be done) or keep changing (the budget).
+  const auto round = [&] {
     bool progress = false;
-    while (heal_deliver() || heal_step() || heal_lo()) {
+    while (heal_deliver(healing) || heal_step(healing) || heal_lo(healing)) {
       progress = true;
       check_stop();
     }
-    const std::uint64_t before_sends = step_;
-    heal_sends();
-    progress = progress || step_ != before_sends;
-    if (!progress) break;
-    if (step_ - healing_started > config_.steps_max) {
-      throw core::Error(fmt::format("healing did not reach quiescence within {} steps", config_.steps_max));
+    return heal_sends(healing) || progress;
+  };
+  const std::uint64_t watched_from = devices() + 1;
+  std::map<std::uint64_t, std::uint64_t> seen;  // fingerprint after a round -> step then
+  for (;;) {
+    const bool progress = round();
+    if (healing.over_budget(step_, config_.steps_max) && healing_pending()) {
+      out.kind = HealOutcome::Kind::budget;
+      break;
     }
+    if (!progress) break;
+    if (++out.rounds >= out.rounds_max) {
+      out.kind = HealOutcome::Kind::budget;
+      break;
+    }
+    if (out.rounds < watched_from) continue;
+    const std::uint64_t fp = fingerprint();
+    const auto [first, fresh] = seen.emplace(fp, step_);
+    if (fresh) continue;
+    out.kind = HealOutcome::Kind::cycle;
+    out.fingerprint = fp;
+    out.cycle_steps = step_ - first->second;
+    // The world is deterministic from here: one more turn applies the
+    // cycle's transitions again, which names them.
+    healing.log = &out.cycle;
+    while (out.cycle.size() < std::min<std::uint64_t>(out.cycle_steps, HealOutcome::cycle_shown_max) && round()) {
+    }
+    break;
   }
+  out.steps = step_ - healing.started;
+  return out;
+}
+
+// Something healing would still apply: a delivery, a step, a Lo step or a send.
+bool World::healing_pending() const {
+  std::vector<Transition> all;
+  list(all);
+  return std::any_of(all.begin(), all.end(), [](const Transition& t) {
+    return t.kind == TransitionKind::deliver || t.kind == TransitionKind::step || t.kind == TransitionKind::lo ||
+           t.kind == TransitionKind::send;
+  });
+}
+
+// Applies a healing transition, unless the healing budget (config().steps_max
+// transitions) is spent; names it while a cycle is being named.
+bool World::heal_apply(Healing& healing, const Transition& t) {
+  if (healing.over_budget(step_, config_.steps_max)) return false;
+  if (healing.log != nullptr && healing.log->size() < HealOutcome::cycle_shown_max) {
+    healing.log->push_back(describe(t));
+  }
+  do_apply(t);
+  return true;
 }
 
 // The first step of the first propagating device.
-bool World::heal_step() {
+bool World::heal_step(Healing& healing) {
   for (auto& device : devices_) {
     if (!device->propagating()) continue;
     const core::Runtime& rt = *device->runtime_;
     auto ready = rt.ready(true);
     Transition t = make(TransitionKind::step, device->id_);
     t.reactive = ready.empty() ? rt.ready(false).front() : ready.front();
-    do_apply(t);
-    return true;
+    return heal_apply(healing, t);
   }
   return false;
 }
 
 // The first message in canonical order whose destination can take it.
-bool World::heal_deliver() {
+bool World::heal_deliver(Healing& healing) {
   const auto all = network_.in_flight();
   for (std::size_t i = all.size(); i-- > 0;) {
     const Message& m = all[i];
     if (!can_receive(*devices_[m.to]) || network_.blocked(m.from, m.to)) continue;
     Transition t = make(TransitionKind::deliver, m.to);
     t.message = m.id;
-    do_apply(t);
-    return true;
+    return heal_apply(healing, t);
   }
   return false;
 }
 
-bool World::heal_lo() {
+bool World::heal_lo(Healing& healing) {
   if (scenario_->services.empty() && lo_.in_flight().empty()) return false;
   std::vector<Transition> steps;
   list_lo(steps);
   if (steps.empty()) return false;
-  do_apply(steps.front());
-  return true;
+  return heal_apply(healing, steps.front());
 }
 
 // Every changed value to every neighbour: device, reactive (by name), peer.
-void World::heal_sends() {
+// True if it sent anything.
+bool World::heal_sends(Healing& healing) {
+  bool sent = false;
   for (auto& device : devices_) {
     if (!device->up() || device->propagating()) continue;
     const core::Runtime& rt = *device->runtime_;
@@ -830,11 +886,14 @@ void World::heal_sends() {
         Transition t = make(TransitionKind::send, device->id_);
         t.peer = peers[p];
         t.reactive = distributed[k].id;
-        do_apply(t);
+        t.name = distributed[k].name;
+        if (!heal_apply(healing, t)) return sent;
+        sent = true;
         check_stop();
       }
     }
   }
+  return sent;
 }
 
 // ---- identity ---------------------------------------------------------------------

@@ -96,6 +96,38 @@ struct Budgets {
   friend bool operator==(const Budgets&, const Budgets&) = default;
 };
 
+// How the healing phase ended. Lemma 4.16 (eventual consistency) assumes
+// that merges are joins and that the program stops producing values once its
+// workload is done; when a user's program breaks that premise, healing does
+// not quiesce. That is a finding (the checker's convergence property reports
+// it), never an error: the world stops healing and says how it ended.
+struct HealOutcome {
+  enum class Kind : std::uint8_t {
+    quiesced,  // nothing in flight and nothing changed
+    cycle,     // a lasso: the world's fingerprint after a round repeated
+    budget,    // still changing when the healing budget ran out
+  };
+  Kind kind = Kind::quiesced;
+  std::uint64_t steps = 0;   // healing transitions applied
+  std::uint64_t rounds = 0;  // rounds of reliable delivery, then anti-entropy
+  std::uint64_t rounds_max = 0;  // the budget in rounds (steps: config().steps_max)
+  // cycle: the repeated fingerprint, the length of one turn of the cycle in
+  // transitions, and the descriptions of (at most cycle_shown_max of) them.
+  std::uint64_t fingerprint = 0;
+  std::uint64_t cycle_steps = 0;
+  std::vector<std::string> cycle;
+
+  static constexpr std::size_t cycle_shown_max = 12;
+  bool quiesced() const { return kind == Kind::quiesced; }
+};
+
+// Rounds a healing phase may take before it counts as diverging. A join
+// needs about one round per hop of the topology for each level of
+// distributed reactives computed from distributed reactives; this leaves a
+// wide margin over that and still ends a diverging heal in a few hundred
+// transitions.
+std::uint64_t healing_rounds_max(std::uint32_t devices);
+
 class World;
 
 class Device {
@@ -199,10 +231,13 @@ class World {
   // The healing phase: heal any partition, restart crashed devices, finish
   // running propagations, then deliver every message reliably and let every
   // device send every changed distributed reactive to every neighbour, until
-  // nothing is in flight and nothing changed (quiescence). Each step costs
-  // what it does, not a listing of the world.
-  void heal();
+  // nothing is in flight and nothing changed (quiescence) — or until the
+  // world repeats itself or the healing budget runs out (a diverging
+  // program): the outcome says which. It never fires the rest of a workload.
+  // Each step costs what it does, not a listing of the world.
+  const HealOutcome& heal();
   bool healed() const { return healed_; }
+  const HealOutcome& heal_outcome() const { return heal_outcome_; }
 
   // >= 64 bits, independent of message send order and message ids; equal
   // worlds fingerprint equal. Incremental: a device's part is recomputed only
@@ -266,16 +301,27 @@ class World {
   void apply_crash(Device& device);
   void after_action(Device& device, const core::ActionResult& result);
   bool can_receive(const Device& device) const;
+  bool healing_pending() const;
   void list_device(const Device& device, std::vector<Transition>& out) const;
   void list_lo(std::vector<Transition>& out) const;
   std::string message_text(const Message& m) const;
   void record_choice(std::size_t index, const Transition& t);
   std::uint64_t device_hash(const Device& device) const;
-  // Healing, one kind at a time, in enabled()'s order.
-  bool heal_step();
-  bool heal_deliver();
-  bool heal_lo();
-  void heal_sends();
+  // One healing phase's bookkeeping: where it started (its budget is
+  // config().steps_max transitions), and where to name a cycle's transitions
+  // while one is being named.
+  struct Healing {
+    std::uint64_t started = 0;
+    std::vector<std::string>* log = nullptr;
+    bool over_budget(std::uint64_t step, std::uint64_t steps_max) const { return step - started >= steps_max; }
+  };
+  // Healing, one kind at a time, in enabled()'s order; false when there is
+  // nothing of the kind to do or the budget is spent.
+  bool heal_apply(Healing& healing, const Transition& t);
+  bool heal_step(Healing& healing);
+  bool heal_deliver(Healing& healing);
+  bool heal_lo(Healing& healing);
+  bool heal_sends(Healing& healing);
   void check_stop() const;
   void update_events_on();
   bool events_on() const { return events_on_; }
@@ -296,6 +342,7 @@ class World {
   std::function<std::vector<std::uint32_t>()> history_;
   std::uint64_t step_ = 0;
   bool healed_ = false;
+  HealOutcome heal_outcome_;
   bool record_events_ = true;
   bool hash_events_ = true;
   bool events_on_ = true;  // some consumer wants events: recording, the hash or the sink

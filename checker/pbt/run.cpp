@@ -147,6 +147,7 @@ CaseResult run_case(const ProgramSpec& spec, const Mutant* mutant, const CheckOp
   sim::World world(scenario, spec.world, spec.world_seed, &judge);
   world.set_record_events(record_events);
   judge.attach(world);
+  monitor->on_start(world);
   CaseResult result;
   for (const std::uint32_t choice : spec.schedule) {
     const auto enabled = world.enabled();

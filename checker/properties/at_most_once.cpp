@@ -10,6 +10,7 @@ void AtMostOnce::on_event(const sim::Event& e, const sim::World& world) {
   switch (e.kind) {
     case sim::EventKind::action_started: seen.begin(); break;
     case sim::EventKind::reevaluated:
+      count_judged();
       if (seen.test_and_set(e.reactive)) {
         report(e.device, e.reactive_label,
                fmt::format("d{}: {} reevaluated a second time in one propagation (step {})", e.device,

@@ -58,6 +58,7 @@ void CompletePropagation::report_unfinished(std::uint32_t device, const Device& 
 void CompletePropagation::check_commit(const sim::Event& e, const sim::World& world, Device& d) {
   const core::Runtime* rt = world.device(e.device).runtime();
   if (rt == nullptr) return;
+  count_judged();
   std::vector<bool> active(rt->size(), false);
   for (const auto& id : e.values) {
     const auto r = static_cast<std::size_t>(id.as_int());

@@ -30,6 +30,7 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
       const core::Runtime* rt = world.device(e.device).runtime();
       // At (fire)/(receive) the store is still µ: A and P are empty.
       d.running = rt != nullptr;
+      d.orders = false;
       if (rt != nullptr) d.before = rt->fingerprint();
       d.action = e.text;
       // The same action means the same value too: a printed form may hide a
@@ -43,6 +44,9 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
       const core::Runtime* rt = world.device(e.device).runtime();
       if (rt == nullptr) break;
       const ConfluenceTable::Outcome now{rt->fingerprint(), e.step};
+      // Judged where the ready order was a choice: other schedules take the
+      // other orders from the same key, and the table compares them.
+      if (d.orders) count_judged();
       const auto first = table_->record(e.device, d.before, d.action, now);
       if (first.after != now.after) {
         report(e.device, e.reactive_label,
@@ -56,6 +60,18 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
     case sim::EventKind::aborted:
     case sim::EventKind::crashed: d.running = false; break;
     default: break;
+  }
+}
+
+// Fine grain: the world offers a step per outdated ready reactive, so two or
+// more of them at once is a point where schedules order the propagation
+// differently. Coarse grain runs each propagation in one transition, with
+// one order: nothing for this property to compare.
+void Confluence::on_transition(const sim::World& world) {
+  for (std::uint32_t device = 0; device < devices_.size() && device < world.devices(); ++device) {
+    Device& d = devices_[device];
+    if (!d.running || d.orders || !world.device(device).propagating()) continue;
+    d.orders = world.device(device).runtime()->ready(true).size() > 1;
   }
 }
 

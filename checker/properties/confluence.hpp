@@ -43,10 +43,12 @@ class Confluence final : public CopyableProperty<Confluence> {
     return "every ready order from the same state and action ends in the same store";
   }
   void on_event(const sim::Event& event, const sim::World& world) override;
+  void on_transition(const sim::World& world) override;
 
  private:
   struct Device {
     bool running = false;
+    bool orders = false;  // two or more reactives were ready and outdated at once
     std::uint64_t before = 0;
     std::string action;
   };

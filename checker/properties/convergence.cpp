@@ -6,68 +6,125 @@ namespace frsim::checker {
 
 namespace {
 
-enum class Mark : std::uint8_t { unknown, visiting, replicated, local, constant };
+std::string device_list(const std::vector<std::uint32_t>& devices) {
+  std::string out;
+  for (auto d : devices) out += fmt::format("{}d{}", out.empty() ? "" : ", ", d);
+  return out;
+}
 
-Mark classify(const core::Runtime& rt, core::ReactiveId r, const std::vector<bool>& ok, std::vector<Mark>& marks) {
-  Mark& m = marks[r];
-  if (m != Mark::unknown && m != Mark::visiting) return m;
-  if (m == Mark::visiting) return Mark::constant;  // no cycles in a valid store; be safe
-  m = Mark::visiting;
-  Mark result = Mark::constant;
-  if (rt.is_distributed(r)) {
-    result = Mark::replicated;
-  } else if (rt.kind(r) == core::ReactiveKind::source) {
-    result = r < ok.size() && ok[r] ? Mark::constant : Mark::local;
-  } else {
-    for (core::ReactiveId i : rt.inputs(r)) {
-      if (i == r || i >= rt.size()) continue;  // a fold's own state; a restored constant
-      const Mark im = classify(rt, i, ok, marks);
-      if (im == Mark::local) {
-        result = Mark::local;
-        break;
-      }
-      if (im == Mark::replicated) result = Mark::replicated;
+struct Diverging {
+  std::string name;
+  std::uint32_t device = 0;
+  std::vector<std::string> values;  // "d0 <value>", per device
+};
+
+// The distributed reactive to name in a divergence: the first on which a
+// device disagrees with d0 at the end, else the first one there is.
+Diverging diverging_reactive(const sim::World& world) {
+  std::map<std::string, std::vector<std::string>> values;  // name -> printed value per device
+  for (std::uint32_t d = 0; d < world.devices(); ++d) {
+    for (const auto& [name, v] : world.device(d).distributed_values()) {
+      values[name].push_back(fmt::format("d{} {}", d, v.to_string()));
     }
   }
-  marks[r] = result;
-  return result;
+  const auto first = world.device(0).distributed_values();
+  for (std::uint32_t d = 1; d < world.devices(); ++d) {
+    for (const auto& [other, w] : world.device(d).distributed_values()) {
+      for (const auto& [name, v] : first) {
+        if (other == name && !(v == w)) return {name, d, values[name]};
+      }
+    }
+  }
+  if (values.empty()) return {};
+  return {values.begin()->first, 0, values.begin()->second};
 }
 
 }  // namespace
 
-std::vector<bool> replicated_reactives(const core::Runtime& rt, const std::vector<bool>& local_sources_ok) {
-  std::vector<Mark> marks(rt.size(), Mark::unknown);
-  std::vector<bool> out(rt.size(), false);
-  for (core::ReactiveId r = 0; r < rt.size(); ++r) {
-    out[r] = classify(rt, r, local_sources_ok, marks) == Mark::replicated;
-  }
-  return out;
-}
-
 void Convergence::on_schedule_end(const sim::World& world) {
-  const core::Runtime* reference = nullptr;
-  std::uint32_t reference_device = 0;
-  std::vector<bool> replicated;
+  const sim::HealOutcome& heal = world.heal_outcome();
+  if (world.healed() && !heal.quiesced()) {
+    count_judged();
+    report_divergence(world, heal);
+    return;
+  }
+  const sim::Scenario& scenario = world.scenario();
+  // identity -> (device, reactive) of every device where it is compared.
+  std::map<std::string, std::vector<std::pair<std::uint32_t, core::ReactiveId>>> compared;
   for (std::uint32_t d = 0; d < world.devices(); ++d) {
     const core::Runtime* rt = world.device(d).runtime();
     if (rt == nullptr) continue;  // healing restarts every device; a crashed one has nothing to compare
-    if (reference == nullptr) {
-      reference = rt;
-      reference_device = d;
-      replicated = replicated_reactives(*rt);
+    for (const auto& [identity, r] : by_identity(*rt, replicated_reactives(*rt), scenario)) {
+      compared[identity].emplace_back(d, r);
+    }
+  }
+  std::map<std::string, std::vector<std::uint32_t>> alone;
+  bool judged = false;
+  for (const auto& [identity, places] : compared) {
+    if (places.size() < 2) {
+      if (world.devices() > 1) alone[identity].push_back(places.front().first);
       continue;
     }
-    const auto n = std::min<std::size_t>(rt->size(), reference->size());
-    for (core::ReactiveId r = 0; r < n; ++r) {
-      if (!replicated[r] || rt->value(r) == reference->value(r)) continue;
-      report(d, rt->label(r),
-             fmt::format("after healing d{} and d{} disagree on {} {}: {} vs {}", reference_device, d,
-                         core::to_string(rt->kind(r)), describe(world, d, r), reference->value(r).to_string(),
-                         rt->value(r).to_string()),
-             {printed(reference->value(r)), printed(rt->value(r))});
+    judged = true;
+    const auto [d0, r0] = places.front();
+    const core::Value& reference = world.device(d0).runtime()->value(r0);
+    for (std::size_t k = 1; k < places.size(); ++k) {
+      const auto [d, r] = places[k];
+      const core::Runtime& rt = *world.device(d).runtime();
+      if (rt.value(r) == reference) continue;
+      report(d, rt.label(r).empty() ? identity : rt.label(r),
+             fmt::format("after healing d{} and d{} disagree on {} {}: {} vs {}", d0, d, core::to_string(rt.kind(r)),
+                         identity, reference.to_string(), rt.value(r).to_string()),
+             {printed(reference), printed(rt.value(r))});
+      count_judged();
       return;
     }
   }
+  if (judged) count_judged();
+  note_uncompared(world, alone);
+}
+
+// The report lists what was not compared, so that "holds" says what it covers.
+void Convergence::note_uncompared(const sim::World& world,
+                                  const std::map<std::string, std::vector<std::uint32_t>>& alone) {
+  const sim::Scenario& scenario = world.scenario();
+  if (!scenario.device_local.empty()) {
+    std::string labels;
+    for (const auto& l : scenario.device_local) labels += fmt::format("{}{}", labels.empty() ? "" : ", ", l);
+    note(fmt::format("convergence: not compared across devices, device-local by the scenario (and what reads "
+                     "them): {}",
+                     labels));
+  }
+  if (alone.empty()) return;
+  std::string list;
+  for (const auto& [identity, devices] : alone) {
+    list += fmt::format("{}{} (only on {})", list.empty() ? "" : ", ", identity, device_list(devices));
+  }
+  note("convergence: not compared, on one device only: " + list);
+}
+
+void Convergence::report_divergence(const sim::World& world, const sim::HealOutcome& heal) {
+  const auto [name, device, values] = diverging_reactive(world);
+  std::string values_text;
+  for (const auto& v : values) values_text += fmt::format("{}{}", values_text.empty() ? "" : ", ", v);
+  const std::string premise =
+      "Lemma 4.16's premise fails: the merge is not a join, or the program keeps producing values";
+  if (heal.kind == sim::HealOutcome::Kind::cycle) {
+    std::string cycle;
+    for (const auto& t : heal.cycle) cycle += fmt::format("{}{}", cycle.empty() ? "" : "; ", t);
+    if (heal.cycle_steps > heal.cycle.size()) cycle += "; …";
+    report(device, name,
+           fmt::format("healing never quiesces: after round {} the world is back in a state it was in before (a "
+                       "cycle of {} transitions: {}); {} at the end: {}. {}",
+                       heal.rounds, heal.cycle_steps, cycle, name, values_text, premise),
+           values);
+    return;
+  }
+  report(device, name,
+         fmt::format("healing did not quiesce within its budget ({} rounds, {} transitions; values still change, "
+                     "{} at the end: {}). {}",
+                     heal.rounds, heal.steps, name, values_text, premise),
+         values);
 }
 
 }  // namespace frsim::checker

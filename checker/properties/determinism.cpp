@@ -10,6 +10,7 @@ void Determinism::on_schedule_end(const sim::World& world) {
   // world did (a copy would not: it shares the run's dataflow graphs).
   auto again = world.rerun();
   if (!again) return;  // a world that knows no path to itself
+  count_judged();
   if (!again->healed()) again->heal();
   if (again->event_hash() == world.event_hash()) return;
   report(sim::no_device, {},

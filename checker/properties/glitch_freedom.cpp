@@ -12,6 +12,7 @@ void GlitchFreedom::on_event(const sim::Event& e, const sim::World& world) {
     case sim::EventKind::reevaluated: {
       const core::Runtime* rt = world.device(e.device).runtime();
       if (rt == nullptr) return;
+      count_judged();  // its inputs are watched until the propagation ends
       for (core::ReactiveId input : rt->inputs(e.reactive)) {
         if (input == e.reactive) continue;  // a fold's own state is not a glitch
         d.read.test_and_set(input);

@@ -9,6 +9,7 @@ void Isolation::on_event(const sim::Event& e, const sim::World& world) {
   auto& running = at_grow(running_since_, e.device);
   switch (e.kind) {
     case sim::EventKind::action_started:
+      count_judged();
       // The stream says a propagation is open; the device confirms it still
       // runs (one that stopped without (commit) is complete-propagation's finding).
       if (running != 0 && joined_running_propagation(world, e.device)) {

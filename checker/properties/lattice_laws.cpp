@@ -2,62 +2,177 @@
 
 #include <fmt/format.h>
 
-#include "core/lattice.hpp"
+#include "core/error.hpp"
+#include "core/receive.hpp"
 
 namespace frsim::checker {
 
+// ---- M(r), from a scratch runtime -----------------------------------------------
+
 namespace {
 
-bool same_lattice(const core::Value& a, const core::Value& b) {
-  return a.is_crdt() && b.is_crdt() && a.as_crdt().type_name() == b.as_crdt().type_name();
-}
+// A (receive) that keeps the merge function it is handed and changes nothing.
+class CaptureMerge final : public core::Receiver {
+ public:
+  explicit CaptureMerge(core::MergeFunction* into) : into_(into) {}
+  core::Value merge(core::ReactiveId, const core::MergeFunction& merge, const core::Value& local,
+                    const core::Value&) const override {
+    *into_ = merge;
+    return local;
+  }
+  core::ReceiveEffect effect(core::ReactiveId) const override { return core::ReceiveEffect::write_only; }
+
+ private:
+  core::MergeFunction* into_;
+};
 
 }  // namespace
 
-void LatticeLaws::on_event(const sim::Event& e, const sim::World& /*world*/) {
-  if (e.kind != sim::EventKind::merged || e.values.size() != 3) return;
+struct MergeFunctions::Device {
+  core::Snapshot sigma;
+  core::MergeFunction slot;
+  std::unique_ptr<core::Runtime> runtime;  // kept: the merge functions were made by its creation code
+  std::map<std::string, core::MergeFunction> merges;
+};
+
+const core::MergeFunction* MergeFunctions::find(std::uint32_t device, const std::string& name) {
+  auto& built = built_[device];
+  if (!built) {
+    built = std::make_shared<Device>();
+    core::RuntimeOptions options;  // the plain engine: the program's merge, not a mutant's
+    options.receiver = std::make_shared<CaptureMerge>(&built->slot);
+    try {
+      built->runtime = std::make_unique<core::Runtime>(built->sigma, std::move(options));
+      scenario_->create(*built->runtime, sim::DeviceContext{device, devices_});
+      for (const auto& [n, r] : built->runtime->distributed()) {
+        built->runtime->receive(n, built->runtime->value(r));
+        built->merges[n] = std::exchange(built->slot, {});
+      }
+    } catch (const core::Error&) {
+      built->merges.clear();  // the world's own creation would have failed the same way
+    }
+  }
+  auto it = built->merges.find(name);
+  return it == built->merges.end() || !it->second ? nullptr : &it->second;
+}
+
+// ---- the laws -------------------------------------------------------------------
+
+bool LawsChecked::contains(const Key& key) const {
+  std::lock_guard lock(mutex_);
+  return held_.contains(key);
+}
+
+void LawsChecked::insert(Key key) {
+  std::lock_guard lock(mutex_);
+  if (held_.size() < entries_max) held_.insert(std::move(key));
+}
+
+void LatticeLaws::on_event(const sim::Event& e, const sim::World& world) {
+  if (e.kind != sim::EventKind::merged || e.values.size() != 3 || e.device == sim::no_device) return;
   const auto& local = e.values[0];
   const auto& remote = e.values[1];
   const auto& result = e.values[2];
-  // Laws are judged on lattice values only; a user merge over plain values has no join to compare with.
-  if (!same_lattice(local, remote) || !same_lattice(local, result)) return;
-  check(e, local, remote, result);
+  if (!merges_) merges_ = std::make_shared<MergeFunctions>(world.scenario_ptr(), world.devices());
+  const core::MergeFunction* m = merges_->find(e.device, e.reactive_label);
+  if (m == nullptr) return;
+  count_judged();
+  std::optional<std::string> threw;
+  const Merge merge = [m, &threw](const core::Value& a, const core::Value& b) -> std::optional<core::Value> {
+    try {
+      return (*m)(a, b);
+    } catch (const core::Error& error) {
+      threw = fmt::format("M({}, {}) failed: {}", a.to_string(), b.to_string(), error.what());
+      return std::nullopt;
+    }
+  };
+  // The pair's laws may have held in another schedule; its values still
+  // join this schedule's sample, whose triples may be new.
+  const LawsChecked::Key pair{LawsChecked::What::pair, e.device, e.reactive_label, local.hash(), remote.hash(),
+                              result.hash()};
+  const bool held = held_->contains(pair);
+  if (!held) check(e, merge, local, remote, result);
+  for (const core::Value* x : {&local, &remote, &result}) {
+    if (!finding()) check_associativity(e, merge, *x);
+  }
+  if (threw && !finding()) fail(e, "totality", *threw, {local, remote});
+  if (!held && !finding()) held_->insert(pair);
 }
 
-void LatticeLaws::check(const sim::Event& e, const core::Value& local, const core::Value& remote,
+void LatticeLaws::check(const sim::Event& e, const Merge& merge, const core::Value& local, const core::Value& remote,
                         const core::Value& result) {
-  const auto values = [&] { return std::vector<std::string>{printed(local), printed(remote), printed(result)}; };
-  const auto fail = [&](std::string_view law) {
-    report(e.device, e.reactive_label,
-           fmt::format("d{}: merge of {} broke {}: merge({}, {}) = {}", e.device, e.reactive_label, law,
-                       local.to_string(), remote.to_string(), result.to_string()),
-           values());
+  const auto same = [&](const core::Value& a, const core::Value& b, const core::Value& expected) {
+    const auto v = merge(a, b);
+    return v && *v == expected;
   };
-  const core::Value joined = core::Value::join(local, remote);
-  if (joined != result) return fail("the join (result != local ⊔ remote)");
-  if (core::Value::join(remote, local) != result) return fail("commutativity");
-  if (core::Value::join(result, remote) != result || core::Value::join(result, result) != result) {
-    return fail("idempotence");
+  const auto shown = [&](const core::Value& a, const core::Value& b) {
+    const auto v = merge(a, b);
+    return fmt::format("M({}, {}) = {}", a.to_string(), b.to_string(), v ? v->to_string() : "(failed)");
+  };
+  // Fig. 9 (receive): v = merge(µ(r).val, vr) with merge = M(r).
+  if (!same(local, remote, result)) {
+    return fail(e, "M(r) (the receive applied another merge)",
+                fmt::format("the receive gave {}, but {}", result.to_string(), shown(local, remote)),
+                {local, remote, result});
   }
-  if (!core::Value::leq(local, result) || !core::Value::leq(remote, result)) return fail("inflation");
-  auto& sample = samples_[e.reactive_label];
-  for (std::size_t i = 0; i + 1 < sample.size(); ++i) {
-    const auto& a = sample[i];
-    const auto& b = sample[i + 1];
-    if (!same_lattice(a, remote) || !same_lattice(b, remote)) continue;
-    const auto left = core::Value::join(core::Value::join(a, b), remote);
-    const auto right = core::Value::join(a, core::Value::join(b, remote));
-    if (left != right) {
-      report(e.device, e.reactive_label,
-             fmt::format("d{}: join on {} is not associative: ({} ⊔ {}) ⊔ {} = {} but {} ⊔ ({} ⊔ {}) = {}", e.device,
-                         e.reactive_label, a.to_string(), b.to_string(), remote.to_string(), left.to_string(),
-                         a.to_string(), b.to_string(), remote.to_string(), right.to_string()),
-             {printed(a), printed(b), printed(remote)});
-      return;
+  if (!same(remote, local, result)) {
+    return fail(e, "commutativity", fmt::format("{} but {}", shown(local, remote), shown(remote, local)),
+                {local, remote});
+  }
+  for (const core::Value* x : {&local, &remote, &result}) {
+    if (!same(*x, *x, *x)) return fail(e, "idempotence", shown(*x, *x), {*x});
+  }
+  // An upper bound in the merge's own order (a ≤ b iff M(a, b) = b): the
+  // merge never loses what either side had.
+  for (const core::Value* x : {&local, &remote}) {
+    if (!same(*x, result, result)) {
+      return fail(e, "inflation (the result is not above both sides)",
+                  fmt::format("{}, yet {}", shown(local, remote), shown(*x, result)), {local, remote, result});
     }
   }
-  if (sample.size() == sample_max) sample.erase(sample.begin());
-  sample.push_back(remote);
+}
+
+// A value not seen before for this reactive joins the sample; the triples
+// that contain it are checked, oldest values first, within triples_max.
+void LatticeLaws::check_associativity(const sim::Event& e, const Merge& merge, const core::Value& x) {
+  auto& sample = samples_[e.reactive_label];
+  if (std::find(sample.begin(), sample.end(), x) != sample.end() || sample.size() >= sample_max) return;
+  sample.push_back(x);
+  const auto assoc = [&](const core::Value& a, const core::Value& b, const core::Value& c) {
+    const LawsChecked::Key triple{LawsChecked::What::triple, e.device, e.reactive_label, a.hash(), b.hash(), c.hash()};
+    if (held_->contains(triple)) return true;
+    ++triples_;
+    const auto ab = merge(a, b);
+    const auto bc = merge(b, c);
+    if (!ab || !bc) return true;  // a failing merge is reported as such
+    const auto left = merge(*ab, c);
+    const auto right = merge(a, *bc);
+    if (!left || !right) return true;
+    if (*left == *right) {
+      held_->insert(triple);
+      return true;
+    }
+    fail(e, "associativity",
+         fmt::format("M(M({0}, {1}), {2}) = {3} but M({0}, M({1}, {2})) = {4}", a.to_string(), b.to_string(),
+                     c.to_string(), left->to_string(), right->to_string()),
+         {a, b, c});
+    return false;
+  };
+  for (const auto& a : sample) {
+    for (const auto& b : sample) {
+      if (triples_ + 3 > triples_max) return;
+      if (!assoc(x, a, b) || !assoc(a, x, b) || !assoc(a, b, x)) return;
+    }
+  }
+}
+
+void LatticeLaws::fail(const sim::Event& e, const std::string& law, const std::string& detail,
+                       std::vector<core::Value> values) {
+  std::vector<std::string> printed_values;
+  for (const auto& v : values) printed_values.push_back(printed(v));
+  report(e.device, e.reactive_label,
+         fmt::format("d{}: the merge M(r) of {} breaks {}: {}", e.device, e.reactive_label, law, detail),
+         std::move(printed_values));
 }
 
 }  // namespace frsim::checker

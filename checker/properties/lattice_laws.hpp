@@ -1,28 +1,91 @@
 #pragma once
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <tuple>
 
 #include "checker/property.hpp"
 
 namespace frsim::checker {
 
+// M(r) of every distributed reactive, as the program defines it (paper
+// Fig. 9: "merge = M(r)"), taken from a scratch runtime per device that runs
+// the scenario's creation code on the plain engine: the program's own merge
+// functions, whatever engine the judged world runs, and calling them never
+// touches the judged world.
+class MergeFunctions {
+ public:
+  explicit MergeFunctions(std::shared_ptr<const sim::Scenario> scenario, std::uint32_t devices)
+      : scenario_(std::move(scenario)), devices_(devices) {}
+  // nullptr if `device` has no distributed reactive `name` (or its creation
+  // code failed).
+  const core::MergeFunction* find(std::uint32_t device, const std::string& name);
+
+ private:
+  struct Device;
+  std::shared_ptr<const sim::Scenario> scenario_;
+  std::uint32_t devices_;
+  std::map<std::uint32_t, std::shared_ptr<Device>> built_;
+};
+
+// The pairs and triples of values whose laws a campaign has checked and
+// found to hold (by device, reactive and value hashes): the schedules of a
+// campaign merge the same values over and over. Only what held is kept, so
+// a violation is always found again. Thread-safe.
+class LawsChecked {
+ public:
+  // (what: a pair's laws or a triple's associativity, device, reactive, value hashes)
+  enum class What : std::uint8_t { pair, triple };
+  using Key = std::tuple<What, std::uint32_t, std::string, std::uint64_t, std::uint64_t, std::uint64_t>;
+  bool contains(const Key& key) const;
+  void insert(Key key);
+  static constexpr std::size_t entries_max = 1 << 20;
+
+ private:
+  mutable std::mutex mutex_;
+  std::set<Key> held_;
+};
+
 // Paper §4.8: "Distributed reactives in FR have a commutativity and idempotent
-// merge function"; CRDT laws (seed 000: "CRDTs ... operations with special
-// mathematical properties"). On every (receive) of lattice values: the result
-// is the join, the join commutes, is idempotent and inflates both sides; and
-// associativity on a bounded sample of values seen per reactive.
+// merge function"; Fig. 9 makes M(r) the join of a semilattice, and Lemma
+// 4.16 rests on it. Judged on the program's own M(r) (MergeFunctions), for
+// every distributed reactive whatever its value type — a plain Value with a
+// user merge as much as a library CRDT — on the values each (receive) brings
+// together: the engine applied M(r); M(r) commutes, is idempotent, and its
+// result is an upper bound of both sides in the order the merge induces
+// (a ≤ b iff M(a, b) = b); and associativity on triples of values seen per
+// reactive (a bounded, deterministic sample). The finding names the values
+// that break a law.
 class LatticeLaws final : public CopyableProperty<LatticeLaws> {
  public:
+  explicit LatticeLaws(std::shared_ptr<LawsChecked> checked = std::make_shared<LawsChecked>())
+      : held_(std::move(checked)) {}
   std::string_view name() const override { return "lattice-laws"; }
-  std::string_view source() const override { return "CRDTs"; }
+  std::string_view source() const override { return "Fig. 9, CRDTs"; }
   std::string_view description() const override {
-    return "merges seen in the run are associative, commutative, idempotent and inflationary";
+    return "every merge M(r) the run applies is commutative, associative, idempotent and gives an upper bound";
   }
   void on_event(const sim::Event& event, const sim::World& world) override;
 
+  // Distinct values kept per reactive for associativity, and triples
+  // checked per schedule: bounded cost whatever the run.
+  static constexpr std::size_t sample_max = 5;
+  static constexpr std::size_t triples_max = 128;
+
  private:
-  static constexpr std::size_t sample_max = 4;
-  void check(const sim::Event& e, const core::Value& local, const core::Value& remote, const core::Value& result);
-  std::map<std::string, std::vector<core::Value>> samples_;  // reactive label -> recent values
+  using Merge = std::function<std::optional<core::Value>(const core::Value&, const core::Value&)>;
+  void check(const sim::Event& e, const Merge& merge, const core::Value& local, const core::Value& remote,
+             const core::Value& result);
+  void check_associativity(const sim::Event& e, const Merge& merge, const core::Value& x);
+  void fail(const sim::Event& e, const std::string& law, const std::string& detail,
+            std::vector<core::Value> values);
+
+  std::shared_ptr<LawsChecked> held_;       // the campaign's
+  std::shared_ptr<MergeFunctions> merges_;  // built at the first merge; shared with clones
+  std::map<std::string, std::vector<core::Value>> samples_;  // reactive name -> distinct values seen
+  std::size_t triples_ = 0;
 };
 
 }  // namespace frsim::checker

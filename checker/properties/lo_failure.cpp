@@ -64,6 +64,7 @@ void LoFailure::on_event(const sim::Event& e, const sim::World& /*world*/) {
 void LoFailure::on_schedule_end(const sim::World& /*world*/) { check_dropped_in_time(); }
 
 void LoFailure::on_halt(const sim::Event& e) {
+  count_judged();  // a failed task, watched from here on
   failed_requests_.insert(e.message);
   const auto tag = sim::lo::parse_tag(e.text);
   if (!tag) return;

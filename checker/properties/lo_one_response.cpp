@@ -32,6 +32,7 @@ std::string lo_service(const sim::Event& e) {
 void LoOneResponse::on_event(const sim::Event& e, const sim::World& /*world*/) {
   const auto request = answered_request(e);
   if (!request) return;
+  count_judged();
   auto [it, first] = answered_.emplace(*request, e.text);
   if (first) return;
   report(e.device, lo_service(e),

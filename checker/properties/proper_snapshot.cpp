@@ -8,6 +8,7 @@ void ProperSnapshot::on_event(const sim::Event& e, const sim::World& world) {
   if (e.kind != sim::EventKind::committed || e.device == sim::no_device) return;
   const core::Runtime* rt = world.device(e.device).runtime();
   if (rt == nullptr) return;
+  count_judged();
   const auto& sigma = world.device(e.device).snapshot().values;
   for (core::ReactiveId r = 0; r < rt->size(); ++r) {
     const auto kind = rt->kind(r);

@@ -38,7 +38,8 @@ void Restoration::judge(const sim::World& world, std::uint32_t device) {
   Device& d = devices_[device];
   d.restoring = false;
   const core::Runtime* rt = world.device(device).runtime();
-  if (rt == nullptr) return;
+  if (rt == nullptr || d.committed.empty()) return;
+  count_judged();
   const auto n = std::min<std::size_t>(rt->size(), d.committed.size());
   for (core::ReactiveId r = 0; r < n; ++r) {
     if (rt->value(r) == d.committed[r]) continue;

@@ -1,34 +1,100 @@
 #pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "checker/oracle.hpp"
 #include "checker/property.hpp"
 
 namespace frsim::checker {
 
 // Lasp (seed 000): "Regardless of schedule, they are reducible, or
-// equivalent, to the original sequential specification."
+// equivalent, to the original sequential specification." Made checkable
+// (DESIGN §10, checker/oracle.hpp): after healing, the converged state of the
+// run — every reactive that depends on a distributed one, on every device,
+// in its observable form — equals the converged state of some sequential
+// schedule of the run's committed actions, in an order that extends the
+// causal order the run observed.
 //
-// The oracle: one device running the same program with no faults, whose
-// distributed reactives receive every device's final value (so they hold the
-// join of all updates) — except distributed reactives computed from another
-// replicated reactive, which the oracle recomputes from it. After healing, every reactive derived only from
-// distributed reactives (and sources no workload fired) must equal the
-// oracle's value on every device.
+// Committed actions that left nothing behind (see Committed::effect) are
+// left out, and so are the reactives that read a local source some
+// committed action fired: what is compared derives from distributed
+// reactives (and constants) only.
+//
+// The causal order: an action comes after the device's own earlier actions,
+// and after every committed action whose effect was in what it computed its
+// own effect from — the distributed reactives it changed (their values
+// differ at its commit) and their inputs.
+// Effects are tracked per distributed reactive: a committed propagation puts
+// its action (or what its received message carried) into every distributed
+// reactive it changed, with what the distributed reactives upstream of it
+// carry; a message carries what its reactive carries on the sender.
+// (Lamport's happened-before, along the values that carry an effect:
+// distributed reactives replicate one by one, so a device may have received
+// one of an action's effects and not another, and what it then does to the
+// other is concurrent with that action.)
+// Only committed actions count: one lost in a crash, aborted, or never fired
+// (the schedule ended first; healing does not fire workloads) has no effect.
+//
+// The orders are searched lazily (OrderSearch in checker/oracle.hpp), the
+// run's commit order first, every one when they are few. A violation is
+// reported only when every allowed order was tried: where there are more
+// than the budget and none of those tried (some drawn with the world's seed)
+// matches, the schedule is not judged and the report notes it — a sound
+// program must never fail for want of search, and a bug also shows in the
+// shorter schedules, whose orders are few.
 class SequentialSpec final : public CopyableProperty<SequentialSpec> {
  public:
+  explicit SequentialSpec(std::shared_ptr<SequentialOracle> oracle) : oracle_(std::move(oracle)) {}
   std::string_view name() const override { return "sequential-spec"; }
   std::string_view source() const override { return "Lasp"; }
   std::string_view description() const override {
-    return "the converged state equals one device running the same program on the join of all devices' updates";
+    return "the converged state equals that of a sequential schedule of the same committed actions, in an order "
+           "the run's causal order allows";
   }
   void on_event(const sim::Event& event, const sim::World& world) override;
   void on_schedule_end(const sim::World& world) override;
 
  private:
-  std::vector<bool> fired_;  // sources some device fired, by id
-};
+  using Known = std::vector<bool>;  // by action number: committed actions whose effect is there
+  struct Committed {
+    ActionRef action;
+    Known before;  // what its device had received the effect of when it started
+    // It left something for the future: it changed a fold (distributed or
+    // not) or a distributed source, or fired a source whose value can reach
+    // one (through maps or flattens). One that did neither — a gesture on
+    // something this device had not received yet, every fold kept its value;
+    // a choice of what to display — is as if it had not happened, and is
+    // left out of the sequential schedules (fired there, after what it had
+    // not seen, it would act).
+    bool effect = false;
+  };
+  struct Device {
+    Known own;                          // its committed actions: program order
+    std::map<std::string, Known> known;  // by distributed reactive: what its value carries
+    std::optional<Known> running;       // what the running propagation brings, until it commits
+    std::uint64_t request = 0;          // the running fire's request (0: none)
+    // Its distributed values (hashes, by name) when the running propagation started.
+    std::map<std::string, std::uint64_t> replicated;
+    std::uint64_t folds = 0;  // hash of every fold's value when its action started
+  };
+  void start(const sim::World& world);
+  std::size_t number(ActionRef a) const { return offsets_.at(a.device) + a.index; }
+  std::vector<std::vector<std::size_t>> causal_order() const;
+  void on_commit(const sim::Event& e, const sim::World& world, const Known& brought, Committed* fired);
+  void on_replication(const sim::Event& e, const sim::World& world);
+  void judge(const sim::World& world);
+  void report_closest(const sim::World& world, const std::vector<ActionRef>& actions, std::size_t tried,
+                      const std::vector<ActionRef>& closest, const Difference& difference);
 
-// The oracle's store: the scenario's creation code on a fresh runtime, then
-// (receive) of every given (name, value). Values by id.
-std::vector<core::Value> sequential_oracle(const sim::Scenario& scenario, std::uint32_t devices,
-                                           const std::vector<std::pair<std::string, core::Value>>& updates);
+  std::shared_ptr<SequentialOracle> oracle_;
+  std::vector<std::size_t> offsets_;  // first action number of each device; empty until the first event
+  std::size_t actions_ = 0;
+  std::vector<Device> devices_;
+  std::map<std::uint64_t, Known> messages_;      // replication message id -> what its value carries
+  std::map<std::uint64_t, Committed> requests_;  // user fire request id -> the action, until it answers
+  std::vector<Committed> committed_;             // in commit order
+};
 
 }  // namespace frsim::checker

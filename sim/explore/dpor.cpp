@@ -231,6 +231,7 @@ void Dpor::judge(Run& run) {
   run.world().set_history([choices = path()] { return choices; });
   run.finish();
   ++result_.stats.schedules;
+  tally_.add(run.monitor());
   if (auto finding = run.finding()) found(*finding);
 }
 
@@ -273,6 +274,7 @@ void Dpor::take(std::size_t index) {
     if (!std::binary_search(ids.begin(), ids.end(), m.id)) event.created.push_back(m.content_hash());
   }
   if (auto finding = run->finding()) {
+    tally_.add(run->monitor());
     found(*finding, event.index);
     return;
   }

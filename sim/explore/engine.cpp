@@ -98,6 +98,7 @@ BudgetHit Exhaustive::checkpoint(std::uint64_t memory_bytes) {
 
 Result Exhaustive::conclude(BudgetHit hit, bool exhausted, std::uint64_t memory_bytes) {
   if (hit == BudgetHit::none && depth_cut_ && !result_.violation) hit = BudgetHit::depth;
+  conclude_tally(result_, tally_);
   result_.budget_hit = hit;
   result_.complete = !result_.violation && hit == BudgetHit::none && exhausted && !options_.bitstate;
   result_.stats.states = result_.stats.distinct_states = visited_.size();
@@ -132,6 +133,12 @@ std::uint64_t heap_bytes_of(const std::function<std::shared_ptr<void>()>& make) 
   (void)make;
   return 0;
 #endif
+}
+
+void conclude_tally(Result& result, const Tally& tally) {
+  result.judged = tally.judged;
+  result.judged.resize(result.properties.size(), 0);
+  result.notes.insert(result.notes.end(), tally.notes.begin(), tally.notes.end());
 }
 
 void run_batch(std::uint32_t jobs, std::size_t count,

@@ -82,6 +82,7 @@ class Exhaustive {
   VisitedSet visited_;
   ParentLinks links_;
   Result result_;
+  Tally tally_;             // the monitors of every schedule ended (or violated)
   bool depth_cut_ = false;  // some schedule ended at the depth budget
 };
 
@@ -101,5 +102,9 @@ std::vector<std::pair<std::size_t, std::string>> describe_path(const std::shared
 // own slot of the output; the first exception (by index) is rethrown here
 // after all threads joined.
 void run_batch(std::uint32_t jobs, std::size_t count, const std::function<void(std::size_t, std::size_t)>& work);
+
+// Moves a campaign's tally into its result: judged counts, and the
+// properties' notes after the explorer's own.
+void conclude_tally(Result& result, const Tally& tally);
 
 }  // namespace frsim::sim::explore

@@ -127,7 +127,12 @@ Result default_campaign(const Scenario& scenario, const Options& options, const 
   result.notes.push_back(fmt::format("stage 1 covered every schedule up to depth {} ({} states in {:.1f} s)",
                                      result.stats.max_depth == 0 ? 0 : result.stats.max_depth - 1,
                                      result.stats.states, result.stats.elapsed_seconds));
-  for (auto& note : sampled.notes) result.notes.push_back(std::move(note));
+  for (auto& note : sampled.notes) {
+    // A property's note may come from both stages; say it once.
+    if (std::find(result.notes.begin(), result.notes.end(), note) == result.notes.end()) {
+      result.notes.push_back(std::move(note));
+    }
+  }
   const double elapsed_seconds = result.stats.elapsed_seconds + sampled.stats.elapsed_seconds;
   add(result.stats, sampled.stats);
   result.stats.elapsed_seconds = elapsed_seconds;

@@ -22,8 +22,9 @@ Run::Run(const std::shared_ptr<const Scenario>& scenario, const WorldConfig& con
   // The events of the world's construction (step 0) are not judged, as in
   // checker::replay: properties read the world's state, which is only whole
   // after construction (handing them over afterwards made every creation-time
-  // propagation look incomplete).
+  // propagation look incomplete). The initial state itself is judged.
   attach();
+  monitor_->on_start(*world_);
 }
 
 Run::Run(std::unique_ptr<World> world, std::unique_ptr<Monitor> monitor)

@@ -74,6 +74,7 @@ struct Child {
   bool end = false;   // the schedule ended here (nothing enabled, or the depth budget)
   bool cut = false;   // ended by the depth budget with transitions still enabled
   std::uint64_t ends = 0;  // healed copies judged here (end_every_state)
+  Tally tally;             // of the schedules ended here
   std::optional<Finding> finding;
   // To become a node, if the merge wants it: its state vector in the
   // batch's arena (one buffer, not an allocation per child).
@@ -87,6 +88,7 @@ struct Expansion {
   // The root has nothing enabled: its schedule ended (with this finding).
   bool root_end = false;
   std::optional<Finding> root_finding;
+  Tally root_tally;
 };
 
 std::vector<std::uint64_t> sorted_keys(const std::vector<Slim>& sleep) {
@@ -318,6 +320,7 @@ void Search::expand(Taken& taken, Expansion& out) {
   out.schedules = 0;
   out.root_end = false;
   out.root_finding.reset();
+  out.root_tally = Tally{};
   Node& node = taken.node;
   World& parent = *parent_.world;
   codec_->decode(taken.state, parent);
@@ -326,7 +329,10 @@ void Search::expand(Taken& taken, Expansion& out) {
   if (enabled_.empty()) {
     // Only the root gets here: a child without transitions ended in step().
     judged_.world->operator=(parent);
-    out.root_finding = judge(judged_, *monitor_for(node, true), node.link, std::nullopt);
+    auto monitor = monitor_for(node, true);
+    Monitor& judging = monitor ? *monitor : *shared_monitor_;
+    out.root_finding = judge(judged_, judging, node.link, std::nullopt);
+    out.root_tally.add(judging);
     out.root_end = true;
     out.schedules = 1;
     return;
@@ -391,13 +397,17 @@ Child Search::step(Node& node, std::uint32_t index, bool last) {
     if ((stuck || child.cut) && !child.seen) {
       child.end = true;
       child.finding = judge(child_, *monitor, node.link, index);
+      child.tally.add(*monitor);
     } else if (options_.end_every_state && !child.seen) {
       // The schedule could stop here too: judge a healed copy.
       *judged_.world = world;
       auto judging = own ? monitor->clone() : nullptr;
       child.finding = judge(judged_, judging ? *judging : *monitor, node.link, index);
+      child.tally.add(judging ? *judging : *monitor);
       child.ends = 1;
     }
+  } else {
+    child.tally.add(*monitor);
   }
   if (!child.finding && !child.end && !child.cut && (por_ || !child.seen)) {
     child.state_at = static_cast<std::uint32_t>(arena_.size());
@@ -440,10 +450,12 @@ Added Search::make_node(const Node& parent, Child& child) {
 
 void Search::merge(const Node& node, Expansion& expansion, std::vector<Added>& out) {
   result_.stats.schedules += expansion.schedules;
+  tally_.add(expansion.root_tally);
   if (expansion.root_end && expansion.root_finding && !result_.violation) {
     result_.violation = Violation{*expansion.root_finding, options_.world, options_.seed, {}, ""};
   }
   for (Child& child : expansion.children) {
+    tally_.add(child.tally);
     ++result_.stats.transitions;
     const std::uint64_t depth = node.depth + 1;
     result_.stats.max_depth = std::max(result_.stats.max_depth, depth);

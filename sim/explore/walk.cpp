@@ -26,6 +26,7 @@ struct Outcome {
   std::vector<std::uint64_t> fingerprints;  // of every state after a transition
   std::uint64_t event_hash = 0;
   std::optional<Finding> finding;
+  Tally tally;
 };
 
 // One initial world per thread: each schedule starts from a copy of it, not
@@ -73,6 +74,7 @@ Outcome run_schedule(Templates& templates, std::size_t worker, const Options& op
   if (!run.finding()) run.finish();
   run.world().set_history({});
   out.finding = run.finding();
+  out.tally.add(run.monitor());
   out.event_hash = run.world().event_hash();
   return out;
 }
@@ -112,6 +114,7 @@ Result walk(const std::shared_ptr<const Scenario>& scenario, const Options& opti
             const Control& control) {
   Result result;
   result.properties = monitors()->properties();
+  Tally tally;
   Meter meter(options.limits, control);
   Templates templates(scenario, options);
   VisitedSet visited(options.limits.memory_bytes_max / 2, false);
@@ -146,6 +149,7 @@ Result walk(const std::shared_ptr<const Scenario>& scenario, const Options& opti
       result.stats.transitions += o.indices.size();
       result.stats.max_depth = std::max<std::uint64_t>(result.stats.max_depth, o.indices.size());
       ++result.stats.schedules;
+      tally.add(o.tally);
       for (auto fp : o.fingerprints) {
         if (!counting) break;
         if (!visited.insert(fp)) ++result.stats.revisits;
@@ -171,6 +175,7 @@ Result walk(const std::shared_ptr<const Scenario>& scenario, const Options& opti
     if (hit != BudgetHit::none) break;
   }
   if (!counting) result.notes.push_back("distinct_states: counted until the visited set was full");
+  conclude_tally(result, tally);
   result.budget_hit = result.violation ? BudgetHit::none : hit;
   result.complete = false;  // sampling never covers every schedule
   result.next_schedule = next;

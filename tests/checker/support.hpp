@@ -34,18 +34,22 @@ inline Choices random_choices(const sim::Scenario& scenario, const sim::WorldCon
 }
 
 inline RunResult random_run(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
-                            const CheckOptions& options = {}) {
-  const Choices choices = random_choices(scenario, config, seed);
+                            const CheckOptions& options = {}, std::size_t steps_max = 200) {
+  const Choices choices = random_choices(scenario, config, seed, steps_max);
   // The judged run is a replay of the same choices (replay() feeds a fresh monitor).
   auto replayed = replay(scenario, config, seed, choices, options);
   return {std::move(replayed.applied), std::move(replayed.finding)};
 }
 
 // The first of `seeds` random schedules that the checker flags, if any.
+// Schedules of at most `steps_max` transitions (a random walk runs until
+// nothing is enabled: where values keep moving, a short one ends, and is
+// healed, mid-way).
 inline std::optional<RunResult> search(const sim::Scenario& scenario, const sim::WorldConfig& config,
-                                       std::uint64_t seeds, const CheckOptions& options = {}) {
+                                       std::uint64_t seeds, const CheckOptions& options = {},
+                                       std::size_t steps_max = 200) {
   for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
-    auto r = random_run(scenario, config, seed, options);
+    auto r = random_run(scenario, config, seed, options, steps_max);
     if (r.finding) return r;
   }
   return std::nullopt;

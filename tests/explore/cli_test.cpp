@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -80,7 +81,9 @@ TEST(ExploreCli, SignalsLeaveAValidReportAndExit130Or143) {
     EXPECT_EQ(report["verdict"], "interrupted");
     EXPECT_EQ(report["complete"], false);
     EXPECT_EQ(report["budget_hit"], "interrupted");
-    for (const auto& p : report["properties"]) EXPECT_EQ(p["status"], "not_violated_incomplete") << p["name"];
+    for (const auto& p : report["properties"]) {
+      EXPECT_EQ(p["status"], p["judged"] == 0 ? "not_exercised" : "not_violated_incomplete") << p["name"];
+    }
     EXPECT_TRUE(fs::exists(dir / "report.html"));
     EXPECT_TRUE(fs::exists(dir / "junit.xml"));
     EXPECT_GT(report["stats"]["distinct_states"].get<std::uint64_t>(), 0u);
@@ -282,7 +285,10 @@ TEST(ExploreCli, APassingRunRemovesAStaleCounterexample) {
   const auto report = read_json(dir / "report.json");
   EXPECT_EQ(report["verdict"], "holds");
   EXPECT_EQ(report["complete"], true);
-  EXPECT_EQ(status_of(report, "convergence"), "holds");
+  // One device: nothing to converge, so convergence is not exercised; what
+  // was judged holds.
+  EXPECT_EQ(status_of(report, "convergence"), "not_exercised");
+  EXPECT_EQ(status_of(report, "glitch-freedom"), "holds");
 }
 
 // A budget that stops the run: every unviolated property is "not violated
@@ -295,7 +301,11 @@ TEST(ExploreCli, ABudgetStoppedRunDoesNotSayHolds) {
   const auto report = read_json(dir / "report.json");
   EXPECT_EQ(report["verdict"], "incomplete");
   EXPECT_EQ(report["budget_hit"], "states");
-  for (const auto& p : report["properties"]) EXPECT_EQ(p["status"], "not_violated_incomplete") << p["name"];
+  // Never "holds"; a property the explored states never put to the test
+  // (judged 0 times) is "not exercised".
+  for (const auto& p : report["properties"]) {
+    EXPECT_EQ(p["status"], p["judged"] == 0 ? "not_exercised" : "not_violated_incomplete") << p["name"];
+  }
 }
 
 // frsim run judges its schedule as frsim replay does.
@@ -306,6 +316,46 @@ TEST(ExploreCli, RunJudgesItsSchedule) {
   EXPECT_EQ(wait_status(spawn({"frsim", "run", "bug-local-fold", "--seed", "1", "--trace-out", trace.string()})), 1);
   EXPECT_EQ(wait_status(spawn({"frsim", "replay", trace.string()})), 1);
   EXPECT_EQ(wait_status(spawn({"frsim", "run", "counter", "--seed", "1"})), 0);
+}
+
+const nlohmann::json& property(const nlohmann::json& report, const std::string& name) {
+  for (const auto& p : report["properties"]) {
+    if (p["name"] == name) return p;
+  }
+  throw std::runtime_error("no property " + name + " in the report");
+}
+
+// Issue 13: --properties checks only those; the report gives each property
+// how many times it was judged, and one judged 0 times is not a pass.
+TEST(ExploreCli, PropertiesSelectsAndTheReportCountsWhatWasJudged) {
+  const fs::path bug = scratch("properties");
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "bug-arrival-register", "--properties", "convergence", "--quiet",
+                               "--out", bug.string()})),
+            1);
+  const auto report = read_json(bug / "report.json");
+  ASSERT_EQ(report["violations"].size(), 1u);
+  EXPECT_EQ(report["violations"][0]["property"], "convergence");  // the lasso, not lattice-laws
+  EXPECT_EQ(property(report, "convergence")["status"], "violated");
+  EXPECT_EQ(property(report, "lattice-laws")["status"], "not_checked");
+  // The counterexample replays with the same finding (replay judges it by every property).
+  const fs::path replayed = bug / "replay.txt";
+  EXPECT_EQ(wait_status(spawn({"frsim", "replay", (bug / "counterexample.json").string()}, replayed.string())), 1);
+  std::ifstream in(replayed);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("violated: convergence: healing never quiesces"), std::string::npos);
+
+  const fs::path sound = scratch("judged");
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--strategy", "bfs", "--depth", "6", "--max-states",
+                               "400", "--quiet", "--out", sound.string()})),
+            0);
+  const auto counts = read_json(sound / "report.json");
+  for (const auto& p : counts["properties"]) EXPECT_TRUE(p.contains("judged")) << p["name"];
+  EXPECT_GT(property(counts, "convergence")["judged"].get<std::uint64_t>(), 0u);
+  EXPECT_EQ(property(counts, "convergence")["status"], "not_violated_incomplete");  // the --max-states budget
+  // Coarse grain runs each propagation in one order: nothing to compare.
+  EXPECT_EQ(property(counts, "confluence")["judged"], 0);
+  EXPECT_EQ(property(counts, "confluence")["status"], "not_exercised");
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--properties", "glitch-free", "--quiet"})), 2);
 }
 
 TEST(ExploreCli, BadInputIsExitTwo) {

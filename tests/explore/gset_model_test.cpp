@@ -86,7 +86,7 @@ TEST(GsetReplication, AFullMemoryBudgetStopsTheSearchAndSaysSo) {
     EXPECT_FALSE(r.complete);
     EXPECT_EQ(r.budget_hit, BudgetHit::memory);
     EXPECT_FALSE(r.violation.has_value());
-    EXPECT_GT(r.stats.states, 1'000u);
+    EXPECT_GT(r.stats.states, 100u);
     EXPECT_LT(r.stats.memory_bytes, o.limits.memory_bytes_max * 5 / 4);
     bool said = false;
     for (const auto& note : r.notes) said = said || note.rfind("memory: visited set and parent links", 0) == 0;

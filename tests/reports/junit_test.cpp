@@ -8,6 +8,7 @@
 
 #include "report_fixtures.hpp"
 #include "reports/graphviz.hpp"
+#include "reports/json_report.hpp"
 #include "xml_check.hpp"
 
 namespace frsim::reports {
@@ -103,6 +104,23 @@ TEST(Junit, SeveralViolationsOfOnePropertyAreOneFailure) {
   EXPECT_NE(failures[0]->attr("message").find("(and 1 more)"), std::string::npos);
   EXPECT_NE(failures[0]->text.find("d1 disagrees too"), std::string::npos);
   EXPECT_EQ(suite_of(root).attr("failures"), "1");
+}
+
+// Issue 13: a property judged 0 times in a run (or a user's `sometimes`
+// never reached) is no pass: a skipped test case that says why.
+TEST(Junit, NotExercisedAndNeverReachedAreSkippedWithTheReason) {
+  json report = test::holding_report();
+  report["properties"][0]["status"] = "not_exercised";
+  report["properties"][1]["status"] = "never_reached";
+  const auto root = test::parse_xml(render(report));
+  const auto& suite = suite_of(root);
+  EXPECT_EQ(suite.attr("skipped"), "3");
+  const auto skipped = suite.by_name("skipped");
+  ASSERT_EQ(skipped.size(), 3u);
+  EXPECT_NE(skipped[0]->attr("message").find("not exercised"), std::string::npos);
+  EXPECT_NE(skipped[1]->attr("message").find("never reached"), std::string::npos);
+  EXPECT_EQ(count_properties(report).not_exercised, 1u);
+  EXPECT_EQ(count_properties(report).never_reached, 1u);
 }
 
 // Validated against tests/reports/junit.xsd when xmllint (libxml2-utils) is

@@ -67,9 +67,11 @@ std::string test_name(const ::testing::TestParamInfo<const char*>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, DefaultCampaign, ::testing::Values("cart", "lasp-map", "lo-bank", "todomvc"),
+INSTANTIATE_TEST_SUITE_P(Scenarios, DefaultCampaign,
+                         ::testing::Values("cart", "lasp-map", "lo-bank", "todomvc", "read-receipts", "device-extras"),
                          test_name);
-INSTANTIATE_TEST_SUITE_P(Scenarios, RandomSchedules, ::testing::Values("cart", "lasp-map", "lo-bank", "todomvc"),
+INSTANTIATE_TEST_SUITE_P(Scenarios, RandomSchedules,
+                         ::testing::Values("cart", "lasp-map", "lo-bank", "todomvc", "read-receipts", "device-extras"),
                          test_name);
 
 }  // namespace

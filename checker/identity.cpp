@@ -1,0 +1,134 @@
+#include "checker/identity.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace frsim::checker {
+
+namespace {
+
+enum class Mark : std::uint8_t { unknown, visiting, replicated, local, constant };
+
+Mark classify(const core::Runtime& rt, core::ReactiveId r, const std::vector<bool>& ok, std::vector<Mark>& marks) {
+  Mark& m = marks[r];
+  if (m != Mark::unknown && m != Mark::visiting) return m;
+  if (m == Mark::visiting) return Mark::constant;  // no cycles in a valid store; be safe
+  m = Mark::visiting;
+  Mark result = Mark::constant;
+  if (rt.is_distributed(r)) {
+    result = Mark::replicated;
+  } else if (rt.kind(r) == core::ReactiveKind::source) {
+    result = r < ok.size() && ok[r] ? Mark::constant : Mark::local;
+  } else {
+    for (core::ReactiveId i : rt.inputs(r)) {
+      if (i == r || i >= rt.size()) continue;  // a fold's own state; a restored constant
+      const Mark im = classify(rt, i, ok, marks);
+      if (im == Mark::local) {
+        result = Mark::local;
+        break;
+      }
+      if (im == Mark::replicated) result = Mark::replicated;
+    }
+  }
+  marks[r] = result;
+  return result;
+}
+
+// The inputs that name a reactive's place in the graph: a fold's own state
+// and a flatten's current inner reactive (a dynamic edge) do not.
+std::vector<core::ReactiveId> shape_inputs(const core::Runtime& rt, core::ReactiveId r) {
+  const auto inputs = rt.inputs(r);
+  const bool flatten = rt.kind(r) == core::ReactiveKind::flatten;
+  std::vector<core::ReactiveId> out;
+  for (std::size_t k = 0; k < inputs.size() && !(flatten && k > 0); ++k) {
+    if (inputs[k] != r && inputs[k] < rt.size()) out.push_back(inputs[k]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> identities(const core::Runtime& rt) {
+  std::vector<std::string> out(rt.size());
+  std::map<std::string, std::size_t> shapes;  // shape -> how many so far
+  // Inputs are created before the reactives that read them (ids ascend
+  // along every static edge), so one pass in id order names inputs first.
+  for (core::ReactiveId r = 0; r < rt.size(); ++r) {
+    if (!rt.label(r).empty()) {
+      out[r] = rt.label(r);
+      continue;
+    }
+    std::string shape = fmt::format("{}(", core::to_string(rt.kind(r)));
+    bool first = true;
+    for (core::ReactiveId i : shape_inputs(rt, r)) {
+      if (!first) shape += ", ";
+      first = false;
+      shape += i < r ? out[i] : fmt::format("r{}", i);
+    }
+    shape += ")";
+    out[r] = fmt::format("{}#{}", shape, shapes[shape]++);
+  }
+  return out;
+}
+
+std::vector<bool> replicated_reactives(const core::Runtime& rt, const std::vector<bool>& local_sources_ok) {
+  std::vector<Mark> marks(rt.size(), Mark::unknown);
+  std::vector<bool> out(rt.size(), false);
+  for (core::ReactiveId r = 0; r < rt.size(); ++r) {
+    out[r] = classify(rt, r, local_sources_ok, marks) == Mark::replicated;
+  }
+  return out;
+}
+
+namespace {
+
+// The reactives that are `root` or read one, transitively. Ids ascend along
+// static edges; a flatten's dynamic inner reactive may be younger, so the
+// passes repeat until nothing changes (a few at most).
+template <class Root>
+std::vector<bool> downstream(const core::Runtime& rt, Root&& root) {
+  std::vector<bool> out(rt.size(), false);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (core::ReactiveId r = 0; r < rt.size(); ++r) {
+      if (out[r]) continue;
+      const auto inputs = rt.inputs(r);
+      const bool reads = std::any_of(inputs.begin(), inputs.end(),
+                                     [&](core::ReactiveId i) { return i != r && i < out.size() && out[i]; });
+      if (!root(r) && !reads) continue;
+      out[r] = true;
+      changed = true;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<bool> derived_from_distributed(const core::Runtime& rt) {
+  return downstream(rt, [&](core::ReactiveId r) { return rt.is_distributed(r); });
+}
+
+std::vector<bool> device_local(const core::Runtime& rt, const sim::Scenario& scenario) {
+  if (scenario.device_local.empty()) return std::vector<bool>(rt.size(), false);
+  return downstream(rt, [&](core::ReactiveId r) { return is_device_local(scenario, rt.label(r)); });
+}
+
+bool is_device_local(const sim::Scenario& scenario, const std::string& label) {
+  return std::find(scenario.device_local.begin(), scenario.device_local.end(), label) != scenario.device_local.end();
+}
+
+std::map<std::string, core::ReactiveId> by_identity(const core::Runtime& rt, const std::vector<bool>& selected,
+                                                     const sim::Scenario& scenario) {
+  const auto names = identities(rt);
+  const auto local = device_local(rt, scenario);
+  std::map<std::string, core::ReactiveId> out;
+  for (core::ReactiveId r = 0; r < rt.size() && r < selected.size(); ++r) {
+    if (!selected[r] || local[r]) continue;
+    out.emplace(names[r], r);
+  }
+  return out;
+}
+
+}  // namespace frsim::checker

@@ -1,0 +1,557 @@
+#include "checker/oracle.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+#include <span>
+#include <cstdlib>
+
+#include "checker/identity.hpp"
+#include "core/crdt/crdt.hpp"
+#include "core/error.hpp"
+#include "sim/network.hpp"
+
+namespace frsim::checker {
+
+// ---- the observable form of a value ------------------------------------------------
+
+namespace {
+
+namespace crdt = core::crdt;
+using core::Value;
+
+Value observed_list(const core::ValueList& items) {
+  core::ValueList out;
+  out.reserve(items.size());
+  for (const auto& v : items) out.push_back(observed(v));
+  return Value::list(std::move(out));
+}
+
+Value observed_crdt(const Value& v) {
+  const std::string_view type = v.as_crdt().type_name();
+  if (type == crdt::GCounter::type_name_v) {
+    return Value::integer(static_cast<std::int64_t>(crdt::as<crdt::GCounter>(v).count()));
+  }
+  if (type == crdt::PnCounter::type_name_v) return Value::integer(crdt::as<crdt::PnCounter>(v).count());
+  if (type == crdt::LwwRegister::type_name_v) return observed(crdt::as<crdt::LwwRegister>(v).get());
+  if (type == crdt::EwFlag::type_name_v) return Value::boolean(crdt::as<crdt::EwFlag>(v).enabled());
+  if (type == crdt::GSet::type_name_v) return observed_list(crdt::as<crdt::GSet>(v).elements());
+  if (type == crdt::TwoPSet::type_name_v) return observed_list(crdt::as<crdt::TwoPSet>(v).elements());
+  if (type == crdt::OrSet::type_name_v) return observed_list(crdt::as<crdt::OrSet>(v).elements());
+  if (type == crdt::Rga::type_name_v) return observed_list(crdt::as<crdt::Rga>(v).elements());
+  if (type == crdt::OrMap::type_name_v) {
+    const auto& map = crdt::as<crdt::OrMap>(v);
+    core::ValueMap out;
+    for (const auto& key : map.keys()) out.emplace_back(observed(key), observed(*map.get(key)));
+    return Value::map(std::move(out));
+  }
+  // max-int, ivar and the multi-value register carry no metadata beyond
+  // what a user reads (the register's values are matched as a set).
+  return v;
+}
+
+bool is_mv_register(const Value& v) {
+  return v.is_crdt() && v.as_crdt().type_name() == crdt::MvRegister::type_name_v;
+}
+
+}  // namespace
+
+Value observed(const Value& v) {
+  switch (v.kind()) {
+    case core::Kind::list: return observed_list({v.as_list().begin(), v.as_list().end()});
+    case core::Kind::map: {
+      core::ValueMap out;
+      for (const auto& [key, value] : v.as_map()) out.emplace_back(observed(key), observed(value));
+      return Value::map(std::move(out));
+    }
+    case core::Kind::crdt: return observed_crdt(v);
+    default: return v;
+  }
+}
+
+bool matches(const Value& run, const Value& sequential) {
+  if (run == sequential) return true;
+  if (is_mv_register(run) && is_mv_register(sequential)) {
+    const auto concurrent = crdt::as<crdt::MvRegister>(run).values();
+    const auto last = crdt::as<crdt::MvRegister>(sequential).values();
+    return !last.empty() && std::all_of(last.begin(), last.end(), [&](const Value& x) {
+      return std::any_of(concurrent.begin(), concurrent.end(), [&](const Value& c) { return matches(c, x); });
+    });
+  }
+  if (run.kind() != sequential.kind()) return false;
+  if (run.kind() == core::Kind::list) {
+    const auto a = run.as_list();
+    const auto b = sequential.as_list();
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), matches);
+  }
+  if (run.kind() == core::Kind::map) {
+    const auto& a = run.as_map();
+    const auto& b = sequential.as_map();
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
+             return x.first == y.first && matches(x.second, y.second);
+           });
+  }
+  return false;
+}
+
+namespace {
+
+// Two lists' distance as orders: the elements only one of them has, plus
+// the pairs of common elements (occurrence by occurrence) that they order
+// differently (Kendall's tau). Swapping two adjacent actions fixes one such
+// pair at a time, so a descent follows it down.
+std::size_t list_distance(std::span<const Value> a, std::span<const Value> b) {
+  std::vector<std::size_t> in_b(a.size(), SIZE_MAX);  // a[i]'s position in b
+  std::vector<bool> taken(b.size(), false);
+  std::size_t alone = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    for (std::size_t j = 0; j < b.size(); ++j) {
+      if (taken[j] || !(a[i] == b[j])) continue;
+      taken[j] = true;
+      in_b[i] = j;
+      break;
+    }
+    if (in_b[i] == SIZE_MAX) ++alone;
+  }
+  alone += static_cast<std::size_t>(std::count(taken.begin(), taken.end(), false));
+  std::size_t inversions = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    for (std::size_t k = i + 1; k < a.size(); ++k) {
+      if (in_b[i] != SIZE_MAX && in_b[k] != SIZE_MAX && in_b[i] > in_b[k]) ++inversions;
+    }
+  }
+  return alone + inversions;
+}
+
+// How far apart two observed values are: for lists, list_distance; for
+// maps, the keys that differ; 1 for anything else that does not match.
+std::size_t distance(const Value& run, const Value& sequential) {
+  if (matches(run, sequential)) return 0;
+  if (run.kind() == core::Kind::list && sequential.kind() == core::Kind::list) {
+    return std::max<std::size_t>(list_distance(run.as_list(), sequential.as_list()), 1);
+  }
+  if (run.kind() == core::Kind::map && sequential.kind() == core::Kind::map) {
+    std::size_t out = 0;
+    for (const auto& [key, value] : run.as_map()) {
+      const Value* other = sequential.find(key);
+      out += other == nullptr || !matches(value, *other) ? 1 : 0;
+    }
+    for (const auto& [key, value] : sequential.as_map()) out += run.find(key) == nullptr ? 1 : 0;
+    return std::max<std::size_t>(out, 1);
+  }
+  return 1;
+}
+
+}  // namespace
+
+Difference difference(const std::vector<DeviceState>& run, const std::set<std::string>& distributed,
+                      const ConvergedState& sequential) {
+  Difference out;
+  if (!sequential.quiesced || sequential.devices.size() != run.size()) {
+    for (const auto& device : run) out.reactives += device.size();
+    out.reactives = std::max<std::size_t>(out.reactives, 1);
+    out.distance = std::numeric_limits<std::size_t>::max();
+    return out;
+  }
+  bool named_distributed = false;
+  for (std::uint32_t d = 0; d < run.size(); ++d) {
+    for (const auto& [identity, bytes] : run[d]) {
+      auto it = sequential.devices[d].find(identity);
+      if (it == sequential.devices[d].end() || it->second == bytes) continue;
+      const std::size_t apart = distance(Value::decode(bytes), Value::decode(it->second));
+      if (apart == 0) continue;
+      ++out.reactives;
+      out.distance += apart;
+      const bool root = distributed.contains(identity);
+      if (out.reactives > 1 && (named_distributed || !root)) continue;
+      out.device = d;
+      out.identity = identity;
+      out.run = bytes;
+      out.sequential = it->second;
+      named_distributed = root;
+    }
+  }
+  return out;
+}
+
+DeviceState observed_state(const core::Runtime& rt, const std::vector<bool>& selected, const sim::Scenario& scenario) {
+  DeviceState out;
+  for (const auto& [identity, r] : by_identity(rt, selected, scenario)) {
+    out.emplace(identity, observed(rt.value(r)).encode());
+  }
+  return out;
+}
+
+// ---- sequential schedules -------------------------------------------------------------
+
+namespace {
+
+// The devices of a sequential schedule: plain runtimes over the world's
+// topology (no network, faults, Lo substrate or event stream: nothing of
+// that changes what the program computes when every message is delivered).
+class Replicas {
+ public:
+  Replicas(const sim::Scenario& scenario, const sim::World& like)
+      : neighbors_(sim::make_topology(like.config().topology, like.devices(), like.seed())) {
+    for (std::uint32_t d = 0; d < like.devices(); ++d) {
+      auto& replica = *replicas_.emplace_back(std::make_unique<Replica>());
+      // The plain engine: what a mutant breaks is judged, not used.
+      replica.runtime = std::make_unique<core::Runtime>(replica.sigma);
+      scenario.create(*replica.runtime, sim::DeviceContext{d, like.devices()});
+    }
+  }
+
+  // The action's (fire); false if it does not commit here.
+  bool fire(std::uint32_t device, const sim::Action& action) {
+    core::Runtime& rt = *replicas_.at(device)->runtime;
+    const auto r = rt.find(action.target);
+    return r && rt.fire(*r, action.value).committed;
+  }
+
+  // Reliable delivery to every device until nothing changes: every device
+  // sends each distributed reactive whose value changed since it last sent
+  // it to that neighbour (all of them again when `resend`, as the healing
+  // phase does), everything sent is received, round after round. False if
+  // the rounds budget ran out.
+  bool quiesce(bool resend) {
+    if (resend) {
+      for (auto& replica : replicas_) replica->last_sent.clear();
+    }
+    const std::uint64_t rounds_max = sim::healing_rounds_max(static_cast<std::uint32_t>(replicas_.size()));
+    for (std::uint64_t round = 0; round < rounds_max; ++round) {
+      std::vector<std::tuple<std::uint32_t, std::string, Value>> sent;  // (to, name, value)
+      for (std::uint32_t d = 0; d < replicas_.size(); ++d) {
+        Replica& from = *replicas_[d];
+        for (const auto& [name, r] : from.runtime->distributed()) {
+          const Value& v = from.runtime->value(r);
+          for (std::uint32_t peer : neighbors_[d]) {
+            auto [last, fresh] = from.last_sent.try_emplace({peer, name}, v);
+            if (!fresh && last->second == v) continue;
+            last->second = v;
+            sent.emplace_back(peer, name, v);
+          }
+        }
+      }
+      if (sent.empty()) return true;
+      for (const auto& [to, name, value] : sent) replicas_[to]->runtime->receive(name, value);
+    }
+    return false;
+  }
+
+  const core::Runtime& runtime(std::uint32_t device) const { return *replicas_.at(device)->runtime; }
+  std::uint32_t size() const { return static_cast<std::uint32_t>(replicas_.size()); }
+
+ private:
+  struct Replica {
+    core::Snapshot sigma;
+    std::unique_ptr<core::Runtime> runtime;
+    std::map<std::pair<std::uint32_t, std::string>, Value> last_sent;
+  };
+  std::vector<std::vector<std::uint32_t>> neighbors_;
+  std::vector<std::unique_ptr<Replica>> replicas_;
+};
+
+}  // namespace
+
+ConvergedState run_sequential(const sim::World& like, const std::vector<ActionRef>& order) {
+  ConvergedState out;
+  try {
+    Replicas replicas(like.scenario(), like);
+    out.quiesced = replicas.quiesce(false);
+    for (std::size_t k = 0; k < order.size() && out.quiesced; ++k) {
+      const auto& a = order[k];
+      replicas.fire(a.device, like.device(a.device).workload().at(a.index));
+      out.quiesced = replicas.quiesce(false);
+    }
+    // The end is the run's own: the healing phase sends every value once
+    // more, then waits for quiescence, so both converged states mean the same.
+    out.quiesced = out.quiesced && replicas.quiesce(true);
+    if (!out.quiesced) return out;
+    for (std::uint32_t d = 0; d < replicas.size(); ++d) {
+      // Everything a run may compare: what depends on a distributed reactive.
+      const core::Runtime& rt = replicas.runtime(d);
+      out.devices.push_back(observed_state(rt, derived_from_distributed(rt), like.scenario()));
+    }
+  } catch (const core::Error&) {
+    out.quiesced = false;  // the program fails without concurrency: no sequential state to match
+    out.devices.clear();
+  }
+  return out;
+}
+
+std::shared_ptr<const ConvergedState> SequentialOracle::run(const sim::World& like,
+                                                            const std::vector<ActionRef>& order) {
+  Key key{like.config().devices, static_cast<std::uint8_t>(like.config().topology),
+          static_cast<std::uint8_t>(like.config().nested), like.seed(), order};
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+  }
+  // Computed outside the lock: another thread may compute the same state,
+  // which is equal (a world is deterministic); the first stored stays.
+  auto state = std::make_shared<const ConvergedState>(run_sequential(like, order));
+  std::lock_guard lock(mutex_);
+  if (memo_.size() >= entries_max) return state;
+  return memo_.emplace(std::move(key), std::move(state)).first->second;
+}
+
+std::size_t SequentialOracle::size() const {
+  std::lock_guard lock(mutex_);
+  return memo_.size();
+}
+
+std::optional<SequentialOracle::Verdict> SequentialOracle::verdict(const RunKey& key) const {
+  std::lock_guard lock(mutex_);
+  const auto it = verdicts_.find(key);
+  if (it == verdicts_.end()) return std::nullopt;
+  return it->second;
+}
+
+void SequentialOracle::remember(const RunKey& key, Verdict verdict) {
+  std::lock_guard lock(mutex_);
+  if (verdicts_.size() < verdicts_max) verdicts_.emplace(key, verdict);
+}
+
+std::vector<std::vector<ActionRef>> SequentialOracle::explanations(const RunKey& state) const {
+  std::lock_guard lock(mutex_);
+  const auto it = explanations_.find(state);
+  if (it == explanations_.end()) return {};
+  return it->second;
+}
+
+void SequentialOracle::explained(const RunKey& state, std::vector<ActionRef> order) {
+  std::lock_guard lock(mutex_);
+  if (explanations_.size() >= verdicts_max && !explanations_.contains(state)) return;
+  auto& orders = explanations_[state];
+  if (orders.size() < explanations_per_state_max) orders.push_back(std::move(order));
+}
+
+// ---- linear extensions --------------------------------------------------------------------
+
+LinearExtensions::LinearExtensions(std::vector<std::vector<std::size_t>> before, std::vector<std::size_t> rank)
+    : after_(before.size()), rank_(std::move(rank)), missing_initial_(before.size(), 0), placed_(before.size(), false) {
+  assert(rank_.size() == before.size());
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    std::sort(before[i].begin(), before[i].end());
+    before[i].erase(std::unique(before[i].begin(), before[i].end()), before[i].end());
+    missing_initial_[i] = before[i].size();
+    for (std::size_t j : before[i]) after_.at(j).push_back(i);
+  }
+  missing_ = missing_initial_;
+}
+
+std::vector<std::size_t> LinearExtensions::candidates() const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < missing_.size(); ++i) {
+    if (!placed_[i] && missing_[i] == 0) out.push_back(i);
+  }
+  std::sort(out.begin(), out.end(), [this](std::size_t a, std::size_t b) { return rank_[a] < rank_[b]; });
+  return out;
+}
+
+void LinearExtensions::place(std::size_t e) {
+  placed_[e] = true;
+  order_.push_back(e);
+  for (std::size_t s : after_[e]) --missing_[s];
+}
+
+void LinearExtensions::unplace() {
+  const std::size_t e = order_.back();
+  order_.pop_back();
+  placed_[e] = false;
+  for (std::size_t s : after_[e]) ++missing_[s];
+}
+
+std::optional<std::vector<std::size_t>> LinearExtensions::next() {
+  if (done_) return std::nullopt;
+  if (!started_) {
+    started_ = true;
+    frames_.push_back(Frame{candidates(), 0});
+  } else {
+    // Back from the last extension to the deepest position with another candidate.
+    frames_.pop_back();
+    for (;;) {
+      if (frames_.empty()) {
+        done_ = true;
+        return std::nullopt;
+      }
+      unplace();
+      Frame& f = frames_.back();
+      if (++f.chosen < f.candidates.size()) break;
+      frames_.pop_back();
+    }
+  }
+  while (order_.size() < missing_.size()) {
+    const Frame& f = frames_.back();
+    if (f.candidates.empty()) {  // a cycle: no extension at all
+      done_ = true;
+      return std::nullopt;
+    }
+    place(f.candidates[f.chosen]);
+    frames_.push_back(Frame{candidates(), 0});
+  }
+  return order_;
+}
+
+std::vector<std::size_t> LinearExtensions::sample(sim::Prng& prng) const {
+  std::vector<std::size_t> missing = missing_initial_;
+  std::vector<bool> placed(missing.size(), false);
+  std::vector<std::size_t> out;
+  while (out.size() < missing.size()) {
+    std::vector<std::size_t> minimal;
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+      if (!placed[i] && missing[i] == 0) minimal.push_back(i);
+    }
+    if (minimal.empty()) break;
+    const std::size_t e = minimal[prng.below(minimal.size())];
+    placed[e] = true;
+    out.push_back(e);
+    for (std::size_t s : after_[e]) --missing[s];
+  }
+  return out;
+}
+
+// ---- the search for an order that explains a run -------------------------------------
+
+std::size_t count_linear_extensions(const std::vector<std::vector<std::size_t>>& before, std::size_t cap) {
+  const std::size_t n = before.size();
+  constexpr std::size_t exact_max = 16;  // 2^16 subsets
+  if (n > exact_max) {
+    // Many elements: count the extensions of a prefix of them instead
+    // (a lower bound, exact enough to compare with a small cap).
+    std::vector<std::vector<std::size_t>> prefix(before.begin(), before.begin() + exact_max);
+    return count_linear_extensions(prefix, cap);
+  }
+  // ways[S]: the orders of the subset S that extend the order (Brightwell
+  // and Winkler: #P-complete in general, a subset DP for small n).
+  std::vector<std::uint64_t> need(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j : before[i]) need[i] |= std::uint64_t{1} << j;
+  }
+  std::vector<std::uint64_t> ways(std::size_t{1} << n, 0);
+  ways[0] = 1;
+  for (std::uint64_t set = 0; set < ways.size(); ++set) {
+    if (ways[set] == 0) continue;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t bit = std::uint64_t{1} << i;
+      if ((set & bit) != 0 || (need[i] & ~set) != 0) continue;
+      ways[set | bit] = std::min<std::uint64_t>(ways[set | bit] + ways[set], cap);
+    }
+  }
+  return static_cast<std::size_t>(ways.back());
+}
+
+namespace {
+
+class Search {
+ public:
+  using Evaluate = std::function<Difference(const std::vector<std::size_t>&)>;
+  Search(const std::vector<std::vector<std::size_t>>& before, const Evaluate& evaluate)
+      : before_(before), evaluate_(evaluate) {}
+
+  // Evaluates `order` unless it was tried; true when it matches.
+  bool attempt(const std::vector<std::size_t>& order) { return attempt_distance(order).value_or(std::make_pair(1, 0)).first == 0; }
+  // The same, giving (reactives, distance) of the new order; nullopt if it was tried.
+  std::optional<std::pair<std::size_t, std::size_t>> attempt_distance(const std::vector<std::size_t>& order) {
+    if (!tried_.insert(order).second) return std::nullopt;
+    Difference d = evaluate_(order);
+    const std::pair<std::size_t, std::size_t> apart{d.reactives, d.distance};
+    const bool closer = result_.closest.empty() || d.reactives < result_.difference.reactives ||
+                        (d.reactives == result_.difference.reactives && d.distance < result_.difference.distance);
+    if (closer) {
+      result_.closest = order;
+      result_.difference = std::move(d);
+    }
+    result_.matched = result_.difference.matches();
+    return apart;
+  }
+  std::size_t tried() const { return tried_.size(); }
+  // order[i] may swap with order[i + 1]: not causally before it.
+  bool concurrent(std::size_t a, std::size_t b) const {
+    return std::find(before_[b].begin(), before_[b].end(), a) == before_[b].end();
+  }
+  OrderSearch::Result& result() { return result_; }
+
+ private:
+  const std::vector<std::vector<std::size_t>>& before_;
+  const Evaluate& evaluate_;
+  std::set<std::vector<std::size_t>> tried_;
+  OrderSearch::Result result_;
+};
+
+// Causal depth (Lamport's clock over the actions); commit order is ids.
+std::vector<std::size_t> depths(const std::vector<std::vector<std::size_t>>& before) {
+  std::vector<std::size_t> depth(before.size(), 0);
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    for (std::size_t j : before[i]) depth[i] = std::max(depth[i], depth[j] + 1);
+  }
+  return depth;
+}
+
+}  // namespace
+
+OrderSearch::Result OrderSearch::run(const std::vector<std::vector<std::size_t>>& before,
+                                     const std::vector<std::uint32_t>& device, std::uint64_t seed,
+                                     const std::function<Difference(const std::vector<std::size_t>&)>& evaluate) {
+  const std::size_t n = before.size();
+  Search search(before, evaluate);
+  const auto finish = [&search] {
+    search.result().tried = search.tried();
+    return search.result();
+  };
+  // 1. canonical orders; every action commits after what it knew of, so
+  // sorting by (depth, tie) keeps the causal order.
+  std::vector<std::size_t> commit(n);
+  for (std::size_t i = 0; i < n; ++i) commit[i] = i;
+  const auto depth = depths(before);
+  if (search.attempt(commit)) return finish();
+  for (const bool ascending : {true, false}) {
+    auto order = commit;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      if (depth[a] != depth[b]) return depth[a] < depth[b];
+      if (device[a] != device[b]) return ascending ? device[a] < device[b] : device[a] > device[b];
+      return a < b;
+    });
+    if (search.attempt(order)) return finish();
+  }
+  // 2. a descent by adjacent swaps of concurrent actions: to the first
+  // order not tried yet that is no farther (across plateaus too: actions
+  // that touch other reactives lie between the two that must swap).
+  auto at = search.result().closest;
+  auto at_distance = std::make_pair(search.result().difference.reactives, search.result().difference.distance);
+  for (bool moved = true; moved && search.tried() < climbs_max;) {
+    moved = false;
+    for (std::size_t i = 0; i + 1 < n && search.tried() < climbs_max; ++i) {
+      if (!search.concurrent(at[i], at[i + 1])) continue;
+      auto order = at;
+      std::swap(order[i], order[i + 1]);
+      const auto d = search.attempt_distance(order);
+      if (!d) continue;  // tried before
+      if (d->first == 0) return finish();
+      if (*d > at_distance) continue;
+      at = std::move(order);
+      at_distance = *d;
+      moved = true;
+      break;
+    }
+  }
+  // 3. every order, when there are few (those not tried yet): then a failure
+  // to match is a proof.
+  if (count_linear_extensions(before, orders_max + 1) <= orders_max) {
+    LinearExtensions all(before, commit);
+    while (const auto order = all.next()) {
+      if (search.attempt(*order)) return finish();
+    }
+    search.result().exhaustive = true;
+    return finish();
+  }
+  // 4. otherwise samples.
+  sim::Prng prng(seed);
+  const LinearExtensions all(before, commit);
+  for (std::size_t s = 0; s < samples_max; ++s) {
+    if (search.attempt(all.sample(prng))) return finish();
+  }
+  return finish();
+}
+
+}  // namespace frsim::checker

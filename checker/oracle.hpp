@@ -1,0 +1,194 @@
+#pragma once
+// The sequential specification (Lasp's claim, DESIGN §10), as an oracle that
+// is independent of the run it judges.
+//
+// A sequential schedule runs the program with no concurrency and no faults:
+// one workload action at a time, each followed by reliable delivery of every
+// resulting message to every device and quiescence, before the next starts.
+// Every device keeps its identity (its DeviceContext, its own workload), the
+// engine is the plain one (a mutant is what is judged, not the judge), and
+// only the run's committed actions are fired. A run's converged state must
+// equal that of SOME sequential schedule of its committed actions in an order
+// that extends the causal order the run observed; sequential-spec
+// (properties/sequential_spec.hpp) enumerates those orders lazily
+// (LinearExtensions) and asks this oracle for each one's converged state,
+// memoized by the order for the whole campaign.
+//
+// Values are compared in their observable form (observed()): a CRDT's query
+// result without its metadata. A sequential schedule gives a concurrent
+// write another timestamp, dot or tie-break than the run did, and that is
+// not a different result.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/value.hpp"
+#include "sim/prng.hpp"
+#include "sim/scenario.hpp"
+#include "sim/world.hpp"
+
+namespace frsim::checker {
+
+// Device d's index-th workload action.
+struct ActionRef {
+  std::uint32_t device = 0;
+  std::uint32_t index = 0;
+  friend auto operator<=>(const ActionRef&, const ActionRef&) = default;
+};
+
+// The observable form of a value: counters as their count, registers as
+// their value, sets and lists as their elements, maps key by key, inside
+// plain lists and maps too. A multi-value register keeps its values
+// (matches() compares them as a set of concurrent candidates).
+core::Value observed(const core::Value& v);
+// Whether a run's observed value is the sequential one: equal, except that a
+// multi-value register of the run holding concurrent values matches a
+// sequential schedule whose register holds one of them (the order in which
+// that write came last).
+bool matches(const core::Value& run, const core::Value& sequential);
+
+// One device's converged state: identity -> encoded observed value (bytes,
+// not Values: a campaign's threads share them).
+using DeviceState = std::map<std::string, std::vector<std::uint8_t>>;
+
+// The converged state of one schedule, per device.
+struct ConvergedState {
+  bool quiesced = true;  // false: the sequential schedule itself never quiesced
+  std::vector<DeviceState> devices;
+};
+
+// How a sequential schedule's converged state differs from the run's.
+struct Difference {
+  std::size_t reactives = 0;  // (device, reactive) pairs that differ; 0: the states match
+  std::size_t distance = 0;   // finer: list positions and map keys that differ, summed
+  // The pair to name: a distributed reactive if one differs (where a
+  // difference starts), else the first.
+  std::uint32_t device = 0;
+  std::string identity;
+  std::vector<std::uint8_t> run, sequential;
+  bool matches() const { return reactives == 0; }
+};
+// The difference of `sequential` from `run` (identities in `distributed` are
+// named first). A sequential schedule that did not quiesce differs in everything.
+Difference difference(const std::vector<DeviceState>& run, const std::set<std::string>& distributed,
+                      const ConvergedState& sequential);
+
+// The identity -> observed value (encoded) of the reactives of `rt` that
+// `selected` selects (by id), device-local ones left out.
+DeviceState observed_state(const core::Runtime& rt, const std::vector<bool>& selected, const sim::Scenario& scenario);
+
+class SequentialOracle {
+ public:
+  // The converged state of the sequential schedule that fires `order` in
+  // the world `like` (its scenario, devices, topology, seed and workloads),
+  // computed once per campaign. Thread-safe.
+  std::shared_ptr<const ConvergedState> run(const sim::World& like, const std::vector<ActionRef>& order);
+  std::size_t size() const;
+
+  // What a search decided for a run (its converged state, actions and
+  // causal order, hashed to 128 bits by the caller), so that the many
+  // schedules of a campaign that end alike are judged once. Thread-safe.
+  // A violation ends the campaign, so only these two are remembered.
+  enum class Verdict : std::uint8_t { matched, inconclusive };
+  using RunKey = std::pair<std::uint64_t, std::uint64_t>;
+  std::optional<Verdict> verdict(const RunKey& key) const;
+  void remember(const RunKey& key, Verdict verdict);
+  // The orders found to explain a converged state of these actions (a key
+  // without the causal order): one of them that extends another run's
+  // causal order explains that run too, without a search.
+  std::vector<std::vector<ActionRef>> explanations(const RunKey& state) const;
+  void explained(const RunKey& state, std::vector<ActionRef> order);
+
+  static constexpr std::size_t entries_max = 1 << 16;
+  static constexpr std::size_t verdicts_max = 1 << 20;
+
+ private:
+  using Key = std::tuple<std::uint32_t, std::uint8_t, std::uint8_t, std::uint64_t, std::vector<ActionRef>>;
+  mutable std::mutex mutex_;
+  std::map<Key, std::shared_ptr<const ConvergedState>> memo_;
+  std::map<RunKey, Verdict> verdicts_;
+  std::map<RunKey, std::vector<std::vector<ActionRef>>> explanations_;
+  static constexpr std::size_t explanations_per_state_max = 4;
+};
+
+// The number of linear extensions of `before`, or `cap` if there are at
+// least that many.
+std::size_t count_linear_extensions(const std::vector<std::vector<std::size_t>>& before, std::size_t cap);
+
+// Runs a sequential schedule: the oracle's work, without the memo.
+ConvergedState run_sequential(const sim::World& like, const std::vector<ActionRef>& order);
+
+// The linear extensions of a partial order on {0, …, n-1}, lazily, depth
+// first. At every position the minimal elements are tried in ascending
+// `rank`, so the first extension follows `rank` wherever the order allows
+// (the run's commit order is one of them).
+class LinearExtensions {
+ public:
+  // before[i]: elements that must come before i (no cycles).
+  LinearExtensions(std::vector<std::vector<std::size_t>> before, std::vector<std::size_t> rank);
+  // The next extension; nullopt once every one was given.
+  std::optional<std::vector<std::size_t>> next();
+  // One extension at random: a uniform choice among the minimal elements at
+  // each position.
+  std::vector<std::size_t> sample(sim::Prng& prng) const;
+
+ private:
+  struct Frame {
+    std::vector<std::size_t> candidates;
+    std::size_t chosen = 0;
+  };
+  std::vector<std::size_t> candidates() const;
+  void place(std::size_t e);
+  void unplace();
+
+  std::vector<std::vector<std::size_t>> after_;  // successors
+  std::vector<std::size_t> rank_;
+  std::vector<std::size_t> missing_initial_;
+  std::vector<std::size_t> missing_;  // predecessors not placed yet
+  std::vector<bool> placed_;
+  std::vector<std::size_t> order_;
+  std::vector<Frame> frames_;
+  bool started_ = false;
+  bool done_ = false;
+};
+
+// The search for a sequential order that explains a run: the orders of n
+// committed actions allowed by the run's causal order (`before`), tried
+// until one matches, at most climbs_max + orders_max + samples_max of them:
+//   1. a few canonical orders: the commit order, and the causal depth
+//      (Lamport's clock) with ties broken by device, both ways — how
+//      timestamped CRDTs (LWW registers, RGA lists) order concurrent writes;
+//   2. a descent from the closest order so far, swapping adjacent
+//      concurrent actions while the state comes no farther (Difference:
+//      list inversions and map keys), within climbs_max orders in all;
+//   3. if there are at most orders_max orders, every one not tried yet
+//      (LinearExtensions, depth first from the commit order): then a
+//      failure to match is a proof;
+//   4. otherwise samples drawn with `seed`.
+// Orders are evaluated by `evaluate` (the oracle plus the comparison).
+struct OrderSearch {
+  static constexpr std::size_t climbs_max = 120;
+  static constexpr std::size_t orders_max = 120;
+  static constexpr std::size_t samples_max = 32;
+
+  struct Result {
+    bool matched = false;
+    bool exhaustive = false;  // every allowed order was tried
+    std::size_t tried = 0;    // distinct orders evaluated
+    std::vector<std::size_t> closest;  // the closest order tried, and its difference
+    Difference difference;
+  };
+  // device[i]: the device of action i (the canonical orders' tie-break).
+  static Result run(const std::vector<std::vector<std::size_t>>& before, const std::vector<std::uint32_t>& device,
+                    std::uint64_t seed, const std::function<Difference(const std::vector<std::size_t>&)>& evaluate);
+};
+
+}  // namespace frsim::checker
