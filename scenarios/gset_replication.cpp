@@ -53,7 +53,7 @@
 // differences 1–5 counts (tests/explore/gset_model_test.cpp checks both).
 // Most of the growth is 2 and 3: without an inbox bound every order in which
 // a replica's successive sets arrive is a state. N = 3 grows the same way
-// (bench/results/latest.md has the counts that finish in a minute).
+// (bench/results/latest.md has what a minute of search reaches).
 
 #include "scenarios/registry.hpp"
 
