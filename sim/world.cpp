@@ -287,7 +287,12 @@ std::unique_ptr<World> World::rerun() const {
   if (!keep_choices_ && !history_) return nullptr;
   auto again = std::make_unique<World>(scenario_, config_, seed_);
   again->set_record_events(record_events_);
-  for (const std::uint32_t index : choice_indices()) again->apply_index(index);
+  // The re-run is part of judging this world: the same budget stops it.
+  again->set_stop(stop_);
+  for (const std::uint32_t index : choice_indices()) {
+    check_stop();
+    again->apply_index(index);
+  }
   if (healed_) again->heal();
   return again;
 }
