@@ -1,14 +1,29 @@
-// Exploration throughput (issue 5): DFS distinct states per second and
-// visited-set bytes per state on a 3-device replication scenario, the
-// reduction of sleep sets, source-set DPOR and symmetry, random-walk
-// transitions per second, and --jobs 2 against --jobs 1.
+// Exploration throughput (issues 5 and 14): distinct states per second and
+// bytes per stored state of exhaustive search, on a 3-device replication
+// scenario and on gset-replication (the reference model that explicit-state
+// checkers are measured on, for N = 2, 3, 4 and drop/duplicate budgets 0 or
+// 1), on counter and on the paper's chat; how deep the default campaign's
+// breadth-first stage gets on chat in its 30 s; random-walk transitions per
+// second; the reduction of sleep sets, source-set DPOR and symmetry; --jobs 2
+// against --jobs 1.
+//
+// The file also compiles against the engine before issue 14 (no
+// sim/state.hpp), so that bench/results/latest.md compares the two on the
+// same benchmarks, run side by side.
 #include <benchmark/benchmark.h>
 
 #include <map>
 #include <memory>
 
+#include "checker/checker.hpp"
+#include "scenarios/registry.hpp"
 #include "sim/explore/explore.hpp"
+#include "sim/prng.hpp"
 #include "sim/world.hpp"
+
+#if __has_include("sim/state.hpp")
+#define FRSIM_WORLD_IS_A_VALUE 1
+#endif
 
 namespace {
 
@@ -31,6 +46,8 @@ Scenario replication() {
   return s;
 }
 
+// Judges nothing: the search's own cost, as an explicit-state checker without
+// properties (SPIN with its assertion never failing) spends it.
 class Quiet final : public Monitor {
  public:
   void on_event(const Event&, const World&) override {}
@@ -38,11 +55,18 @@ class Quiet final : public Monitor {
   std::optional<Finding> finding() const override { return std::nullopt; }
   std::unique_ptr<Monitor> clone() const override { return std::make_unique<Quiet>(); }
   std::vector<std::string> properties() const override { return {}; }
+#ifdef FRSIM_WORLD_IS_A_VALUE
+  bool wants_events() const override { return false; }
+  bool keeps_schedule_state() const override { return false; }
+#endif
 };
 
 MonitorFactory quiet() {
   return [] { return std::make_unique<Quiet>(); };
 }
+
+// The world's own checker: every property.
+MonitorFactory checked(const Scenario& scenario) { return checker::monitor_factory(scenario); }
 
 Options base(Strategy strategy) {
   Options o;
@@ -56,13 +80,24 @@ Options base(Strategy strategy) {
   return o;
 }
 
+std::uint64_t stored_bytes(const Result& r) {
+#ifdef FRSIM_WORLD_IS_A_VALUE
+  return r.stats.visited_bytes;
+#else
+  return r.stats.memory_bytes;  // before: the visited set and the (prefix) frontier
+#endif
+}
+
 void report(benchmark::State& state, const Result& r) {
-  state.counters["distinct_states"] = static_cast<double>(r.stats.distinct_states);
+  const double distinct = static_cast<double>(r.stats.distinct_states);
+  state.counters["distinct_states"] = distinct;
   state.counters["transitions"] = static_cast<double>(r.stats.transitions);
-  state.counters["states_per_second"] =
-      benchmark::Counter(static_cast<double>(r.stats.distinct_states), benchmark::Counter::kIsRate);
-  state.counters["visited_bytes_per_state"] =
-      r.stats.distinct_states > 0 ? static_cast<double>(r.stats.memory_bytes) / static_cast<double>(r.stats.distinct_states) : 0;
+  state.counters["max_depth"] = static_cast<double>(r.stats.max_depth);
+  state.counters["states_per_second"] = benchmark::Counter(distinct, benchmark::Counter::kIsRate);
+  state.counters["visited_bytes_per_state"] = distinct > 0 ? static_cast<double>(stored_bytes(r)) / distinct : 0;
+  state.counters["memory_bytes"] = static_cast<double>(r.stats.memory_bytes);
+  state.counters["seconds"] = r.stats.elapsed_seconds;
+  state.counters["complete"] = r.complete ? 1 : 0;
 }
 
 void BM_explore_dfs(benchmark::State& state) {
@@ -78,6 +113,71 @@ void BM_explore_dfs(benchmark::State& state) {
 // (sleep sets, symmetry, jobs)
 BENCHMARK(BM_explore_dfs)->Args({0, 0, 1})->Args({1, 0, 1})->Args({0, 1, 1})->Args({1, 1, 1})->Args({0, 0, 2})
     ->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// gset-replication, the reference model of explicit-state checkers
+// (scenarios/gset_replication.cpp): breadth-first search of the whole space,
+// no reduction, ended and judged at quiescence only, as SPIN checks it, with
+// a time budget of 60 s per configuration. Arguments: N, D, K.
+void BM_gset_replication(benchmark::State& state) {
+  const auto scenario = scenarios::get("gset-replication");
+  Options o = base(Strategy::bfs);
+  o.world = scenario->defaults;
+  o.world.devices = static_cast<std::uint32_t>(state.range(0));
+  o.world.drops = static_cast<std::uint32_t>(state.range(1));
+  o.world.dups = static_cast<std::uint32_t>(state.range(2));
+  o.limits.states_max = 1'000'000'000;
+  o.limits.schedules_max = 1'000'000'000;
+  o.limits.time_limit_seconds = 60;
+  o.limits.memory_bytes_max = 3ULL << 30;
+  Result r;
+  for (auto _ : state) r = frsim::sim::explore::explore(*scenario, o, quiet());
+  report(state, r);
+  state.SetLabel(r.complete ? "complete" : std::string("stopped: ") + std::string(to_string(r.budget_hit)));
+}
+BENCHMARK(BM_gset_replication)
+    ->ArgsProduct({{2, 3, 4}, {0, 1}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+// counter (3 devices, one drop, one duplicate, one partition): breadth-first
+// search, the first 300,000 distinct states, ended at stuck states only.
+// Argument: 1 with every property of the checker judging every new state
+// (the campaign's real work), 0 with none (the search's own cost).
+void BM_explore_counter(benchmark::State& state) {
+  const auto scenario = scenarios::get("counter");
+  const bool with_checker = state.range(0) != 0;
+  Options o = base(Strategy::bfs);
+  o.world = scenario->defaults;
+  o.limits.states_max = with_checker ? 30'000 : 300'000;
+  o.limits.schedules_max = 1'000'000'000;
+  o.end_every_state = with_checker;
+  Result r;
+  for (auto _ : state) r = frsim::sim::explore::explore(*scenario, o, with_checker ? checked(*scenario) : quiet());
+  report(state, r);
+}
+BENCHMARK(BM_explore_counter)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// chat: the default campaign's exhaustive stage (breadth-first with sleep
+// sets and symmetry, every new state healed and judged by every property)
+// for its share of the 60 s default budget, 30 s: how deep it gets. Argument:
+// 1 with the checker, 0 with none.
+void BM_explore_chat_bfs(benchmark::State& state) {
+  const auto scenario = scenarios::get("chat");
+  const bool with_checker = state.range(0) != 0;
+  Options o = base(Strategy::bfs);
+  o.world = scenario->defaults;
+  o.por = Por::sleep;
+  o.symmetry = true;
+  o.end_every_state = with_checker;
+  o.limits.depth_max = 60;
+  o.limits.states_max = 2'000'000;
+  o.limits.schedules_max = 1'000'000'000;
+  o.limits.time_limit_seconds = 30;
+  Result r;
+  for (auto _ : state) r = frsim::sim::explore::explore(*scenario, o, with_checker ? checked(*scenario) : quiet());
+  report(state, r);
+}
+BENCHMARK(BM_explore_chat_bfs)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // The transitions of the execution tree below `world` (stateless search
 // without reduction), through a memo keyed by state.
@@ -142,5 +242,49 @@ void BM_explore_random_walk(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(r.stats.transitions), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_explore_random_walk)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// Seeded random walks of chat (3 devices, coarse grain, its default faults)
+// to their end, as a sampler runs them without a checker: from a copy of the
+// initial world, transitions listed without descriptions, no events. Before
+// issue 14 a walk built its world from the creation code, listed every
+// transition with its description, and hashed every event.
+void BM_chat_random_walk(benchmark::State& state) {
+  const auto chat = scenarios::get("chat");
+  WorldConfig config = chat->defaults;
+  config.grain = Grain::coarse;
+  std::uint64_t seed = 0;
+  std::uint64_t transitions = 0;
+#ifdef FRSIM_WORLD_IS_A_VALUE
+  World initial(chat, config, 0);
+  initial.set_record_events(false);
+  initial.set_hash_events(false);
+  initial.set_keep_choices(false);
+  World world(initial);
+  std::vector<Transition> enabled;
+  for (auto _ : state) {
+    world = initial;
+    Prng chooser(seed++);
+    for (world.list(enabled); !enabled.empty(); world.list(enabled)) {
+      world.apply_enabled(enabled, static_cast<std::size_t>(chooser.below(enabled.size())));
+      ++transitions;
+    }
+    benchmark::DoNotOptimize(world.steps());
+  }
+#else
+  for (auto _ : state) {
+    World world(chat, config, 0);
+    world.set_record_events(false);
+    Prng chooser(seed++);
+    for (auto enabled = world.enabled(); !enabled.empty(); enabled = world.enabled()) {
+      world.apply_enabled(enabled, static_cast<std::size_t>(chooser.below(enabled.size())));
+      ++transitions;
+    }
+    benchmark::DoNotOptimize(world.event_hash());
+  }
+#endif
+  state.counters["transitions_per_second"] =
+      benchmark::Counter(static_cast<double>(transitions), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_chat_random_walk)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 namespace frsim::core {
 
-void Encoder::varint(std::uint64_t v) {
+void Encoder::varint_long(std::uint64_t v) {
   while (v >= 0x80) {
     bytes_.push_back(static_cast<std::uint8_t>(v | 0x80));
     v >>= 7;

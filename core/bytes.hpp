@@ -14,7 +14,13 @@ namespace frsim::core {
 class Encoder {
  public:
   void u8(std::uint8_t v) { bytes_.push_back(v); }
-  void varint(std::uint64_t v);
+  void varint(std::uint64_t v) {
+    if (v < 0x80) {
+      bytes_.push_back(static_cast<std::uint8_t>(v));  // most numbers: one byte, inline
+      return;
+    }
+    varint_long(v);
+  }
   void svarint(std::int64_t v) {
     varint((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
   }
@@ -22,8 +28,12 @@ class Encoder {
 
   const std::vector<std::uint8_t>& bytes() const { return bytes_; }
   std::vector<std::uint8_t> take() { return std::move(bytes_); }
+  // Empties the encoder and keeps its buffer, for one encoder that writes
+  // many encodings in turn (a search's state vectors).
+  void clear() { bytes_.clear(); }
 
  private:
+  void varint_long(std::uint64_t v);
   std::vector<std::uint8_t> bytes_;
 };
 

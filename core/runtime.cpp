@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <memory>
 #include <limits>
 #include <typeinfo>
 #include <utility>
@@ -70,13 +71,17 @@ ActionResult in_progress() {
 
 }  // namespace
 
-struct Runtime::Impl {
-  // µ(r) is split by temperature: a propagation reads states[r] and
-  // values[r] (dense, small) for every reactive it reaches, and a Node only
-  // for the reactives it reevaluates.
+// µ without its values. A propagation reads ReactiveState and the value of
+// every reactive it reaches (per runtime, dense, small) and a Node only for
+// the reactives it reevaluates.
+class Dataflow {
+ public:
   struct Node {
     Slot slot = Slot::empty;
     bool distributed = false;
+    bool outer_of_flatten = false;    // some flatten reads this value as a reference
+    ReactiveKind kind = ReactiveKind::source;
+    std::uint32_t level = 0;          // see Runtime::level
     ReactiveId inner = no_reactive;   // flatten: the reactive µ(r0).val denotes
     std::vector<ReactiveId> inputs;   // map: its inputs; fold: {r1}; flatten: {r0}
     std::vector<ReactiveId> derived;  // {d ≠ r | r ∈ inputs(d, µ)}, static and dynamic
@@ -85,6 +90,60 @@ struct Runtime::Impl {
     MergeFunction merge;
     std::string label;
   };
+  // A graph reached from this one by moving flatten `flatten`'s dynamic edge
+  // to `inner`: copies of a runtime that move the same edge share the result
+  // instead of each copying the graph. Valid while this graph is shared (a
+  // graph changed in place forgets them).
+  struct Successor {
+    ReactiveId flatten;
+    ReactiveId inner;
+    std::weak_ptr<const Dataflow> graph;
+  };
+
+  Dataflow() = default;
+  Dataflow(const Dataflow& other)
+      : nodes(other.nodes),
+        created(other.created),
+        by_label(other.by_label),
+        by_name(other.by_name),
+        distributed(other.distributed) {}
+  Dataflow& operator=(const Dataflow&) = delete;
+
+  std::vector<Node> nodes;  // [0, created) is dom(µ); restored constants may follow
+  std::size_t created = 0;
+  std::map<std::string, ReactiveId, std::less<>> by_label;  // first reactive with each label
+  std::map<std::string, ReactiveId, std::less<>> by_name;   // distributed reactives
+  std::vector<Runtime::Distributed> distributed;             // the same, as a sorted vector
+  mutable std::vector<Successor> successors;
+  mutable std::uint64_t signature = 0;  // signature(*this) once computed, else 0
+  // Some graph names this one as its successor: never changed in place again.
+  mutable bool frozen = false;
+};
+
+std::uint64_t signature(const Dataflow& graph) {
+  if (graph.signature != 0) return graph.signature;
+  std::uint64_t h = hash_combine(0x64666c6f77ULL, graph.created);
+  h = hash_combine(h, graph.nodes.size());
+  for (const Dataflow::Node& n : graph.nodes) {
+    h = hash_combine(h, static_cast<std::uint64_t>(n.slot));
+    h = hash_combine(h, static_cast<std::uint64_t>(n.kind));
+    h = hash_combine(h, n.level);
+    h = hash_combine(h, n.inner);
+    h = hash_combine(h, n.distributed ? 1 : 0);
+    h = hash_combine(h, hash_bytes(n.label));
+    h = hash_combine(h, n.inputs.size());
+    for (ReactiveId i : n.inputs) h = hash_combine(h, i);
+    h = hash_combine(h, n.derived.size());
+    for (ReactiveId d : n.derived) h = hash_combine(h, d);
+  }
+  graph.signature = h == 0 ? 1 : h;
+  return graph.signature;
+}
+
+std::size_t slots(const Dataflow& graph) { return graph.nodes.size(); }
+
+struct Runtime::Impl {
+  using Node = Dataflow::Node;
   struct Undo {
     ReactiveId r;
     Value old;
@@ -95,16 +154,55 @@ struct Runtime::Impl {
   };
 
   Impl(Runtime& self_, Snapshot& sigma_, RuntimeOptions options_)
-      : self(self_), sigma(sigma_), options(std::move(options_)) {
+      : self(self_), sigma(sigma_), options(std::move(options_)), graph(std::make_shared<Dataflow>()) {
     if (!options.policy) options.policy = level_policy();
     if (!options.snapshot_writer) options.snapshot_writer = std::make_shared<SnapshotWriter>();
     if (!options.receiver) options.receiver = std::make_shared<Receiver>();
+    bind_options();
+  }
+
+  Impl(Runtime& self_, Snapshot& sigma_, const Impl& other, Observer* observer_)
+      : self(self_), sigma(sigma_), options(other.options) {
+    options.observer = observer_;
+    bind_options();
+    copy_state(other);
+  }
+
+  void bind_options() {
     observer = options.observer;
     writer = options.snapshot_writer.get();
     writer_writes = writer->observes_writes();
     // The calculus' own writer stores the active sources and folds at commit;
     // the runtime then does exactly that without sorting all of A.
     calculus_writer = typeid(*writer) == typeid(SnapshotWriter);
+    stop = options.stop;
+  }
+
+  // Everything but the bindings (self, Σ, observer, the policy handle).
+  void copy_state(const Impl& other) {
+    // Copies of one device's runtime share these: compare, not copy (each
+    // copy of a shared_ptr is an atomic increment and decrement).
+    if (options.policy != other.options.policy || options.snapshot_writer != other.options.snapshot_writer ||
+        options.receiver != other.options.receiver || options.concurrent_actions != other.options.concurrent_actions ||
+        options.stop != other.options.stop) {
+      Observer* const keep_observer = options.observer;
+      options = other.options;
+      options.observer = keep_observer;
+      bind_options();
+    }
+    if (graph != other.graph) graph = other.graph;
+    states = other.states;
+    values = other.values;
+    created = other.created;
+    propagating = other.propagating;
+    action = other.action;
+    epoch = other.epoch;
+    active_list = other.active_list;
+    active_stored = other.active_stored;
+    outdated_log = other.outdated_log;
+    outdated_unprocessed = other.outdated_unprocessed;
+    undo = other.undo;
+    rewires = other.rewires;
   }
 
   Runtime& self;
@@ -114,13 +212,13 @@ struct Runtime::Impl {
   const SnapshotWriter* writer = nullptr;
   bool writer_writes = false;
   bool calculus_writer = false;
+  const std::atomic<bool>* stop = nullptr;
+  std::uint32_t applied = 0;  // rule applications, for polling `stop`
 
-  std::vector<Node> nodes;  // [0, created) is dom(µ); restored constants may follow
-  std::vector<ReactiveState> states;  // per slot of `nodes`
-  std::vector<Value> values;          // µ(r).val, per slot of `nodes`
-  std::size_t created = 0;
-  std::map<std::string, ReactiveId, std::less<>> by_label;  // first reactive with each label
-  std::map<std::string, ReactiveId, std::less<>> by_name;   // distributed reactives
+  std::shared_ptr<const Dataflow> graph;  // shared between copies: see own()
+  std::vector<ReactiveState> states;  // per slot of the graph
+  std::vector<Value> values;          // µ(r).val, per slot of the graph
+  std::size_t created = 0;            // graph->created, where the policy handle reads it
 
   bool propagating = false;
   ActionKind action = ActionKind::fire;
@@ -135,19 +233,61 @@ struct Runtime::Impl {
   std::vector<Value> input_values;     // scratch for map operators
   std::vector<ReactiveId> raise_work;  // scratch for level raises
 
+  // ---- the shared graph -----------------------------------------------------
+
+  const std::vector<Node>& nodes() const { return graph->nodes; }
+
+  // The graph to change: this runtime's own (copy-on-write). A graph changed
+  // in place forgets its successors, which were computed from it as it was;
+  // a graph that is some graph's successor is never changed in place.
+  Dataflow& own() {
+    if (graph.use_count() != 1 || graph->frozen) {
+      graph = std::make_shared<const Dataflow>(*graph);
+    } else {
+      graph->successors.clear();
+    }
+    graph->signature = 0;
+    return const_cast<Dataflow&>(*graph);
+  }
+
+  // The per-runtime copies of the graph's kinds, levels and flags (the
+  // policy handle reads them), after the graph pointer moved.
+  void sync_states() {
+    const auto& n = nodes();
+    states.resize(n.size());
+    values.resize(n.size());
+    for (std::size_t r = 0; r < n.size(); ++r) {
+      states[r].kind = n[r].kind;
+      states[r].level = n[r].level;
+      states[r].outer_of_flatten = n[r].outer_of_flatten;
+    }
+    created = graph->created;
+  }
+
+  void set_level(ReactiveId r, std::uint32_t level) {
+    own().nodes[r].level = level;
+    states[r].level = level;
+  }
+
+  void poll_stop() {
+    if (stop != nullptr && (++applied & 255U) == 0 && stop->load(std::memory_order_relaxed)) {
+      throw PropagationStopped{};
+    }
+  }
+
   // ---- lookups --------------------------------------------------------------
 
-  bool exists(ReactiveId r) const { return r < nodes.size() && nodes[r].slot != Slot::empty; }
+  bool exists(ReactiveId r) const { return r < nodes().size() && nodes()[r].slot != Slot::empty; }
   bool is_created(ReactiveId r) const { return r < created; }
 
   std::string describe(ReactiveId r) const {
-    if (r < nodes.size() && !nodes[r].label.empty()) return fmt::format("{} (r{})", nodes[r].label, r);
+    if (r < nodes().size() && !nodes()[r].label.empty()) return fmt::format("{} (r{})", nodes()[r].label, r);
     return fmt::format("r{}", r);
   }
 
   const Node& created_node(ReactiveId r, std::string_view what) const {
     if (!is_created(r)) throw Error(fmt::format("{}: unknown reactive r{}", what, r));
-    return nodes[r];
+    return nodes()[r];
   }
 
   std::optional<ReactiveId> resolve(const Value& reference) const {
@@ -157,8 +297,8 @@ struct Runtime::Impl {
       return std::nullopt;
     }
     if (reference.kind() == Kind::named_ref) {
-      auto it = by_name.find(reference.as_named_ref());
-      if (it != by_name.end()) return it->second;
+      auto it = graph->by_name.find(reference.as_named_ref());
+      if (it != graph->by_name.end()) return it->second;
     }
     return std::nullopt;
   }
@@ -166,7 +306,7 @@ struct Runtime::Impl {
   // inputs(r, µ) (Fig. 3), in operator order:
   //   {r0, µ(r0).val} if µ(r).in = dynamic(r0); µ(r).in otherwise.
   std::vector<ReactiveId> inputs_of(ReactiveId r) const {
-    const Node& n = nodes[r];
+    const Node& n = nodes()[r];
     switch (states[r].kind) {
       case ReactiveKind::source: return {};
       case ReactiveKind::map: return n.inputs;
@@ -182,7 +322,7 @@ struct Runtime::Impl {
   bool outdated(ReactiveId r) const { return handle.outdated(r); }
   bool ready(ReactiveId r) const {
     if (!is_created(r) || processed(r)) return false;
-    const Node& n = nodes[r];
+    const Node& n = nodes()[r];
     switch (states[r].kind) {
       case ReactiveKind::source: return true;
       case ReactiveKind::map:
@@ -206,7 +346,7 @@ struct Runtime::Impl {
     s.active_epoch = epoch;
     active_list.push_back(r);
     if (s.kind == ReactiveKind::source || s.kind == ReactiveKind::fold) active_stored.push_back(r);
-    for (ReactiveId d : nodes[r].derived) {
+    for (ReactiveId d : nodes()[r].derived) {
       ReactiveState& dn = states[d];
       if (dn.outdated_epoch == epoch) continue;
       dn.outdated_epoch = epoch;
@@ -276,6 +416,7 @@ struct Runtime::Impl {
   // Readiness is the policy's premise to check, see core/policy.hpp.
   void apply(ReactiveId r) {
     assert(propagating && is_created(r));
+    poll_stop();
     if (!outdated(r)) {
       mark_processed(r);
       if (observer != nullptr) observer->skipped(r);
@@ -289,7 +430,7 @@ struct Runtime::Impl {
 
   // reevexp(r, µ) = µ(r).op inputs(r, µ).val, evaluated to a value (inner).
   Value reevaluate(ReactiveId r) {
-    Node& n = nodes[r];
+    const Node& n = nodes()[r];
     switch (states[r].kind) {
       case ReactiveKind::map: {
         // One input: the operator reads µ(input).val in place (nothing is
@@ -420,7 +561,7 @@ struct Runtime::Impl {
   // ---- dynamic edges -------------------------------------------------------------
 
   ReactiveId inner_of(ReactiveId f) const {
-    const Node& n = nodes[f];
+    const Node& n = nodes()[f];
     const ReactiveId outer = n.inputs[0];
     const Value& v = values[outer];
     if (!v.is_ref()) {
@@ -438,16 +579,16 @@ struct Runtime::Impl {
   void follow_outer(ReactiveId outer) {
     // Indexing, not iterators: relink may grow other reactives' derived lists,
     // never this one (an inner equal to the outer is not linked twice).
-    for (std::size_t i = 0; i < nodes[outer].derived.size(); ++i) {
-      const ReactiveId d = nodes[outer].derived[i];
-      if (states[d].kind == ReactiveKind::flatten && nodes[d].inputs[0] == outer) {
+    for (std::size_t i = 0; i < nodes()[outer].derived.size(); ++i) {
+      const ReactiveId d = nodes()[outer].derived[i];
+      if (states[d].kind == ReactiveKind::flatten && nodes()[d].inputs[0] == outer) {
         set_inner(d, inner_of(d));
       }
     }
   }
 
   void set_inner(ReactiveId f, ReactiveId inner) {
-    const ReactiveId old = nodes[f].inner;
+    const ReactiveId old = nodes()[f].inner;
     if (old == inner) return;
     // Every path strictly increases levels, so an inner below f cannot be
     // downstream of f: only a move upwards needs the graph check.
@@ -456,30 +597,61 @@ struct Runtime::Impl {
     relink(f, inner);
   }
 
+  // Moves f's dynamic edge to `inner`. When the graph is shared with copies
+  // of this runtime, the moved graph is shared too: the first copy to move
+  // this edge builds it, the others adopt it.
   void relink(ReactiveId f, ReactiveId inner) {
-    Node& n = nodes[f];
+    if (graph.use_count() == 1) {
+      move_edge(f, inner);
+      return;
+    }
+    auto& successors = graph->successors;
+    auto known = std::find_if(successors.begin(), successors.end(), [&](const Dataflow::Successor& s) {
+      return s.flatten == f && s.inner == inner;
+    });
+    if (known != successors.end()) {
+      if (auto next = known->graph.lock()) {
+        graph = std::move(next);
+        sync_states();
+        return;
+      }
+    }
+    const std::shared_ptr<const Dataflow> before = graph;
+    move_edge(f, inner);
+    graph->frozen = true;
+    if (known != before->successors.end()) {
+      known->graph = graph;
+    } else {
+      before->successors.push_back({f, inner, graph});
+    }
+  }
+
+  void move_edge(ReactiveId f, ReactiveId inner) {
+    Dataflow& g = own();
+    Node& n = g.nodes[f];
     const ReactiveId outer = n.inputs[0];
     if (n.inner != no_reactive && n.inner != outer) {
-      auto& list = nodes[n.inner].derived;
+      auto& list = g.nodes[n.inner].derived;
       list.erase(std::find(list.begin(), list.end(), f));
     }
     n.inner = inner;
-    if (inner != outer) nodes[inner].derived.push_back(f);
+    if (inner != outer) g.nodes[inner].derived.push_back(f);
     if (states[inner].level >= states[f].level) raise(f, states[inner].level + 1);
   }
 
   // REScala-style: a reactive whose input moved above it is lifted, and so is
   // everything downstream of it; only reactives after it are touched.
   void raise(ReactiveId r, std::uint32_t level) {
-    states[r].level = level;
+    Dataflow& g = own();
+    set_level(r, level);
     raise_work.clear();
     raise_work.push_back(r);
     while (!raise_work.empty()) {
       const ReactiveId x = raise_work.back();
       raise_work.pop_back();
-      for (ReactiveId d : nodes[x].derived) {
+      for (ReactiveId d : g.nodes[x].derived) {
         if (states[d].level <= states[x].level) {
-          states[d].level = states[x].level + 1;
+          set_level(d, states[x].level + 1);
           raise_work.push_back(d);
         }
       }
@@ -489,7 +661,7 @@ struct Runtime::Impl {
   std::vector<GraphEdge> graph_edges() const {
     std::vector<GraphEdge> edges;
     for (ReactiveId r = 0; r < created; ++r) {
-      const Node& n = nodes[r];
+      const Node& n = nodes()[r];
       switch (states[r].kind) {
         case ReactiveKind::source: break;
         case ReactiveKind::map:
@@ -509,7 +681,7 @@ struct Runtime::Impl {
     std::vector<GraphEdge> edges = graph_edges();
     std::erase_if(edges, [&](const GraphEdge& e) { return e.dynamic && e.to == f; });
     edges.push_back({inner, f, true});
-    const auto cycle = find_cycle(nodes.size(), edges, f);
+    const auto cycle = find_cycle(nodes().size(), edges, f);
     if (cycle.empty()) return;
     std::string names;
     for (ReactiveId r : cycle) {
@@ -524,10 +696,15 @@ struct Runtime::Impl {
   // ---- creation --------------------------------------------------------------------
 
   void grow(std::size_t size) {
-    if (nodes.size() >= size) return;
-    nodes.resize(size);
+    if (nodes().size() >= size) return;
+    own().nodes.resize(size);
     states.resize(size);
     values.resize(size);
+  }
+
+  void set_created(std::size_t count) {
+    own().created = count;
+    created = count;
   }
 
   // location(µ): the next dense id, "consistent between restarts" (Fig. 3). A
@@ -536,7 +713,8 @@ struct Runtime::Impl {
     if (propagating) throw Error("cannot create a reactive while a propagation is running");
     const auto r = static_cast<ReactiveId>(created);
     grow(r + 1);
-    Node& n = nodes[r];
+    Node& n = own().nodes[r];
+    n.kind = kind;
     states[r].kind = kind;
     n.label = std::move(label);
     n.inputs.clear();
@@ -545,33 +723,48 @@ struct Runtime::Impl {
   }
 
   void publish(ReactiveId r) {
-    Node& n = nodes[r];
+    Dataflow& g = own();
+    Node& n = g.nodes[r];
     n.slot = Slot::created;
-    created = r + 1;
-    if (!n.label.empty()) by_label.emplace(n.label, r);
-    for (ReactiveId i : n.inputs) nodes[i].derived.push_back(r);
-    if (states[r].kind == ReactiveKind::flatten) states[n.inputs[0]].outer_of_flatten = true;
+    set_created(r + 1);
+    if (!n.label.empty()) g.by_label.emplace(n.label, r);
+    for (ReactiveId i : n.inputs) g.nodes[i].derived.push_back(r);
+    if (states[r].kind == ReactiveKind::flatten) {
+      g.nodes[n.inputs[0]].outer_of_flatten = true;
+      states[n.inputs[0]].outer_of_flatten = true;
+    }
     raise(r, states[r].level);
-    if (observer != nullptr) observer->created(r, states[r].kind, n.label);
+    if (observer != nullptr) observer->created(r, states[r].kind, g.nodes[r].label);
   }
 
   // A map whose creation failed never existed: its slot is as before.
   void unpublish_map(ReactiveId r, Slot previous_slot, Value previous_value) {
-    Node& n = nodes[r];
+    Dataflow& g = own();
+    Node& n = g.nodes[r];
     for (ReactiveId i : n.inputs) {
-      auto& list = nodes[i].derived;
+      auto& list = g.nodes[i].derived;
       list.erase(std::find(list.begin(), list.end(), r));
     }
     if (!n.label.empty()) {
-      auto it = by_label.find(n.label);
-      if (it != by_label.end() && it->second == r) by_label.erase(it);
+      auto it = g.by_label.find(n.label);
+      if (it != g.by_label.end() && it->second == r) g.by_label.erase(it);
     }
     n.slot = previous_slot;
     values[r] = std::move(previous_value);
     n.inputs.clear();
     n.map_op = nullptr;
     n.label.clear();
-    created = r;
+    set_created(r);
+  }
+
+  void make_distributed(ReactiveId r, std::string name, MergeFunction merge) {
+    Dataflow& g = own();
+    g.nodes[r].distributed = true;
+    g.nodes[r].merge = merge ? std::move(merge) : MergeFunction(&Value::join);
+    auto at = std::lower_bound(g.distributed.begin(), g.distributed.end(), name,
+                               [](const Runtime::Distributed& d, const std::string& key) { return d.name < key; });
+    g.distributed.insert(at, Runtime::Distributed{name, r, hash_bytes(name)});
+    g.by_name.emplace(std::move(name), r);
   }
 
   void check_input(ReactiveId i, std::string_view what) const {
@@ -609,7 +802,7 @@ struct Runtime::Impl {
       auto it = sigma.values.find(r);
       if (it == sigma.values.end()) return;
       grow(r + 1);
-      nodes[r].slot = Slot::placeholder;
+      own().nodes[r].slot = Slot::placeholder;
       values[r] = it->second;
       if (observer != nullptr) observer->restored(r, it->second);
       restore_nested(it->second);
@@ -643,7 +836,136 @@ std::vector<ReactiveId> Propagation::ready(bool outdated_only) const {
 Runtime::Runtime(Snapshot& storage, RuntimeOptions options)
     : impl_(std::make_unique<Impl>(*this, storage, std::move(options))) {}
 
+Runtime::Runtime(Snapshot& storage, RuntimeOptions options, std::shared_ptr<const Dataflow> graph)
+    : impl_(std::make_unique<Impl>(*this, storage, std::move(options))) {
+  impl_->graph = std::move(graph);
+  impl_->sync_states();
+}
+
+Runtime::Runtime(const Runtime& other, Snapshot& storage, Observer* observer)
+    : impl_(std::make_unique<Impl>(*this, storage, *other.impl_, observer)) {}
+
 Runtime::~Runtime() = default;
+
+void Runtime::assign(const Runtime& other) {
+  if (this != &other) impl_->copy_state(*other.impl_);
+}
+
+const Dataflow& Runtime::dataflow() const { return *impl_->graph; }
+
+std::shared_ptr<const Dataflow> Runtime::share_dataflow() const { return impl_->graph; }
+
+void Runtime::adopt_dataflow(std::shared_ptr<const Dataflow> graph) {
+  Impl& m = *impl_;
+  m.graph = std::move(graph);
+  m.states.assign(m.nodes().size(), ReactiveState{});
+  m.values.assign(m.nodes().size(), Value());
+  m.sync_states();
+  m.propagating = false;
+  m.epoch = 1;
+}
+
+const RuntimeOptions& Runtime::options() const { return impl_->options; }
+
+void Runtime::set_observer(Observer* observer) {
+  impl_->options.observer = observer;
+  impl_->observer = observer;
+}
+
+void Runtime::set_stop(const std::atomic<bool>* stop) {
+  impl_->options.stop = stop;
+  impl_->stop = stop;
+}
+
+namespace {
+
+void encode_ids(Encoder& out, std::span<const ReactiveId> ids) {
+  out.varint(ids.size());
+  for (ReactiveId r : ids) out.varint(r);
+}
+
+ReactiveId decode_id(Decoder& in, std::size_t slots) {
+  const std::uint64_t r = in.varint();
+  if (r >= slots) throw DecodeError("corrupt runtime state: reactive id out of range");
+  return static_cast<ReactiveId>(r);
+}
+
+}  // namespace
+
+void Runtime::encode_state(Encoder& out, ValueCodec& codec) const {
+  const Impl& m = *impl_;
+  const auto& nodes = m.nodes();
+  for (ReactiveId r = 0; r < nodes.size(); ++r) {
+    if (nodes[r].slot != Slot::empty) codec.write(out, m.values[r]);
+  }
+  out.u8(m.propagating ? 1 : 0);
+  if (!m.propagating) return;
+  // (A; P) and what an abort restores; the stamps' epoch is not state.
+  out.u8(static_cast<std::uint8_t>(m.action));
+  encode_ids(out, m.active_list);
+  std::vector<ReactiveId> processed;
+  for (ReactiveId r = 0; r < m.created; ++r) {
+    if (m.states[r].processed_epoch == m.epoch) processed.push_back(r);
+  }
+  encode_ids(out, processed);
+  encode_ids(out, m.outdated_log);
+  out.varint(m.undo.size());
+  for (const Impl::Undo& u : m.undo) {
+    out.varint(u.r);
+    codec.write(out, u.old);
+  }
+  out.varint(m.rewires.size());
+  for (const Impl::Rewire& w : m.rewires) {
+    out.varint(w.flatten);
+    out.varint(w.old_inner);
+  }
+}
+
+void Runtime::decode_state(Decoder& in, ValueCodec& codec) {
+  Impl& m = *impl_;
+  const auto& nodes = m.nodes();
+  const std::size_t slots = nodes.size();
+  for (ReactiveId r = 0; r < slots; ++r) {
+    m.values[r] = nodes[r].slot != Slot::empty ? codec.read(in) : Value();
+  }
+  for (ReactiveState& st : m.states) {
+    st.active_epoch = st.processed_epoch = st.outdated_epoch = st.logged_epoch = 0;
+  }
+  m.active_list.clear();
+  m.active_stored.clear();
+  m.outdated_log.clear();
+  m.outdated_unprocessed = 0;
+  m.undo.clear();
+  m.rewires.clear();
+  m.propagating = in.u8() != 0;
+  m.epoch = m.propagating ? 2 : 1;
+  if (!m.propagating) return;
+  const std::uint8_t action = in.u8();
+  if (action > static_cast<std::uint8_t>(ActionKind::create)) throw DecodeError("corrupt runtime state: action");
+  m.action = static_cast<ActionKind>(action);
+  for (std::uint64_t i = 0, n = in.count(); i < n; ++i) {
+    const ReactiveId r = decode_id(in, slots);
+    m.states[r].active_epoch = m.epoch;
+    m.active_list.push_back(r);
+    if (m.states[r].kind == ReactiveKind::source || m.states[r].kind == ReactiveKind::fold) m.active_stored.push_back(r);
+  }
+  for (std::uint64_t i = 0, n = in.count(); i < n; ++i) m.states[decode_id(in, slots)].processed_epoch = m.epoch;
+  for (std::uint64_t i = 0, n = in.count(); i < n; ++i) {
+    const ReactiveId r = decode_id(in, slots);
+    m.states[r].outdated_epoch = m.epoch;
+    m.outdated_log.push_back(r);
+    if (m.states[r].processed_epoch != m.epoch) ++m.outdated_unprocessed;
+  }
+  for (std::uint64_t i = 0, n = in.count(); i < n; ++i) {
+    const ReactiveId r = decode_id(in, slots);
+    m.states[r].logged_epoch = m.epoch;
+    m.undo.push_back({r, codec.read(in)});
+  }
+  for (std::uint64_t i = 0, n = in.count(); i < n; ++i) {
+    const ReactiveId f = decode_id(in, slots);
+    m.rewires.push_back({f, decode_id(in, slots)});
+  }
+}
 
 ReactiveId Runtime::source(Value initial, std::string label) {
   // (source)  r = location(µ)  vs = lookup(r, Σ, v)
@@ -652,7 +974,7 @@ ReactiveId Runtime::source(Value initial, std::string label) {
   const ReactiveId r = m.allocate(ReactiveKind::source, std::move(label));
   const bool restored = m.sigma.values.contains(r);
   m.values[r] = m.lookup(r, std::move(initial));
-  m.states[r].level = 0;
+  m.set_level(r, 0);
   m.publish(r);
   m.store_created(r, restored);
   return r;
@@ -665,14 +987,14 @@ ReactiveId Runtime::map(std::vector<ReactiveId> inputs, MapOperator op, std::str
   if (!op) throw Error("map: no operator");
   for (ReactiveId i : inputs) m.check_input(i, "map");
   const ReactiveId r = m.allocate(ReactiveKind::map, std::move(label));
-  Impl::Node& n = m.nodes[r];
+  Impl::Node& n = m.own().nodes[r];
   const Slot previous_slot = n.slot;
   Value previous_value = m.values[r];
   std::uint32_t level = 0;
   for (ReactiveId i : inputs) level = std::max(level, m.states[i].level + 1);
   n.inputs = std::move(inputs);
   n.map_op = std::move(op);
-  m.states[r].level = level;
+  m.set_level(r, level);
   m.values[r] = Value();
   m.publish(r);
   m.begin(ActionKind::create, r, Value());
@@ -704,11 +1026,11 @@ ReactiveId Runtime::fold(ReactiveId input, Value initial, FoldOperator op, std::
   m.check_input(input, "fold");
   const ReactiveId r = m.allocate(ReactiveKind::fold, std::move(label));
   const bool restored = m.sigma.values.contains(r);
-  Impl::Node& n = m.nodes[r];
+  Impl::Node& n = m.own().nodes[r];
   n.inputs = {input};
   n.fold_op = std::move(op);
   m.values[r] = m.lookup(r, std::move(initial));
-  m.states[r].level = m.states[input].level + 1;
+  m.set_level(r, m.states[input].level + 1);
   m.publish(r);
   m.store_created(r, restored);
   return r;
@@ -733,47 +1055,43 @@ ReactiveId Runtime::flatten(ReactiveId outer, std::string label) {
   const ReactiveId r = m.allocate(ReactiveKind::flatten, std::move(label));
   // Only a restored constant in r's slot can have dependents, and only then
   // can the new edges close a cycle.
-  if (!m.nodes[r].derived.empty()) {
-    m.created = r + 1;
-    m.nodes[r].inputs = {outer};
+  if (!m.nodes()[r].derived.empty()) {
+    m.set_created(r + 1);
+    m.own().nodes[r].inputs = {outer};
     try {
       m.check_acyclic(r, *inner);
     } catch (...) {
-      m.created = r;
-      m.nodes[r].inputs.clear();
-      m.nodes[r].label.clear();
+      m.set_created(r);
+      m.own().nodes[r].inputs.clear();
+      m.own().nodes[r].label.clear();
       throw;
     }
   }
-  Impl::Node& n = m.nodes[r];
+  Impl::Node& n = m.own().nodes[r];
   n.inputs = {outer};
   m.values[r] = m.values[*inner];
-  m.states[r].level = std::max(m.states[outer].level, m.states[*inner].level) + 1;
+  m.set_level(r, std::max(m.states[outer].level, m.states[*inner].level) + 1);
   m.publish(r);
   m.relink(r, *inner);
   return r;
 }
 
 ReactiveId Runtime::distributed_source(std::string name, Value initial, MergeFunction merge) {
-  if (impl_->by_name.contains(name)) {
+  if (impl_->graph->by_name.contains(name)) {
     throw Error(fmt::format("distributed reactive \"{}\" exists already", name));
   }
   const ReactiveId r = source(std::move(initial), name);
-  impl_->nodes[r].distributed = true;
-  impl_->nodes[r].merge = merge ? std::move(merge) : MergeFunction(&Value::join);
-  impl_->by_name.emplace(std::move(name), r);
+  impl_->make_distributed(r, std::move(name), std::move(merge));
   return r;
 }
 
 ReactiveId Runtime::distributed_fold(std::string name, ReactiveId input, Value initial,
                                      FoldOperator op, MergeFunction merge) {
-  if (impl_->by_name.contains(name)) {
+  if (impl_->graph->by_name.contains(name)) {
     throw Error(fmt::format("distributed reactive \"{}\" exists already", name));
   }
   const ReactiveId r = fold(input, std::move(initial), std::move(op), name);
-  impl_->nodes[r].distributed = true;
-  impl_->nodes[r].merge = merge ? std::move(merge) : MergeFunction(&Value::join);
-  impl_->by_name.emplace(std::move(name), r);
+  impl_->make_distributed(r, std::move(name), std::move(merge));
   return r;
 }
 
@@ -804,21 +1122,21 @@ ActionResult Runtime::begin_receive(std::string_view name, const Value& remote) 
     if (m.options.concurrent_actions == ConcurrentActions::refuse) {
       return failure("receive: a propagation is running (isolation, Lemma 4.13)");
     }
-    auto it = m.by_name.find(name);
-    if (it == m.by_name.end()) return failure(fmt::format("receive: no distributed reactive named \"{}\"", name));
+    auto it = m.graph->by_name.find(name);
+    if (it == m.graph->by_name.end()) return failure(fmt::format("receive: no distributed reactive named \"{}\"", name));
     const ReactiveId r = it->second;
     return m.guarded([&] {
-      Value merged = m.options.receiver->merge(r, m.nodes[r].merge, m.values[r], remote);
+      Value merged = m.options.receiver->merge(r, m.nodes()[r].merge, m.values[r], remote);
       if (m.observer != nullptr) m.observer->merged(r, m.values[r], remote, merged);
       m.join(ActionKind::receive, r, std::move(merged));
     });
   }
-  auto it = m.by_name.find(name);
-  if (it == m.by_name.end()) {
+  auto it = m.graph->by_name.find(name);
+  if (it == m.graph->by_name.end()) {
     return failure(fmt::format("receive: no distributed reactive named \"{}\"", name));
   }
   const ReactiveId r = it->second;
-  const Impl::Node& n = m.nodes[r];
+  const Impl::Node& n = m.nodes()[r];
   Value merged;
   try {
     merged = m.options.receiver->merge(r, n.merge, m.values[r], remote);
@@ -896,8 +1214,8 @@ const std::string& Runtime::label(ReactiveId r) const {
 }
 
 std::optional<ReactiveId> Runtime::find(std::string_view label) const {
-  auto it = impl_->by_label.find(label);
-  if (it == impl_->by_label.end()) return std::nullopt;
+  auto it = impl_->graph->by_label.find(label);
+  if (it == impl_->graph->by_label.end()) return std::nullopt;
   return it->second;
 }
 
@@ -912,8 +1230,10 @@ std::vector<ReactiveId> Runtime::inputs(ReactiveId r) const {
 }
 
 std::vector<std::pair<std::string, ReactiveId>> Runtime::distributed() const {
-  return {impl_->by_name.begin(), impl_->by_name.end()};
+  return {impl_->graph->by_name.begin(), impl_->graph->by_name.end()};
 }
+
+std::span<const Runtime::Distributed> Runtime::distributed_reactives() const { return impl_->graph->distributed; }
 
 bool Runtime::is_distributed(ReactiveId r) const {
   return impl_->created_node(r, "is_distributed").distributed;
@@ -944,8 +1264,8 @@ const Snapshot& Runtime::snapshot() const { return impl_->sigma; }
 std::uint64_t Runtime::fingerprint() const {
   const Impl& m = *impl_;
   std::uint64_t h = hash_combine(0x66727369'6d2d6d75ULL, m.created);
-  for (ReactiveId r = 0; r < m.nodes.size(); ++r) {
-    if (m.nodes[r].slot == Slot::empty) continue;
+  for (ReactiveId r = 0; r < m.nodes().size(); ++r) {
+    if (m.nodes()[r].slot == Slot::empty) continue;
     h = hash_combine(hash_combine(h, r), m.values[r].hash());
   }
   if (m.propagating) {
@@ -959,21 +1279,21 @@ std::uint64_t Runtime::fingerprint() const {
 
 std::string Runtime::to_dot() const {
   const Impl& m = *impl_;
-  std::vector<GraphNode> nodes(m.nodes.size());
-  for (ReactiveId r = 0; r < m.nodes.size(); ++r) {
-    const Impl::Node& n = m.nodes[r];
+  std::vector<GraphNode> out(m.nodes().size());
+  for (ReactiveId r = 0; r < m.nodes().size(); ++r) {
+    const Impl::Node& n = m.nodes()[r];
     if (n.slot == Slot::empty) {
-      nodes[r] = {"", "none"};
+      out[r] = {"", "none"};
     } else if (n.slot == Slot::placeholder) {
-      nodes[r] = {fmt::format("r{} (restored)", r), "plaintext"};
+      out[r] = {fmt::format("r{} (restored)", r), "plaintext"};
     } else {
       static constexpr std::string_view shapes[] = {"box", "ellipse", "box3d", "diamond"};
       const ReactiveKind kind = m.states[r].kind;
-      nodes[r] = {fmt::format("{}: {}", m.describe(r), to_string(kind)),
-                  std::string(shapes[static_cast<int>(kind)])};
+      out[r] = {fmt::format("{}: {}", m.describe(r), to_string(kind)),
+                std::string(shapes[static_cast<int>(kind)])};
     }
   }
-  return core::to_dot(nodes, m.graph_edges());
+  return core::to_dot(out, m.graph_edges());
 }
 
 }  // namespace frsim::core

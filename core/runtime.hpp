@@ -12,6 +12,7 @@
 // policy takes the cheapest deterministic order and never touches reactives the
 // action cannot reach. Both end every propagation in the same store (Lemma 4.11).
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -22,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "core/value.hpp"
 
@@ -38,16 +40,41 @@ using FoldOperator = std::function<Value(const Value& state, const Value& input)
 // the default is the CRDT join of the values (Value::join).
 using MergeFunction = std::function<Value(const Value& local, const Value& remote)>;
 
+// Σ's table r ↦ v: a vector sorted by id with the std::map operations its
+// readers use (find, contains, insert_or_assign, iteration in ascending id).
+// A vector, so that copying a device's storage is one allocation, not one per
+// entry (a world is copied at every branch of a search, DESIGN §6).
+class SnapshotValues {
+ public:
+  using value_type = std::pair<ReactiveId, Value>;
+  using const_iterator = std::vector<value_type>::const_iterator;
+
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  const_iterator find(ReactiveId r) const;
+  bool contains(ReactiveId r) const { return find(r) != end(); }
+  const Value& at(ReactiveId r) const;  // throws core::Error when absent
+  void insert_or_assign(ReactiveId r, Value v);
+  void clear() { entries_.clear(); }
+  friend bool operator==(const SnapshotValues&, const SnapshotValues&) = default;
+
+ private:
+  std::vector<value_type> entries_;
+};
+
 // Σ : r ↦ v, the durable state of a device (Fig. 4). Holds only sources and
 // folds (and the reactives nested in their values). Survives crashes.
 struct Snapshot {
-  std::map<ReactiveId, Value> values;
+  SnapshotValues values;
   std::uint64_t commits = 0;  // how many propagations have committed into it
 
   // Stable hash of the values (not of the commit count); equal Σ hash equal.
   std::uint64_t fingerprint() const;
   // Size of Σ's byte encoding (ids and values), what durable storage holds.
   std::size_t encoded_bytes() const;
+  friend bool operator==(const Snapshot&, const Snapshot&) = default;
 };
 
 // Why a propagation started.
@@ -112,20 +139,68 @@ class Receiver;
 enum class ConcurrentActions : std::uint8_t { refuse, join_running };
 
 struct RuntimeOptions {
+  // Shared by every copy of the runtime (and by the devices a scenario gives
+  // the same object): a policy keeps scratch buffers between propagations,
+  // never anything that decides a later one.
   std::shared_ptr<Policy> policy;  // null: level_policy()
   Observer* observer = nullptr;    // not owned; may be null
   std::shared_ptr<const SnapshotWriter> snapshot_writer = nullptr;  // null: the calculus' writer
   std::shared_ptr<const Receiver> receiver = nullptr;             // null: the calculus' receive
   ConcurrentActions concurrent_actions = ConcurrentActions::refuse;
+  // A budget's stop request (a time limit, an interrupt), polled every few
+  // hundred rule applications of one propagation; may be null. When set, the
+  // propagation throws PropagationStopped.
+  const std::atomic<bool>* stop = nullptr;
 };
+
+// Thrown out of a propagation whose stop request is set. Deliberately not a
+// std::exception: the guard that turns an operator's exception into an
+// aborted action (a finding) must not catch it. The runtime is left
+// mid-propagation and must be discarded; an explorer catches it and ends its
+// campaign at the budget.
+struct PropagationStopped {};
+
+// How values travel in a state vector: a codec may write them inline or as
+// references into a table it keeps (sim's StateCodec interns heap values).
+class ValueCodec {
+ public:
+  virtual ~ValueCodec() = default;
+  virtual void write(Encoder& out, const Value& v) = 0;
+  virtual Value read(Decoder& in) = 0;
+};
+
+// The dataflow graph of a runtime without its values: kinds, static inputs,
+// dynamic edges, levels, operators, labels and names (µ minus .val, Fig. 3).
+// Copies of a runtime share it; it is immutable while shared, and a change (a
+// reactive created, a flatten's dynamic edge moved) copies it first. Opaque
+// outside core/runtime.cpp.
+class Dataflow;
+// Equal for graphs of equal shape: slots, kinds, inputs, dynamic edges,
+// levels, labels and distributed names. Operators are not compared: graphs
+// built by the same creation code have the same signature.
+std::uint64_t signature(const Dataflow& graph);
+// The number of slots (created reactives and restored constants) of a graph.
+std::size_t slots(const Dataflow& graph);
 
 class Runtime {
  public:
   // `storage` is the device's durable snapshot; it must outlive the Runtime.
   explicit Runtime(Snapshot& storage, RuntimeOptions options = {});
+  // A runtime over an existing graph (a device's graph as a state vector
+  // names it): every value unit, no propagation running; decode_state fills
+  // in the rest. The creation code is not run.
+  Runtime(Snapshot& storage, RuntimeOptions options, std::shared_ptr<const Dataflow> graph);
+  // A copy of `other` (store, dynamic edges, running propagation, options)
+  // over another storage and with another observer, sharing the dataflow
+  // graph and its operators. Time proportional to |µ|, not to the history
+  // that built it (a world is a value, DESIGN §6). The caller copies Σ.
+  Runtime(const Runtime& other, Snapshot& storage, Observer* observer);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
+  // Becomes a copy of `other` in place, keeping this runtime's storage and
+  // observer; reuses this runtime's buffers.
+  void assign(const Runtime& other);
 
   // ---- creation (Fig. 6); each takes location(µ), the next dense id --------
   // An optional label names the reactive for people and workloads ("text").
@@ -190,6 +265,13 @@ class Runtime {
   std::vector<ReactiveId> inputs(ReactiveId r) const;
   // Distributed reactives by name, ascending.
   std::vector<std::pair<std::string, ReactiveId>> distributed() const;
+  // The same without copying: name, id and the name's hash (core::hash_bytes).
+  struct Distributed {
+    std::string name;
+    ReactiveId id = 0;
+    std::uint64_t name_hash = 0;
+  };
+  std::span<const Distributed> distributed_reactives() const;
   bool is_distributed(ReactiveId r) const;
   // The reactive a ref or named_ref value denotes on this device (a created
   // reactive, or a restored constant that is not created yet, paper §3.2).
@@ -202,6 +284,22 @@ class Runtime {
   std::uint64_t fingerprint() const;
   // The dataflow graph (Graphviz DOT), dynamic edges dashed.
   std::string to_dot() const;
+
+  // ---- state vectors and bindings ---------------------------------------------
+  const Dataflow& dataflow() const;
+  std::shared_ptr<const Dataflow> share_dataflow() const;
+  // Switches to another graph with the same slots (a state vector's) and
+  // clears every value; decode_state follows.
+  void adopt_dataflow(std::shared_ptr<const Dataflow> graph);
+  // µ's values and the running propagation ((A; P), the undo log, moved
+  // dynamic edges), exactly; the graph is the caller's to name.
+  void encode_state(Encoder& out, ValueCodec& values) const;
+  // The inverse, on a runtime over the same graph; throws DecodeError on
+  // corrupt input.
+  void decode_state(Decoder& in, ValueCodec& values);
+  const RuntimeOptions& options() const;
+  void set_observer(Observer* observer);
+  void set_stop(const std::atomic<bool>* stop);
 
   struct Impl;
 

@@ -1,6 +1,8 @@
 #include "core/snapshot.hpp"
 
+#include <algorithm>
 #include <set>
+#include <string>
 
 #include "core/bytes.hpp"
 #include "core/hash.hpp"
@@ -39,6 +41,28 @@ bool may_hold_refs(const Value& v) {
 }
 
 }  // namespace
+
+SnapshotValues::const_iterator SnapshotValues::find(ReactiveId r) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), r,
+                             [](const value_type& e, ReactiveId key) { return e.first < key; });
+  return it != entries_.end() && it->first == r ? it : entries_.end();
+}
+
+const Value& SnapshotValues::at(ReactiveId r) const {
+  auto it = find(r);
+  if (it == end()) throw Error("snapshot: no value for r" + std::to_string(r));
+  return it->second;
+}
+
+void SnapshotValues::insert_or_assign(ReactiveId r, Value v) {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), r,
+                             [](const value_type& e, ReactiveId key) { return e.first < key; });
+  if (it != entries_.end() && it->first == r) {
+    it->second = std::move(v);
+  } else {
+    entries_.emplace(it, r, std::move(v));
+  }
+}
 
 std::uint64_t Snapshot::fingerprint() const {
   std::uint64_t h = hash_combine(0x5349474d41ULL, values.size());

@@ -74,6 +74,9 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void on_event(const Event& event) = 0;
+  // False: the sink ignores events, so a world need not make them (their
+  // texts are formatted; the hot path of a search should not pay for that).
+  virtual bool wants_events() const { return true; }
 };
 
 }  // namespace frsim::sim

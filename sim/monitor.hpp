@@ -48,6 +48,14 @@ class Monitor {
   // An independent copy with the same per-schedule state, for explorers that
   // branch a world (DFS/BFS) rather than re-executing a prefix.
   virtual std::unique_ptr<Monitor> clone() const = 0;
+  // False: the monitor keeps nothing from one schedule to the next that a
+  // later judgement depends on (it judges each end state by itself), so an
+  // explorer may watch every path with one monitor instead of a copy per
+  // node of its frontier.
+  virtual bool keeps_schedule_state() const { return true; }
+  // False: on_event ignores every event (a monitor that judges end states
+  // only), so explorers may run worlds without making events at all.
+  virtual bool wants_events() const { return true; }
   // Names of the properties this monitor checks, e.g. {"glitch-freedom", ...}.
   virtual std::vector<std::string> properties() const = 0;
   // How many times each property (aligned with properties()) was judged

@@ -8,7 +8,8 @@
 
 namespace frsim::sim {
 
-std::uint64_t Message::content_hash() const {
+std::uint64_t Message::hash_of(std::uint32_t from, std::uint32_t to, std::string_view name,
+                               const core::Value& value) {
   std::uint64_t h = core::mix64(0x6d7367ULL ^ from);
   h = core::hash_combine(h, to);
   h = core::hash_combine(h, core::hash_bytes(name));
@@ -64,64 +65,93 @@ std::vector<std::vector<std::uint32_t>> make_topology(Topology topology, std::ui
 }
 
 Network::Network(Topology topology, std::uint32_t devices, std::uint64_t seed)
-    : neighbors_(make_topology(topology, devices, seed)) {}
+    : neighbors_(std::make_shared<const std::vector<std::vector<std::uint32_t>>>(
+          make_topology(topology, devices, seed))) {}
 
 bool Network::linked(std::uint32_t from, std::uint32_t to) const {
-  const auto& list = neighbors_.at(from);
+  const auto& list = neighbors(from);
   return std::binary_search(list.begin(), list.end(), to);
+}
+
+namespace {
+
+// The canonical order, reversed: `a` goes before `b` in the vector.
+bool after(const Message& a, const Message& b) {
+  if (a.to != b.to) return a.to > b.to;
+  if (a.from != b.from) return a.from > b.from;
+  if (a.name != b.name) return a.name > b.name;
+  if (const auto c = a.value <=> b.value; c != 0) return c > 0;
+  return a.id > b.id;
+}
+
+}  // namespace
+
+void Network::add(Message m) {
+  sum_ += core::mix64(m.hash);
+  in_flight_.push_back(std::move(m));
+}
+
+void Network::sort() const {
+  if (sorted_ == in_flight_.size()) return;
+  const auto middle = in_flight_.begin() + static_cast<std::ptrdiff_t>(sorted_);
+  std::sort(middle, in_flight_.end(), after);
+  std::inplace_merge(in_flight_.begin(), middle, in_flight_.end(), after);
+  sorted_ = in_flight_.size();
+}
+
+std::size_t Network::position(std::uint64_t id) const {
+  for (std::size_t i = in_flight_.size(); i-- > 0;) {
+    if (in_flight_[i].id == id) return i;
+  }
+  return in_flight_.size();
 }
 
 std::uint64_t Network::send(std::uint32_t from, std::uint32_t to, std::string name, core::Value value) {
   assert(linked(from, to));
   const std::uint64_t id = next_id_++;
-  in_flight_.push_back(Message{id, from, to, std::move(name), std::move(value)});
+  const std::uint64_t hash = Message::hash_of(from, to, name, value);
+  add(Message{id, from, to, std::move(name), std::move(value), hash});
   return id;
 }
 
 std::uint64_t Network::duplicate(std::uint64_t id) {
-  const Message* original = find(id);
-  assert(original != nullptr);
-  Message copy = *original;
+  const std::size_t at = position(id);
+  assert(at < in_flight_.size());
+  Message copy = in_flight_[at];
   copy.id = next_id_++;
-  in_flight_.push_back(std::move(copy));
-  return in_flight_.back().id;
+  add(std::move(copy));
+  return next_id_ - 1;
 }
 
 Message Network::take(std::uint64_t id) {
-  auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
-                         [id](const Message& m) { return m.id == id; });
-  assert(it != in_flight_.end());
-  Message m = std::move(*it);
-  in_flight_.erase(it);
+  sort();
+  const std::size_t at = position(id);
+  assert(at < in_flight_.size());
+  Message m = std::move(in_flight_[at]);
+  in_flight_.erase(in_flight_.begin() + static_cast<std::ptrdiff_t>(at));
+  --sorted_;
+  sum_ -= core::mix64(m.hash);
   return m;
 }
 
 const Message* Network::find(std::uint64_t id) const {
-  // in_flight_ is in ascending id order (appends only; erase keeps order).
-  auto it = std::lower_bound(in_flight_.begin(), in_flight_.end(), id,
-                             [](const Message& m, std::uint64_t key) { return m.id < key; });
-  return it != in_flight_.end() && it->id == id ? &*it : nullptr;
+  const std::size_t at = position(id);
+  return at < in_flight_.size() ? &in_flight_[at] : nullptr;
+}
+
+std::span<const Message> Network::in_flight() const {
+  sort();
+  return in_flight_;
 }
 
 std::vector<const Message*> Network::distinct() const {
-  std::vector<const Message*> all;
-  all.reserve(in_flight_.size());
-  for (const auto& m : in_flight_) all.push_back(&m);
-  std::stable_sort(all.begin(), all.end(), [](const Message* a, const Message* b) {
-    if (a->to != b->to) return a->to < b->to;
-    if (a->from != b->from) return a->from < b->from;
-    if (a->name != b->name) return a->name < b->name;
-    return (a->value <=> b->value) < 0;
-  });
-  // stable: among equal contents the oldest (lowest id) comes first.
-  all.erase(std::unique(all.begin(), all.end(),
-                        [](const Message* a, const Message* b) { return a->same_content(*b); }),
-            all.end());
-  return all;
+  std::vector<const Message*> out;
+  for_each_distinct([&out](const Message& m) { out.push_back(&m); });
+  return out;
 }
 
 void Network::partition(std::vector<std::uint8_t> side) {
-  assert(side.size() == neighbors_.size());
+  assert(side.size() == neighbors_->size());
   side_ = std::move(side);
 }
 
@@ -132,14 +162,22 @@ bool Network::blocked(std::uint32_t from, std::uint32_t to) const {
 }
 
 std::uint64_t Network::fingerprint() const {
-  std::uint64_t sum = 0;  // commutative: independent of send order
-  for (const auto& m : in_flight_) sum += core::mix64(m.content_hash());
-  std::uint64_t h = core::hash_combine(0x6e6574ULL, sum);
+  std::uint64_t h = core::hash_combine(0x6e6574ULL, sum_);
   h = core::hash_combine(h, in_flight_.size());
   if (side_) {
     for (auto s : *side_) h = core::hash_combine(h, s + 1U);
   }
   return h;
+}
+
+void Network::restore(std::vector<Message> in_flight, std::optional<std::vector<std::uint8_t>> side,
+                      std::uint64_t next_id) {
+  in_flight_ = std::move(in_flight);
+  sorted_ = 0;
+  sum_ = 0;
+  for (const Message& m : in_flight_) sum_ += core::mix64(m.hash);
+  side_ = std::move(side);
+  next_id_ = next_id;
 }
 
 }  // namespace frsim::sim

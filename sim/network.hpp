@@ -4,10 +4,20 @@
 //
 // Message ids are assigned in send order and exist for traces and events; they
 // are not part of a world's identity, so fingerprint() hashes the multiset of
-// message contents order-independently (a commutative sum of per-message hashes).
+// message contents order-independently (a commutative sum of per-message
+// hashes, kept up to date as messages come and go).
+//
+// Messages are kept in canonical order — (destination, sender, name, value),
+// then id — from the back of a vector: transitions list them in that order,
+// and healing delivers the first one and removes it in constant time. Sends
+// append; the order is restored when next read, by sorting what was appended
+// since and merging it in (linear in the messages, not m log m per read).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -23,12 +33,15 @@ struct Message {
   std::uint32_t to = 0;
   std::string name;
   core::Value value;
+  std::uint64_t hash = 0;  // content_hash(), computed once when the message is made
 
   // Same content (everything but the id).
   bool same_content(const Message& other) const {
-    return from == other.from && to == other.to && name == other.name && value == other.value;
+    return hash == other.hash && from == other.from && to == other.to && name == other.name && value == other.value;
   }
-  std::uint64_t content_hash() const;
+  std::uint64_t content_hash() const { return hash; }
+  // The hash of (from, to, name, value).
+  static std::uint64_t hash_of(std::uint32_t from, std::uint32_t to, std::string_view name, const core::Value& value);
 };
 
 // neighbors[d]: the devices d may send to, ascending. Always symmetric and
@@ -40,7 +53,7 @@ class Network {
  public:
   Network(Topology topology, std::uint32_t devices, std::uint64_t seed);
 
-  const std::vector<std::uint32_t>& neighbors(std::uint32_t device) const { return neighbors_.at(device); }
+  const std::vector<std::uint32_t>& neighbors(std::uint32_t device) const { return (*neighbors_).at(device); }
   bool linked(std::uint32_t from, std::uint32_t to) const;
 
   // Adds a message; returns its id.
@@ -50,12 +63,24 @@ class Network {
   // Removes and returns message `id` (delivery or drop). Precondition: in flight.
   Message take(std::uint64_t id);
   const Message* find(std::uint64_t id) const;
-  // In send order.
-  const std::vector<Message>& in_flight() const { return in_flight_; }
+  // Every message in flight, in reverse canonical order (the first message
+  // of the canonical order is the last element).
+  std::span<const Message> in_flight() const;
   // One message per distinct content (the oldest), ordered by (to, from, name,
   // value): delivering, dropping or duplicating either of two equal messages
   // leads to the same world, so transitions list each content once.
   std::vector<const Message*> distinct() const;
+  // The same, without allocating: f(message) for each, in that order.
+  template <class F>
+  void for_each_distinct(F&& f) const {
+    const auto all = in_flight();
+    for (std::size_t i = all.size(); i-- > 0;) {
+      if (i + 1 < all.size() && all[i].same_content(all[i + 1])) continue;
+      f(all[i]);
+    }
+  }
+  bool empty() const { return in_flight_.empty(); }
+  std::size_t size() const { return in_flight_.size(); }
 
   // Partition: `side[d]` says which side d is on; messages between sides are
   // not delivered until heal().
@@ -71,9 +96,18 @@ class Network {
   // message id in an event stream is unique.
   std::uint64_t allocate_id() { return next_id_++; }
 
+  // For state vectors (sim/state.cpp): the whole content, restored exactly.
+  void restore(std::vector<Message> in_flight, std::optional<std::vector<std::uint8_t>> side, std::uint64_t next_id);
+
  private:
-  std::vector<std::vector<std::uint32_t>> neighbors_;
-  std::vector<Message> in_flight_;
+  void add(Message m);
+  void sort() const;
+  std::size_t position(std::uint64_t id) const;
+
+  std::shared_ptr<const std::vector<std::vector<std::uint32_t>>> neighbors_;
+  mutable std::vector<Message> in_flight_;
+  mutable std::size_t sorted_ = 0;  // in_flight_[0, sorted_) is in order
+  std::uint64_t sum_ = 0;  // Σ mix64(content hash): the multiset, in no order
   std::optional<std::vector<std::uint8_t>> side_;
   std::uint64_t next_id_ = 1;
 };

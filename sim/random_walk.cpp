@@ -10,8 +10,9 @@ WalkSummary random_walk(World& world, std::uint64_t seed) {
   // Its own stream, derived from the seed, so the walk never shares draws
   // with anything else seeded by it (the random topology).
   Prng chooser(core::hash_combine(seed, 0x77616c6bULL));
+  std::vector<Transition> enabled;
   for (;;) {
-    const auto enabled = world.enabled();
+    world.list(enabled);
     if (enabled.empty()) return summary;
     if (summary.transitions >= world.config().steps_max) {
       summary.truncated = true;

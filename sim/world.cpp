@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -18,8 +19,22 @@ constexpr std::array<std::string_view, transition_kind_count> transition_names =
     "crash", "restart", "partition", "heal", "lo",
 };
 
-std::string message_text(const Message& m) {
-  return fmt::format("#{} {} d{}->d{}", m.id, m.name, m.from, m.to);
+Transition make(TransitionKind kind, std::uint32_t device) {
+  Transition t;
+  t.kind = kind;
+  t.device = device;
+  return t;
+}
+
+// The transitions a world lists, compared as the world tells them apart.
+bool same_transition(const Transition& a, const Transition& b) {
+  return a.kind == b.kind && a.device == b.device && a.peer == b.peer && a.reactive == b.reactive &&
+         a.message == b.message && a.lo_step.kind == b.lo_step.kind && a.lo_step.message == b.lo_step.message &&
+         a.lo_step.queue == b.lo_step.queue;
+}
+
+std::size_t index_of(const std::vector<std::uint32_t>& sorted, std::uint32_t x) {
+  return static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), x) - sorted.begin());
 }
 
 }  // namespace
@@ -44,13 +59,18 @@ std::optional<core::Value> Device::value(std::string_view label) const {
 std::vector<std::pair<std::string, core::Value>> Device::distributed_values() const {
   std::vector<std::pair<std::string, core::Value>> out;
   if (!runtime_) return out;
-  for (const auto& [name, r] : runtime_->distributed()) out.emplace_back(name, runtime_->value(r));
+  for (const auto& d : runtime_->distributed_reactives()) out.emplace_back(d.name, runtime_->value(d.id));
   return out;
+}
+
+void Device::reset_last_sent() {
+  for (LastSent& entry : last_sent_) entry = LastSent{};
 }
 
 // Forwards the runtime's rule applications to the world's event stream.
 // Texts name what happened; the values are in Event::values (printed by
-// readers), so the hot path never prints a value.
+// readers), so the hot path never prints a value. Installed only while some
+// consumer wants events (World::update_events_on).
 class Device::Observer final : public core::Observer {
  public:
   Observer(World& world, Device& device) : world_(world), device_(device) {}
@@ -131,10 +151,14 @@ World::World(std::shared_ptr<const Scenario> scenario, WorldConfig config, std::
           [this] { return network_.allocate_id(); }),
       budgets_{config.drops, config.dups, config.crashes, config.partitions} {
   assert(scenario_ && scenario_->create);
+  update_events_on();
   for (std::uint32_t d = 0; d < config_.devices; ++d) {
     auto device = std::make_unique<Device>();
     device->id_ = d;
-    if (scenario_->workload) device->workload_ = scenario_->workload(d, config_.devices);
+    device->workload_ = std::make_shared<const std::vector<Action>>(
+        scenario_->workload ? scenario_->workload(d, config_.devices) : std::vector<Action>{});
+    device->peers_ = network_.neighbors(d).size();
+    device->observer_ = std::make_unique<Device::Observer>(*this, *device);
     devices_.push_back(std::move(device));
   }
   for (const auto& service : scenario_->services) {
@@ -145,13 +169,205 @@ World::World(std::shared_ptr<const Scenario> scenario, WorldConfig config, std::
 
 World::~World() = default;
 
+World::World(const World& other)
+    : scenario_(other.scenario_),
+      config_(other.config_),
+      seed_(other.seed_),
+      sink_(nullptr),
+      network_(other.network_),
+      lo_(other.config_.devices, other.config_.nested, [this](Event e) { emit(std::move(e)); },
+          [this] { return network_.allocate_id(); }),
+      budgets_(other.budgets_),
+      choices_(other.choices_),
+      keep_choices_(other.keep_choices_),
+      history_(other.history_),
+      step_(other.step_),
+      healed_(other.healed_),
+      heal_outcome_(other.heal_outcome_),
+      record_events_(other.record_events_),
+      hash_events_(other.hash_events_),
+      events_(other.events_),
+      event_hash_(other.event_hash_),
+      stop_(other.stop_),
+      lo_hash_(other.lo_hash_),
+      lo_hashed_(other.lo_hashed_) {
+  lo_.assign(other.lo_);
+  update_events_on();
+  for (const auto& from : other.devices_) {
+    auto device = std::make_unique<Device>();
+    device->id_ = from->id_;
+    device->observer_ = std::make_unique<Device::Observer>(*this, *device);
+    devices_.push_back(std::move(device));
+  }
+  for (std::size_t d = 0; d < devices_.size(); ++d) copy_device(*devices_[d], *other.devices_[d]);
+}
+
+World& World::operator=(const World& other) {
+  if (this == &other) return *this;
+  assert(devices_.size() == other.devices_.size());
+  config_ = other.config_;
+  seed_ = other.seed_;
+  network_ = other.network_;
+  lo_.assign(other.lo_);
+  budgets_ = other.budgets_;
+  choices_ = other.choices_;
+  keep_choices_ = other.keep_choices_;
+  history_ = other.history_;
+  step_ = other.step_;
+  healed_ = other.healed_;
+  heal_outcome_ = other.heal_outcome_;
+  record_events_ = other.record_events_;
+  hash_events_ = other.hash_events_;
+  events_ = other.events_;
+  event_hash_ = other.event_hash_;
+  stop_ = other.stop_;
+  lo_hash_ = other.lo_hash_;
+  lo_hashed_ = other.lo_hashed_;
+  update_events_on();
+  for (std::size_t d = 0; d < devices_.size(); ++d) copy_device(*devices_[d], *other.devices_[d]);
+  touched_.clear();
+  lo_touched_ = false;
+  return *this;
+}
+
+void World::revert_to(const World& other) {
+  assert(devices_.size() == other.devices_.size());
+  network_ = other.network_;
+  if (lo_touched_) lo_.assign(other.lo_);
+  lo_touched_ = false;
+  budgets_ = other.budgets_;
+  choices_ = other.choices_;
+  history_ = other.history_;
+  step_ = other.step_;
+  healed_ = other.healed_;
+  heal_outcome_ = other.heal_outcome_;
+  events_ = other.events_;
+  event_hash_ = other.event_hash_;
+  lo_hash_ = other.lo_hash_;
+  lo_hashed_ = other.lo_hashed_;
+  for (const std::uint32_t d : touched_) copy_device(*devices_[d], *other.devices_[d]);
+  touched_.clear();
+}
+
+void World::touch(Device& device) {
+  device.hashed_ = false;
+  if (device.touched_) return;
+  device.touched_ = true;
+  touched_.push_back(device.id_);
+}
+
+void World::touch_lo() {
+  lo_hashed_ = false;
+  lo_touched_ = true;
+}
+
+// `to` is this world's device, bound to it (observer, storage); `from` may
+// be any world's device of the same number.
+void World::copy_device(Device& to, const Device& from) {
+  to.touched_ = false;
+  to.storage_ = from.storage_;
+  to.workload_ = from.workload_;
+  to.next_action_ = from.next_action_;
+  to.running_request_ = from.running_request_;
+  to.peers_ = from.peers_;
+  to.last_sent_ = from.last_sent_;
+  to.hash_ = from.hash_;
+  to.store_hash_ = from.store_hash_;
+  to.hashed_ = from.hashed_;
+  if (!from.runtime_) {
+    to.runtime_.reset();
+  } else if (to.runtime_) {
+    to.runtime_->assign(*from.runtime_);
+  } else {
+    to.runtime_ = std::make_unique<core::Runtime>(*from.runtime_, to.storage_, runtime_observer(to));
+  }
+}
+
+std::unique_ptr<World> World::rerun() const {
+  if (!keep_choices_ && !history_) return nullptr;
+  auto again = std::make_unique<World>(scenario_, config_, seed_);
+  again->set_record_events(record_events_);
+  // The re-run is part of judging this world: the same budget stops it.
+  again->set_stop(stop_);
+  for (const std::uint32_t index : choice_indices()) {
+    check_stop();
+    again->apply_index(index);
+  }
+  if (healed_) again->heal();
+  return again;
+}
+
+void World::reconfigure(const WorldConfig& config) {
+  assert(step_ == 0);
+  assert(config.devices == config_.devices && config.grain == config_.grain && config.topology == config_.topology &&
+         config.nested == config_.nested);
+  validate(config);
+  config_ = config;
+  budgets_ = Budgets{config.drops, config.dups, config.crashes, config.partitions};
+}
+
+std::vector<std::uint32_t> World::choice_indices() const {
+  if (!keep_choices_ && history_) return history_();
+  std::vector<std::uint32_t> out;
+  out.reserve(choices_.size());
+  for (const auto& [index, text] : choices_) out.push_back(static_cast<std::uint32_t>(index));
+  return out;
+}
+
+void World::set_record_events(bool on) {
+  record_events_ = on;
+  if (!on) events_.clear();
+  update_events_on();
+}
+
+void World::set_hash_events(bool on) {
+  hash_events_ = on;
+  update_events_on();
+}
+
+void World::set_sink(EventSink* sink) {
+  sink_ = sink;
+  update_events_on();
+}
+
+void World::set_keep_choices(bool on) {
+  keep_choices_ = on;
+  if (!on) choices_.clear();
+}
+
+void World::set_history(std::function<std::vector<std::uint32_t>()> history) { history_ = std::move(history); }
+
+void World::set_stop(const std::atomic<bool>* stop) {
+  stop_ = stop;
+  for (auto& device : devices_) {
+    if (device->runtime_) device->runtime_->set_stop(stop);
+  }
+}
+
+void World::check_stop() const {
+  if (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) throw core::PropagationStopped{};
+}
+
+// Events cost their texts: they are made only while something consumes them.
+void World::update_events_on() {
+  events_on_ = record_events_ || hash_events_ || (sink_ != nullptr && sink_->wants_events());
+  for (auto& device : devices_) {
+    if (device->runtime_) device->runtime_->set_observer(events_on_ ? device->observer_.get() : nullptr);
+  }
+}
+
+core::Observer* World::runtime_observer(Device& device) const {
+  return events_on_ ? device.observer_.get() : nullptr;
+}
+
 void World::start_device(Device& device, bool restart) {
-  device.observer_ = std::make_unique<Device::Observer>(*this, device);
   core::RuntimeOptions options;
   if (scenario_->customize_runtime) scenario_->customize_runtime(device.id_, options);
-  options.observer = device.observer_.get();
+  options.observer = events_on_ ? device.observer_.get() : nullptr;
+  options.stop = stop_;
   device.runtime_ = std::make_unique<core::Runtime>(device.storage_, std::move(options));
-  if (restart) {
+  touch(device);
+  if (restart && events_on_) {
     Event e;
     e.device = device.id_;
     e.kind = EventKind::restarted;
@@ -161,9 +377,11 @@ void World::start_device(Device& device, bool restart) {
   // Paper §2.4: the dataflow graph is reconstructed from the application code;
   // Source/Fold creation takes Σ(r) when present (rules (source), (fold)).
   scenario_->create(*device.runtime_, DeviceContext{device.id_, config_.devices});
+  device.last_sent_.assign(device.runtime_->distributed_reactives().size() * device.peers_, Device::LastSent{});
 }
 
 void World::emit(Event event) {
+  if (!events_on_) return;
   event.step = step_;
   event_hash_ = combine_event_hash(event_hash_, event);
   if (sink_ != nullptr) sink_->on_event(event);
@@ -176,68 +394,59 @@ bool World::can_receive(const Device& device) const {
   return device.up() && (!device.propagating() || device.runtime_->admits_concurrent_actions());
 }
 
-// ---- enabled ----------------------------------------------------------------------
+// ---- listing ----------------------------------------------------------------------
 
 std::vector<Transition> World::enabled() const {
   std::vector<Transition> out;
-  auto add = [&out](TransitionKind kind, std::uint32_t device, std::string text) -> Transition& {
-    Transition t;
-    t.kind = kind;
-    t.device = device;
-    t.text = std::move(text);
-    out.push_back(std::move(t));
-    return out.back();
-  };
+  list(out);
+  for (Transition& t : out) t.text = describe(t);
+  return out;
+}
+
+void World::list(std::vector<Transition>& out) const {
+  out.clear();
   for (const auto& device : devices_) list_device(*device, out);
-  const auto messages = network_.distinct();
-  for (const Message* m : messages) {
-    if (!can_receive(*devices_[m->to]) || network_.blocked(m->from, m->to)) continue;
-    add(TransitionKind::deliver, m->to, "deliver " + message_text(*m)).message = m->id;
-  }
+  network_.for_each_distinct([&](const Message& m) {
+    if (!can_receive(*devices_[m.to]) || network_.blocked(m.from, m.to)) return;
+    out.emplace_back(make(TransitionKind::deliver, m.to)).message = m.id;
+  });
   if (budgets_.drops > 0) {
-    for (const Message* m : messages) add(TransitionKind::drop, m->to, "drop " + message_text(*m)).message = m->id;
+    network_.for_each_distinct(
+        [&](const Message& m) { out.emplace_back(make(TransitionKind::drop, m.to)).message = m.id; });
   }
   if (budgets_.dups > 0) {
-    for (const Message* m : messages) {
-      add(TransitionKind::duplicate, m->to, "duplicate " + message_text(*m)).message = m->id;
-    }
+    network_.for_each_distinct(
+        [&](const Message& m) { out.emplace_back(make(TransitionKind::duplicate, m.to)).message = m.id; });
   }
   for (const auto& device : devices_) {
-    if (device->up() && budgets_.crashes > 0) add(TransitionKind::crash, device->id_, fmt::format("crash d{}", device->id_));
-    if (!device->up()) add(TransitionKind::restart, device->id_, fmt::format("restart d{}", device->id_));
+    if (device->up() && budgets_.crashes > 0) out.push_back(make(TransitionKind::crash, device->id_));
+    if (!device->up()) out.push_back(make(TransitionKind::restart, device->id_));
   }
   if (!network_.partitioned() && budgets_.partitions > 0 && devices() >= 2) {
     // Isolating one device; with two devices both choices are the same split.
     const std::uint32_t choices = devices() == 2 ? 1 : devices();
-    for (std::uint32_t d = 0; d < choices; ++d) {
-      add(TransitionKind::partition, d, fmt::format("partition d{} from the others", d));
-    }
+    for (std::uint32_t d = 0; d < choices; ++d) out.push_back(make(TransitionKind::partition, d));
   }
-  if (network_.partitioned()) add(TransitionKind::heal, no_device, "heal the partition");
+  if (network_.partitioned()) out.push_back(make(TransitionKind::heal, no_device));
+  list_lo(out);
+}
+
+void World::list_lo(std::vector<Transition>& out) const {
+  if (scenario_->services.empty() && lo_.in_flight().empty()) return;
   const auto lo_steps = lo_.enabled([this](std::uint32_t from, std::uint32_t to) {
     return network_.blocked(from, to) || !devices_[to]->up();
   });
   for (const auto& step : lo_steps) {
     const std::uint32_t d = step.kind == lo::System::Step::Kind::run ? step.queue.device : no_device;
-    add(TransitionKind::lo, d, step.description).lo_step = step;
+    out.emplace_back(make(TransitionKind::lo, d)).lo_step = step;
   }
-  return out;
 }
 
 void World::list_device(const Device& device, std::vector<Transition>& out) const {
   if (!device.up()) return;
   const core::Runtime& rt = *device.runtime_;
-  auto add = [&](TransitionKind kind, std::string text) -> Transition& {
-    Transition t;
-    t.kind = kind;
-    t.device = device.id_;
-    t.text = std::move(text);
-    out.push_back(std::move(t));
-    return out.back();
-  };
   auto add_fire = [&] {
-    if (device.next_action_ >= device.workload_.size()) return;
-    add(TransitionKind::fire, fmt::format("d{} {}", device.id_, device.workload_[device.next_action_].description()));
+    if (device.next_action_ < device.workload_->size()) out.push_back(make(TransitionKind::fire, device.id_));
   };
   if (rt.propagating()) {
     // Fine grain: the chooser picks among ready reactives (Fig. 8). Skips
@@ -245,53 +454,122 @@ void World::list_device(const Device& device, std::vector<Transition>& out) cons
     // left, one step skips the rest and commits.
     auto ready = rt.ready(true);
     if (ready.empty()) ready = {rt.ready(false).front()};
-    for (auto r : ready) {
-      const auto& label = rt.label(r);
-      add(TransitionKind::step, fmt::format("d{} step {}", device.id_, label.empty() ? fmt::format("r{}", r) : label))
-          .reactive = r;
-    }
+    for (auto r : ready) out.emplace_back(make(TransitionKind::step, device.id_)).reactive = r;
     // Lemma 4.13: no action starts now, unless a checker's mutant
     // (core::ConcurrentActions::join_running) lets it.
     if (rt.admits_concurrent_actions()) add_fire();
     return;
   }
   add_fire();
-  // Rule (send): any device may send when no propagation runs.
-  for (const auto& [name, r] : rt.distributed()) {
-    const core::Value& v = rt.value(r);
-    for (auto peer : network_.neighbors(device.id_)) {
-      auto last = device.last_sent_.find({peer, name});
-      if (last != device.last_sent_.end() && last->second == v) continue;
-      Transition& t = add(TransitionKind::send, fmt::format("d{} send {} to d{}", device.id_, name, peer));
-      t.peer = peer;
-      t.name = name;
+  // Rule (send): any device may send when no propagation runs, a value that
+  // changed since it last went to that peer.
+  const auto distributed = rt.distributed_reactives();
+  const auto& peers = network_.neighbors(device.id_);
+  for (std::size_t k = 0; k < distributed.size(); ++k) {
+    const core::Value& v = rt.value(distributed[k].id);
+    for (std::size_t p = 0; p < peers.size(); ++p) {
+      const std::size_t at = k * device.peers_ + p;
+      if (at < device.last_sent_.size() && device.last_sent_[at].sent && device.last_sent_[at].value == v) continue;
+      Transition& t = out.emplace_back(make(TransitionKind::send, device.id_));
+      t.peer = peers[p];
+      t.reactive = distributed[k].id;
+      t.name = distributed[k].name;
     }
   }
+}
+
+bool World::any_enabled() const {
+  for (const auto& device : devices_) {
+    if (!device->up()) return true;  // restart
+    if (budgets_.crashes > 0) return true;
+    const core::Runtime& rt = *device->runtime_;
+    if (rt.propagating()) return true;  // a step
+    if (device->next_action_ < device->workload_->size()) return true;
+    const auto distributed = rt.distributed_reactives();
+    for (std::size_t k = 0; k < distributed.size(); ++k) {
+      const core::Value& v = rt.value(distributed[k].id);
+      for (std::size_t p = 0; p < device->peers_; ++p) {
+        const std::size_t at = k * device->peers_ + p;
+        if (at >= device->last_sent_.size() || !device->last_sent_[at].sent || !(device->last_sent_[at].value == v)) {
+          return true;
+        }
+      }
+    }
+  }
+  if (!network_.empty() && (budgets_.drops > 0 || budgets_.dups > 0)) return true;
+  bool deliverable = false;
+  network_.for_each_distinct([&](const Message& m) {
+    deliverable = deliverable || (can_receive(*devices_[m.to]) && !network_.blocked(m.from, m.to));
+  });
+  if (deliverable) return true;
+  if (network_.partitioned()) return true;
+  if (budgets_.partitions > 0 && devices() >= 2) return true;
+  std::vector<Transition> lo;
+  list_lo(lo);
+  return !lo.empty();
+}
+
+std::string World::message_text(const Message& m) const {
+  return fmt::format("#{} {} d{}->d{}", m.id, m.name, m.from, m.to);
+}
+
+std::string World::describe(const Transition& t) const {
+  switch (t.kind) {
+    case TransitionKind::fire:
+      return fmt::format("d{} {}", t.device, device(t.device).workload().at(device(t.device).next_action()).description());
+    case TransitionKind::step: {
+      const auto& label = device(t.device).runtime()->label(t.reactive);
+      return label.empty() ? fmt::format("d{} step r{}", t.device, t.reactive) : fmt::format("d{} step {}", t.device, label);
+    }
+    case TransitionKind::send: return fmt::format("d{} send {} to d{}", t.device, t.name, t.peer);
+    case TransitionKind::deliver:
+    case TransitionKind::drop:
+    case TransitionKind::duplicate: {
+      const Message* m = network_.find(t.message);
+      assert(m != nullptr);
+      return fmt::format("{} {}", to_string(t.kind), message_text(*m));
+    }
+    case TransitionKind::crash: return fmt::format("crash d{}", t.device);
+    case TransitionKind::restart: return fmt::format("restart d{}", t.device);
+    case TransitionKind::partition: return fmt::format("partition d{} from the others", t.device);
+    case TransitionKind::heal: return "heal the partition";
+    case TransitionKind::lo: return t.lo_step.description;
+  }
+  return {};
 }
 
 // ---- apply ----------------------------------------------------------------------
 
 void World::apply(const Transition& t) {
   assert(!healed_);
-  // The trace records t's position in enabled(), checked by its description.
-  const auto list = enabled();
-  auto it = std::find_if(list.begin(), list.end(), [&t](const Transition& e) { return e.text == t.text; });
-  assert(it != list.end());
-  choices_.emplace_back(static_cast<std::size_t>(it - list.begin()), t.text);
-  do_apply(t);
+  // The trace records t's position in enabled().
+  std::vector<Transition> list_now;
+  list(list_now);
+  auto it = std::find_if(list_now.begin(), list_now.end(), [&t](const Transition& e) { return same_transition(e, t); });
+  assert(it != list_now.end());
+  apply_enabled(list_now, static_cast<std::size_t>(it - list_now.begin()));
 }
 
 Transition World::apply_index(std::size_t index) {
-  auto list = enabled();
-  apply_enabled(list, index);
-  return std::move(list.at(index));
+  std::vector<Transition> list_now;
+  list(list_now);
+  Transition t = std::move(list_now.at(index));
+  if (keep_choices_) t.text = describe(t);
+  record_choice(index, t);
+  do_apply(t);
+  return t;
 }
 
 void World::apply_enabled(const std::vector<Transition>& enabled, std::size_t index) {
   assert(!healed_);
   assert(index < enabled.size());
-  choices_.emplace_back(index, enabled[index].text);
+  record_choice(index, enabled[index]);
   do_apply(enabled[index]);
+}
+
+void World::record_choice(std::size_t index, const Transition& t) {
+  if (!keep_choices_) return;
+  choices_.emplace_back(index, t.text.empty() ? describe(t) : t.text);
 }
 
 void World::do_apply(const Transition& t) {
@@ -299,22 +577,26 @@ void World::do_apply(const Transition& t) {
   switch (t.kind) {
     case TransitionKind::fire: apply_fire(*devices_.at(t.device)); break;
     case TransitionKind::step: apply_step(*devices_.at(t.device), t.reactive); break;
-    case TransitionKind::send: apply_send(*devices_.at(t.device), t.peer, t.name); break;
+    case TransitionKind::send: apply_send(*devices_.at(t.device), t.peer, t.reactive); break;
     case TransitionKind::deliver: apply_deliver(t.message); break;
     case TransitionKind::drop: {
       assert(budgets_.drops > 0);
       --budgets_.drops;
       const Message m = network_.take(t.message);
-      emit(Event{0, m.to, EventKind::dropped, no_reactive, {}, {m.value}, m.id, m.from, "drop " + message_text(m)});
+      if (events_on_) {
+        emit(Event{0, m.to, EventKind::dropped, no_reactive, {}, {m.value}, m.id, m.from, "drop " + message_text(m)});
+      }
       break;
     }
     case TransitionKind::duplicate: {
       assert(budgets_.dups > 0);
       --budgets_.dups;
       const std::uint64_t copy = network_.duplicate(t.message);
-      const Message& m = *network_.find(copy);
-      emit(Event{0, m.to, EventKind::duplicated, no_reactive, {}, {m.value}, copy, m.from,
-                 fmt::format("duplicate #{} as {}", t.message, message_text(m))});
+      if (events_on_) {
+        const Message& m = *network_.find(copy);
+        emit(Event{0, m.to, EventKind::duplicated, no_reactive, {}, {m.value}, copy, m.from,
+                   fmt::format("duplicate #{} as {}", t.message, message_text(m))});
+      }
       break;
     }
     case TransitionKind::crash: apply_crash(*devices_.at(t.device)); break;
@@ -325,43 +607,51 @@ void World::do_apply(const Transition& t) {
       std::vector<std::uint8_t> side(devices(), 0);
       side.at(t.device) = 1;
       network_.partition(std::move(side));
-      emit(Event{0, t.device, EventKind::partitioned, no_reactive, {}, {}, 0, no_device,
-                 fmt::format("partition: d{} | the others", t.device)});
+      if (events_on_) {
+        emit(Event{0, t.device, EventKind::partitioned, no_reactive, {}, {}, 0, no_device,
+                   fmt::format("partition: d{} | the others", t.device)});
+      }
       break;
     }
     case TransitionKind::heal:
       network_.heal();
-      emit(Event{0, no_device, EventKind::healed, no_reactive, {}, {}, 0, no_device, "partition healed"});
+      if (events_on_) emit(Event{0, no_device, EventKind::healed, no_reactive, {}, {}, 0, no_device, "partition healed"});
       break;
-    case TransitionKind::lo: lo_.apply(t.lo_step); break;
+    case TransitionKind::lo:
+      touch_lo();
+      lo_.apply(t.lo_step);
+      break;
   }
 }
 
 void World::apply_fire(Device& device) {
-  const Action action = device.workload_.at(device.next_action_++);
+  touch(device);
+  const Action& action = device.workload_->at(device.next_action_++);
   if (action.kind == Action::Kind::request) {
     auto address = lo_.find(device.id_, action.target);
     if (!address) {
       throw core::Error(fmt::format("workload of d{}: no Lo service '{}'", device.id_, action.target));
     }
+    touch_lo();
     lo_.user_request(device.id_, *address, action.value);
     return;
   }
   // Lo: `fire` is a request to the device, answered when the action commits.
   const std::uint64_t request = network_.allocate_id();
-  emit(Event{0, device.id_, EventKind::request, no_reactive, {}, {action.value}, request, no_device,
-             fmt::format("d{} user: {}", device.id_, action.description())});
+  if (events_on_) {
+    emit(Event{0, device.id_, EventKind::request, no_reactive, {}, {action.value}, request, no_device,
+               fmt::format("d{} user: {}", device.id_, action.description())});
+  }
   core::Runtime& rt = *device.runtime_;
   auto r = rt.find(action.target);
+  device.running_request_ = request;
   if (!r) {
-    device.running_request_ = request;
     core::ActionResult failed;
     failed.committed = false;
     failed.failure = fmt::format("no reactive labelled '{}'", action.target);
     after_action(device, failed);
     return;
   }
-  device.running_request_ = request;
   if (config_.grain == Grain::coarse) {
     after_action(device, rt.fire(*r, action.value));
   } else {
@@ -370,6 +660,7 @@ void World::apply_fire(Device& device) {
 }
 
 void World::apply_step(Device& device, core::ReactiveId r) {
+  touch(device);
   after_action(device, device.runtime_->step(r));
 }
 
@@ -378,7 +669,7 @@ void World::after_action(Device& device, const core::ActionResult& result) {
   // Mid-propagation results (fine grain) have committed == false and no failure.
   if (device.runtime_ && device.runtime_->propagating()) return;
   const std::uint64_t request = std::exchange(device.running_request_, 0);
-  if (request == 0) return;
+  if (request == 0 || !events_on_) return;
   Event e{0, device.id_, EventKind::response, no_reactive, {}, {}, request, no_device, {}};
   if (result.committed) {
     e.text = fmt::format("d{} success: committed", device.id_);
@@ -389,27 +680,41 @@ void World::after_action(Device& device, const core::ActionResult& result) {
   emit(std::move(e));
 }
 
-void World::apply_send(Device& device, std::uint32_t peer, const std::string& name) {
+void World::apply_send(Device& device, std::uint32_t peer, core::ReactiveId r) {
+  touch(device);
   const core::Runtime& rt = *device.runtime_;
-  const auto r = rt.find(name);
-  assert(r.has_value());
-  const core::Value v = rt.value(*r);
-  const std::uint64_t id = network_.send(device.id_, peer, name, v);
-  device.last_sent_[{peer, name}] = v;
-  emit(Event{0, device.id_, EventKind::sent, *r, name, {v}, id, peer,
-             fmt::format("send {} d{}->d{} as #{}", name, device.id_, peer, id)});
+  const auto distributed = rt.distributed_reactives();
+  const auto k = static_cast<std::size_t>(
+      std::find_if(distributed.begin(), distributed.end(), [r](const auto& d) { return d.id == r; }) -
+      distributed.begin());
+  assert(k < distributed.size());
+  const core::Value& v = rt.value(r);
+  const std::uint64_t id = network_.send(device.id_, peer, distributed[k].name, v);
+  const std::size_t p = index_of(network_.neighbors(device.id_), peer);
+  if ((k + 1) * device.peers_ > device.last_sent_.size()) {
+    device.last_sent_.resize((k + 1) * device.peers_);
+  }
+  device.last_sent(k, p) = Device::LastSent{true, v};
+  if (events_on_) {
+    emit(Event{0, device.id_, EventKind::sent, r, distributed[k].name, {v}, id, peer,
+               fmt::format("send {} d{}->d{} as #{}", distributed[k].name, device.id_, peer, id)});
+  }
 }
 
-void World::apply_deliver(std::uint64_t id) {
-  const Message m = network_.take(id);
+void World::apply_deliver(std::uint64_t id) { deliver(network_.take(id)); }
+
+void World::deliver(Message m) {
   Device& device = *devices_.at(m.to);
+  touch(device);
   core::Runtime& rt = *device.runtime_;
   const auto r = rt.find(m.name);
   const bool known = r.has_value() && rt.is_distributed(*r);
-  emit(Event{0, m.to, EventKind::delivered, known ? *r : no_reactive, known ? m.name : std::string(), {m.value},
-             m.id, m.from,
-             known ? fmt::format("deliver {}", message_text(m))
-                   : fmt::format("deliver {}: no distributed reactive of that name, ignored", message_text(m))});
+  if (events_on_) {
+    emit(Event{0, m.to, EventKind::delivered, known ? *r : no_reactive, known ? m.name : std::string(), {m.value},
+               m.id, m.from,
+               known ? fmt::format("deliver {}", message_text(m))
+                     : fmt::format("deliver {}: no distributed reactive of that name, ignored", message_text(m))});
+  }
   if (!known) return;
   // Fig. 9 (receive): v = merge(µ(r).val, vr), then a propagation with r active.
   device.running_request_ = 0;  // replication is one-way: no response
@@ -423,53 +728,50 @@ void World::apply_deliver(std::uint64_t id) {
 void World::apply_crash(Device& device) {
   assert(budgets_.crashes > 0);
   --budgets_.crashes;
+  touch(device);
   const bool lost_action = device.propagating();
   // Volatile state is lost; the snapshot (storage_) survives (paper §2.4).
   device.runtime_.reset();
-  device.observer_.reset();
   device.running_request_ = 0;  // the running action is lost: never answered
-  device.last_sent_.clear();
+  device.reset_last_sent();
+  touch_lo();
   lo_.crash(device.id_);
-  emit(Event{0, device.id_, EventKind::crashed, no_reactive, {}, {}, 0, no_device,
-             lost_action ? fmt::format("crash d{} mid-propagation: the running action is lost", device.id_)
-                         : fmt::format("crash d{}", device.id_)});
+  if (events_on_) {
+    emit(Event{0, device.id_, EventKind::crashed, no_reactive, {}, {}, 0, no_device,
+               lost_action ? fmt::format("crash d{} mid-propagation: the running action is lost", device.id_)
+                           : fmt::format("crash d{}", device.id_)});
+  }
 }
 
 // ---- healing --------------------------------------------------------------------
 
 std::uint64_t healing_rounds_max(std::uint32_t devices) { return 64 + 16 * std::uint64_t{devices}; }
 
+// Each step below applies exactly the transition that the first enabled one
+// of its kind would be (the order of enabled()), so a healed trace replays
+// bit for bit; none of them lists the world.
 const HealOutcome& World::heal() {
   assert(!healed_);
   healed_ = true;
   HealOutcome& out = heal_outcome_;
   out = HealOutcome{};
   out.rounds_max = healing_rounds_max(devices());
-  const std::uint64_t healing_started = step_;
-  emit(Event{0, no_device, EventKind::heal_started, no_reactive, {}, {}, 0, no_device, "healing phase"});
-  const auto over_budget = [&] { return step_ - healing_started >= config_.steps_max; };
-  std::vector<std::string>* log = nullptr;  // while naming a cycle's transitions
-  auto apply_first = [&](TransitionKind kind) {
-    if (over_budget()) return false;
-    for (const auto& t : enabled()) {
-      if (t.kind == kind) {
-        if (log != nullptr && log->size() < HealOutcome::cycle_shown_max) log->push_back(t.text);
-        do_apply(t);
-        return true;
-      }
-    }
-    return false;
-  };
-  if (network_.partitioned()) apply_first(TransitionKind::heal);
-  while (apply_first(TransitionKind::restart)) {
+  Healing healing;
+  healing.started = step_;
+  if (events_on_) emit(Event{0, no_device, EventKind::heal_started, no_reactive, {}, {}, 0, no_device, "healing phase"});
+  if (network_.partitioned()) heal_apply(healing, make(TransitionKind::heal, no_device));
+  for (auto& device : devices_) {
+    if (!device->up() && !heal_apply(healing, make(TransitionKind::restart, device->id_))) break;
   }
-  while (apply_first(TransitionKind::step)) {
-  }
+  while (heal_step(healing)) check_stop();
   // Every device sends every distributed reactive to every neighbour at least
   // once (paper §3.4: "messages are eventually sent to every other interested
   // device at least once"): a dropped message whose value never changed again
   // would otherwise never be sent again, and two devices could not converge.
-  for (auto& device : devices_) device->last_sent_.clear();
+  for (auto& device : devices_) {
+    device->reset_last_sent();
+    touch(*device);
+  }
   // Reliable delivery and anti-entropy until quiescence. Each round delivers
   // (and finishes the propagations of) everything in flight, then sends every
   // changed value. With joins this terminates within a round or so per hop of
@@ -478,18 +780,17 @@ const HealOutcome& World::heal() {
   // from the round where a join would be done) or keep changing (the budget).
   const auto round = [&] {
     bool progress = false;
-    while (apply_first(TransitionKind::deliver) || apply_first(TransitionKind::step) ||
-           apply_first(TransitionKind::lo)) {
+    while (heal_deliver(healing) || heal_step(healing) || heal_lo(healing)) {
       progress = true;
+      check_stop();
     }
-    while (apply_first(TransitionKind::send)) progress = true;
-    return progress;
+    return heal_sends(healing) || progress;
   };
   const std::uint64_t watched_from = devices() + 1;
   std::map<std::uint64_t, std::uint64_t> seen;  // fingerprint after a round -> step then
   for (;;) {
     const bool progress = round();
-    if (over_budget() && healing_pending()) {
+    if (healing.over_budget(step_, config_.steps_max) && healing_pending()) {
       out.kind = HealOutcome::Kind::budget;
       break;
     }
@@ -507,59 +808,147 @@ const HealOutcome& World::heal() {
     out.cycle_steps = step_ - first->second;
     // The world is deterministic from here: one more turn applies the
     // cycle's transitions again, which names them.
-    log = &out.cycle;
+    healing.log = &out.cycle;
     while (out.cycle.size() < std::min<std::uint64_t>(out.cycle_steps, HealOutcome::cycle_shown_max) && round()) {
     }
     break;
   }
-  out.steps = step_ - healing_started;
+  out.steps = step_ - healing.started;
   return out;
 }
 
 // Something healing would still apply: a delivery, a step, a Lo step or a send.
 bool World::healing_pending() const {
-  const auto list = enabled();
-  return std::any_of(list.begin(), list.end(), [](const Transition& t) {
+  std::vector<Transition> all;
+  list(all);
+  return std::any_of(all.begin(), all.end(), [](const Transition& t) {
     return t.kind == TransitionKind::deliver || t.kind == TransitionKind::step || t.kind == TransitionKind::lo ||
            t.kind == TransitionKind::send;
   });
 }
 
+// Applies a healing transition, unless the healing budget (config().steps_max
+// transitions) is spent; names it while a cycle is being named.
+bool World::heal_apply(Healing& healing, const Transition& t) {
+  if (healing.over_budget(step_, config_.steps_max)) return false;
+  if (healing.log != nullptr && healing.log->size() < HealOutcome::cycle_shown_max) {
+    healing.log->push_back(describe(t));
+  }
+  do_apply(t);
+  return true;
+}
+
+// The first step of the first propagating device.
+bool World::heal_step(Healing& healing) {
+  for (auto& device : devices_) {
+    if (!device->propagating()) continue;
+    const core::Runtime& rt = *device->runtime_;
+    auto ready = rt.ready(true);
+    Transition t = make(TransitionKind::step, device->id_);
+    t.reactive = ready.empty() ? rt.ready(false).front() : ready.front();
+    return heal_apply(healing, t);
+  }
+  return false;
+}
+
+// The first message in canonical order whose destination can take it.
+bool World::heal_deliver(Healing& healing) {
+  const auto all = network_.in_flight();
+  for (std::size_t i = all.size(); i-- > 0;) {
+    const Message& m = all[i];
+    if (!can_receive(*devices_[m.to]) || network_.blocked(m.from, m.to)) continue;
+    Transition t = make(TransitionKind::deliver, m.to);
+    t.message = m.id;
+    return heal_apply(healing, t);
+  }
+  return false;
+}
+
+bool World::heal_lo(Healing& healing) {
+  if (scenario_->services.empty() && lo_.in_flight().empty()) return false;
+  std::vector<Transition> steps;
+  list_lo(steps);
+  if (steps.empty()) return false;
+  return heal_apply(healing, steps.front());
+}
+
+// Every changed value to every neighbour: device, reactive (by name), peer.
+// True if it sent anything.
+bool World::heal_sends(Healing& healing) {
+  bool sent = false;
+  for (auto& device : devices_) {
+    if (!device->up() || device->propagating()) continue;
+    const core::Runtime& rt = *device->runtime_;
+    const auto distributed = rt.distributed_reactives();
+    const auto& peers = network_.neighbors(device->id_);
+    for (std::size_t k = 0; k < distributed.size(); ++k) {
+      for (std::size_t p = 0; p < peers.size(); ++p) {
+        const std::size_t at = k * device->peers_ + p;
+        const core::Value& v = rt.value(distributed[k].id);
+        if (at < device->last_sent_.size() && device->last_sent_[at].sent && device->last_sent_[at].value == v) {
+          continue;
+        }
+        Transition t = make(TransitionKind::send, device->id_);
+        t.peer = peers[p];
+        t.reactive = distributed[k].id;
+        t.name = distributed[k].name;
+        if (!heal_apply(healing, t)) return sent;
+        sent = true;
+        check_stop();
+      }
+    }
+  }
+  return sent;
+}
+
 // ---- identity ---------------------------------------------------------------------
+
+std::uint64_t World::device_store_hash(std::uint32_t d) const {
+  const Device& device = *devices_.at(d);
+  device_hash(device);
+  return device.store_hash_;
+}
+
+std::uint64_t World::device_hash(const Device& device) const {
+  if (device.hashed_) return device.hash_;
+  using core::hash_combine;
+  std::uint64_t h = device.up() ? device.runtime_->fingerprint() : 0xdeadULL;
+  h = hash_combine(h, device.storage_.fingerprint());
+  device.store_hash_ = h;
+  h = hash_combine(h, device.next_action_);
+  h = hash_combine(h, device.running_request_ != 0);
+  if (device.up()) {
+    const auto distributed = device.runtime_->distributed_reactives();
+    const auto& peers = network_.neighbors(device.id_);
+    for (std::size_t k = 0; k < distributed.size(); ++k) {
+      for (std::size_t p = 0; p < peers.size(); ++p) {
+        const std::size_t at = k * device.peers_ + p;
+        if (at >= device.last_sent_.size() || !device.last_sent_[at].sent) continue;
+        h = hash_combine(h, peers[p]);
+        h = hash_combine(h, distributed[k].name_hash);
+        h = hash_combine(h, device.last_sent_[at].value.hash());
+      }
+    }
+  }
+  device.hash_ = h;
+  device.hashed_ = true;
+  return h;
+}
 
 std::uint64_t World::fingerprint() const {
   using core::hash_combine;
   std::uint64_t h = hash_combine(0x776f726c64ULL, network_.fingerprint());
-  h = hash_combine(h, lo_.fingerprint());
+  if (!lo_hashed_) {
+    lo_hash_ = lo_.fingerprint();
+    lo_hashed_ = true;
+  }
+  h = hash_combine(h, lo_hash_);
   h = hash_combine(h, budgets_.drops);
   h = hash_combine(h, budgets_.dups);
   h = hash_combine(h, budgets_.crashes);
   h = hash_combine(h, budgets_.partitions);
-  for (const auto& device : devices_) {
-    h = hash_combine(h, device->up() ? device->runtime_->fingerprint() : 0xdeadULL);
-    h = hash_combine(h, device->storage_.fingerprint());
-    h = hash_combine(h, device->next_action_);
-    h = hash_combine(h, device->running_request_ != 0);
-    h = hash_combine(h, device->last_sent_.size());
-    for (const auto& [key, value] : device->last_sent_) {
-      h = hash_combine(h, key.first);
-      h = hash_combine(h, core::hash_bytes(key.second));
-      h = hash_combine(h, value.hash());
-    }
-  }
+  for (const auto& device : devices_) h = hash_combine(h, device_hash(*device));
   return h;
-}
-
-std::unique_ptr<World> World::clone() const {
-  auto copy = std::make_unique<World>(scenario_, config_, seed_);
-  copy->record_events_ = record_events_;
-  if (!record_events_) copy->events_.clear();
-  for (const auto& [index, text] : choices_) {
-    const Transition t = copy->apply_index(index);
-    assert(t.text == text);
-  }
-  if (healed_) copy->heal();
-  return copy;
 }
 
 }  // namespace frsim::sim

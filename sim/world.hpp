@@ -34,13 +34,24 @@
 // Equal in-flight messages (same sender, destination, name, value) are listed
 // once: delivering, dropping or duplicating either gives the same world.
 //
-// Branching: clone() re-executes the choice prefix from the initial state (the
-// device runtimes hold closures and cannot be copied). Its cost is linear in
-// the prefix length; explorers that branch often should keep prefixes short or
-// replay incrementally.
+// A world is a value (DESIGN §6): copying one (World's copy constructor,
+// clone(), assignment) takes time proportional to its state — the devices'
+// stores and snapshots, the messages in flight — never to its history: the
+// dataflow graphs and their operators are shared between copies, and every
+// binding to the world (the devices' observers, the runtimes' storage, the Lo
+// substrate's event stream) is made afresh. rerun() is the other way to get an
+// equal world: it re-executes the choices from the seed, which is what the
+// determinism check (Lemma 4.12) compares a world with. sim/state.hpp encodes
+// a world into a compact byte string and back.
+//
+// Listing is lean: list() gives the transitions without their descriptions,
+// describe() makes one on demand (traces, reports), enabled() does both.
+// Events are formatted only when someone consumes them: recording, the event
+// hash, or a sink that wants them.
 
+#include <atomic>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,11 +78,11 @@ struct Transition {
   TransitionKind kind = TransitionKind::fire;
   std::uint32_t device = no_device;       // who acts (partition: the isolated device)
   std::uint32_t peer = no_device;         // send: destination
-  core::ReactiveId reactive = no_reactive;  // step
+  core::ReactiveId reactive = no_reactive;  // step: the reactive; send: the distributed reactive
   std::string name;                       // send: the distributed reactive's name
   std::uint64_t message = 0;              // deliver, drop, duplicate
   lo::System::Step lo_step;               // lo
-  std::string text;
+  std::string text;                       // from enabled() only; empty from list()
 
   const std::string& description() const { return text; }
 };
@@ -131,24 +142,46 @@ class Device {
   std::optional<core::Value> value(std::string_view label) const;
   // Distributed reactives (name, value), ascending by name; empty while crashed.
   std::vector<std::pair<std::string, core::Value>> distributed_values() const;
-  const std::vector<Action>& workload() const { return workload_; }
+  const std::vector<Action>& workload() const { return *workload_; }
   std::size_t next_action() const { return next_action_; }
+  // The user request answered when the running propagation commits; 0: none.
+  std::uint64_t running_request() const { return running_request_; }
+  // Whether the value of distributed reactive `name` was sent to `peer` and
+  // is unchanged since (rule (send) is then not enabled for it).
+  bool sent_unchanged(std::uint32_t peer, std::string_view name) const;
 
  private:
   friend class World;
+  friend class StateCodec;
   class Observer;
+
+  // What this device last sent of its k-th distributed reactive (ascending by
+  // name) to its p-th neighbour (ascending), if anything: volatile.
+  struct LastSent {
+    bool sent = false;
+    core::Value value;
+  };
+  LastSent& last_sent(std::size_t k, std::size_t p) { return last_sent_[k * peers_ + p]; }
+  const LastSent& last_sent(std::size_t k, std::size_t p) const { return last_sent_[k * peers_ + p]; }
+  void reset_last_sent();
 
   std::uint32_t id_ = 0;
   core::Snapshot storage_;                  // durable: survives crashes
   std::unique_ptr<core::Runtime> runtime_;  // volatile: null while crashed
-  std::unique_ptr<Observer> observer_;
-  std::vector<Action> workload_;
+  std::unique_ptr<Observer> observer_;      // bound to this device of its world
+  std::shared_ptr<const std::vector<Action>> workload_;
   std::size_t next_action_ = 0;
   // The user request answered when the running propagation commits (0: none,
   // e.g. a receive, which is a one-way message).
   std::uint64_t running_request_ = 0;
-  // (peer, name) -> value last sent; volatile.
-  std::map<std::pair<std::uint32_t, std::string>, core::Value> last_sent_;
+  std::size_t peers_ = 0;  // neighbours in the topology
+  std::vector<LastSent> last_sent_;
+  // The device's part of the world fingerprint, and the part of it that is
+  // its store and snapshot, while valid.
+  mutable std::uint64_t hash_ = 0;
+  mutable std::uint64_t store_hash_ = 0;
+  mutable bool hashed_ = false;
+  bool touched_ = false;  // changed since the world last equalled another (World::revert_to)
 };
 
 class World {
@@ -157,16 +190,43 @@ class World {
         EventSink* sink = nullptr);
   World(const Scenario& scenario, WorldConfig config, std::uint64_t seed, EventSink* sink = nullptr);
   ~World();
-  World(const World&) = delete;
-  World& operator=(const World&) = delete;
+  // An equal world (see the top of this file). The copy has no sink; it
+  // keeps history (choices, recorded events) iff this one does.
+  World(const World& other);
+  // Becomes equal to `other`, reusing this world's allocations; keeps this
+  // world's sink. Both worlds must come from the same scenario and topology.
+  World& operator=(const World& other);
+  // Becomes equal to `other` again after transitions were applied to a world
+  // that equalled it: copies back only what they touched (the devices, the
+  // network, the Lo substrate). A search's inner loop: copy a node once,
+  // then for each transition apply, look, revert.
+  void revert_to(const World& other);
+  std::unique_ptr<World> clone() const { return std::make_unique<World>(*this); }
+  // A fresh world that re-executes this world's choices from the seed (and
+  // heals if this one did): the determinism check of Lemma 4.12. Null when
+  // this world keeps no choices and has no history source.
+  std::unique_ptr<World> rerun() const;
+  // A world that has not taken a step yet takes another configuration of the
+  // same shape (devices, grain, topology, nested policy): new fault budgets
+  // and step limit. Samplers copy one initial world instead of building one
+  // per schedule.
+  void reconfigure(const WorldConfig& config);
 
+  // Every enabled transition, in the deterministic order, with descriptions.
   std::vector<Transition> enabled() const;
+  // The same transitions, in the same order, without descriptions, into
+  // `out` (cleared first): the hot path of explorers.
+  void list(std::vector<Transition>& out) const;
+  // Whether any transition is enabled.
+  bool any_enabled() const;
+  // The description enabled() gives `t` in this state.
+  std::string describe(const Transition& t) const;
   // Precondition: `t` is one of enabled() and heal() has not run.
   void apply(const Transition& t);
   // apply(enabled().at(index)); returns the transition applied.
   Transition apply_index(std::size_t index);
   // The same without listing again: `enabled` must be this world's enabled()
-  // in its current state (hot paths list once, choose, apply).
+  // or list() in its current state (hot paths list once, choose, apply).
   void apply_enabled(const std::vector<Transition>& enabled, std::size_t index);
   // The healing phase: heal any partition, restart crashed devices, finish
   // running propagations, then deliver every message reliably and let every
@@ -174,16 +234,19 @@ class World {
   // nothing is in flight and nothing changed (quiescence) — or until the
   // world repeats itself or the healing budget runs out (a diverging
   // program): the outcome says which. It never fires the rest of a workload.
+  // Each step costs what it does, not a listing of the world.
   const HealOutcome& heal();
   bool healed() const { return healed_; }
   const HealOutcome& heal_outcome() const { return heal_outcome_; }
 
   // >= 64 bits, independent of message send order and message ids; equal
-  // worlds fingerprint equal.
+  // worlds fingerprint equal. Incremental: a device's part is recomputed only
+  // after a transition touched it, the network's is kept as messages come and go.
   std::uint64_t fingerprint() const;
-  // A world equal to this one, by re-executing the choice prefix (see top).
-  // The clone has no sink; it records events iff this one does.
-  std::unique_ptr<World> clone() const;
+  // Device d's store and snapshot (0xdead for the store while crashed),
+  // hashed: the part of the fingerprint a device permutation keeps
+  // (explore::Symmetry). Cached like the fingerprint.
+  std::uint64_t device_store_hash(std::uint32_t d) const;
 
   // ---- accessors -----------------------------------------------------------
   const Scenario& scenario() const { return *scenario_; }
@@ -195,30 +258,75 @@ class World {
   const Network& network() const { return network_; }
   const lo::System& lo() const { return lo_; }
   const Budgets& budgets_left() const { return budgets_; }
-  // The choices applied so far (indices into enabled() at the time), healing excluded.
+  // The choices applied so far (indices into enabled() at the time), healing
+  // excluded; empty when choices are not kept.
   const std::vector<std::pair<std::size_t, std::string>>& choices() const { return choices_; }
+  // The indices of every choice since the initial state: the kept choices,
+  // or what the history source says (see set_history).
+  std::vector<std::uint32_t> choice_indices() const;
   std::uint64_t steps() const { return step_; }
 
-  // Events are kept (events()) unless recording is off; the hash always runs.
+  // Events are kept (events()) unless recording is off; the hash runs unless
+  // it is switched off (then event_hash() stays at its seed).
   const std::vector<Event>& events() const { return events_; }
   std::uint64_t event_hash() const { return event_hash_; }
-  void set_record_events(bool on) { record_events_ = on; }
-  void set_sink(EventSink* sink) { sink_ = sink; }
+  void set_record_events(bool on);
+  void set_hash_events(bool on);
+  void set_sink(EventSink* sink);
+  // Explorers keep a world's path themselves (parent links): a world without
+  // kept choices costs nothing per transition for them.
+  void set_keep_choices(bool on);
+  // Where choice_indices() comes from when choices are not kept (an
+  // explorer's parent links); may be empty.
+  void set_history(std::function<std::vector<std::uint32_t>()> history);
+  // A budget's stop request, polled by healing and by every propagation; a
+  // set flag throws core::PropagationStopped out of heal() or apply().
+  void set_stop(const std::atomic<bool>* stop);
 
  private:
   friend class Device::Observer;
+  friend class StateCodec;
 
+  void copy_device(Device& to, const Device& from);
+  // A transition changes the device: its hash is stale, revert_to copies it.
+  void touch(Device& device);
+  void touch_lo();
   void start_device(Device& device, bool restart);
   void do_apply(const Transition& t);
   void apply_fire(Device& device);
   void apply_step(Device& device, core::ReactiveId r);
-  void apply_send(Device& device, std::uint32_t peer, const std::string& name);
+  void apply_send(Device& device, std::uint32_t peer, core::ReactiveId r);
   void apply_deliver(std::uint64_t message);
+  void deliver(Message m);
   void apply_crash(Device& device);
   void after_action(Device& device, const core::ActionResult& result);
   bool can_receive(const Device& device) const;
   bool healing_pending() const;
   void list_device(const Device& device, std::vector<Transition>& out) const;
+  void list_lo(std::vector<Transition>& out) const;
+  std::string message_text(const Message& m) const;
+  void record_choice(std::size_t index, const Transition& t);
+  std::uint64_t device_hash(const Device& device) const;
+  // One healing phase's bookkeeping: where it started (its budget is
+  // config().steps_max transitions), and where to name a cycle's transitions
+  // while one is being named.
+  struct Healing {
+    std::uint64_t started = 0;
+    std::vector<std::string>* log = nullptr;
+    bool over_budget(std::uint64_t step, std::uint64_t steps_max) const { return step - started >= steps_max; }
+  };
+  // Healing, one kind at a time, in enabled()'s order; false when there is
+  // nothing of the kind to do or the budget is spent.
+  bool heal_apply(Healing& healing, const Transition& t);
+  bool heal_step(Healing& healing);
+  bool heal_deliver(Healing& healing);
+  bool heal_lo(Healing& healing);
+  bool heal_sends(Healing& healing);
+  void check_stop() const;
+  void update_events_on();
+  bool events_on() const { return events_on_; }
+  // What a device's runtime reports to: its observer while events are on.
+  core::Observer* runtime_observer(Device& device) const;
   void emit(Event event);
 
   std::shared_ptr<const Scenario> scenario_;
@@ -230,12 +338,24 @@ class World {
   std::vector<std::unique_ptr<Device>> devices_;
   Budgets budgets_;
   std::vector<std::pair<std::size_t, std::string>> choices_;
+  bool keep_choices_ = true;
+  std::function<std::vector<std::uint32_t>()> history_;
   std::uint64_t step_ = 0;
   bool healed_ = false;
   HealOutcome heal_outcome_;
   bool record_events_ = true;
+  bool hash_events_ = true;
+  bool events_on_ = true;  // some consumer wants events: recording, the hash or the sink
   std::vector<Event> events_;
   std::uint64_t event_hash_ = event_hash_seed;
+  const std::atomic<bool>* stop_ = nullptr;
+  // lo_.fingerprint(), while valid: the Lo substrate changes only by Lo
+  // steps, workload requests and crashes.
+  mutable std::uint64_t lo_hash_ = 0;
+  mutable bool lo_hashed_ = false;
+  // What revert_to copies back.
+  std::vector<std::uint32_t> touched_;
+  bool lo_touched_ = false;
 };
 
 }  // namespace frsim::sim

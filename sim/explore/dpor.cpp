@@ -62,6 +62,7 @@ constexpr std::uint64_t check_every = 16;
 // An event of the current execution E.
 struct Happened {
   Slim slim;
+  std::uint32_t index = 0;             // its position in enabled() where it was taken
   std::uint64_t needs = 0;             // content hash of the message it takes or copies; 0: none
   std::vector<std::uint64_t> created;  // content hashes of the messages it put in flight
   std::vector<bool> after;             // after[k]: E[k] happens before this event
@@ -103,6 +104,7 @@ class Dpor : Exhaustive {
   Result run();
 
  private:
+  BudgetHit search();
   Frame make_frame(std::unique_ptr<Run> run, std::vector<Slim> sleep);
   // Takes the virtual stop at the top frame: heal a copy and judge it.
   void stop_at_top();
@@ -122,8 +124,10 @@ class Dpor : Exhaustive {
   // of v (then it must have been enabled at frames_[i]).
   void add_initial(std::size_t i, const std::vector<std::size_t>& v, std::optional<std::uint64_t> last_key,
                    bool last_initial);
+  // Heals and judges `run`, the end of the execution trail_ (plus `extra`).
   void judge(Run& run);
-  void found(const Finding& finding, const World& world);
+  void found(const Finding& finding, std::optional<std::uint32_t> extra = std::nullopt);
+  std::vector<std::uint32_t> path() const;
   std::uint64_t memory_bytes() const;
 
   std::vector<Frame> frames_;
@@ -132,14 +136,27 @@ class Dpor : Exhaustive {
 };
 
 Result Dpor::run() {
+  BudgetHit hit = BudgetHit::none;
+  try {
+    hit = search();
+  } catch (const core::PropagationStopped&) {
+    hit = meter_.stop_reason();
+  }
+  if (fallbacks_ > 0) {
+    result_.notes.push_back(fmt::format("dpor: {} backtrack points explored in full", fallbacks_));
+  }
+  return conclude(hit, frames_.empty(), memory_bytes());
+}
+
+BudgetHit Dpor::search() {
   auto root = std::make_unique<Run>(scenario_, options_.world, options_.seed, monitors_);
+  root->explore_mode(meter_.stop());
   result_.properties = root->monitor().properties();
   result_.notes.push_back(options_.end_every_state
                               ? "dpor: source sets and sleep sets, stateless; every state judged once"
                               : "dpor: source sets and sleep sets, stateless");
   if (options_.symmetry) result_.notes.push_back("symmetry: not combined with dpor (a stateless search)");
   if (options_.jobs > 1) result_.notes.push_back("dpor: runs on one thread");
-  result_.stats.states = 1;
   frames_.push_back(make_frame(std::move(root), {}));
   // As in search.cpp, the empty schedule is judged only if it is the only
   // one; the root's stop is still a transition for the race analysis.
@@ -156,6 +173,7 @@ Result Dpor::run() {
       hit = checkpoint(memory_bytes());
       if (hit != BudgetHit::none) break;
     }
+    if (meter_.stopped()) throw core::PropagationStopped{};
     Frame& top = frames_.back();
     if (options_.end_every_state && !top.stop_done) {
       stop_at_top();
@@ -187,18 +205,16 @@ Result Dpor::run() {
     top.done.push_back(top.slims[*next].key);
     take(*next);
   }
-  if (fallbacks_ > 0) {
-    result_.notes.push_back(fmt::format("dpor: {} backtrack points explored in full", fallbacks_));
-  }
-  return conclude(hit, frames_.empty(), memory_bytes());
+  return hit;
 }
 
 Frame Dpor::make_frame(std::unique_ptr<Run> run, std::vector<Slim> sleep) {
   Frame frame;
-  frame.enabled = run->world().enabled();
+  run->world().list(frame.enabled);
   for (const Transition& t : frame.enabled) frame.slims.push_back(slim(run->world(), t));
   frame.sleep = std::move(sleep);
   frame.fresh = visited_.insert(run->world().fingerprint());
+  if (!frame.fresh) ++result_.stats.revisits;
   // Algorithm 1: backtrack(E) := {p} for some p enabled and not asleep.
   for (const Slim& s : frame.slims) {
     if (!frame.asleep(s.key)) {
@@ -211,14 +227,26 @@ Frame Dpor::make_frame(std::unique_ptr<Run> run, std::vector<Slim> sleep) {
 }
 
 void Dpor::judge(Run& run) {
+  // The determinism property re-runs the schedule: its choices are the trail's.
+  run.world().set_history([choices = path()] { return choices; });
   run.finish();
   ++result_.stats.schedules;
   tally_.add(run.monitor());
-  if (auto finding = run.finding()) found(*finding, run.world());
+  if (auto finding = run.finding()) found(*finding);
 }
 
-void Dpor::found(const Finding& finding, const World& world) {
-  if (!result_.violation) result_.violation = Violation{finding, options_.world, options_.seed, world.choices(), ""};
+std::vector<std::uint32_t> Dpor::path() const {
+  std::vector<std::uint32_t> out;
+  out.reserve(trail_.size());
+  for (const Happened& e : trail_) out.push_back(e.index);
+  return out;
+}
+
+void Dpor::found(const Finding& finding, std::optional<std::uint32_t> extra) {
+  if (result_.violation) return;
+  auto choices = path();
+  if (extra) choices.push_back(*extra);
+  result_.violation = Violation{finding, options_.world, options_.seed, describe_path(choices), ""};
 }
 
 void Dpor::stop_at_top() {
@@ -232,6 +260,7 @@ void Dpor::take(std::size_t index) {
   Frame& parent = frames_.back();
   Happened event;
   event.slim = parent.slims[index];
+  event.index = static_cast<std::uint32_t>(index);
   const World& before = parent.run->world();
   event.needs = message_content(before, parent.enabled[index]);
   std::vector<std::uint64_t> ids;
@@ -239,15 +268,14 @@ void Dpor::take(std::size_t index) {
   std::sort(ids.begin(), ids.end());
 
   auto run = parent.run->branch();
-  run->apply_index(index);
+  run->apply_enabled(parent.enabled, index);
   ++result_.stats.transitions;
-  ++result_.stats.states;
   for (const Message& m : run->world().network().in_flight()) {
     if (!std::binary_search(ids.begin(), ids.end(), m.id)) event.created.push_back(m.content_hash());
   }
   if (auto finding = run->finding()) {
     tally_.add(run->monitor());
-    found(*finding, run->world());
+    found(*finding, event.index);
     return;
   }
   push_event(std::move(event));

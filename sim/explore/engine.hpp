@@ -1,33 +1,58 @@
 #pragma once
 // What the strategies share: the budget meter and the batch runner.
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "sim/explore/explore.hpp"
 #include "sim/explore/visited.hpp"
+#include "sim/world.hpp"
 
 namespace frsim::sim::explore {
 
 // Budgets are checked between batches, so a campaign stops cleanly with a
-// consistent picture of what it explored.
+// consistent picture of what it explored. The time budget and the caller's
+// interrupt are also watched from a thread of their own, which raises a stop
+// flag that every long loop polls — a search's expansion, healing, a single
+// propagation (core::RuntimeOptions::stop), a sampled schedule — so that a
+// campaign ends within milliseconds of its budget however large its worlds.
 class Meter {
  public:
   Meter(const Limits& limits, const Control& control);
+  ~Meter();
+  Meter(const Meter&) = delete;
+  Meter& operator=(const Meter&) = delete;
   double elapsed_seconds() const;
   // The budget that ends the campaign now, if any. `states` is what
   // states_max bounds (distinct states for exhaustive search).
   BudgetHit check(const Stats& stats, std::uint64_t states) const;
   // Fills the time fields of `stats` and reports progress.
   void update(Stats& stats) const;
+  // Raised when the time budget runs out or the caller interrupts.
+  const std::atomic<bool>* stop() const { return &stop_; }
+  bool stopped() const { return stop_.load(std::memory_order_relaxed); }
+  // time or interrupted, once stopped.
+  BudgetHit stop_reason() const;
 
  private:
+  void watch();
+
   Limits limits_;
   const Control& control_;
   std::chrono::steady_clock::time_point start_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> interrupted_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
+  std::thread watcher_;
 };
 
 // What the two exhaustive searches share (search.cpp: bfs and dfs over the
@@ -45,24 +70,41 @@ class Exhaustive {
   // budget that ended it (the depth budget, if it cut schedules short) and
   // whether it is complete.
   Result conclude(BudgetHit hit, bool exhausted, std::uint64_t memory_bytes);
+  std::vector<std::pair<std::size_t, std::string>> describe_path(const std::vector<std::uint32_t>& path) const;
+
+  // What the stored states cost: the visited set and the parent links.
+  std::uint64_t visited_bytes() const { return visited_.bytes() + links_.bytes(); }
 
   std::shared_ptr<const Scenario> scenario_;
   const Options& options_;
   const MonitorFactory& monitors_;
   Meter meter_;
   VisitedSet visited_;
+  ParentLinks links_;
   Result result_;
   Tally tally_;             // the monitors of every schedule ended (or violated)
   bool depth_cut_ = false;  // some schedule ended at the depth budget
 };
 
+// The heap bytes an object made by `make` holds (glibc's count of bytes in
+// use before and after; 0 where the allocator does not say). For the memory
+// budget of what has no size of its own: a monitor's per-schedule state.
+std::uint64_t heap_bytes_of(const std::function<std::shared_ptr<void>()>& make);
+
+// The choices of a path as traces record them (index, description): the
+// path re-run once on a fresh world. For a counterexample, not a node.
+std::vector<std::pair<std::size_t, std::string>> describe_path(const std::shared_ptr<const Scenario>& scenario,
+                                                               const WorldConfig& config, std::uint64_t seed,
+                                                               const std::vector<std::uint32_t>& path);
+
+// Runs work(i, worker) for i in [0, count) on `jobs` threads; worker < jobs
+// names the thread (for per-thread scratch). Each call must touch only its
+// own slot of the output; the first exception (by index) is rethrown here
+// after all threads joined.
+void run_batch(std::uint32_t jobs, std::size_t count, const std::function<void(std::size_t, std::size_t)>& work);
+
 // Moves a campaign's tally into its result: judged counts, and the
 // properties' notes after the explorer's own.
 void conclude_tally(Result& result, const Tally& tally);
-
-// Runs work(i) for i in [0, count) on `jobs` threads. Each call must touch
-// only its own slot of the output; the first exception (by index) is
-// rethrown here after all threads joined.
-void run_batch(std::uint32_t jobs, std::size_t count, const std::function<void(std::size_t)>& work);
 
 }  // namespace frsim::sim::explore

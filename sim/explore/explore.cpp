@@ -39,10 +39,12 @@ constexpr double exhaustive_time_share = 0.5;
 void add(Stats& into, const Stats& stats) {
   into.transitions += stats.transitions;
   into.states += stats.states;
+  into.revisits += stats.revisits;
   into.distinct_states += stats.distinct_states;
   into.schedules += stats.schedules;
   into.max_depth = std::max(into.max_depth, stats.max_depth);
   into.memory_bytes = std::max(into.memory_bytes, stats.memory_bytes);
+  into.visited_bytes = std::max(into.visited_bytes, stats.visited_bytes);
 }
 
 }  // namespace
@@ -121,19 +123,25 @@ Result default_campaign(const Scenario& scenario, const Options& options, const 
   Result sampled = explore(scenario, campaign_stage2(options, result.stats.elapsed_seconds), monitors, control);
   result.notes.push_back(fmt::format("stage 1 stopped at the {} budget; stage 2: swarm",
                                      to_string(result.budget_hit)));
+  // The merged statistics hide how far the exhaustive stage got.
+  result.notes.push_back(fmt::format("stage 1 covered every schedule up to depth {} ({} states in {:.1f} s)",
+                                     result.stats.max_depth == 0 ? 0 : result.stats.max_depth - 1,
+                                     result.stats.states, result.stats.elapsed_seconds));
   for (auto& note : sampled.notes) {
     // A property's note may come from both stages; say it once.
     if (std::find(result.notes.begin(), result.notes.end(), note) == result.notes.end()) {
       result.notes.push_back(std::move(note));
     }
   }
-  for (std::size_t i = 0; i < result.judged.size() && i < sampled.judged.size(); ++i) {
-    result.judged[i] += sampled.judged[i];
-  }
   const double elapsed_seconds = result.stats.elapsed_seconds + sampled.stats.elapsed_seconds;
   add(result.stats, sampled.stats);
   result.stats.elapsed_seconds = elapsed_seconds;
-  result.stats.states_per_second = elapsed_seconds > 0 ? static_cast<double>(result.stats.states) / elapsed_seconds : 0;
+  auto rate = [elapsed_seconds](std::uint64_t n) {
+    return elapsed_seconds > 0 ? static_cast<double>(n) / elapsed_seconds : 0;
+  };
+  result.stats.states_per_second = rate(result.stats.states);
+  result.stats.transitions_per_second = rate(result.stats.transitions);
+  result.stats.revisits_per_second = rate(result.stats.revisits);
   // Judged counts add up over the stages (the same monitor, the same properties).
   if (result.judged.size() == sampled.judged.size()) {
     for (std::size_t i = 0; i < result.judged.size(); ++i) result.judged[i] += sampled.judged[i];
@@ -171,14 +179,18 @@ nlohmann::json to_json(const Options& options) {
 
 nlohmann::json to_json(const Stats& stats) {
   return {
-      {"transitions", stats.transitions},
       {"states", stats.states},
-      {"distinct_states", stats.distinct_states},
+      {"transitions", stats.transitions},
+      {"revisits", stats.revisits},
       {"schedules", stats.schedules},
       {"max_depth", stats.max_depth},
       {"elapsed_seconds", stats.elapsed_seconds},
       {"states_per_second", stats.states_per_second},
+      {"transitions_per_second", stats.transitions_per_second},
+      {"revisits_per_second", stats.revisits_per_second},
       {"memory_bytes", stats.memory_bytes},
+      {"visited_bytes", stats.visited_bytes},
+      {"distinct_states", stats.distinct_states},
   };
 }
 

@@ -54,10 +54,10 @@ bool exhaustive(Strategy strategy);
 
 struct Limits {
   std::uint64_t depth_max = 40;            // transitions per schedule before healing
-  std::uint64_t states_max = 2'000'000;    // distinct states (exhaustive) / transitions (sampling)
+  std::uint64_t states_max = 2'000'000;    // distinct states (exhaustive) / states walked through (sampling)
   std::uint64_t schedules_max = 100'000;   // healed schedules
   double time_limit_seconds = 0;           // 0: none
-  std::uint64_t memory_bytes_max = 512ULL << 20;  // visited set + frontier
+  std::uint64_t memory_bytes_max = 512ULL << 20;  // visited set, parent links, frontier
 };
 
 struct Options {
@@ -73,8 +73,8 @@ struct Options {
   std::uint32_t jobs = 1;
   // Exhaustive search: end a schedule (heal, judge) at every new state, not
   // only where nothing is enabled, so that "the faults stop here" is checked
-  // everywhere and BFS reports the shortest failing prefix. Costs a replay
-  // per state.
+  // everywhere and BFS reports the shortest failing prefix. Costs a healing
+  // (of a copy) per new state.
   bool end_every_state = true;
   std::uint32_t pct_depth = 3;        // PCT: d, so d-1 priority change points
   std::uint64_t first_schedule = 0;   // sampling: resume after this many schedules
@@ -83,15 +83,28 @@ struct Options {
   std::uint64_t determinism_every = 16;
 };
 
+// What a campaign did, each figure named for what it counts.
 struct Stats {
-  std::uint64_t transitions = 0;
-  std::uint64_t states = 0;           // states visited, revisits included
-  std::uint64_t distinct_states = 0;  // fingerprints in the visited set
-  std::uint64_t schedules = 0;        // healed schedule ends
+  // Distinct states seen: the visited set's size (sampling: the distinct
+  // fingerprints it could count, see Result::notes).
+  std::uint64_t states = 0;
+  std::uint64_t transitions = 0;  // transitions applied (healing excluded)
+  // Transitions that led to a state seen before (exhaustive search: not
+  // explored again; sampling: walked through again).
+  std::uint64_t revisits = 0;
+  std::uint64_t schedules = 0;  // healed schedule ends judged
   std::uint64_t max_depth = 0;
   double elapsed_seconds = 0;
-  double states_per_second = 0;
-  std::uint64_t memory_bytes = 0;
+  double states_per_second = 0;  // distinct states per second
+  double transitions_per_second = 0;
+  double revisits_per_second = 0;
+  std::uint64_t memory_bytes = 0;  // visited set, parent links, frontier, state tables
+  // The visited set and the parent links alone: what the stored states cost
+  // (exhaustive search; divided by `states`, the bytes per stored state).
+  std::uint64_t visited_bytes = 0;
+  // The same number as `states`, under its former name (report readers,
+  // scripts); before issue 14 `states` counted revisits too.
+  std::uint64_t distinct_states = 0;
 };
 
 struct Violation {
@@ -121,7 +134,8 @@ struct Result {
 
 // How a caller watches and stops a campaign.
 struct Control {
-  // Set (e.g. from a signal handler) to stop at the next batch boundary.
+  // Set (e.g. from a signal handler) to stop within milliseconds: the
+  // campaign ends with BudgetHit::interrupted and its statistics so far.
   const std::atomic<bool>* interrupt = nullptr;
   // Called between batches with the statistics so far.
   std::function<void(const Stats&)> progress;

@@ -46,13 +46,16 @@ std::uint64_t probe(const World& initial, std::uint32_t d) {
   config.drops = config.dups = config.crashes = config.partitions = 0;
   World world(initial.scenario_ptr(), config, initial.seed());
   world.set_record_events(false);
+  world.set_hash_events(false);
+  world.set_keep_choices(false);
+  std::vector<Transition> enabled;
   for (std::uint64_t guard = 0; guard < config.steps_max; ++guard) {
-    const auto enabled = world.enabled();
+    world.list(enabled);
     auto it = std::find_if(enabled.begin(), enabled.end(), [d](const Transition& t) {
       return t.device == d && (t.kind == TransitionKind::fire || t.kind == TransitionKind::step);
     });
     if (it == enabled.end()) break;
-    world.apply_index(static_cast<std::size_t>(it - enabled.begin()));
+    world.apply_enabled(enabled, static_cast<std::size_t>(it - enabled.begin()));
   }
   const Device& device = world.device(d);
   std::uint64_t h = hash_combine(device.runtime()->fingerprint(), device.snapshot().fingerprint());
@@ -85,7 +88,7 @@ std::uint64_t transition_key(const World& world, const Transition& t) {
     h = hash_combine(h, content != 0 ? content : t.message);
   }
   if (t.kind == TransitionKind::lo || t.kind == TransitionKind::partition || t.kind == TransitionKind::heal) {
-    h = hash_combine(h, core::hash_bytes(t.text));
+    h = hash_combine(h, core::hash_bytes(t.text.empty() ? world.describe(t) : t.text));
   }
   return h;
 }
@@ -156,9 +159,21 @@ Symmetry::Symmetry(const World& initial) {
 
 std::uint64_t Symmetry::fingerprint(const World& world) const {
   if (trivial()) return world.fingerprint();
-  const auto enabled = world.enabled();
+  std::vector<Transition> enabled;
+  world.list(enabled);
+  Parts parts;
+  parts.messages.reserve(world.network().size());
+  for (const Message& m : world.network().in_flight()) {
+    parts.messages.push_back({m.from, m.to, hash_combine(core::hash_bytes(m.name), m.value.hash())});
+  }
+  for (std::uint32_t d = 0; d < world.devices(); ++d) {
+    parts.devices.push_back(hash_combine(world.device_store_hash(d), world.device(d).next_action()));
+  }
+  for (const Transition& t : enabled) {
+    if (t.kind == TransitionKind::send) parts.sends.push_back({t.device, t.peer, core::hash_bytes(t.name)});
+  }
   std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
-  for (const auto& p : permutations_) best = std::min(best, fingerprint(world, p, enabled));
+  for (const auto& p : permutations_) best = std::min(best, fingerprint(world, p, parts));
   return best;
 }
 
@@ -167,7 +182,7 @@ std::uint64_t Symmetry::fingerprint(const World& world) const {
 // enabled (values only grow, so "changed since the last send" is all there is
 // to know), and those are hashed instead.
 std::uint64_t Symmetry::fingerprint(const World& world, const std::vector<std::uint32_t>& to_new,
-                                    const std::vector<Transition>& enabled) const {
+                                    const Parts& parts) const {
   const std::uint32_t n = world.devices();
   const Budgets& budgets = world.budgets_left();
   std::uint64_t h = hash_combine(0x73796d6dULL, world.lo().fingerprint());
@@ -176,10 +191,9 @@ std::uint64_t Symmetry::fingerprint(const World& world, const std::vector<std::u
   h = hash_combine(h, budgets.crashes);
   h = hash_combine(h, budgets.partitions);
   std::uint64_t messages = 0;  // a commutative sum: the multiset, in no order
-  for (const Message& m : world.network().in_flight()) {
-    std::uint64_t mh = hash_combine(to_new.at(m.from), to_new.at(m.to));
-    mh = hash_combine(mh, core::hash_bytes(m.name));
-    messages += hash_combine(mh, m.value.hash());
+  for (const auto& m : parts.messages) {
+    const std::uint64_t mh = hash_combine(to_new.at(m.from), to_new.at(m.to));
+    messages += hash_combine(mh, m.content);
   }
   h = hash_combine(h, messages);
   if (const auto& sides = world.network().sides()) {
@@ -190,16 +204,12 @@ std::uint64_t Symmetry::fingerprint(const World& world, const std::vector<std::u
     h = hash_combine(h, 0x6e6f7061ULL);
   }
   std::vector<std::uint64_t> devices(n);
+  std::vector<std::uint64_t> sends;
   for (std::uint32_t d = 0; d < n; ++d) {
-    const Device& device = world.device(d);
-    std::uint64_t dh = device.up() ? device.runtime()->fingerprint() : 0xdeadULL;
-    dh = hash_combine(dh, device.snapshot().fingerprint());
-    dh = hash_combine(dh, device.next_action());
-    std::vector<std::uint64_t> sends;
-    for (const Transition& t : enabled) {
-      if (t.kind == TransitionKind::send && t.device == d) {
-        sends.push_back(hash_combine(to_new.at(t.peer), core::hash_bytes(t.name)));
-      }
+    std::uint64_t dh = parts.devices[d];
+    sends.clear();
+    for (const auto& s : parts.sends) {
+      if (s.device == d) sends.push_back(hash_combine(to_new.at(s.peer), s.name));
     }
     std::sort(sends.begin(), sends.end());
     for (auto s : sends) dh = hash_combine(dh, s);

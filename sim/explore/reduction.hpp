@@ -64,8 +64,21 @@ class Symmetry {
   std::uint64_t fingerprint(const World& world) const;
 
  private:
-  std::uint64_t fingerprint(const World& world, const std::vector<std::uint32_t>& to_new,
-                            const std::vector<Transition>& enabled) const;
+  // What a permutation renames, hashed once per state.
+  struct Parts {
+    struct Message {
+      std::uint32_t from, to;
+      std::uint64_t content;  // name and value
+    };
+    struct Send {
+      std::uint32_t device, peer;
+      std::uint64_t name;
+    };
+    std::vector<Message> messages;
+    std::vector<std::uint64_t> devices;  // store, snapshot, next action
+    std::vector<Send> sends;
+  };
+  std::uint64_t fingerprint(const World& world, const std::vector<std::uint32_t>& to_new, const Parts& parts) const;
 
   // permutations_[k][d]: the new number of device d.
   std::vector<std::vector<std::uint32_t>> permutations_;

@@ -8,6 +8,7 @@ class Run::Sink final : public EventSink {
  public:
   Sink(Monitor& monitor, const World& world) : monitor_(monitor), world_(world) {}
   void on_event(const Event& event) override { monitor_.on_event(event, world_); }
+  bool wants_events() const override { return monitor_.wants_events(); }
 
  private:
   Monitor& monitor_;
@@ -26,6 +27,11 @@ Run::Run(const std::shared_ptr<const Scenario>& scenario, const WorldConfig& con
   monitor_->on_start(*world_);
 }
 
+Run::Run(std::unique_ptr<World> world, std::unique_ptr<Monitor> monitor)
+    : world_(std::move(world)), monitor_(std::move(monitor)) {
+  attach();
+}
+
 Run::~Run() {
   if (world_) world_->set_sink(nullptr);
 }
@@ -38,12 +44,13 @@ std::unique_ptr<Run> Run::replay(const std::shared_ptr<const Scenario>& scenario
   return run;
 }
 
-std::unique_ptr<Run> Run::branch() const {
-  auto copy = std::unique_ptr<Run>(new Run());
-  copy->world_ = world_->clone();
-  copy->monitor_ = monitor_->clone();
-  copy->attach();
-  return copy;
+std::unique_ptr<Run> Run::branch() const { return std::make_unique<Run>(world_->clone(), monitor_->clone()); }
+
+void Run::explore_mode(const std::atomic<bool>* stop, bool hash_events) {
+  world_->set_record_events(false);
+  world_->set_keep_choices(false);
+  world_->set_hash_events(hash_events || monitor_->wants_events());
+  world_->set_stop(stop);
 }
 
 void Run::attach() {
@@ -58,6 +65,11 @@ void Run::apply(const Transition& t) {
 
 void Run::apply_index(std::size_t index) {
   world_->apply_index(index);
+  monitor_->on_transition(*world_);
+}
+
+void Run::apply_enabled(const std::vector<Transition>& enabled, std::size_t index) {
+  world_->apply_enabled(enabled, index);
   monitor_->on_transition(*world_);
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 // A Run is one world with the monitor that watches it: the unit every strategy
-// drives. The world cannot be copied (its runtimes hold closures), so a branch
-// re-executes the choice prefix (World::clone) and copies the monitor's
-// per-schedule state (Monitor::clone) instead of replaying events into it.
+// drives. A branch copies both — the world is a value (sim/world.hpp), the
+// monitor's per-schedule state is copied by Monitor::clone — so no prefix is
+// ever re-executed to reach a node; replay() is for checks that mean to
+// re-execute (Lemma 4.12) and for tests.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,9 +18,11 @@ namespace frsim::sim::explore {
 
 class Run {
  public:
-  // A fresh world; its construction events go to the monitor.
+  // A fresh world; its construction events are not judged.
   Run(const std::shared_ptr<const Scenario>& scenario, const WorldConfig& config, std::uint64_t seed,
       const MonitorFactory& monitors);
+  // A given world (a copy, a decoded state) watched by a given monitor.
+  Run(std::unique_ptr<World> world, std::unique_ptr<Monitor> monitor);
   // Replays `indices` from a fresh world, the monitor watching every event.
   static std::unique_ptr<Run> replay(const std::shared_ptr<const Scenario>& scenario, const WorldConfig& config,
                                      std::uint64_t seed, const MonitorFactory& monitors,
@@ -27,8 +31,14 @@ class Run {
   Run& operator=(const Run&) = delete;
   ~Run();
 
-  // An equal, independent run.
+  // An equal, independent run: a copy of the world and of the monitor.
   std::unique_ptr<Run> branch() const;
+
+  // How explorers run worlds: no recorded history (explorers keep paths
+  // themselves), events only if the monitor wants them (and then the event
+  // hash too, which the determinism property compares), and the campaign's
+  // stop flag polled by every propagation and healing.
+  void explore_mode(const std::atomic<bool>* stop, bool hash_events = false);
 
   World& world() { return *world_; }
   const World& world() const { return *world_; }
@@ -36,13 +46,14 @@ class Run {
 
   void apply(const Transition& t);
   void apply_index(std::size_t index);
+  // `enabled` is the world's list() (or enabled()) in its current state.
+  void apply_enabled(const std::vector<Transition>& enabled, std::size_t index);
   // Ends the schedule: the healing phase, then Monitor::on_schedule_end.
   void finish();
   std::optional<Finding> finding() const { return monitor_->finding(); }
 
  private:
   class Sink;
-  Run() = default;
   void attach();
 
   std::unique_ptr<World> world_;

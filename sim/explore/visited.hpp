@@ -9,9 +9,16 @@
 // With sleep sets, a state also remembers the sleep set it was explored with
 // (Godefroid 1996: a revisit with a smaller sleep set must explore the
 // difference); those are kept in a side table keyed by fingerprint.
+//
+// ParentLinks is how a counterexample is rebuilt without any state on the
+// way being stored (as SPIN and TLC do): every node a search expands has a
+// number, and remembers the number of the node it came from and the choice
+// that led from there; following the links from a node back to the initial
+// state gives the choices that reach it.
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <vector>
 
 namespace frsim::sim::explore {
@@ -42,6 +49,28 @@ class VisitedSet {
   // way to collide, of probability 2^-64).
   std::vector<std::uint64_t> table_;
   std::vector<std::uint64_t> bits_;
+};
+
+class ParentLinks {
+ public:
+  static constexpr std::uint64_t root = 0;
+  ParentLinks();
+  // A node reached from node `parent` by choice `index`; returns its number.
+  std::uint64_t add(std::uint64_t parent, std::uint32_t index);
+  // The choices from the initial state to `node`, in order.
+  std::vector<std::uint32_t> path(std::uint64_t node) const;
+  std::uint64_t size() const { return size_; }
+  std::uint64_t bytes() const { return chunks_.size() * chunk_size * sizeof(std::uint64_t); }
+
+ private:
+  // Fixed chunks, so that growing never holds twice the links.
+  static constexpr std::uint64_t chunk_size = 1 << 12;
+  static constexpr unsigned index_bits = 24;  // choices per state: < 16 million
+  std::uint64_t& at(std::uint64_t node) { return chunks_[node / chunk_size][node % chunk_size]; }
+  std::uint64_t at(std::uint64_t node) const { return chunks_[node / chunk_size][node % chunk_size]; }
+
+  std::vector<std::unique_ptr<std::uint64_t[]>> chunks_;
+  std::uint64_t size_ = 0;
 };
 
 }  // namespace frsim::sim::explore

@@ -123,7 +123,8 @@ void TaskContext::respond(bool success, core::Value payload) {
 Address TaskContext::bind(std::string name, Procedure procedure) {
   System::Task& task = *system_.live_task(task_);
   const Address address{task.service.device, system_.next_service_[task.service.device]++};
-  system_.services_[address] = System::Service{std::move(name), std::move(procedure), task.id, task.env};
+  system_.services_[address] =
+      System::Service{std::move(name), std::make_shared<const Procedure>(std::move(procedure)), task.id, task.env};
   return address;
 }
 
@@ -141,7 +142,8 @@ Address System::install(std::uint32_t device, std::string name, Procedure proced
   assert(device < devices_);
   if (find(device, name)) throw core::Error(fmt::format("Lo service '{}' installed twice", name));
   const Address address{device, next_service_[device]++};
-  services_[address] = Service{std::move(name), std::move(procedure), std::nullopt, nullptr};
+  services_[address] =
+      Service{std::move(name), std::make_shared<const Procedure>(std::move(procedure)), std::nullopt, nullptr};
   return address;
 }
 
@@ -269,11 +271,11 @@ void System::run(Address queue_address) {
 }
 
 void System::activate(Task& task, const Message& message) {
-  const Procedure procedure = services_.at(task.service).procedure;  // copy: bind may rehash
+  const auto procedure = services_.at(task.service).procedure;  // held: bind may rehash
   const std::uint64_t id = task.id;
   try {
     TaskContext context(*this, id, message);
-    procedure(context);
+    (*procedure)(context);
   } catch (const core::Error& error) {
     fail(*live_task(id), error.what());
     return;
@@ -340,6 +342,34 @@ void System::fail(Task& task, const std::string& why) {
   // Later responses find no live requester and are dropped on delivery.
   for (auto request : task.pending) requester_.erase(request);
   tasks_.erase(task.id);
+}
+
+void System::assign(const System& other) {
+  if (this == &other) return;
+  devices_ = other.devices_;
+  policy_ = other.policy_;
+  failure_handling_ = other.failure_handling_;
+  own_next_id_ = other.own_next_id_;
+  next_task_ = other.next_task_;
+  next_service_ = other.next_service_;
+  queues_ = other.queues_;
+  requester_ = other.requester_;
+  responses_ = other.responses_;
+  in_flight_ = other.in_flight_;
+  user_inbox_ = other.user_inbox_;
+  // Environments are the only mutable state reached through pointers: each
+  // is copied once, and whoever shared it shares the copy.
+  std::map<const Environment*, std::shared_ptr<Environment>> copies;
+  auto copy_env = [&copies](const std::shared_ptr<Environment>& env) -> std::shared_ptr<Environment> {
+    if (!env) return nullptr;
+    auto& copy = copies[env.get()];
+    if (!copy) copy = std::make_shared<Environment>(*env);
+    return copy;
+  };
+  services_ = other.services_;
+  for (auto& [address, service] : services_) service.env = copy_env(service.env);
+  tasks_ = other.tasks_;
+  for (auto& [id, task] : tasks_) task.env = copy_env(task.env);
 }
 
 void System::crash(std::uint32_t device) {

@@ -47,6 +47,10 @@
 #include "sim/config.hpp"
 #include "sim/event.hpp"
 
+namespace frsim::sim {
+class StateCodec;
+}
+
 namespace frsim::sim::lo {
 
 // Addresses are created only by defining a service. Service 0 of every device
@@ -153,6 +157,12 @@ class System {
   // Lo's `halt` unless a self-test installs the broken worker.
   void set_failure_handling(FailureHandling handling) { failure_handling_ = handling; }
 
+  // Becomes a copy of `other` (services, tasks and their environments,
+  // queues, messages, inboxes, counters), keeping this system's event and id
+  // callbacks: a world copying its Lo substrate. Environments shared between
+  // a task and its nested services stay shared in the copy.
+  void assign(const System& other);
+
   // The device's volatile state is lost: its tasks, queues and nested services.
   // Top-level services stay bound (their code is re-run on restart).
   void crash(std::uint32_t device);
@@ -168,9 +178,10 @@ class System {
 
  private:
   friend class TaskContext;
+  friend class frsim::sim::StateCodec;
   struct Service {
     std::string name;
-    Procedure procedure;
+    std::shared_ptr<const Procedure> procedure;  // shared by copies of the system
     std::optional<std::uint64_t> outer;  // owning task, for a nested service
     std::shared_ptr<Environment> env;    // shared with the outer task, for a nested service
   };
