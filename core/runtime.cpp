@@ -417,6 +417,79 @@ struct Runtime::Impl {
     });
   }
 
+  // ---- the level order in place (Propagation::run_level_order) -------------------
+  //
+  // The rules of apply() for the reactives LevelPolicy would take, in its
+  // order, without a call through the handle per reactive: a reactive is
+  // queued once, when it becomes outdated (so (skip) never applies here: a
+  // reactive the action cannot reach is skipped at (commit)), and activation
+  // queues its dependents directly instead of through outdated_log, which
+  // only the handle's policies read. Without an observer only.
+  bool run_level_order(LevelQueue& queue) {
+    if (observer != nullptr) return false;
+    for (ReactiveId r : outdated_log) queue.push(r, states[r].level);
+    for (std::uint32_t level = 0; level <= queue.top(); ++level) {
+      // By index: a reactive raised above `level` is queued again, which may
+      // grow the bucket array; reevaluations queue only higher levels.
+      for (std::size_t i = 0; i < queue.bucket(level).size(); ++i) {
+        const ReactiveId r = queue.bucket(level)[i];
+        const ReactiveState& s = states[r];
+        if (s.processed_epoch == epoch) continue;
+        if (s.level != level) {
+          // A flatten's inner moved up (REScala's dynamic level increase).
+          assert(s.level > level);
+          queue.push(r, s.level);
+          continue;
+        }
+        reevaluate_in_level_order(r, queue);
+      }
+      queue.bucket(level).clear();
+    }
+    assert(finished());
+    return true;
+  }
+
+  // (reevaluate) then (write) on r, which is outdated and ready: apply(r)
+  // with activate(r) queueing the reactives it makes outdated.
+  void reevaluate_in_level_order(ReactiveId r, LevelQueue& queue) {
+    const Node& n = nodes[r];
+    ReactiveState& s = states[r];
+    Value v = s.kind == ReactiveKind::map ? evaluate_map(n) : reevaluate(r);
+    s.processed_epoch = epoch;
+    --outdated_unprocessed;  // r was outdated
+    if (s.active_epoch != epoch) {
+      s.active_epoch = epoch;
+      active_list.push_back(r);
+      if (s.kind == ReactiveKind::fold) active_stored.push_back(r);
+      for (ReactiveId d : n.derived) {
+        ReactiveState& dn = states[d];
+        if (dn.outdated_epoch == epoch) continue;
+        dn.outdated_epoch = epoch;
+        if (dn.processed_epoch != epoch) {
+          ++outdated_unprocessed;
+          queue.push(d, dn.level);
+        }
+      }
+    }
+    if (writer_writes || s.outer_of_flatten || s.logged_epoch == epoch) {
+      store(r, std::move(v));
+      return;
+    }
+    // store(r, v) when neither a writer nor a flatten watches r's writes.
+    s.logged_epoch = epoch;
+    undo.push_back({r, std::move(values[r])});
+    values[r] = std::move(v);
+  }
+
+  // reevexp(r, µ) of a map, as reevaluate(r) computes it without an observer.
+  Value evaluate_map(const Node& n) {
+    const std::size_t count = n.inputs.size();
+    if (count == 1) return n.map_op(std::span<const Value>(&values[n.inputs[0]], 1));
+    input_values.clear();
+    for (ReactiveId i : n.inputs) input_values.push_back(values[i]);
+    return n.map_op(input_values);
+  }
+
   // ---- dynamic edges -------------------------------------------------------------
 
   ReactiveId inner_of(ReactiveId f) const {
@@ -629,6 +702,7 @@ Propagation::Propagation(Runtime::Impl& impl)
 
 bool Propagation::is_ready(ReactiveId r) const { return impl_.ready(r); }
 void Propagation::apply(ReactiveId r) { impl_.apply(r); }
+bool Propagation::run_level_order(LevelQueue& queue) { return impl_.run_level_order(queue); }
 
 std::vector<ReactiveId> Propagation::ready(bool outdated_only) const {
   std::vector<ReactiveId> result;
