@@ -41,13 +41,34 @@ struct ReactiveState {
 // nothing after its first propagation.
 class LevelQueue {
  public:
-  void push(ReactiveId r, std::uint32_t level) {
+  // One level's reactives. Not a std::vector: its push_back is not inlined,
+  // and a push per reevaluated reactive is the hot path.
+  class Bucket {
+   public:
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    ReactiveId operator[](std::size_t i) const { return items_[i]; }
+    ReactiveId back() const { return items_[size_ - 1]; }
+    void pop_back() { --size_; }
+    void clear() { size_ = 0; }
+    [[gnu::always_inline]] void push_back(ReactiveId r) {
+      if (size_ == items_.size()) grow();
+      items_[size_++] = r;
+    }
+
+   private:
+    [[gnu::noinline]] void grow() { items_.resize(items_.empty() ? 16 : 2 * items_.size()); }
+    std::vector<ReactiveId> items_;  // capacity: its size
+    std::size_t size_ = 0;
+  };
+
+  [[gnu::always_inline]] void push(ReactiveId r, std::uint32_t level) {
     if (level >= buckets_.size()) buckets_.resize(level + 1);
     buckets_[level].push_back(r);
     if (level > top_) top_ = level;
   }
   // Index, never hold a reference: push() may grow the bucket array.
-  std::vector<ReactiveId>& bucket(std::uint32_t level) { return buckets_[level]; }
+  Bucket& bucket(std::uint32_t level) { return buckets_[level]; }
   std::uint32_t top() const { return top_; }
   // Empties every bucket: a propagation that an operator's error interrupted
   // leaves some filled.
@@ -57,7 +78,7 @@ class LevelQueue {
   }
 
  private:
-  std::vector<std::vector<ReactiveId>> buckets_{1};
+  std::vector<Bucket> buckets_{1};
   std::uint32_t top_ = 0;
 };
 
