@@ -23,6 +23,15 @@ TARGET_FAIR_FLOOR_RATIO_MAX = 2.0  # frsim within 2x of the fair floor, every sh
 TARGET_ALIEN_RATIO_MIN = 2.0       # frsim at least 2x faster than alien-signals, kairo shapes
 KAIRO_SHAPES = ("deep", "broad", "diamond", "triangle", "mux", "repeated", "unstable", "avoidable")
 
+# The figures issue 17 was filed with (same machine type, every contestant
+# pinned to one core), printed beside this run's: ns per node of frsim, of a
+# fair floor and of alien-signals, and CRDT merges in ns per element at n = 1k.
+ISSUE_17_PROPAGATION = {  # shape: (frsim, fair floor, alien)
+    "deep": (34.1, 6.3, 37.7), "broad": (28.5, 5.1, 47.6), "diamond": (30.1, 9.5, 50.3),
+    "triangle": (31.7, 11.8, 51.0), "grid_3x5x500": (34.6, 7.5, 305.0), "grid_25x1000x5": (91.6, 35.9, 1327.0),
+}
+ISSUE_17_MERGE_NS_PER_ELEMENT = {"GCounter": 31.0, "OrSet": 151.0, "OrMap": 401.0, "SortedInts": 0.8}
+
 
 def load_frsim(path):
     """Returns ({name: entry}, context) where entry is the best repetition."""
@@ -412,6 +421,35 @@ def notes(shapes, reasons):
     return lines
 
 
+def issue_markdown(shapes, crdt_rows):
+    """Issue 17's figures beside this run's."""
+    out = ["## Beside issue 17's figures", ""]
+    out.append("ns per node when issue 17 was filed (its fair floor: a flat node array, CSR edges, one function "
+               "pointer per node, level buckets) and in this run (fair floor: fair_floor_bench.cpp).")
+    out.append("")
+    out.append("| shape | issue: frsim | issue: fair floor | issue: frsim/fair floor | issue: alien/frsim "
+               "| now: frsim | now: fair floor | now: frsim/fair floor | now: alien/frsim |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    by_name = {s["name"]: s for s in shapes}
+    for name, (frsim, floor, alien) in ISSUE_17_PROPAGATION.items():
+        s = by_name.get(name)
+        now = [fmt(s["frsim_ns_per_node"]), fmt(s["fair_floor_ns_per_node"]), fmt(s["frsim_over_fair_floor"]),
+               fmt(s["alien_over_frsim"])] if s else ["null"] * 4
+        out.append("| " + " | ".join([name, fmt(frsim, 1), fmt(floor, 1), fmt(frsim / floor), fmt(alien / frsim)] + now)
+                   + " |")
+    out.append("")
+    merges = {r["lattice"]: r for r in crdt_rows if r["kind"] == "merges" and r["n"] == CRDT_HEADLINE_SIZE}
+    out.append(f"CRDT merges at n = {CRDT_HEADLINE_SIZE}, ns per element: when issue 17 was filed, and now.")
+    out.append("")
+    out.append("| lattice | issue | now |")
+    out.append("|---|---:|---:|")
+    for lattice, figure in ISSUE_17_MERGE_NS_PER_ELEMENT.items():
+        r = merges.get(lattice)
+        out.append(f"| {lattice} | {fmt(figure, 1)} | {fmt(r['ns_per_element']) if r else 'null'} |")
+    out.append("")
+    return out
+
+
 def harness_markdown(figures, reasons, command):
     out = ["## The harness's own throughput", ""]
     if command:
@@ -494,7 +532,8 @@ def main():
                    "crdt_baseline": args.crdt_baseline_label}, f, indent=1)
         f.write("\n")
     write_markdown(args.out_md, machine, shapes, reasons, args.command,
-                   harness_markdown(harness, harness_reasons, args.harness_command)
+                   issue_markdown(shapes, crdt)
+                   + harness_markdown(harness, harness_reasons, args.harness_command)
                    + crdt_markdown(crdt, args.crdt_baseline_label))
     print(f"wrote {args.out_json} and {args.out_md} ({len(shapes)} shapes)", file=sys.stderr)
 

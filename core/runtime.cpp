@@ -425,7 +425,7 @@ struct Runtime::Impl {
   // reactive the action cannot reach is skipped at (commit)), and activation
   // queues its dependents directly instead of through outdated_log, which
   // only the handle's policies read. Without an observer only.
-  bool run_level_order(LevelQueue& queue) {
+  [[gnu::flatten]] bool run_level_order(LevelQueue& queue) {
     if (observer != nullptr) return false;
     for (ReactiveId r : outdated_log) queue.push(r, states[r].level);
     for (std::uint32_t level = 0; level <= queue.top(); ++level) {
@@ -482,12 +482,23 @@ struct Runtime::Impl {
   }
 
   // reevexp(r, µ) of a map, as reevaluate(r) computes it without an observer.
+  // Several inputs are copied into one contiguous span by assignment into
+  // slots kept across reevaluations (no push_back, no destructor per input);
+  // slots that took a heap value are emptied after the call, so the scratch
+  // never keeps a string, list, map or CRDT alive.
   Value evaluate_map(const Node& n) {
     const std::size_t count = n.inputs.size();
     if (count == 1) return n.map_op(std::span<const Value>(&values[n.inputs[0]], 1));
-    input_values.clear();
-    for (ReactiveId i : n.inputs) input_values.push_back(values[i]);
-    return n.map_op(input_values);
+    if (input_values.size() < count) input_values.resize(count);
+    bool holds_heap = false;
+    for (std::size_t k = 0; k < count; ++k) {
+      const Value& v = values[n.inputs[k]];
+      holds_heap |= v.kind() >= Kind::string && v.kind() != Kind::ref;
+      input_values[k] = v;
+    }
+    Value result = n.map_op(std::span<const Value>(input_values.data(), count));
+    if (holds_heap) std::fill_n(input_values.begin(), count, Value());
+    return result;
   }
 
   // ---- dynamic edges -------------------------------------------------------------
