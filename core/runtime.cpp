@@ -350,7 +350,10 @@ struct Runtime::Impl {
     if (calculus_writer) {
       // SnapshotWriter::committed without the walk over all of A: the same
       // reactives, stored in the same (ascending) order.
-      std::sort(active_stored.begin(), active_stored.end());
+      // Usually ascending already (a source, then folds in level order).
+      if (!std::is_sorted(active_stored.begin(), active_stored.end())) {
+        std::sort(active_stored.begin(), active_stored.end());
+      }
       for (ReactiveId r : active_stored) store_with_nested(sigma, self, r);
     } else {
       sort_active();
