@@ -88,9 +88,12 @@ fi
 # Both with glibc's heap trimming off: every join frees a state of up to
 # hundreds of kB that the next allocates again, and glibc would hand the top
 # of the heap back to the kernel (brk, TLB flush) on every iteration of the
-# timed loop, measuring the allocator instead of the join. The baseline's
+# timed loop, measuring the allocator instead of the join. For the same
+# reason no buffer is mmapped: a single buffer above glibc's mmap threshold
+# (128 kB: the 20k Values of a sorted-vector union, an EwFlag of 10k dots)
+# would be mapped and page-faulted in again on every iteration. The baseline's
 # builds stop at n = 10k: an O(n^2) core takes minutes at 100k.
-crdt_tunables="glibc.malloc.trim_threshold=1073741824"
+crdt_tunables="glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=1073741824"
 crdt_filter='^BM_(Merge|MergeDecoded|MergeDelta|Build|Bytes)_'
 echo "bench: CRDT suite (filter $crdt_filter, CPU $pinned)" >&2
 crdt_args=()
