@@ -12,9 +12,30 @@ void Encoder::varint_long(std::uint64_t v) {
   bytes_.push_back(static_cast<std::uint8_t>(v));
 }
 
+void Encoder::svarint(std::int64_t v) { varint(EncodingOrder::zigzag(v)); }
+
 void Encoder::string(std::string_view s) {
   varint(s.size());
   bytes_.insert(bytes_.end(), s.begin(), s.end());
+}
+
+std::strong_ordering EncodingOrder::varint_order(std::uint64_t a, std::uint64_t b) {
+  for (;;) {
+    const unsigned x = static_cast<unsigned>(a & 0x7f) | (a >= 0x80 ? 0x80U : 0U);
+    const unsigned y = static_cast<unsigned>(b & 0x7f) | (b >= 0x80 ? 0x80U : 0U);
+    if (x != y) return x <=> y;
+    if (a < 0x80) return std::strong_ordering::equal;  // the last byte of both
+    a >>= 7;
+    b >>= 7;
+  }
+}
+
+EncodingOrder& EncodingOrder::string(std::string_view a, std::string_view b) {
+  if (decided()) return *this;
+  if (a.size() != b.size()) return varint(a.size(), b.size());
+  const int c = a.compare(b);  // char_traits<char>::compare orders as unsigned char
+  result_ = c <=> 0;
+  return *this;
 }
 
 std::uint8_t Decoder::u8() {

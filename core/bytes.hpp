@@ -3,6 +3,7 @@
 // wire. Integers are LEB128 varints (signed ones zigzag-encoded), strings are
 // length-prefixed. Decoding throws DecodeError on truncated or corrupt input.
 
+#include <compare>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -21,9 +22,7 @@ class Encoder {
     }
     varint_long(v);
   }
-  void svarint(std::int64_t v) {
-    varint((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
-  }
+  void svarint(std::int64_t v);
   void string(std::string_view s);
 
   const std::vector<std::uint8_t>& bytes() const { return bytes_; }
@@ -35,6 +34,41 @@ class Encoder {
  private:
   void varint_long(std::uint64_t v);
   std::vector<std::uint8_t> bytes_;
+};
+
+// The order of two encodings' bytes (lexicographic, as std::vector compares
+// them), computed token by token without writing them. Every token (a byte, a
+// varint, a length-prefixed string, a Value's encoding) is prefix-free, so two
+// encodings that agree up to a token boundary are ordered by their first
+// differing token, and that by its own bytes alone. Callers feed the tokens of
+// both encodings in step, as their encoders write them, and stop when
+// decided(): up to the first difference both encodings have the same shape.
+class EncodingOrder {
+ public:
+  bool decided() const { return result_ != 0; }
+  std::strong_ordering result() const { return result_; }
+
+  EncodingOrder& u8(std::uint8_t a, std::uint8_t b) { return then(a <=> b); }
+  EncodingOrder& varint(std::uint64_t a, std::uint64_t b) {
+    if (!decided() && a != b) result_ = varint_order(a, b);
+    return *this;
+  }
+  EncodingOrder& svarint(std::int64_t a, std::int64_t b) { return varint(zigzag(a), zigzag(b)); }
+  EncodingOrder& string(std::string_view a, std::string_view b);
+  // A token ordered elsewhere (a Value's, a lattice's payload).
+  EncodingOrder& then(std::strong_ordering order) {
+    if (!decided()) result_ = order;
+    return *this;
+  }
+
+  // LEB128 bytes are little-endian: 128 (80 01) orders before 2 (02).
+  static std::strong_ordering varint_order(std::uint64_t a, std::uint64_t b);
+  static std::uint64_t zigzag(std::int64_t v) {
+    return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+  }
+
+ private:
+  std::strong_ordering result_ = std::strong_ordering::equal;
 };
 
 class Decoder {

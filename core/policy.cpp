@@ -19,52 +19,37 @@ class LevelPolicy final : public Policy {
   std::string_view name() const override { return "level"; }
 
   void propagate(Propagation& prop) override {
-    // A propagation that returned normally leaves every bucket empty; one
-    // that an operator's error interrupted may not.
-    if (interrupted_) {
-      for (auto& bucket : buckets_) bucket.clear();
-    }
-    interrupted_ = true;
-    top_ = 0;
+    queue_.reset();
+    if (prop.run_level_order(queue_)) return;
     std::size_t seen = enqueue(prop, 0);
-    for (std::uint32_t level = 0; level <= top_; ++level) {
-      // push() below may grow buckets_: index it afresh, never hold a reference.
-      while (!buckets_[level].empty()) {
-        const ReactiveId r = buckets_[level].back();
-        buckets_[level].pop_back();
+    for (std::uint32_t level = 0; level <= queue_.top(); ++level) {
+      while (!queue_.bucket(level).empty()) {
+        const ReactiveId r = queue_.bucket(level).back();
+        queue_.bucket(level).pop_back();
         if (prop.processed(r)) continue;
         const std::uint32_t now = prop.level(r);
         if (now != level) {
           // A flatten's inner moved up (REScala's dynamic level increase):
           // requeue at its new, higher level.
           assert(now > level);
-          push(r, now);
+          queue_.push(r, now);
           continue;
         }
         prop.apply(r);
         seen = enqueue(prop, seen);
       }
     }
-    interrupted_ = false;
     assert(prop.finished());
   }
 
  private:
   std::size_t enqueue(const Propagation& prop, std::size_t seen) {
     const auto log = prop.outdated_log();
-    for (; seen < log.size(); ++seen) push(log[seen], prop.level(log[seen]));
+    for (; seen < log.size(); ++seen) queue_.push(log[seen], prop.level(log[seen]));
     return seen;
   }
 
-  void push(ReactiveId r, std::uint32_t level) {
-    if (level >= buckets_.size()) buckets_.resize(level + 1);
-    buckets_[level].push_back(r);
-    if (level > top_) top_ = level;
-  }
-
-  std::vector<std::vector<ReactiveId>> buckets_{1};
-  std::uint32_t top_ = 0;
-  bool interrupted_ = false;
+  LevelQueue queue_;
 };
 
 // The calculus literally: every step offers the whole ready(P, µ) to the

@@ -35,6 +35,53 @@ struct ReactiveState {
   bool outer_of_flatten = false;      // some flatten reads this value as a reference
 };
 
+// Reactives by level, lowest level first: the level policy's buckets. A
+// propagation pushes each outdated reactive once, at its level; the buckets
+// keep their capacity across propagations, so a static graph allocates
+// nothing after its first propagation.
+class LevelQueue {
+ public:
+  // One level's reactives. Not a std::vector: its push_back is not inlined,
+  // and a push per reevaluated reactive is the hot path.
+  class Bucket {
+   public:
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    ReactiveId operator[](std::size_t i) const { return items_[i]; }
+    ReactiveId back() const { return items_[size_ - 1]; }
+    void pop_back() { --size_; }
+    void clear() { size_ = 0; }
+    [[gnu::always_inline]] void push_back(ReactiveId r) {
+      if (size_ == items_.size()) grow();
+      items_[size_++] = r;
+    }
+
+   private:
+    [[gnu::noinline]] void grow() { items_.resize(items_.empty() ? 16 : 2 * items_.size()); }
+    std::vector<ReactiveId> items_;  // capacity: its size
+    std::size_t size_ = 0;
+  };
+
+  [[gnu::always_inline]] void push(ReactiveId r, std::uint32_t level) {
+    if (level >= buckets_.size()) buckets_.resize(level + 1);
+    buckets_[level].push_back(r);
+    if (level > top_) top_ = level;
+  }
+  // Index, never hold a reference: push() may grow the bucket array.
+  Bucket& bucket(std::uint32_t level) { return buckets_[level]; }
+  std::uint32_t top() const { return top_; }
+  // Empties every bucket: a propagation that an operator's error interrupted
+  // leaves some filled.
+  void reset() {
+    for (std::uint32_t level = 0; level <= top_ && level < buckets_.size(); ++level) buckets_[level].clear();
+    top_ = 0;
+  }
+
+ private:
+  std::vector<Bucket> buckets_{1};
+  std::uint32_t top_ = 0;
+};
+
 // The propagation in progress, (A; P) ⟨µ⟩ of Fig. 8, as a policy sees it.
 // Every query is O(1) except ready(); the per-reactive ones are inline, since
 // a policy asks them for every reactive it processes.
@@ -69,6 +116,14 @@ class Propagation {
   // (skip) when r ∉ outdated(A, µ), otherwise (reevaluate) then (write).
   // Throws Error when the operator fails (the runtime then rolls back).
   void apply(ReactiveId r);
+  // The level order run by the runtime itself, every rule in place (no call
+  // through the handle per reactive): the reactives that outdated_log()
+  // holds and every one they make outdated, lowest level first, each
+  // (reevaluate)+(write) once, until finished(). Exactly the rules apply()
+  // applies, in the order LevelPolicy takes them. Returns false without
+  // doing anything when an Observer watches the rules one by one (the
+  // policy then takes them through apply()).
+  bool run_level_order(LevelQueue& queue);
 
  private:
   Runtime::Impl& impl_;

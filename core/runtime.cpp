@@ -491,7 +491,10 @@ struct Runtime::Impl {
     if (calculus_writer) {
       // SnapshotWriter::committed without the walk over all of A: the same
       // reactives, stored in the same (ascending) order.
-      std::sort(active_stored.begin(), active_stored.end());
+      // Usually ascending already (a source, then folds in level order).
+      if (!std::is_sorted(active_stored.begin(), active_stored.end())) {
+        std::sort(active_stored.begin(), active_stored.end());
+      }
       for (ReactiveId r : active_stored) store_with_nested(sigma, self, r);
     } else {
       sort_active();
@@ -556,6 +559,91 @@ struct Runtime::Impl {
       options.policy->propagate(handle);
       assert(finished() && "a policy returned before every outdated reactive was processed");
     });
+  }
+
+  // ---- the level order in place (Propagation::run_level_order) -------------------
+  //
+  // The rules of apply() for the reactives LevelPolicy would take, in its
+  // order, without a call through the handle per reactive: a reactive is
+  // queued once, when it becomes outdated (so (skip) never applies here: a
+  // reactive the action cannot reach is skipped at (commit)), and activation
+  // queues its dependents directly instead of through outdated_log, which
+  // only the handle's policies read. Without an observer only.
+  [[gnu::flatten]] bool run_level_order(LevelQueue& queue) {
+    if (observer != nullptr) return false;
+    for (ReactiveId r : outdated_log) queue.push(r, states[r].level);
+    for (std::uint32_t level = 0; level <= queue.top(); ++level) {
+      // By index: a reactive raised above `level` is queued again, which may
+      // grow the bucket array; reevaluations queue only higher levels.
+      for (std::size_t i = 0; i < queue.bucket(level).size(); ++i) {
+        const ReactiveId r = queue.bucket(level)[i];
+        const ReactiveState& s = states[r];
+        if (s.processed_epoch == epoch) continue;
+        if (s.level != level) {
+          // A flatten's inner moved up (REScala's dynamic level increase).
+          assert(s.level > level);
+          queue.push(r, s.level);
+          continue;
+        }
+        reevaluate_in_level_order(r, queue);
+      }
+      queue.bucket(level).clear();
+    }
+    assert(finished());
+    return true;
+  }
+
+  // (reevaluate) then (write) on r, which is outdated and ready: apply(r)
+  // with activate(r) queueing the reactives it makes outdated.
+  void reevaluate_in_level_order(ReactiveId r, LevelQueue& queue) {
+    poll_stop();  // as apply() does: a budget ends a long propagation here too
+    const Node& n = nodes()[r];
+    ReactiveState& s = states[r];
+    Value v = s.kind == ReactiveKind::map ? evaluate_map(n) : reevaluate(r);
+    s.processed_epoch = epoch;
+    --outdated_unprocessed;  // r was outdated
+    if (s.active_epoch != epoch) {
+      s.active_epoch = epoch;
+      active_list.push_back(r);
+      if (s.kind == ReactiveKind::fold) active_stored.push_back(r);
+      for (ReactiveId d : n.derived) {
+        ReactiveState& dn = states[d];
+        if (dn.outdated_epoch == epoch) continue;
+        dn.outdated_epoch = epoch;
+        if (dn.processed_epoch != epoch) {
+          ++outdated_unprocessed;
+          queue.push(d, dn.level);
+        }
+      }
+    }
+    if (writer_writes || s.outer_of_flatten || s.logged_epoch == epoch) {
+      store(r, std::move(v));
+      return;
+    }
+    // store(r, v) when neither a writer nor a flatten watches r's writes.
+    s.logged_epoch = epoch;
+    undo.push_back({r, std::move(values[r])});
+    values[r] = std::move(v);
+  }
+
+  // reevexp(r, µ) of a map, as reevaluate(r) computes it without an observer.
+  // Several inputs are copied into one contiguous span by assignment into
+  // slots kept across reevaluations (no push_back, no destructor per input);
+  // slots that took a heap value are emptied after the call, so the scratch
+  // never keeps a string, list, map or CRDT alive.
+  Value evaluate_map(const Node& n) {
+    const std::size_t count = n.inputs.size();
+    if (count == 1) return n.map_op(std::span<const Value>(&values[n.inputs[0]], 1));
+    if (input_values.size() < count) input_values.resize(count);
+    bool holds_heap = false;
+    for (std::size_t k = 0; k < count; ++k) {
+      const Value& v = values[n.inputs[k]];
+      holds_heap |= v.kind() >= Kind::string && v.kind() != Kind::ref;
+      input_values[k] = v;
+    }
+    Value result = n.map_op(std::span<const Value>(input_values.data(), count));
+    if (holds_heap) std::fill_n(input_values.begin(), count, Value());
+    return result;
   }
 
   // ---- dynamic edges -------------------------------------------------------------
@@ -822,6 +910,7 @@ Propagation::Propagation(Runtime::Impl& impl)
 
 bool Propagation::is_ready(ReactiveId r) const { return impl_.ready(r); }
 void Propagation::apply(ReactiveId r) { impl_.apply(r); }
+bool Propagation::run_level_order(LevelQueue& queue) { return impl_.run_level_order(queue); }
 
 std::vector<ReactiveId> Propagation::ready(bool outdated_only) const {
   std::vector<ReactiveId> result;

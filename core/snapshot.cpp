@@ -35,9 +35,24 @@ void store_nested(Snapshot& sigma, const Runtime& runtime, const Value& v,
   }
 }
 
-bool may_hold_refs(const Value& v) {
-  const Kind k = v.kind();
-  return k == Kind::ref || k == Kind::named_ref || k == Kind::list || k == Kind::map;
+// Whether v references a reactive anywhere (in lists and maps, recursively):
+// only then does storing it need the set of stored reactives, which allocates.
+bool holds_refs(const Value& v) {
+  switch (v.kind()) {
+    case Kind::ref:
+    case Kind::named_ref: return true;
+    case Kind::list:
+      for (const Value& item : v.as_list()) {
+        if (holds_refs(item)) return true;
+      }
+      return false;
+    case Kind::map:
+      for (const auto& [key, value] : v.as_map()) {
+        if (holds_refs(key) || holds_refs(value)) return true;
+      }
+      return false;
+    default: return false;
+  }
 }
 
 }  // namespace
@@ -83,7 +98,7 @@ std::size_t Snapshot::encoded_bytes() const {
 void store_with_nested(Snapshot& sigma, const Runtime& runtime, ReactiveId r) {
   const Value& v = runtime.value(r);
   sigma.values.insert_or_assign(r, v);
-  if (!may_hold_refs(v)) return;  // the common case allocates nothing
+  if (!holds_refs(v)) return;  // the common case allocates nothing
   std::set<ReactiveId> stored{r};
   store_nested(sigma, runtime, v, stored);
 }

@@ -172,7 +172,7 @@ const Value* Value::find(const Value& key) const {
 
 // ---- order -----------------------------------------------------------------
 
-std::strong_ordering operator<=>(const Value& a, const Value& b) {
+std::strong_ordering Value::compare(const Value& a, const Value& b) {
   if (a.kind_ != b.kind_) return a.kind_ <=> b.kind_;
   switch (a.kind_) {
     case Kind::unit: return std::strong_ordering::equal;
@@ -209,8 +209,7 @@ std::strong_ordering operator<=>(const Value& a, const Value& b) {
   return std::strong_ordering::equal;
 }
 
-bool operator==(const Value& a, const Value& b) {
-  if (a.kind_ != b.kind_) return false;
+bool Value::equal(const Value& a, const Value& b) {
   switch (a.kind_) {
     case Kind::unit: return true;
     case Kind::boolean: return a.scalar_.boolean_ == b.scalar_.boolean_;
@@ -363,6 +362,74 @@ void Value::encode(Encoder& out) const {
       as_crdt().encode(out);
       return;
   }
+}
+
+std::size_t Value::encoded_size() const {
+  thread_local Encoder scratch;  // encode() never asks for a size: no nesting
+  scratch.clear();
+  encode(scratch);
+  return scratch.bytes().size();
+}
+
+namespace {
+std::uint8_t tag_of(const Value& v) {
+  switch (v.kind()) {
+    case Kind::unit: return tag_unit;
+    case Kind::boolean: return v.as_bool() ? tag_true : tag_false;
+    case Kind::integer: return tag_integer;
+    case Kind::string: return tag_string;
+    case Kind::list: return tag_list;
+    case Kind::map: return tag_map;
+    case Kind::ref: return tag_ref;
+    case Kind::named_ref: return tag_named_ref;
+    case Kind::crdt: return tag_crdt;
+  }
+  return tag_unit;
+}
+}  // namespace
+
+// Mirrors encode(), token by token (bytes.hpp, EncodingOrder).
+std::strong_ordering Value::encoded_order(const Value& a, const Value& b) {
+  const std::uint8_t tag_a = tag_of(a);
+  const std::uint8_t tag_b = tag_of(b);
+  if (tag_a != tag_b) return tag_a <=> tag_b;
+  if (a.heap_ && a.heap_.get() == b.heap_.get()) return std::strong_ordering::equal;
+  EncodingOrder order;
+  switch (a.kind_) {
+    case Kind::unit:
+    case Kind::boolean: break;
+    case Kind::integer: order.svarint(a.scalar_.integer_, b.scalar_.integer_); break;
+    case Kind::ref: order.varint(a.scalar_.ref_, b.scalar_.ref_); break;
+    case Kind::string:
+    case Kind::named_ref:
+      order.string(static_cast<const Node*>(a.heap_.get())->text, static_cast<const Node*>(b.heap_.get())->text);
+      break;
+    case Kind::list: {
+      const auto x = a.as_list();
+      const auto y = b.as_list();
+      order.varint(x.size(), y.size());
+      for (std::size_t i = 0; i < x.size() && !order.decided(); ++i) order.then(encoded_order(x[i], y[i]));
+      break;
+    }
+    case Kind::map: {
+      const ValueMap& x = a.as_map();
+      const ValueMap& y = b.as_map();
+      order.varint(x.size(), y.size());
+      for (std::size_t i = 0; i < x.size() && !order.decided(); ++i) {
+        order.then(encoded_order(x[i].first, y[i].first));
+        if (!order.decided()) order.then(encoded_order(x[i].second, y[i].second));
+      }
+      break;
+    }
+    case Kind::crdt: {
+      const Lattice& x = a.as_crdt();
+      const Lattice& y = b.as_crdt();
+      order.string(x.type_name(), y.type_name());
+      if (!order.decided()) order.then(x.compare(y));  // the payload's byte order
+      break;
+    }
+  }
+  return order.result();
 }
 
 std::vector<std::uint8_t> Value::encode() const {

@@ -102,10 +102,22 @@ class Value {
   static Value decode(Decoder& in);
   // Decodes exactly one value; trailing bytes are an error.
   static Value decode(std::span<const std::uint8_t> bytes);
-  std::size_t encoded_size() const { return encode().size(); }
+  std::size_t encoded_size() const;
+  // The byte order of a.encode() and b.encode() (not the order of <=>),
+  // computed without writing them; lattices order their states by it.
+  static std::strong_ordering encoded_order(const Value& a, const Value& b);
 
-  friend std::strong_ordering operator<=>(const Value& a, const Value& b);
-  friend bool operator==(const Value& a, const Value& b);
+  // Integers, the commonest elements of sets and lists, compare inline (a
+  // lattice's merge compares every element).
+  [[gnu::always_inline]] friend std::strong_ordering operator<=>(const Value& a, const Value& b) {
+    if (a.kind_ == Kind::integer && b.kind_ == Kind::integer) return a.scalar_.integer_ <=> b.scalar_.integer_;
+    return compare(a, b);
+  }
+  [[gnu::always_inline]] friend bool operator==(const Value& a, const Value& b) {
+    if (a.kind_ != b.kind_) return false;
+    if (a.kind_ == Kind::integer) return a.scalar_.integer_ == b.scalar_.integer_;
+    return equal(a, b);
+  }
 
   // The CRDT join of two lattice values of the same type (TypeError otherwise).
   static Value join(const Value& a, const Value& b);
@@ -116,6 +128,8 @@ class Value {
 
  private:
   [[noreturn]] void throw_wrong_kind(Kind expected) const;  // TypeError naming both kinds
+  static std::strong_ordering compare(const Value& a, const Value& b);
+  static bool equal(const Value& a, const Value& b);  // same kind
 
   Kind kind_ = Kind::unit;
   union {

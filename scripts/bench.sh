@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # The propagation benchmarks, every contestant in one run (bench/README.md):
-# frsim's level policy, the calculus policy, the hand-written floor, and the
-# Node.js peers alien-signals and @preact/signals-core. Writes
-# bench/results/latest.json and bench/results/latest.md, with the harness's own
-# figures (sim, explore, crdt and harness suites of frsim_bench) in a
-# "harness" section.
+# frsim's level policy, the calculus policy, the fair floor (a hand-written
+# dynamic engine), the straight-line floor, and the Node.js peers
+# alien-signals and @preact/signals-core. Writes bench/results/latest.json and
+# bench/results/latest.md, with the harness's own figures (sim, explore, crdt
+# and harness suites of frsim_bench) in a "harness" section and the CRDT
+# suite's in a "crdt" section.
 #
-#   scripts/bench.sh [--filter REGEX] [--repetitions N] [--no-node]
+#   scripts/bench.sh [--filter REGEX] [--repetitions N] [--no-node] [--crdt-baseline REV]
 #
-# --filter REGEX   only shapes whose name matches (e.g. 'deep|cellx')
-# --repetitions N  repetitions per benchmark, the best counts (default 5)
-# --no-node        skip the Node peers (their columns are null, with the reason)
+# --filter REGEX        only shapes whose name matches (e.g. 'deep|cellx')
+# --repetitions N       repetitions per benchmark, the best counts (default 5)
+# --no-node             skip the Node peers (their columns are null, with the reason)
+# --crdt-baseline REV   also run the CRDT suite against REV's core
+#                       (bench/crdt_baseline.sh) and report it beside, as "before"
 #
 # Installs what it needs: the build dependencies and Node.js through
 # scripts/bootstrap.sh when missing, the npm packages into bench/node.
@@ -24,13 +27,15 @@ cd "$root"
 filter=""
 repetitions=5
 with_node=1
+crdt_baseline=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --filter) filter="${2:?--filter needs a regex}"; shift 2 ;;
     --repetitions) repetitions="${2:?--repetitions needs a number}"; shift 2 ;;
     --no-node) with_node=0; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
-    *) echo "bench.sh: unknown option '$1' (known: --filter --repetitions --no-node)" >&2; exit 2 ;;
+    --crdt-baseline) crdt_baseline="${2:?--crdt-baseline needs a revision}"; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown option '$1' (known: --filter --repetitions --no-node --crdt-baseline)" >&2; exit 2 ;;
   esac
 done
 case "$repetitions" in ''|*[!0-9]*|0) echo "bench.sh: --repetitions must be a positive integer" >&2; exit 2 ;; esac
@@ -39,6 +44,7 @@ command_line="scripts/bench.sh"
 [ -n "$filter" ] && command_line+=" --filter '$filter'"
 command_line+=" --repetitions $repetitions"
 [ "$with_node" -eq 0 ] && command_line+=" --no-node"
+[ -n "$crdt_baseline" ] && command_line+=" --crdt-baseline $crdt_baseline"
 
 pin=()
 pinned="none"
@@ -51,11 +57,11 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p bench/results
 
-# ---- frsim, calculus, floor: frsim_bench -----------------------------------
+# ---- frsim, calculus, fair floor, floor: frsim_bench --------------------------
 scripts/bootstrap.sh
 cmake --preset release >"$work/configure.log" 2>&1 || { cat "$work/configure.log" >&2; exit 1; }
 cmake --build --preset release --target frsim_bench
-bench_filter='^(frsim|calculus|floor)/'
+bench_filter='^(frsim|calculus|fair_floor|floor)/'
 [ -n "$filter" ] && bench_filter+="($filter)"
 # A filter that selects nothing is bad input, not a run that measured nothing.
 listed="$(build/release/frsim_bench --benchmark_list_tests=true --benchmark_filter="$bench_filter" 2>/dev/null || true)"
@@ -72,7 +78,7 @@ echo "bench: frsim_bench (filter $bench_filter, $repetitions repetitions, CPU $p
   --benchmark_report_aggregates_only=true >/dev/null
 
 # ---- the harness's own throughput: one repetition (figures, not a contest) --
-harness_filter='^(BM_SimChat|BM_explore_dfs|BM_explore_reduction|BM_explore_random_walk|BM_Merge_|BM_Harness)'
+harness_filter='^(BM_SimChat|BM_explore_dfs|BM_explore_reduction|BM_explore_random_walk|BM_Harness)'
 harness_command="frsim_bench --benchmark_filter='$harness_filter' --benchmark_repetitions=1"
 echo "bench: harness suites (filter $harness_filter, CPU $pinned)" >&2
 if "${pin[@]}" build/release/frsim_bench \
@@ -82,6 +88,36 @@ if "${pin[@]}" build/release/frsim_bench \
   harness_args=(--harness "$work/harness.json" --harness-command "$harness_command")
 else
   harness_args=(--harness-missing "frsim_bench failed on the harness suites (exit status $?)")
+fi
+
+# ---- the CRDT suite, and against an older core right after ------------------
+# Both with glibc's heap trimming off: every join frees a state of up to
+# hundreds of kB that the next allocates again, and glibc would hand the top
+# of the heap back to the kernel (brk, TLB flush) on every iteration of the
+# timed loop, measuring the allocator instead of the join. For the same
+# reason no buffer is mmapped: a single buffer above glibc's mmap threshold
+# (128 kB: the 20k Values of a sorted-vector union, an EwFlag of 10k dots)
+# would be mapped and page-faulted in again on every iteration. The baseline's
+# builds stop at n = 10k: an O(n^2) core takes minutes at 100k.
+crdt_tunables="glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=1073741824"
+crdt_filter='^BM_(Merge|MergeDecoded|MergeDelta|Build|Bytes)_'
+echo "bench: CRDT suite (filter $crdt_filter, CPU $pinned)" >&2
+crdt_args=()
+if GLIBC_TUNABLES="$crdt_tunables" "${pin[@]}" build/release/frsim_bench \
+    --benchmark_filter="$crdt_filter" \
+    --benchmark_out="$work/crdt.json" --benchmark_out_format=json \
+    --benchmark_repetitions=1 >/dev/null; then
+  crdt_args=(--crdt "$work/crdt.json")
+fi
+if [ -n "$crdt_baseline" ]; then
+  bench/crdt_baseline.sh "$crdt_baseline" "$work/crdt_baseline"
+  echo "bench: CRDT suite against $crdt_baseline's core (CPU $pinned)" >&2
+  if GLIBC_TUNABLES="$crdt_tunables" "${pin[@]}" "$work/crdt_baseline" \
+      --benchmark_filter='^BM_(Merge|MergeDecoded|MergeDelta)_|^BM_Build_.*/(1000|10000)$' \
+      --benchmark_out="$work/crdt_baseline.json" --benchmark_out_format=json \
+      --benchmark_repetitions=1 >/dev/null; then
+    crdt_args+=(--crdt-baseline "$work/crdt_baseline.json" --crdt-baseline-label "$crdt_baseline")
+  fi
 fi
 
 # ---- the Node peers ----------------------------------------------------------
@@ -107,7 +143,7 @@ fi
 # ---- merge --------------------------------------------------------------------
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
 python3 bench/merge_results.py \
-  --frsim "$work/frsim.json" "${node_args[@]}" "${harness_args[@]}" \
+  --frsim "$work/frsim.json" "${node_args[@]}" "${harness_args[@]}" "${crdt_args[@]}" \
   --cpu "${cpu:-unknown}" --cores "$(nproc)" --date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   --pinned "$pinned" --repetitions "$repetitions" --command "$command_line" \
   --out-json bench/results/latest.json --out-md bench/results/latest.md

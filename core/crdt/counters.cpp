@@ -2,102 +2,138 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 namespace frsim::core::crdt {
 
 namespace {
 
-ReplicaCounts join_counts(const ReplicaCounts& a, const ReplicaCounts& b) {
-  ReplicaCounts out = a;
-  for (const auto& [replica, n] : b) {
-    auto [it, inserted] = out.emplace(replica, n);
-    if (!inserted) it->second = std::max(it->second, n);
-  }
-  return out;
+// Function objects (not functions), so that the merges inline them.
+constexpr auto by_replica = [](const ReplicaCount& a, const ReplicaCount& b) { return a.replica <=> b.replica; };
+constexpr auto greater_count = [](const ReplicaCount& a, const ReplicaCount& b) -> const ReplicaCount& {
+  return a.count >= b.count ? a : b;
+};
+
+Counts join_counts(const Counts& a, const Counts& b) { return sorted_union(a, b, by_replica, keeping(greater_count)); }
+
+bool counts_below(const Counts& a, const Counts& b) {
+  return sorted_covers(b, a, by_replica,
+                       [](const ReplicaCount& mine, const ReplicaCount& theirs) { return mine.count <= theirs.count; });
 }
 
-bool counts_below(const ReplicaCounts& a, const ReplicaCounts& b) {
-  return std::all_of(a.begin(), a.end(), [&b](const auto& entry) {
-    auto found = b.find(entry.first);
-    return found != b.end() && entry.second <= found->second;
-  });
+Counts::Found find(const Counts& counts, ReplicaId replica) {
+  return counts.lower_bound(replica, [](const ReplicaCount& e, ReplicaId r) { return e.replica < r; });
 }
 
-std::uint64_t incremented(const ReplicaCounts& counts, ReplicaId replica, std::uint64_t by) {
-  auto found = counts.find(replica);
-  const std::uint64_t current = found == counts.end() ? 0 : found->second;
+std::uint64_t count_of(const Counts& counts, ReplicaId replica) {
+  const auto found = find(counts, replica);
+  return found.item != nullptr && found.item->replica == replica ? found.item->count : 0;
+}
+
+std::uint64_t incremented(const Counts& counts, ReplicaId replica, std::uint64_t by) {
+  const std::uint64_t current = count_of(counts, replica);
   if (current > std::numeric_limits<std::uint64_t>::max() - by) {
     throw Error("counter overflow at replica " + std::to_string(replica));
   }
   return current + by;
 }
 
-ReplicaCounts with_count(ReplicaCounts counts, ReplicaId replica, std::uint64_t n) {
-  if (n != 0) counts[replica] = n;
-  return counts;
+// `counts` with the replica's count set to n (n > current, so never zero):
+// one path of the tree copied.
+Counts with_count(const Counts& counts, ReplicaId replica, std::uint64_t n) {
+  if (n == 0) return counts;
+  const auto found = find(counts, replica);
+  if (found.item != nullptr && found.item->replica == replica) return counts.assigned(found.rank, ReplicaCount{replica, n});
+  return counts.inserted(found.rank, ReplicaCount{replica, n});
 }
 
-std::uint64_t sum(const ReplicaCounts& counts) {
+Counts only_count(ReplicaId replica, std::uint64_t n) { return with_count(Counts{}, replica, n); }
+
+std::uint64_t sum(const Counts& counts) {
   std::uint64_t total = 0;
-  for (const auto& entry : counts) total += entry.second;  // wraps, never UB
+  for (const ReplicaCount& entry : counts) total += entry.count;  // wraps, never UB
   return total;
 }
 
-void encode_counts(Encoder& out, const ReplicaCounts& counts) {
+void encode_counts(Encoder& out, const Counts& counts) {
   out.varint(counts.size());
-  for (const auto& [replica, n] : counts) {
-    out.varint(replica);
-    out.varint(n);
+  for (const ReplicaCount& entry : counts) {
+    out.varint(entry.replica);
+    out.varint(entry.count);
   }
 }
 
-ReplicaCounts decode_counts(Decoder& in) {
-  ReplicaCounts counts;
+void order_counts(EncodingOrder& order, const Counts& a, const Counts& b) {
+  if (order.decided()) return;
+  order.varint(a.size(), b.size());
+  for (auto x = a.begin(), y = b.begin(); x != a.end() && !order.decided(); ++x, ++y) {
+    order.varint(x->replica, y->replica).varint(x->count, y->count);
+  }
+}
+
+Counts decode_counts(Decoder& in) {
   const std::uint64_t size = in.count();
+  Counts::Builder counts(size);
+  std::optional<ReplicaId> previous;
   for (std::uint64_t i = 0; i < size; ++i) {
     const Dot entry = decode_dot(in);  // (replica, count) has the shape of a dot
     if (entry.counter == 0) throw DecodeError("corrupt counter: zero entry");
-    expect_ascending(counts.empty() ? nullptr : &counts.rbegin()->first, entry.replica, "counter");
-    counts.emplace_hint(counts.end(), entry.replica, entry.counter);
+    expect_ascending(previous ? &*previous : nullptr, entry.replica, "counter");
+    counts.push_back(ReplicaCount{entry.replica, entry.counter});
+    previous = entry.replica;
   }
-  return counts;
+  return counts.finish();
 }
 
-std::string print_counts(const ReplicaCounts& counts) {
-  return join_printed(counts, [](const auto& entry) {
+std::string print_counts(const Counts& counts) {
+  return join_printed(counts, [](const ReplicaCount& entry) {
     std::string out = "r";
-    out += std::to_string(entry.first);
+    out += std::to_string(entry.replica);
     out += ": ";
-    out += std::to_string(entry.second);
+    out += std::to_string(entry.count);
     return out;
   });
 }
 
-ReplicaCounts without_zeros(ReplicaCounts counts) {
-  std::erase_if(counts, [](const auto& entry) { return entry.second == 0; });
-  return counts;
+Counts from_map(const ReplicaCounts& counts) {
+  Counts::Builder out(counts.size());
+  for (const auto& [replica, n] : counts) {
+    if (n != 0) out.push_back(ReplicaCount{replica, n});
+  }
+  return out.finish();
+}
+
+ReplicaCounts to_map(const Counts& counts) {
+  ReplicaCounts out;
+  for (const ReplicaCount& entry : counts) out.emplace_hint(out.end(), entry.replica, entry.count);
+  return out;
 }
 
 }  // namespace
 
 // ---- G-Counter ----------------------------------------------------------------
 
-GCounter::GCounter(ReplicaCounts counts) : counts_(without_zeros(std::move(counts))) {}
+GCounter::GCounter(ReplicaCounts counts) : counts_(from_map(counts)) {}
 
-Rc<const GCounter> GCounter::empty() { return make_rc<const GCounter>(ReplicaCounts{}); }
+Rc<const GCounter> GCounter::empty() { return make_rc<const GCounter>(Counts{}); }
 
 std::uint64_t GCounter::count() const { return sum(counts_); }
+
+ReplicaCounts GCounter::counts() const { return to_map(counts_); }
 
 Rc<const GCounter> GCounter::increment(ReplicaId replica, std::uint64_t by) const {
   return make_rc<const GCounter>(with_count(counts_, replica, incremented(counts_, replica, by)));
 }
 
 Rc<const GCounter> GCounter::increment_delta(ReplicaId replica, std::uint64_t by) const {
-  return make_rc<const GCounter>(with_count({}, replica, incremented(counts_, replica, by)));
+  return make_rc<const GCounter>(only_count(replica, incremented(counts_, replica, by)));
 }
 
 Rc<const GCounter> GCounter::merge(const GCounter& other) const {
-  return make_rc<const GCounter>(join_counts(counts_, other.counts_));
+  Counts joined = join_counts(counts_, other.counts_);
+  if (joined.same_as(counts_)) return self();
+  if (joined.same_as(other.counts_)) return other.self();
+  return make_rc<const GCounter>(std::move(joined));
 }
 
 bool GCounter::below(const GCounter& other) const { return counts_below(counts_, other.counts_); }
@@ -113,6 +149,10 @@ std::string GCounter::to_string() const {
 
 void GCounter::encode(Encoder& out) const { encode_counts(out, counts_); }
 
+void GCounter::encoded_order(const GCounter& other, EncodingOrder& order) const {
+  order_counts(order, counts_, other.counts_);
+}
+
 Rc<const GCounter> GCounter::decode(Decoder& in) {
   return make_rc<const GCounter>(decode_counts(in));
 }
@@ -120,38 +160,41 @@ Rc<const GCounter> GCounter::decode(Decoder& in) {
 // ---- PN-Counter ---------------------------------------------------------------
 
 PnCounter::PnCounter(ReplicaCounts increments, ReplicaCounts decrements)
-    : increments_(without_zeros(std::move(increments))),
-      decrements_(without_zeros(std::move(decrements))) {}
+    : increments_(from_map(increments)), decrements_(from_map(decrements)) {}
 
-Rc<const PnCounter> PnCounter::empty() { return make_rc<const PnCounter>(ReplicaCounts{}, ReplicaCounts{}); }
+Rc<const PnCounter> PnCounter::empty() { return make_rc<const PnCounter>(Counts{}, Counts{}); }
 
 std::int64_t PnCounter::count() const {
   return static_cast<std::int64_t>(sum(increments_) - sum(decrements_));
 }
 
+ReplicaCounts PnCounter::increments() const { return to_map(increments_); }
+ReplicaCounts PnCounter::decrements() const { return to_map(decrements_); }
+
 Rc<const PnCounter> PnCounter::increment(ReplicaId replica, std::uint64_t by) const {
-  return make_rc<const PnCounter>(
-      with_count(increments_, replica, incremented(increments_, replica, by)), decrements_);
+  return make_rc<const PnCounter>(with_count(increments_, replica, incremented(increments_, replica, by)),
+                                  decrements_);
 }
 
 Rc<const PnCounter> PnCounter::increment_delta(ReplicaId replica, std::uint64_t by) const {
-  return make_rc<const PnCounter>(with_count({}, replica, incremented(increments_, replica, by)),
-                                  ReplicaCounts{});
+  return make_rc<const PnCounter>(only_count(replica, incremented(increments_, replica, by)), Counts{});
 }
 
 Rc<const PnCounter> PnCounter::decrement(ReplicaId replica, std::uint64_t by) const {
-  return make_rc<const PnCounter>(
-      increments_, with_count(decrements_, replica, incremented(decrements_, replica, by)));
+  return make_rc<const PnCounter>(increments_,
+                                  with_count(decrements_, replica, incremented(decrements_, replica, by)));
 }
 
 Rc<const PnCounter> PnCounter::decrement_delta(ReplicaId replica, std::uint64_t by) const {
-  return make_rc<const PnCounter>(ReplicaCounts{},
-                                  with_count({}, replica, incremented(decrements_, replica, by)));
+  return make_rc<const PnCounter>(Counts{}, only_count(replica, incremented(decrements_, replica, by)));
 }
 
 Rc<const PnCounter> PnCounter::merge(const PnCounter& other) const {
-  return make_rc<const PnCounter>(join_counts(increments_, other.increments_),
-                                  join_counts(decrements_, other.decrements_));
+  Counts increments = join_counts(increments_, other.increments_);
+  Counts decrements = join_counts(decrements_, other.decrements_);
+  if (increments.same_as(increments_) && decrements.same_as(decrements_)) return self();
+  if (increments.same_as(other.increments_) && decrements.same_as(other.decrements_)) return other.self();
+  return make_rc<const PnCounter>(std::move(increments), std::move(decrements));
 }
 
 bool PnCounter::below(const PnCounter& other) const {
@@ -175,8 +218,13 @@ void PnCounter::encode(Encoder& out) const {
   encode_counts(out, decrements_);
 }
 
+void PnCounter::encoded_order(const PnCounter& other, EncodingOrder& order) const {
+  order_counts(order, increments_, other.increments_);
+  order_counts(order, decrements_, other.decrements_);
+}
+
 Rc<const PnCounter> PnCounter::decode(Decoder& in) {
-  ReplicaCounts increments = decode_counts(in);
+  Counts increments = decode_counts(in);
   return make_rc<const PnCounter>(std::move(increments), decode_counts(in));
 }
 

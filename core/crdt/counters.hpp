@@ -8,21 +8,33 @@
 
 #include "core/crdt/dot.hpp"
 #include "core/crdt/lattice_base.hpp"
+#include "core/crdt/seq.hpp"
 
 namespace frsim::core::crdt {
 
 // One count per replica; a replica only increments its own. Zero counts are
 // never stored, so the state has one form.
+struct ReplicaCount {
+  ReplicaId replica = 0;
+  std::uint64_t count = 0;
+  friend bool operator==(const ReplicaCount&, const ReplicaCount&) = default;
+};
+// Sorted by replica (seq.hpp): a join is one linear merge taking maxima.
+using Counts = Seq<ReplicaCount>;
+// The former interchange form, kept for constructors and accessors.
 using ReplicaCounts = std::map<ReplicaId, std::uint64_t>;
 
 class GCounter final : public LatticeBase<GCounter> {
  public:
   static constexpr std::string_view type_name_v = "gcounter";
   explicit GCounter(ReplicaCounts counts);
+  explicit GCounter(Counts counts) : counts_(std::move(counts)) {}  // without zeros
   static Rc<const GCounter> empty();
 
   std::uint64_t count() const;
-  const ReplicaCounts& counts() const { return counts_; }
+  // The count of each replica (a copy; counts_of() reads in place).
+  ReplicaCounts counts() const;
+  const Counts& counts_of() const { return counts_; }
 
   // Throws core::Error if the replica's count would overflow.
   Rc<const GCounter> increment(ReplicaId replica, std::uint64_t by = 1) const;
@@ -34,9 +46,10 @@ class GCounter final : public LatticeBase<GCounter> {
   std::string to_string() const override;
   void encode(Encoder& out) const override;
   static Rc<const GCounter> decode(Decoder& in);
+  void encoded_order(const GCounter& other, EncodingOrder& order) const;
 
  private:
-  ReplicaCounts counts_;
+  Counts counts_;
 };
 
 // Increments and decrements as two G-Counters; the value is their difference.
@@ -44,12 +57,14 @@ class PnCounter final : public LatticeBase<PnCounter> {
  public:
   static constexpr std::string_view type_name_v = "pncounter";
   PnCounter(ReplicaCounts increments, ReplicaCounts decrements);
+  PnCounter(Counts increments, Counts decrements)  // without zeros
+      : increments_(std::move(increments)), decrements_(std::move(decrements)) {}
   static Rc<const PnCounter> empty();
 
   // The difference, wrapping like two's complement if it leaves int64.
   std::int64_t count() const;
-  const ReplicaCounts& increments() const { return increments_; }
-  const ReplicaCounts& decrements() const { return decrements_; }
+  ReplicaCounts increments() const;
+  ReplicaCounts decrements() const;
 
   Rc<const PnCounter> increment(ReplicaId replica, std::uint64_t by = 1) const;
   Rc<const PnCounter> increment_delta(ReplicaId replica, std::uint64_t by = 1) const;
@@ -61,10 +76,11 @@ class PnCounter final : public LatticeBase<PnCounter> {
   std::string to_string() const override;
   void encode(Encoder& out) const override;
   static Rc<const PnCounter> decode(Decoder& in);
+  void encoded_order(const PnCounter& other, EncodingOrder& order) const;
 
  private:
-  ReplicaCounts increments_;
-  ReplicaCounts decrements_;
+  Counts increments_;
+  Counts decrements_;
 };
 
 // The greatest integer written; bottom is the least int64 (printed "bottom").
@@ -87,6 +103,7 @@ class MaxInt final : public LatticeBase<MaxInt> {
   std::string to_string() const override;
   void encode(Encoder& out) const override;
   static Rc<const MaxInt> decode(Decoder& in);
+  void encoded_order(const MaxInt& other, EncodingOrder& order) const { order.svarint(value_, other.value_); }
 
  private:
   std::int64_t value_;

@@ -10,11 +10,13 @@
 #include <compare>
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/bytes.hpp"
+#include "core/crdt/seq.hpp"
+#include "core/value.hpp"
 
 namespace frsim::core::crdt {
 
@@ -40,7 +42,9 @@ using DotSet = std::vector<Dot>;
 
 // The set of dots a state has seen, in its unique normal form: per replica a
 // contiguous prefix 1..n (`compact_`) plus the dots beyond it (`cloud_`). The
-// normal form makes equality, hash and encoding canonical.
+// normal form makes equality, hash and encoding canonical. Both parts are
+// sorted flat arrays: a context holds one entry per replica that ever wrote,
+// plus the dots that arrived out of order (usually none).
 class CausalContext {
  public:
   CausalContext() = default;
@@ -58,15 +62,24 @@ class CausalContext {
 
   void encode(Encoder& out) const;
   static CausalContext decode(Decoder& in);
+  // Feeds the tokens of both contexts' encodings to `order` (bytes.hpp).
+  void encoded_order(const CausalContext& other, EncodingOrder& order) const;
   std::string to_string() const;
 
   friend bool operator==(const CausalContext&, const CausalContext&) = default;
 
  private:
+  struct Prefix {
+    ReplicaId replica = 0;
+    std::uint64_t last = 0;  // dots 1..last seen, last > 0
+    friend bool operator==(const Prefix&, const Prefix&) = default;
+  };
+  std::uint64_t prefix_of(ReplicaId replica) const;
+  // Absorbs every cloud dot that continues or lies within a prefix.
   void normalise();
 
-  std::map<ReplicaId, std::uint64_t> compact_;  // n > 0: dots 1..n seen
-  std::set<Dot> cloud_;                         // counter > compact_[replica] + 1
+  std::vector<Prefix> compact_;  // ascending replicas
+  std::vector<Dot> cloud_;       // ascending; counter > prefix_of(replica) + 1
 };
 
 // The join of two causal dot stores (Almeida et al. 2018, §5.1):
@@ -93,44 +106,72 @@ Timestamp decode_timestamp(Decoder& in);
 // dot a state holds, it has seen.
 void expect_seen(const CausalContext& context, const DotSet& dots);
 
+inline void order_dots(EncodingOrder& order, const Dot& a, const Dot& b) {
+  order.varint(a.replica, b.replica).varint(a.counter, b.counter);
+}
+inline void order_timestamps(EncodingOrder& order, const Timestamp& a, const Timestamp& b) {
+  order.varint(a.lamport, b.lamport).varint(a.replica, b.replica);
+}
+
 std::string to_string(const Dot& dot);
 std::string to_string(const Timestamp& ts);
 
-// A key of a DotMap: keys of a causal map are Values (elements, map keys).
-template <class Key>
-using DotMap = std::map<Key, DotSet>;  // every DotSet non-empty
+// ---- keyed dot stores: OR-Set elements, OR-Map keys ---------------------------
 
-// The join of two keyed dot stores (OR-Set entries, OR-Map keys).
-template <class Key>
-DotMap<Key> join_keyed(const DotMap<Key>& a, const CausalContext& ca, const DotMap<Key>& b,
-                       const CausalContext& cb) {
-  DotMap<Key> out;
-  const DotSet none;
-  for (const auto& [key, dots_a] : a) {
-    auto found = b.find(key);
-    DotSet dots = join_dots(dots_a, ca, found == b.end() ? none : found->second, cb);
-    if (!dots.empty()) out.emplace_hint(out.end(), key, std::move(dots));
-  }
-  for (const auto& [key, dots_b] : b) {
-    if (a.contains(key)) continue;
-    DotSet dots = join_dots(none, ca, dots_b, cb);
-    if (!dots.empty()) out.emplace(key, std::move(dots));
-  }
-  return out;
+// One dot of one key. A keyed dot store is the flat, sorted sequence of its
+// (key, dot) pairs, so a key with several dots (concurrent adds) is a run of
+// neighbours and a join is one linear merge of pairs.
+struct KeyedDot {
+  Value key;
+  Dot dot;
+  friend bool operator==(const KeyedDot&, const KeyedDot&) = default;
+};
+inline std::strong_ordering operator<=>(const KeyedDot& a, const KeyedDot& b) {
+  if (auto c = a.key <=> b.key; c != 0) return c;
+  return a.dot <=> b.dot;
 }
+using KeyedDots = Seq<KeyedDot>;
 
-// (a, ca) ⊑ (b, cb) for keyed dot stores, assuming each side's dots are in its
-// own context (an invariant of every state built by mutators, joins or decode).
+// The keyed join, per (key, dot) pair as join_dots does per dot.
+KeyedDots join_keyed(const KeyedDots& a, const CausalContext& ca, const KeyedDots& b,
+                     const CausalContext& cb);
+// (a, ca) ⊑ (b, cb), assuming each side's dots are in its own context (an
+// invariant of every state built by mutators, joins or decode).
+bool keyed_below(const KeyedDots& a, const CausalContext& ca, const KeyedDots& b,
+                 const CausalContext& cb);
+
+// The first pair of `key` (its rank, and whether the key is present) and the
+// number of its pairs.
+struct KeyRun {
+  std::size_t rank = 0;
+  std::size_t count = 0;
+};
+KeyRun find_key(const KeyedDots& store, const Value& key);
+// The store with `key`'s pairs replaced by (key, dot): O(log n) for one pair.
+KeyedDots with_only_dot(const KeyedDots& store, const Value& key, const Dot& dot);
+// The store without `key`'s pairs.
+KeyedDots without_key(const KeyedDots& store, const Value& key);
+// The dots of `key` (empty when absent).
+DotSet dots_of(const KeyedDots& store, const Value& key);
+// The distinct keys, ascending.
+ValueList keys_of(const KeyedDots& store);
+std::size_t key_count(const KeyedDots& store);
+
+// Encoding (as the map key -> non-empty dot set it stands for): the number of
+// keys (`keys`, as key_count gives it), then per key the key, the number of
+// its dots and the dots.
+void encode_keyed(Encoder& out, const KeyedDots& store, std::size_t keys);
+// Throws DecodeError for keys not strictly ascending, an empty or unsorted
+// dot set, or a dot the context has not seen. Sets `keys`.
+KeyedDots decode_keyed(Decoder& in, const CausalContext& context, std::size_t& keys);
+void order_keyed(EncodingOrder& order, const KeyedDots& a, std::size_t keys_a, const KeyedDots& b,
+                 std::size_t keys_b);
+
+// The former interchange form of a keyed store (public constructors and
+// accessors of OR-Set keep it): key -> its dots, every DotSet non-empty.
 template <class Key>
-bool keyed_below(const DotMap<Key>& a, const CausalContext& ca, const DotMap<Key>& b,
-                 const CausalContext& cb) {
-  if (!cb.includes(ca)) return false;
-  const DotSet none;
-  for (const auto& [key, dots_b] : b) {
-    auto found = a.find(key);
-    if (!dots_below(found == a.end() ? none : found->second, ca, dots_b)) return false;
-  }
-  return true;
-}
+using DotMap = std::map<Key, DotSet>;
+KeyedDots keyed_from(const DotMap<Value>& map);
+DotMap<Value> map_from(const KeyedDots& store);
 
 }  // namespace frsim::core::crdt

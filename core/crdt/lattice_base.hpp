@@ -8,8 +8,15 @@
 //   bool below(const X& other) const;                // this ⊑ other
 //   std::string to_string() const; void encode(Encoder&) const;
 //   static Rc<const X> decode(Decoder&);
-// The total order (`compare`) and the hash are those of the canonical byte
-// encoding, computed once and cached: every state has exactly one encoding.
+//   void encoded_order(const X& other, EncodingOrder&) const;
+// The total order (`compare`) is the byte order of the canonical payload
+// encodings (every state has exactly one), which encoded_order computes token
+// by token without writing them: it stops at the first difference. The hash
+// is the FNV-1a hash of the payload encoding (hash.hpp), computed once per
+// state and cached. Trace files record event hashes built from these hashes,
+// so they cannot change; that is also why a derived state's hash is not
+// combined incrementally from its parent's: FNV-1a over bytes admits no such
+// combination, and any hash that did would differ from the recorded ones.
 
 #include <algorithm>
 #include <cassert>
@@ -17,6 +24,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <typeinfo>
 #include <vector>
 
 #include "core/error.hpp"
@@ -31,32 +39,31 @@ class LatticeBase : public Lattice {
  public:
   std::string_view type_name() const final { return Derived::type_name_v; }
   Rc<const Lattice> join(const Lattice& other) const final {
-    return derived().merge(same_type(other));
+    const Derived& same = same_type(other);
+    if (&same == this) return derived().self();  // idempotence: a ⊔ a = a
+    return derived().merge(same);
   }
   bool leq(const Lattice& other) const final { return derived().below(same_type(other)); }
   std::strong_ordering compare(const Lattice& other) const final {
-    const std::vector<std::uint8_t>& x = encoding();
-    const std::vector<std::uint8_t>& y = same_type(other).encoding();
-    return std::lexicographical_compare_three_way(x.begin(), x.end(), y.begin(), y.end());
+    const Derived& same = same_type(other);
+    if (&same == this) return std::strong_ordering::equal;
+    EncodingOrder order;
+    derived().encoded_order(same, order);
+    return order.result();
   }
   std::uint64_t hash() const final {
-    encoding();
+    if (!hashed_) {
+      thread_local Encoder scratch;  // encode() never hashes: no nesting
+      scratch.clear();
+      this->encode(scratch);
+      const auto& bytes = scratch.bytes();
+      hash_ = hash_bytes(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+      hashed_ = true;
+    }
     return hash_;
   }
   Rc<const Lattice> bottom() const final { return Derived::empty(); }
 
-  // The payload encoding (without the type name Value::encode writes first).
-  const std::vector<std::uint8_t>& encoding() const {
-    if (!encoded_) {
-      Encoder out;
-      this->encode(out);
-      encoding_ = out.take();
-      hash_ = hash_bytes(std::string_view(reinterpret_cast<const char*>(encoding_.data()),
-                                          encoding_.size()));
-      encoded_ = true;
-    }
-    return encoding_;
-  }
   // The whole value's encoding as it travels in a message (type name included).
   std::size_t encoded_bytes() const { return as_value().encoded_size(); }
 
@@ -68,20 +75,17 @@ class LatticeBase : public Lattice {
  private:
   const Derived& derived() const { return static_cast<const Derived&>(*this); }
   static const Derived& same_type(const Lattice& other) {
-    const auto* same = dynamic_cast<const Derived*>(&other);
-    if (same == nullptr) {
-      std::string message = "lattice type mismatch: ";
-      message += Derived::type_name_v;
-      message += " and ";
-      message += other.type_name();
-      throw TypeError(message);
-    }
-    return *same;
+    // Every lattice type is final: the same dynamic type or a mismatch.
+    if (typeid(other) == typeid(Derived)) return static_cast<const Derived&>(other);
+    std::string message = "lattice type mismatch: ";
+    message += Derived::type_name_v;
+    message += " and ";
+    message += other.type_name();
+    throw TypeError(message);
   }
 
-  mutable std::vector<std::uint8_t> encoding_;
   mutable std::uint64_t hash_ = 0;
-  mutable bool encoded_ = false;
+  mutable bool hashed_ = false;
 };
 
 // The lattice of type T inside a Value; TypeError on any other value.

@@ -13,8 +13,17 @@
 
 #include "core/crdt/dot.hpp"
 #include "core/crdt/lattice_base.hpp"
+#include "core/crdt/seq.hpp"
 
 namespace frsim::core::crdt {
+
+// A key's lattice value; an OR-Map keeps them sorted by key (seq.hpp).
+struct KeyValue {
+  Value key;
+  Value value;
+  friend bool operator==(const KeyValue&, const KeyValue&) = default;
+};
+using KeyValues = Seq<KeyValue>;
 
 class OrMap final : public LatticeBase<OrMap> {
  public:
@@ -22,14 +31,17 @@ class OrMap final : public LatticeBase<OrMap> {
   using Values = std::map<Value, Value>;  // every value a CRDT
   static constexpr std::string_view type_name_v = "ormap";
   OrMap(Keys keys, CausalContext context, Values values);
+  // size: key_count(keys), the number of present keys.
+  OrMap(KeyedDots keys, std::size_t size, CausalContext context, KeyValues values)
+      : keys_(std::move(keys)), size_(size), context_(std::move(context)), values_(std::move(values)) {}
   static Rc<const OrMap> empty();
 
   // The lattice value of a present key; nullptr when absent or removed.
   const Value* get(const Value& key) const;
-  bool contains(const Value& key) const { return keys_.contains(key); }
+  bool contains(const Value& key) const { return find_key(keys_, key).count > 0; }
   // The present keys, ascending.
-  ValueList keys() const;
-  std::size_t size() const { return keys_.size(); }
+  ValueList keys() const { return keys_of(keys_); }
+  std::size_t size() const { return size_; }
 
   // Joins `update` (a lattice value, e.g. a mutated copy or a delta of get(key))
   // into the key's value and makes the key present. TypeError if `update` is
@@ -44,11 +56,16 @@ class OrMap final : public LatticeBase<OrMap> {
   std::string to_string() const override;
   void encode(Encoder& out) const override;
   static Rc<const OrMap> decode(Decoder& in);
+  void encoded_order(const OrMap& other, EncodingOrder& order) const;
 
  private:
-  Keys keys_;
+  // The value of `key`, present or removed; nullptr if it never had one.
+  const Value* value_of(const Value& key) const;
+
+  KeyedDots keys_;  // (key, dot) pairs of the present keys, sorted
+  std::size_t size_ = 0;
   CausalContext context_;
-  Values values_;
+  KeyValues values_;  // every key ever put, removed ones too: removal hides
 };
 
 }  // namespace frsim::core::crdt

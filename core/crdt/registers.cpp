@@ -1,6 +1,7 @@
 #include "core/crdt/registers.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <iterator>
 #include <utility>
 
@@ -45,6 +46,11 @@ void LwwRegister::encode(Encoder& out) const {
   value_.encode(out);
 }
 
+void LwwRegister::encoded_order(const LwwRegister& other, EncodingOrder& order) const {
+  order_timestamps(order, timestamp_, other.timestamp_);
+  if (!order.decided()) order.then(Value::encoded_order(value_, other.value_));
+}
+
 Rc<const LwwRegister> LwwRegister::decode(Decoder& in) {
   const Timestamp timestamp = decode_timestamp(in);
   return make_rc<const LwwRegister>(timestamp, Value::decode(in));
@@ -53,12 +59,13 @@ Rc<const LwwRegister> LwwRegister::decode(Decoder& in) {
 // ---- MV-Register --------------------------------------------------------------
 
 MvRegister::MvRegister(Entries entries, CausalContext context)
-    : entries_(std::move(entries)), context_(std::move(context)) {}
+    : entries_(entries.begin(), entries.end()), context_(std::move(context)) {}
 
-Rc<const MvRegister> MvRegister::empty() { return make_rc<const MvRegister>(Entries{}, CausalContext{}); }
+Rc<const MvRegister> MvRegister::empty() { return make_rc<const MvRegister>(Assignments{}, CausalContext{}); }
 
 ValueList MvRegister::values() const {
   ValueList out;
+  out.reserve(entries_.size());
   for (const auto& entry : entries_) out.push_back(entry.second);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -67,6 +74,7 @@ ValueList MvRegister::values() const {
 
 DotSet MvRegister::dots() const {
   DotSet out;
+  out.reserve(entries_.size());
   for (const auto& entry : entries_) out.push_back(entry.first);
   return out;
 }
@@ -75,25 +83,35 @@ Rc<const MvRegister> MvRegister::assign(ReplicaId replica, Value value) const {
   const Dot dot = context_.next(replica);
   CausalContext context = context_;
   context.insert(dot);
-  return make_rc<const MvRegister>(Entries{{dot, std::move(value)}}, std::move(context));
+  return make_rc<const MvRegister>(Assignments{{dot, std::move(value)}}, std::move(context));
 }
 
 Rc<const MvRegister> MvRegister::assign_delta(ReplicaId replica, Value value) const {
   const Dot dot = context_.next(replica);
   CausalContext context(dots());  // the overwritten values
   context.insert(dot);
-  return make_rc<const MvRegister>(Entries{{dot, std::move(value)}}, std::move(context));
+  return make_rc<const MvRegister>(Assignments{{dot, std::move(value)}}, std::move(context));
 }
 
-// The causal join (Almeida et al. 2018, §5.1) over the dots of the entries; a
-// dot names one assignment, so both sides agree on its value.
+// The causal join (Almeida et al. 2018, §5.1) over the dots of the entries,
+// one walk over both ascending lists; a dot names one assignment, so both
+// sides agree on its value.
 Rc<const MvRegister> MvRegister::merge(const MvRegister& other) const {
-  Entries out;
-  for (const auto& [dot, value] : entries_) {
-    if (other.entries_.contains(dot) || !other.context_.contains(dot)) out.emplace(dot, value);
-  }
-  for (const auto& [dot, value] : other.entries_) {
-    if (!entries_.contains(dot) && !context_.contains(dot)) out.emplace(dot, value);
+  Assignments out;
+  out.reserve(entries_.size() + other.entries_.size());
+  auto x = entries_.begin();
+  auto y = other.entries_.begin();
+  while (x != entries_.end() || y != other.entries_.end()) {
+    if (y == other.entries_.end() || (x != entries_.end() && x->first < y->first)) {
+      if (!other.context_.contains(x->first)) out.push_back(*x);
+      ++x;
+    } else if (x == entries_.end() || y->first < x->first) {
+      if (!context_.contains(y->first)) out.push_back(*y);
+      ++y;
+    } else {
+      out.push_back(*x);
+      ++x, ++y;
+    }
   }
   CausalContext context = context_;
   context.join(other.context_);
@@ -120,15 +138,25 @@ void MvRegister::encode(Encoder& out) const {
   }
 }
 
+void MvRegister::encoded_order(const MvRegister& other, EncodingOrder& order) const {
+  context_.encoded_order(other.context_, order);
+  order.varint(entries_.size(), other.entries_.size());
+  for (std::size_t i = 0; i < entries_.size() && !order.decided(); ++i) {
+    order_dots(order, entries_[i].first, other.entries_[i].first);
+    if (!order.decided()) order.then(Value::encoded_order(entries_[i].second, other.entries_[i].second));
+  }
+}
+
 Rc<const MvRegister> MvRegister::decode(Decoder& in) {
   CausalContext context = CausalContext::decode(in);
-  Entries entries;
+  Assignments entries;
   const std::uint64_t size = in.count();
+  entries.reserve(size);
   for (std::uint64_t i = 0; i < size; ++i) {
     const Dot dot = decode_dot(in);
-    expect_ascending(entries.empty() ? nullptr : &entries.rbegin()->first, dot, "mvregister");
+    expect_ascending(entries.empty() ? nullptr : &entries.back().first, dot, "mvregister");
     expect_seen(context, {dot});
-    entries.emplace_hint(entries.end(), dot, Value::decode(in));
+    entries.emplace_back(dot, Value::decode(in));
   }
   return make_rc<const MvRegister>(std::move(entries), std::move(context));
 }
@@ -136,6 +164,9 @@ Rc<const MvRegister> MvRegister::decode(Decoder& in) {
 // ---- ivar ---------------------------------------------------------------------
 
 Ivar::Ivar(ValueList bound) : bound_(std::move(bound)) {
+  // A join's union is ascending already: O(n) to see it.
+  const bool ascending = std::adjacent_find(bound_.begin(), bound_.end(), std::greater_equal<>()) == bound_.end();
+  if (ascending) return;
   std::sort(bound_.begin(), bound_.end());
   bound_.erase(std::unique(bound_.begin(), bound_.end()), bound_.end());
 }
@@ -155,6 +186,8 @@ Rc<const Ivar> Ivar::bind(const Value& value) const {
 }
 
 Rc<const Ivar> Ivar::merge(const Ivar& other) const {
+  if (below(other)) return other.self();
+  if (other.below(*this)) return self();
   ValueList bound;
   std::set_union(bound_.begin(), bound_.end(), other.bound_.begin(), other.bound_.end(),
                  std::back_inserter(bound));
@@ -183,6 +216,13 @@ std::string Ivar::to_string() const {
 void Ivar::encode(Encoder& out) const {
   out.varint(bound_.size());
   for (const Value& value : bound_) value.encode(out);
+}
+
+void Ivar::encoded_order(const Ivar& other, EncodingOrder& order) const {
+  order.varint(bound_.size(), other.bound_.size());
+  for (std::size_t i = 0; i < bound_.size() && !order.decided(); ++i) {
+    order.then(Value::encoded_order(bound_[i], other.bound_[i]));
+  }
 }
 
 Rc<const Ivar> Ivar::decode(Decoder& in) {
@@ -242,6 +282,12 @@ std::string EwFlag::to_string() const { return enabled() ? "ewflag(on)" : "ewfla
 void EwFlag::encode(Encoder& out) const {
   context_.encode(out);
   encode_dots(out, dots_);
+}
+
+void EwFlag::encoded_order(const EwFlag& other, EncodingOrder& order) const {
+  context_.encoded_order(other.context_, order);
+  order.varint(dots_.size(), other.dots_.size());
+  for (std::size_t i = 0; i < dots_.size() && !order.decided(); ++i) order_dots(order, dots_[i], other.dots_[i]);
 }
 
 Rc<const EwFlag> EwFlag::decode(Decoder& in) {

@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/crdt/dot.hpp"
 #include "core/crdt/lattice_base.hpp"
@@ -35,6 +37,7 @@ class LwwRegister final : public LatticeBase<LwwRegister> {
   std::string to_string() const override;
   void encode(Encoder& out) const override;
   static Rc<const LwwRegister> decode(Decoder& in);
+  void encoded_order(const LwwRegister& other, EncodingOrder& order) const;
 
  private:
   Timestamp timestamp_;
@@ -46,13 +49,20 @@ class LwwRegister final : public LatticeBase<LwwRegister> {
 class MvRegister final : public LatticeBase<MvRegister> {
  public:
   using Entries = std::map<Dot, Value>;
+  // The assignments not yet overwritten, by ascending dot: a few at most, in
+  // one flat array.
+  using Assignments = std::vector<std::pair<Dot, Value>>;
   static constexpr std::string_view type_name_v = "mvregister";
   MvRegister(Entries entries, CausalContext context);
+  MvRegister(Assignments assignments, CausalContext context)
+      : entries_(std::move(assignments)), context_(std::move(context)) {}
   static Rc<const MvRegister> empty();
 
   // The concurrent values, ascending and without duplicates.
   ValueList values() const;
-  const Entries& entries() const { return entries_; }
+  // Dot -> value (a copy; assignments() reads in place).
+  Entries entries() const { return Entries(entries_.begin(), entries_.end()); }
+  const Assignments& assignments() const { return entries_; }
   const CausalContext& context() const { return context_; }
 
   Rc<const MvRegister> assign(ReplicaId replica, Value value) const;
@@ -63,11 +73,12 @@ class MvRegister final : public LatticeBase<MvRegister> {
   std::string to_string() const override;
   void encode(Encoder& out) const override;
   static Rc<const MvRegister> decode(Decoder& in);
+  void encoded_order(const MvRegister& other, EncodingOrder& order) const;
 
  private:
   DotSet dots() const;
 
-  Entries entries_;
+  Assignments entries_;
   CausalContext context_;
 };
 
@@ -95,6 +106,7 @@ class Ivar final : public LatticeBase<Ivar> {
   std::string to_string() const override;
   void encode(Encoder& out) const override;
   static Rc<const Ivar> decode(Decoder& in);
+  void encoded_order(const Ivar& other, EncodingOrder& order) const;
 
  private:
   ValueList bound_;
@@ -119,6 +131,7 @@ class EwFlag final : public LatticeBase<EwFlag> {
   std::string to_string() const override;
   void encode(Encoder& out) const override;
   static Rc<const EwFlag> decode(Decoder& in);
+  void encoded_order(const EwFlag& other, EncodingOrder& order) const;
 
  private:
   DotSet dots_;

@@ -8,18 +8,26 @@
 
 #include "core/crdt/dot.hpp"
 #include "core/crdt/lattice_base.hpp"
+#include "core/crdt/seq.hpp"
 
 namespace frsim::core::crdt {
+
+// Values sorted ascending, without duplicates (seq.hpp).
+using SortedValues = Seq<Value>;
 
 // Grow-only set.
 class GSet final : public LatticeBase<GSet> {
  public:
   static constexpr std::string_view type_name_v = "gset";
   explicit GSet(ValueList elements);  // sorts and removes duplicates
+  explicit GSet(SortedValues elements) : elements_(std::move(elements)) {}
   static Rc<const GSet> empty();
 
   bool contains(const Value& element) const;
-  const ValueList& elements() const { return elements_; }
+  std::size_t size() const { return elements_.size(); }
+  // The elements, ascending (a copy; sorted_elements() reads in place).
+  ValueList elements() const;
+  const SortedValues& sorted_elements() const { return elements_; }
 
   Rc<const GSet> add(const Value& element) const;
   Rc<const GSet> add_delta(const Value& element) const;
@@ -29,9 +37,10 @@ class GSet final : public LatticeBase<GSet> {
   std::string to_string() const override;
   void encode(Encoder& out) const override;
   static Rc<const GSet> decode(Decoder& in);
+  void encoded_order(const GSet& other, EncodingOrder& order) const;
 
  private:
-  ValueList elements_;
+  SortedValues elements_;
 };
 
 // Two-phase set: a removed element is gone for good (its tombstone stays and
@@ -40,6 +49,7 @@ class TwoPSet final : public LatticeBase<TwoPSet> {
  public:
   static constexpr std::string_view type_name_v = "twopset";
   TwoPSet(ValueList added, ValueList removed);  // each sorted, duplicates removed
+  TwoPSet(SortedValues added, SortedValues removed) : added_(std::move(added)), removed_(std::move(removed)) {}
   static Rc<const TwoPSet> empty();
 
   bool contains(const Value& element) const;
@@ -56,10 +66,11 @@ class TwoPSet final : public LatticeBase<TwoPSet> {
   std::string to_string() const override;
   void encode(Encoder& out) const override;
   static Rc<const TwoPSet> decode(Decoder& in);
+  void encoded_order(const TwoPSet& other, EncodingOrder& order) const;
 
  private:
-  ValueList added_;
-  ValueList removed_;
+  SortedValues added_;
+  SortedValues removed_;
 };
 
 // Observed-remove, add-wins set. Each present element carries the dots of the
@@ -70,15 +81,21 @@ class OrSet final : public LatticeBase<OrSet> {
   using Entries = DotMap<Value>;  // element -> its dots, never empty
   static constexpr std::string_view type_name_v = "orset";
   // Precondition (asserted by decode, kept by every mutator): each dot of
-  // `entries` is in `context` and belongs to one element only.
+  // `entries` is in `context`.
   OrSet(Entries entries, CausalContext context);
+  OrSet(KeyedDots entries, CausalContext context);
+  // With its number of distinct elements, key_count(entries), known.
+  OrSet(KeyedDots entries, CausalContext context, std::size_t size)
+      : entries_(std::move(entries)), context_(std::move(context)), size_(size) {}
   static Rc<const OrSet> empty();
 
-  bool contains(const Value& element) const { return entries_.contains(element); }
-  std::size_t size() const { return entries_.size(); }
+  bool contains(const Value& element) const { return find_key(entries_, element).count > 0; }
+  std::size_t size() const { return size_; }
   // The present elements, ascending.
-  ValueList elements() const;
-  const Entries& entries() const { return entries_; }
+  ValueList elements() const { return keys_of(entries_); }
+  // Element -> its dots (a copy; dots() reads the (element, dot) pairs in place).
+  Entries entries() const { return map_from(entries_); }
+  const KeyedDots& dots() const { return entries_; }
   const CausalContext& context() const { return context_; }
 
   Rc<const OrSet> add(ReplicaId replica, const Value& element) const;
@@ -93,14 +110,15 @@ class OrSet final : public LatticeBase<OrSet> {
   std::string to_string() const override;
   void encode(Encoder& out) const override;
   static Rc<const OrSet> decode(Decoder& in);
+  void encoded_order(const OrSet& other, EncodingOrder& order) const;
 
  private:
-  Entries entries_;
+  KeyedDots entries_;  // (element, dot) pairs, sorted
   CausalContext context_;
+  std::size_t size_ = 0;  // distinct elements
 };
 
-// Shared with OR-Map: a DotMap<Value> encoding.
+// Shared with OR-Map: the encoding of element -> dots.
 void encode_entries(Encoder& out, const DotMap<Value>& entries);
-DotMap<Value> decode_entries(Decoder& in, const CausalContext& context);
 
 }  // namespace frsim::core::crdt

@@ -9,17 +9,8 @@ namespace frsim::core::lasp {
 
 namespace {
 
-crdt::DotSet dot_union(const crdt::DotSet& a, const crdt::DotSet& b) {
-  crdt::DotSet out;
-  out.reserve(a.size() + b.size());
-  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
-}
-
-void add_dots(OrSet::Entries& entries, const Value& element, const crdt::DotSet& dots) {
-  auto [it, inserted] = entries.emplace(element, dots);
-  if (!inserted) it->second = dot_union(it->second, dots);
-}
+using crdt::KeyedDot;
+using crdt::KeyedDots;
 
 crdt::CausalContext joined(const OrSet& a, const OrSet& b) {
   crdt::CausalContext context = a.context();
@@ -38,50 +29,82 @@ const OrSet& input(std::span<const Value> inputs, std::size_t index, std::size_t
   return crdt::as<OrSet>(inputs[index]);
 }
 
+// Calls visit(element, first, end) for each element's run of (element, dot)
+// pairs, in ascending element order.
+template <class Visit>
+void for_each_element(const KeyedDots& store, Visit visit) {
+  for (auto it = store.begin(); it != store.end();) {
+    auto first = it;
+    while (it != store.end() && it->key == first->key) ++it;
+    visit(first->key, first, it);
+  }
+}
+
+// An output set from pairs in any order (several elements may map to one,
+// and a dot may reach one output element twice): sorted, without repeats.
+Rc<const OrSet> set_of(std::vector<KeyedDot> pairs, crdt::CausalContext context) {
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return make_rc<const OrSet>(KeyedDots::from(pairs), std::move(context));
+}
+
 }  // namespace
 
 Rc<const OrSet> map(const OrSet& in, const ElementFunction& f) {
-  OrSet::Entries out;
-  for (const auto& [element, dots] : in.entries()) add_dots(out, f(element), dots);
-  return make_rc<const OrSet>(std::move(out), in.context());
+  std::vector<KeyedDot> out;
+  out.reserve(in.dots().size());
+  for_each_element(in.dots(), [&](const Value& element, auto first, auto end) {
+    const Value image = f(element);
+    for (; first != end; ++first) out.push_back(KeyedDot{image, first->dot});
+  });
+  return set_of(std::move(out), in.context());
 }
 
 Rc<const OrSet> filter(const OrSet& in, const Predicate& keep) {
-  OrSet::Entries out;
-  for (const auto& [element, dots] : in.entries()) {
-    if (keep(element)) out.emplace_hint(out.end(), element, dots);
-  }
-  return make_rc<const OrSet>(std::move(out), in.context());
+  KeyedDots::Builder out(in.dots().size());
+  for_each_element(in.dots(), [&](const Value& element, auto first, auto end) {
+    if (!keep(element)) return;
+    for (; first != end; ++first) out.push_back(*first);
+  });
+  return make_rc<const OrSet>(out.finish(), in.context());
 }
 
 Rc<const OrSet> union_of(const OrSet& a, const OrSet& b) {
-  OrSet::Entries out = a.entries();
-  for (const auto& [element, dots] : b.entries()) add_dots(out, element, dots);
-  return make_rc<const OrSet>(std::move(out), joined(a, b));
+  const auto order = [](const KeyedDot& x, const KeyedDot& y) { return x <=> y; };
+  const auto first = [](const KeyedDot& x, const KeyedDot&) -> const KeyedDot& { return x; };
+  return make_rc<const OrSet>(crdt::sorted_union(a.dots(), b.dots(), order, crdt::keeping(first)), joined(a, b));
 }
 
 Rc<const OrSet> intersection(const OrSet& a, const OrSet& b) {
-  OrSet::Entries out;
-  for (const auto& [element, dots] : a.entries()) {
-    auto found = b.entries().find(element);
-    if (found != b.entries().end()) out.emplace_hint(out.end(), element, dot_union(dots, found->second));
-  }
-  return make_rc<const OrSet>(std::move(out), joined(a, b));
+  std::vector<KeyedDot> out;
+  auto y = b.dots().begin();
+  const KeyedDots::const_iterator end{};
+  for_each_element(a.dots(), [&](const Value& element, auto first, auto last) {
+    while (y != end && y->key < element) ++y;
+    if (y == end || !(y->key == element)) return;
+    for (; first != last; ++first) out.push_back(*first);
+    for (; y != end && y->key == element; ++y) out.push_back(*y);
+  });
+  return set_of(std::move(out), joined(a, b));
 }
 
 Rc<const OrSet> product(const OrSet& a, const OrSet& b) {
-  OrSet::Entries out;
-  for (const auto& [x, dots_x] : a.entries()) {
-    for (const auto& [y, dots_y] : b.entries()) {
-      out.emplace_hint(out.end(), Value::list({x, y}), dot_union(dots_x, dots_y));
-    }
-  }
-  return make_rc<const OrSet>(std::move(out), joined(a, b));
+  std::vector<KeyedDot> out;
+  for_each_element(a.dots(), [&](const Value& x, auto x_first, auto x_end) {
+    for_each_element(b.dots(), [&](const Value& y, auto y_first, auto y_end) {
+      const Value pair = Value::list({x, y});
+      for (auto it = x_first; it != x_end; ++it) out.push_back(KeyedDot{pair, it->dot});
+      for (auto it = y_first; it != y_end; ++it) out.push_back(KeyedDot{pair, it->dot});
+    });
+  });
+  return set_of(std::move(out), joined(a, b));
 }
 
 std::int64_t fold(const OrSet& in, const Weight& weight) {
   std::uint64_t sum = 0;
-  for (const auto& entry : in.entries()) sum += static_cast<std::uint64_t>(weight(entry.first));
+  for_each_element(in.dots(), [&](const Value& element, auto, auto) {
+    sum += static_cast<std::uint64_t>(weight(element));
+  });
   return static_cast<std::int64_t>(sum);
 }
 

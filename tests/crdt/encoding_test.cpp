@@ -1,0 +1,253 @@
+// The byte encodings of values are part of the snapshot, message and trace
+// formats, and trace files record event hashes built from Value::hash(): both
+// must stay exactly as they are whatever the lattices' representation. The
+// table below was written by the encoder before the flat representation of
+// core/crdt/ (bytes, hash, printed form of every representative state); the
+// properties pin the two definitions the lattices rely on: a lattice's order
+// is the byte order of its payload encoding, its hash the FNV-1a hash of it.
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/hash.hpp"
+#include "tests/crdt/representatives.hpp"
+#include "tests/crdt/traits.hpp"
+
+namespace frsim::core::crdt::testing {
+namespace {
+
+struct Pinned {
+  const char* name;
+  const char* hex;
+  std::uint64_t hash;
+  const char* printed;
+};
+
+// clang-format off
+const Pinned pinned[] = {
+    {"unit",
+     "00",
+     0x5692161d100b05e5ULL,
+     "()"},
+    {"false",
+     "01",
+     0x740b401493c72543ULL,
+     "false"},
+    {"true",
+     "02",
+     0x3fadb6bde9285e98ULL,
+     "true"},
+    {"integers",
+     "050803000301037e03800103810103d80403ffffffffffffffffff0103feffffffffffffffff01",
+     0x6e1be20d87c43422ULL,
+     "[0, -1, 63, 64, -65, 300, -9223372036854775808, 9223372036854775807]"},
+    {"string",
+     "040c416c6963653a20226869220a",
+     0x3fd940dcf88a4cf2ULL,
+     "\"Alice: \\\"hi\\\"\\n\""},
+    {"map",
+     "06020401610502030207070401620304",
+     0xb5f09d7b4c491a2dULL,
+     "{\"a\": [1, #7], \"b\": 2}"},
+    {"refs",
+     "0503070007c8010805746f646f73",
+     0xd2e460091891b43aULL,
+     "[#0, #200, @todos]"},
+    {"gcounter bottom",
+     "090867636f756e74657200",
+     0xdfbd357dca0f3375ULL,
+     "gcounter(0){}"},
+    {"gcounter",
+     "090867636f756e7465720300030201ac02c801",
+     0x7eb79485379bee5aULL,
+     "gcounter(204){r0: 3, r2: 1, r300: 200}"},
+    {"pncounter",
+     "0909706e636f756e746572020004010101010a",
+     0x5899c0a9e0c83734ULL,
+     "pncounter(-5){+{r0: 4, r1: 1}, -{r1: 10}}"},
+    {"maxint bottom",
+     "09066d6178696e74ffffffffffffffffff01",
+     0x26de9e8c59ff0042ULL,
+     "maxint(bottom)"},
+    {"maxint",
+     "09066d6178696e7454",
+     0x4c21243c58143e96ULL,
+     "maxint(42)"},
+    {"lww bottom",
+     "09036c7777000000",
+     0x2253aeae3508318dULL,
+     "lww(() at 0@r0)"},
+    {"lww",
+     "09036c7777f4030305020302040178",
+     0xa8953ca98ab29b27ULL,
+     "lww([1, \"x\"] at 500@r3)"},
+    {"mvregister concurrent",
+     "090a6d76726567697374657202000101010002000103020101040374776f",
+     0x172043ee36f15adfULL,
+     "mvregister{1, \"two\"}"},
+    {"mvregister cloud",
+     "090a6d7672656769737465720002000200030100030308",
+     0x4e77ccad2dc91a6aULL,
+     "mvregister{4}"},
+    {"ivar unbound",
+     "09046976617200",
+     0xdfbd357dca0f3375ULL,
+     "ivar(unbound)"},
+    {"ivar conflict",
+     "090469766172020302040374776f",
+     0xbc2e96800c069ddbULL,
+     "ivar(conflict{1, \"two\"})"},
+    {"ewflag merged",
+     "09066577666c6167020001010100010101",
+     0xdada7d74d3c87534ULL,
+     "ewflag(on)"},
+    {"ewflag cloud",
+     "09066577666c616700010002010002",
+     0x96112d467fed6040ULL,
+     "ewflag(on)"},
+    {"gset",
+     "0904677365740503d7040302030404016105010302",
+     0x1ff48b49cb061038ULL,
+     "gset{-300, 1, 2, \"a\", [1]}"},
+    {"twopset",
+     "090774776f70736574030302030403060203040312",
+     0x424e7105043c009aULL,
+     "twopset{1, 3} removed{2, 9}"},
+    {"orset merged",
+     "09056f7273657402000201020002030e0101010310010102",
+     0x16af4ae00f1d6084ULL,
+     "orset{7, 8}"},
+    {"orset cloud",
+     "09056f727365740100010100030203020100010306010003",
+     0x840acff5f61ef40bULL,
+     "orset{1, 3}"},
+    {"orset 200",
+     "09056f727365740300430143024200c80103000100010302010230030401021d030601020a030801013a030a010127030c010114030e0101010310010031031201001e031401000b031601023a0318010227031a010214031c010201031e010131032001011e032201010b032401003b03260100280328010015032a010002032c010231032e01021e033001020b033201013b033401012803360101150338010102033a010032033c01001f033e01000c034001023b0342010228034401021503460102020348010132034a01011f034c01010c034e01003c0350010029035201001603540100030356010232035801021f035a01020c035c01013c035e0101290360010116036201010303640100330366010020036801000d036a01023c036c010229036e010216037001020303720101330374010120037601010d037801003d037a01002a037c010017037e01000403800101023303820101022003840101020d03860101013d03880101012a038a01010117038c01010104038e0101003403900101002103920101000e03940101023d03960101022a039801010217039a01010204039c01010134039e0101012103a00101010e03a20101003e03a40101002b03a60101001803a80101000503aa0101023403ac0101022103ae0101020e03b00101013e03b20101012b03b40101011803b60101010503b80101003503ba0101002203bc0101000f03be0101023e03c00101022b03c20101021803c40101020503c60101013503c80101012203ca0101010f03cc0101003f03ce0101002c03d00101001903d20101000603d40101023503d60101022203d80101020f03da0101013f03dc0101012c03de0101011903e00101010603e20101003603e40101002303e60101001003e80101023f03ea0101022c03ec0101021903ee0101020603f00101013603f20101012303f40101011003f60101004003f80101002d03fa0101001a03fc0101000703fe0101023603800201022303820201021003840201014003860201012d03880201011a038a02010107038c02010037038e0201002403900201001103920201024003940201022d03960201021a039802010207039a02010137039c02010124039e0201011103a00201004103a20201002e03a40201001b03a60201000803a80201023703aa0201022403ac0201021103ae0201014103b00201012e03b20201011b03b40201010803b60201003803b80201002503ba0201001203bc0201024103be0201022e03c00201021b03c20201020803c40201013803c60201012503c80201011203ca0201004203cc0201002f03ce0201001c03d00201000903d20201023803d40201022503d60201021203d80201014203da0201012f03dc0201011c03de0201010903e00201003903e20201002603e40201001303e60201024203e80201022f03ea0201021c03ec0201020903ee0201013903f00201012603f20201011303f40201004303f60201003003f80201001d03fa0201000a03fc0201023903fe0201022603800301021303820301014303840301013003860301011d03880301010a038a0301003a038c03010027038e03010014",
+     0x8dadde02161281f6ULL,
+     "orset{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199}"},
+    {"ormap merged",
+     "09056f726d6170020002010100010405616c696365010101020405616c696365090867636f756e74657202000101020403626f6209056f7273657401000100010302010001",
+     0xe621fe9da931ce14ULL,
+     "ormap{\"alice\": gcounter(3){r0: 1, r1: 2}}"},
+    {"ormap removed",
+     "09056f726d617001000200010405616c696365010001020405616c696365090867636f756e7465720100010403626f6209056f7273657401000100010302010001",
+     0x4959b407d26a9e83ULL,
+     "ormap{\"alice\": gcounter(1){r0: 1}}"},
+    {"rga merged",
+     "0903726761050100000001040161020001000004016203000100000306040101000004036f6e650402010000040374776f00",
+     0xac3acd219561716fULL,
+     "rga[\"two\", \"one\", 3, \"b\"]"},
+    {"rga pending tombstone",
+     "0903726761030100000000040161020001000004016203000100000306010401",
+     0x205d260e0cb39897ULL,
+     "rga[\"a\", 3, \"b\"]"},
+    {"rga pending tombstone then node",
+     "0903726761040100000000040161020001000004016203000100000306040102000104046c61746500",
+     0x0fa88d7cf6f0eae9ULL,
+     "rga[\"a\", 3, \"b\"]"},
+    {"rga 150",
+     "0903726761960101000000000300020100000003020300000001030404010300000306050003000003080601030000030a0700060100030c0801060100030e090006010003100a0109000003120b0009000003140c0109000003160d000c010003180e010c0100031a0f000c0100031c10010f0000031e11000f0000032012010f000003221300120100032414011201000326150012010103281601150000032a1700150000032c1801150000032e190018010003301a0118010003321b0018010003341c011b000003361d001b000003381e011b0000033a1f001e0100033c20011e0100033e21001e01000340220121000003422300210000034424012100000346250024010003482601240100034a2700240101034c2801270000034e290027000003502a0127000003522b002a010003542c012a010003562d002a010003582e012d0000035a2f002d0000035c30012d0000035e31003001000360320130010003623300300100036434013300000366350033000103683601330000036a3700360100036c3801360100036e390036010103703a0139000003723b0039000003743c0139000003763d003c010003783e013c0101037a3f003c0100037c40013f0000037e41003f000003800142013f00000382014300420100038401440142010003860145004201000388014601450000038a014700450001038c014801450000038e0149004801000390014a014801000392014b004801010394014c014b00000396014d004b00000398014e014b0000039a014f004e0100039c0150014e0101039e0151004e010003a001520151000003a201530051000003a401540151000003a601550054010003a801560154010003aa01570054010003ac01580157000003ae01590057000103b0015a0157000003b2015b005a010003b4015c015a010003b6015d005a010103b8015e015d000003ba015f005d000003bc0160015d000003be01610060010003c001620160010103c201630060010003c401640163000003c601650063000003c801660163000003ca01670066010003cc01680166010003ce01690066010003d0016a0169000003d2016b0069000103d4016c0169000003d6016d006c010003d8016e016c010003da016f006c010103dc0170016f000003de0171006f000003e00172016f000003e201730072010003e401740172010103e601750072010003e801760175000003ea01770075000003ec01780175000003ee01790078010003f0017a0178010003f2017b0078010003f4017c017b000003f6017d007b000103f8017e017b000003fa017f007e010003fc018001017e010003fe018101007e01010380028201018101000003820283010081010000038402840101810100000386028501008401010003880286010184010101038a0287010084010100038c0288010187010000038e02890100870100000390028a0101870100000392028b01008a0101000394028c01018a0101000396028d01008a0101000398028e01018d010000039a028f01008d010001039c029001018d010000039e029101009001010003a0029201019001010003a2029301009001010103a4029401019301000003a6029501009301000003a8029601019301000003aa0200",
+     0x8bc9d0382aa15ee3ULL,
+     "rga[5, 8, 11, 14, 17, 23, 26, 29, 32, 35, 41, 44, 47, 50, 53, 59, 62, 65, 68, 71, 77, 80, 83, 86, 89, 95, 98, 101, 104, 107, 113, 116, 119, 122, 125, 131, 134, 137, 140, 143, 149, 148, 147, 145, 144, 141, 139, 138, 136, 135, 132, 130, 129, 127, 126, 123, 121, 120, 118, 117, 114, 112, 111, 109, 108, 105, 103, 102, 100, 99, 96, 94, 93, 91, 90, 87, 85, 84, 82, 81, 78, 76, 75, 73, 72, 69, 67, 66, 64, 63, 60, 58, 57, 55, 54, 51, 49, 48, 46, 45, 43, 42, 40, 39, 37, 36, 34, 33, 31, 30, 28, 27, 25, 24, 22, 21, 19, 18, 16, 15, 13, 12, 10, 9, 7, 6, 4, 3, 1, 0]"},
+    {"list of lattices",
+     "050209046773657401030209066d6178696e7406",
+     0xda7115ca3abe2d3dULL,
+     "[gset{1}, maxint(3)]"},
+};
+// clang-format on
+
+std::string hex(const std::vector<std::uint8_t>& bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (const std::uint8_t b : bytes) {
+    out += digits[b >> 4];
+    out += digits[b & 0xf];
+  }
+  return out;
+}
+
+TEST(Encoding, RepresentativeValuesKeepTheirBytesHashesAndPrintedForms) {
+  const auto values = representatives();
+  ASSERT_EQ(values.size(), std::size(pinned));
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const auto& [name, value] = values[k];
+    SCOPED_TRACE(name);
+    EXPECT_EQ(name, pinned[k].name);
+    const auto bytes = value.encode();
+    EXPECT_EQ(hex(bytes), pinned[k].hex);
+    EXPECT_EQ(value.hash(), pinned[k].hash);
+    EXPECT_EQ(value.to_string(), pinned[k].printed);
+    EXPECT_EQ(value.encoded_size(), bytes.size());
+    const Value back = Value::decode(bytes);
+    EXPECT_EQ(back, value);
+    EXPECT_EQ(back.hash(), value.hash());
+    EXPECT_EQ(back.encode(), bytes);
+  }
+}
+
+TEST(Encoding, RepresentativesAreOrderedByTheirEncodingsWithinALatticeType) {
+  const auto values = representatives();
+  for (const auto& [name_a, a] : values) {
+    for (const auto& [name_b, b] : values) {
+      if (!a.is_crdt() || !b.is_crdt() || a.as_crdt().type_name() != b.as_crdt().type_name()) continue;
+      SCOPED_TRACE(name_a + " vs " + name_b);
+      const auto x = a.encode();
+      const auto y = b.encode();
+      EXPECT_EQ(a <=> b, std::lexicographical_compare_three_way(x.begin(), x.end(), y.begin(), y.end()));
+      EXPECT_EQ(a == b, x == y);
+    }
+  }
+}
+
+// The payload: the encoding after the crdt tag and the type name.
+std::vector<std::uint8_t> payload(const Lattice& lattice) {
+  Encoder out;
+  lattice.encode(out);
+  return out.take();
+}
+
+template <class Traits>
+class LatticeEncoding : public ::testing::Test {};
+TYPED_TEST_SUITE(LatticeEncoding, AllLattices, TraitsName);
+
+// Pairs that differ anywhere: unrelated states, a state and its join with
+// another (a common prefix, then a difference), a state and itself rebuilt.
+TYPED_TEST(LatticeEncoding, OrderIsTheByteOrderOfThePayload) {
+  EXPECT_TRUE(rc::check([] {
+    const auto [a, b, c] = replay<TypeParam>(*gen_history<TypeParam>());
+    const auto ab = a->merge(*b);
+    const auto bytes_a = payload(*a);
+    Decoder in(bytes_a);
+    const auto rebuilt = TypeParam::Type::decode(in);
+    for (const auto& [x, y] : {std::pair{a, b}, std::pair{a, ab}, std::pair{ab, c}, std::pair{b, ab},
+                               std::pair{a, rebuilt}}) {
+      const auto px = payload(*x);
+      const auto py = payload(*y);
+      const auto expected = std::lexicographical_compare_three_way(px.begin(), px.end(), py.begin(), py.end());
+      RC_ASSERT((to_value(x) <=> to_value(y)) == expected);
+      RC_ASSERT((to_value(y) <=> to_value(x)) == 0 <=> expected);
+      RC_ASSERT((to_value(x) == to_value(y)) == (px == py));
+    }
+  }));
+}
+
+TYPED_TEST(LatticeEncoding, HashIsTheHashOfThePayload) {
+  EXPECT_TRUE(rc::check([] {
+    const auto [a, b, c] = replay<TypeParam>(*gen_history<TypeParam>());
+    for (const auto& x : {a, a->merge(*b), c}) {
+      const auto bytes = payload(*x);
+      const std::uint64_t expected =
+          hash_bytes(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+      RC_ASSERT(x->hash() == expected);
+      RC_ASSERT(to_value(x).hash() == hash_combine(static_cast<std::uint64_t>(Kind::crdt) + 1, expected));
+      RC_ASSERT(to_value(x).encoded_size() == to_value(x).encode().size());
+    }
+  }));
+}
+
+}  // namespace
+}  // namespace frsim::core::crdt::testing
