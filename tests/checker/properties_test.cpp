@@ -352,6 +352,61 @@ TEST(Isolation, APropagationThatStoppedWithoutCommitIsNotAnOverlap) {
   EXPECT_NE(sink.complete.finding()->message.find("ended without (commit)"), std::string::npos);
 }
 
+// ---- complete-propagation on values (Def. 4.9) ----------------------------------
+
+// The engine writes a stale value while reading the right inputs: only the
+// operator re-run on the committed inputs sees it (mutants_test.cpp:
+// Zoo/EachMutant.*/mutant_wrong_write); an operator that is not a function
+// of its inputs is a finding too.
+TEST(CompletePropagation, AnOperatorThatIsNotAFunctionOfItsInputsIsAFinding) {
+  const auto s = scenarios::get("bug-impure-operator");
+  const auto caught = testing::search(*s, s->defaults, 3, CheckOptions{{"complete-propagation"}});
+  ASSERT_TRUE(caught.has_value());
+  EXPECT_EQ(caught->finding->reactive, "total") << caught->finding->message;
+  EXPECT_NE(caught->finding->message.find("its operator on its inputs' committed values gives"), std::string::npos)
+      << caught->finding->message;
+}
+
+// Fig. 8: a fold is outdated only when its input is active (or itself). A
+// stream where fold f is reevaluated in a propagation that activated only t.
+TEST(CompletePropagation, AFoldReevaluatedWithoutAnActiveInputIsAFinding) {
+  sim::Scenario program;
+  program.name = "two-sources";
+  program.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto s = rt.source(Value::integer(0), "s");
+    rt.source(Value::integer(0), "t");
+    rt.fold(s, Value::integer(0), [](const Value& a, const Value& b) { return Value::integer(a.as_int() + b.as_int()); },
+            "f");
+  };
+  program.defaults.devices = 1;
+  sim::World world(program, program.defaults, 1);
+  const auto event = [](sim::EventKind kind, core::ReactiveId r, std::vector<Value> values, std::string text) {
+    sim::Event e;
+    e.device = 0;
+    e.kind = kind;
+    e.reactive = r;
+    e.values = std::move(values);
+    e.text = std::move(text);
+    return e;
+  };
+  const auto run = [&](core::ReactiveId fired, std::vector<Value> active) {
+    CompletePropagation complete;
+    complete.on_event(event(sim::EventKind::action_started, fired, {Value::integer(0)}, "fire"), world);
+    complete.on_event(event(sim::EventKind::reevaluated, 2, {Value::integer(0), Value::integer(0)}, "reevaluate f"),
+                      world);
+    complete.on_event(event(sim::EventKind::committed, sim::no_reactive, std::move(active), "commit"), world);
+    return complete.finding();
+  };
+  const auto spurious = run(1, {Value::integer(1), Value::integer(2)});
+  ASSERT_TRUE(spurious.has_value());
+  EXPECT_NE(spurious->message.find("fold f (r2) was reevaluated, but its input s (r0) is not active"),
+            std::string::npos)
+      << spurious->message;
+  // The same reevaluation with s active (s fired, value unchanged) is the calculus.
+  const auto sound = run(0, {Value::integer(0), Value::integer(2)});
+  EXPECT_FALSE(sound.has_value()) << sound->message;
+}
+
 TEST(LoOneResponse, CountsResponsesPerRequest) {
   Stream s;
   LoOneResponse p;
