@@ -5,7 +5,7 @@
 //   monitor_factory   a sim::Monitor per schedule that checks every property
 //                     (or the selected ones) on the event stream and end state;
 //   all_properties    name, source (the paper's lemma) and description of each;
-//   check_determinism Lemma 4.12 by replay (the explorer calls it on demand);
+//   check_replay_determinism  the replay self-check (the explorer calls it on demand);
 //   replay / shrink   re-run a schedule with the checker; delta-debug a failing
 //                     one down to a shorter schedule that still fails, then
 //                     let a bounded BFS look for a shorter one still;
@@ -53,7 +53,13 @@ struct CheckOptions {
   // empty: all of them. An unknown name makes monitor_factory throw
   // core::Error listing the known ones.
   std::vector<std::string> properties;
+  // Confluence and determinism (Lemmas 4.11, 4.12): every fire and receive is
+  // also run in this many seeded random ready orders from the same pre-state
+  // (0 or 1: nothing to compare; those properties then judge only across
+  // schedules and against the run).
+  std::uint32_t ready_orders = 3;
 };
+inline constexpr std::uint32_t ready_orders_max = 64;
 
 // One Monitor per schedule. Monitors from the same factory share the
 // confluence table of one campaign (mutex-guarded: safe for --jobs threads).
@@ -84,11 +90,13 @@ ReplayResult replay(const sim::Scenario& scenario, const sim::WorldConfig& confi
 ReplayResult replay(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
                     const Choices& choices, sim::Monitor& monitor);
 
-// Lemma 4.12: replaying the same schedule twice gives the same event hash
-// (and `expected_event_hash`, when given). A finding "determinism" otherwise.
-std::optional<sim::Finding> check_determinism(const sim::Scenario& scenario, const sim::WorldConfig& config,
-                                              std::uint64_t seed, const Choices& choices,
-                                              std::optional<std::uint64_t> expected_event_hash = {});
+// The replay self-check: replaying the same schedule twice gives the same
+// event hash (and `expected_event_hash`, when given). A finding
+// "replay-determinism" otherwise.
+std::optional<sim::Finding> check_replay_determinism(const sim::Scenario& scenario,
+                                                     const sim::WorldConfig& config, std::uint64_t seed,
+                                                     const Choices& choices,
+                                                     std::optional<std::uint64_t> expected_event_hash = {});
 
 struct ShrinkOptions {
   std::size_t replays_max = 5000;  // ddmin candidates replayed, at most

@@ -1,4 +1,4 @@
-// Replay and determinism by replay (Lemma 4.12). Shrinking is in shrink.cpp.
+// Replay and the replay-determinism self-check. Shrinking is in shrink.cpp.
 
 #include <fmt/format.h>
 
@@ -78,15 +78,16 @@ ReplayResult replay(const sim::Scenario& scenario, const sim::WorldConfig& confi
   return run(scenario, config, seed, choices, &monitor);
 }
 
-std::optional<sim::Finding> check_determinism(const sim::Scenario& scenario, const sim::WorldConfig& config,
-                                              std::uint64_t seed, const Choices& choices,
-                                              std::optional<std::uint64_t> expected_event_hash) {
+std::optional<sim::Finding> check_replay_determinism(const sim::Scenario& scenario,
+                                                     const sim::WorldConfig& config, std::uint64_t seed,
+                                                     const Choices& choices,
+                                                     std::optional<std::uint64_t> expected_event_hash) {
   const auto first = run(scenario, config, seed, choices, nullptr);
   const auto second = run(scenario, config, seed, choices, nullptr);
   const std::uint64_t expected = expected_event_hash.value_or(first.event_hash);
   for (const auto* r : {&first, &second}) {
     if (r->event_hash == expected) continue;
-    return sim::Finding{"determinism",
+    return sim::Finding{"replay-determinism",
                         fmt::format("replaying {} choices from seed {} gave event hash {}, expected {}",
                                     choices.size(), seed, sim::hex16(r->event_hash), sim::hex16(expected)),
                         sim::no_device,

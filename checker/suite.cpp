@@ -17,6 +17,7 @@
 #include "checker/properties/lo_failure.hpp"
 #include "checker/properties/lo_one_response.hpp"
 #include "checker/properties/proper_snapshot.hpp"
+#include "checker/properties/replay_determinism.hpp"
 #include "checker/properties/restoration.hpp"
 #include "checker/properties/sequential_spec.hpp"
 #include "checker/properties/user_defined.hpp"
@@ -99,14 +100,17 @@ namespace {
 
 // Campaign-wide state shared by every monitor of one factory.
 struct Campaign {
+  explicit Campaign(std::uint32_t ready_orders = CheckOptions{}.ready_orders)
+      : orders(std::make_shared<ReadyOrdersCache>(ready_orders)) {}
   std::shared_ptr<ConfluenceTable> confluence = std::make_shared<ConfluenceTable>();
+  std::shared_ptr<ReadyOrdersCache> orders;
   std::shared_ptr<std::atomic<std::uint64_t>> schedules = std::make_shared<std::atomic<std::uint64_t>>(0);
   std::shared_ptr<SequentialOracle> oracle = std::make_shared<SequentialOracle>();
   std::shared_ptr<LawsChecked> laws = std::make_shared<LawsChecked>();
   std::vector<std::shared_ptr<const sim::UserProperty>> user;  // the scenario's own properties
 };
 
-// One schedule in this many is replayed for the determinism property: a
+// One schedule in this many is replayed for the replay-determinism self-check: a
 // replay costs as much as the schedule itself.
 constexpr std::uint64_t determinism_replay_every = 16;
 
@@ -115,8 +119,9 @@ std::vector<std::unique_ptr<Property>> make_all(const Campaign& c) {
   all.push_back(std::make_unique<AtMostOnce>());
   all.push_back(std::make_unique<GlitchFreedom>());
   all.push_back(std::make_unique<CompletePropagation>());
-  all.push_back(std::make_unique<Confluence>(c.confluence));
-  all.push_back(std::make_unique<Determinism>(c.schedules, determinism_replay_every));
+  all.push_back(std::make_unique<Confluence>(c.confluence, c.orders));
+  all.push_back(std::make_unique<Determinism>(c.orders));
+  all.push_back(std::make_unique<ReplayDeterminism>(c.schedules, determinism_replay_every));
   all.push_back(std::make_unique<Isolation>());
   all.push_back(std::make_unique<ProperSnapshot>());
   all.push_back(std::make_unique<Restoration>());
@@ -189,7 +194,10 @@ sim::MonitorFactory monitor_factory(const sim::Scenario& scenario, const CheckOp
       throw core::Error(fmt::format("unknown property '{}'; known: {}", wanted, known_names(known)));
     }
   }
-  auto campaign = std::make_shared<Campaign>();
+  if (options.ready_orders > ready_orders_max) {
+    throw core::Error(fmt::format("ready orders: {} is more than {}", options.ready_orders, ready_orders_max));
+  }
+  auto campaign = std::make_shared<Campaign>(options.ready_orders);
   for (const auto& p : scenario.properties) campaign->user.push_back(std::make_shared<const sim::UserProperty>(p));
   return [campaign, wanted = options.properties]() -> std::unique_ptr<sim::Monitor> {
     auto all = make_all(*campaign);

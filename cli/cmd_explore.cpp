@@ -51,6 +51,7 @@ struct ExploreFlags {
   std::string por = std::string(ex::to_string(ex::Options{}.por));
   std::string mutant;
   std::vector<std::string> properties;  // --properties a,b: only these are checked (empty: all)
+  std::uint32_t ready_orders = checker::CheckOptions{}.ready_orders;
   bool symmetry = false;
   bool bitstate = false;
   std::uint64_t depth = ex::default_depth;
@@ -398,7 +399,9 @@ void run_explore(const ExploreFlags& flags, const CLI::App& cmd, Context& contex
   if (report_options.strategy.empty()) {
     report_options.strategy = campaign ? "default" : std::string(ex::to_string(options.strategy));
   }
-  const auto monitors = checker::monitor_factory(*scenario, checker::CheckOptions{checked_properties(flags, resumed)});
+  checker::CheckOptions check{checked_properties(flags, resumed)};
+  check.ready_orders = flags.ready_orders;
+  const auto monitors = checker::monitor_factory(*scenario, check);
 
   ex::Control control;
   control.interrupt = &interrupted;
@@ -475,6 +478,11 @@ void register_explore(CLI::App& app, Context& context) {
   cmd->add_option("--properties", flags->properties,
                   "check only these properties, comma-separated (built-in or the scenario's own; default all)")
       ->delimiter(',');
+  cmd->add_option("--ready-orders", flags->ready_orders,
+                  "confluence and determinism: run every fire and receive also in this many seeded random ready "
+                  "orders from the same store (0: compare across schedules only)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, checker::ready_orders_max));
   cmd->add_flag("--symmetry", flags->symmetry,
                 "symmetry reduction over interchangeable devices, with --strategy bfs|dfs (default: off; the "
                 "campaign: on)");

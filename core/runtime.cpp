@@ -1082,7 +1082,7 @@ ReactiveId Runtime::map(std::vector<ReactiveId> inputs, MapOperator op, std::str
   std::uint32_t level = 0;
   for (ReactiveId i : inputs) level = std::max(level, m.states[i].level + 1);
   n.inputs = std::move(inputs);
-  n.map_op = std::move(op);
+  n.map_op = m.options.wrap_map_operator ? m.options.wrap_map_operator(std::move(op)) : std::move(op);
   m.set_level(r, level);
   m.values[r] = Value();
   m.publish(r);
@@ -1263,6 +1263,23 @@ const Value& Runtime::value(ReactiveId r) const {
   // (access)  v = µ(r).val  ⟹  Σ⟨µ⟩ r.value →D Σ⟨µ⟩ v
   if (!impl_->exists(r)) throw Error(fmt::format("value: unknown reactive r{}", r));
   return impl_->values[r];
+}
+
+Value Runtime::apply_operator(ReactiveId r, std::span<const Value> inputs) const {
+  const Impl::Node& n = impl_->created_node(r, "apply_operator");
+  const ReactiveKind kind = impl_->states[r].kind;
+  const std::size_t expected = kind == ReactiveKind::map ? n.inputs.size() : kind == ReactiveKind::source ? 0 : 2;
+  if (kind == ReactiveKind::source) throw Error(fmt::format("apply_operator: {} is a source", impl_->describe(r)));
+  if (inputs.size() != expected) {
+    throw Error(fmt::format("apply_operator: {} takes {} values, not {}", impl_->describe(r), expected, inputs.size()));
+  }
+  switch (kind) {
+    case ReactiveKind::map: return n.map_op(inputs);
+    case ReactiveKind::fold: return n.fold_op(inputs[0], inputs[1]);
+    case ReactiveKind::flatten: return inputs[1];
+    case ReactiveKind::source: break;
+  }
+  return Value();
 }
 
 bool Runtime::propagating() const { return impl_->propagating; }

@@ -151,6 +151,11 @@ struct RuntimeOptions {
   // hundred rule applications of one propagation; may be null. When set, the
   // propagation throws PropagationStopped.
   const std::atomic<bool>* stop = nullptr;
+  // Not the calculus: a checker's mutant (mutant-wrong-write) wraps each Map
+  // operator as the Map is created, to make the engine write what the
+  // operator did not compute. Consulted once per (map) creation, never while
+  // propagating; empty for the calculus.
+  std::function<MapOperator(MapOperator)> wrap_map_operator = nullptr;
 };
 
 // Thrown out of a propagation whose stop request is set. Deliberately not a
@@ -228,6 +233,13 @@ class Runtime {
   ActionResult receive(std::string_view name, const Value& remote);
   // (access)
   const Value& value(ReactiveId r) const;
+  // reevexp(r, µ) on given values, nothing written: µ(r).op applied to
+  // `inputs`, in the order of inputs(r, µ) (a fold: its state, then r1; a
+  // flatten: the outer reference, then the inner's value, which it returns).
+  // The checker re-evaluates a device's operators on a rebuilt runtime with
+  // it. Throws Error for a source, a wrong number of values, or what the
+  // operator throws.
+  Value apply_operator(ReactiveId r, std::span<const Value> inputs) const;
 
   // ---- the same, one rule at a time (fine grain) ---------------------------
   // begin_* applies the rule that starts the propagation; the caller then

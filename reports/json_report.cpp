@@ -524,10 +524,12 @@ std::vector<std::string> value_labels(const nlohmann::json& violation) {
     labels = {"its value, never reevaluated"};
   } else if (property == "glitch-freedom" && count == 1) {
     labels = {"the value written after it was read"};
-  } else if (property == "determinism" && count == 2) {
+  } else if (property == "replay-determinism" && count == 2) {
     labels = {"expected: the run's event hash", "actual: the replay's event hash"};
   } else if (property == "confluence" && count == 2) {
-    labels = {"expected: store hash after the earlier schedule", "actual: store hash now"};
+    labels = {"expected: store hash in the first ready order (or earlier schedule)", "actual: store hash now"};
+  } else if (property == "determinism" && count == 2) {
+    labels = {"expected: in the first ready order", "actual: in another order, or in the run"};
   } else if (property == "lattice-laws" && count == 3) {
     labels = {"local (or first operand)", "remote (or second operand)", "merge result (or third operand)"};
   } else if (property == "lo-one-response" && count == 2) {

@@ -449,9 +449,10 @@ void World::list_device(const Device& device, std::vector<Transition>& out) cons
     if (device.next_action_ < device.workload_->size()) out.push_back(make(TransitionKind::fire, device.id_));
   };
   if (rt.propagating()) {
-    // Fine grain: the chooser picks among ready reactives (Fig. 8). Skips
-    // commute with everything, so only outdated ones are offered; when none is
-    // left, one step skips the rest and commits.
+    // Fine grain: every outdated ready reactive is a choice (Fig. 8). The
+    // (skip)s are already applied (skip_ready): what the reduction prunes is
+    // only where skips fall among reevaluations, never an order of
+    // reevaluations. Only an engine mutant can leave nothing outdated ready.
     auto ready = rt.ready(true);
     if (ready.empty()) ready = {rt.ready(false).front()};
     for (auto r : ready) out.emplace_back(make(TransitionKind::step, device.id_)).reactive = r;
@@ -655,13 +656,32 @@ void World::apply_fire(Device& device) {
   if (config_.grain == Grain::coarse) {
     after_action(device, rt.fire(*r, action.value));
   } else {
-    after_action(device, rt.begin_fire(*r, action.value));
+    after_action(device, skip_ready(rt, rt.begin_fire(*r, action.value)));
   }
 }
 
 void World::apply_step(Device& device, core::ReactiveId r) {
   touch(device);
-  after_action(device, device.runtime_->step(r));
+  after_action(device, skip_ready(*device.runtime_, device.runtime_->step(r)));
+}
+
+// Fine grain: (skip) applied at once to every ready reactive that is not
+// outdated, until only outdated ones are ready. A skip changes neither µ nor
+// A, and a ready reactive that is not outdated stays so (its inputs are all
+// processed: none can join A), so skipping it early only makes more
+// reactives ready: every order of (reevaluate)s the calculus allows is still
+// offered, and orders that differ only in where skips fall are one.
+core::ActionResult World::skip_ready(core::Runtime& rt, core::ActionResult result) {
+  while (rt.propagating() && result.failure.empty()) {
+    const auto ready = rt.ready(false);
+    const auto outdated = rt.ready(true);
+    auto skip = std::find_if(ready.begin(), ready.end(), [&](core::ReactiveId r) {
+      return !std::binary_search(outdated.begin(), outdated.end(), r);
+    });
+    if (skip == ready.end()) break;
+    result = rt.step(*skip);
+  }
+  return result;
 }
 
 // The action ends when no propagation runs any more: answer its request.
@@ -721,7 +741,7 @@ void World::deliver(Message m) {
   if (config_.grain == Grain::coarse) {
     after_action(device, rt.receive(m.name, m.value));
   } else {
-    after_action(device, rt.begin_receive(m.name, m.value));
+    after_action(device, skip_ready(rt, rt.begin_receive(m.name, m.value)));
   }
 }
 

@@ -15,9 +15,11 @@
 //   fire       the device performs its next workload action: a request to the
 //              device (Lo: `fire` is a request, answered at commit or abort),
 //              or a Lo request to one of the scenario's services;
-//   step       fine grain: one (skip)/(reevaluate)+(write) rule on a ready
-//              reactive, (commit) when all are processed; coarse grain has
-//              none, `fire` and `deliver` run the whole propagation;
+//   step       fine grain: one (reevaluate)+(write) rule on an outdated ready
+//              reactive, (commit) when all are processed; (skip)s are applied
+//              as soon as they apply (see World::skip_ready: only where skips
+//              fall among reevaluations is pruned); coarse grain has none,
+//              `fire` and `deliver` run the whole propagation;
 //   send       rule (send): (r, µ(r).val) to one topology neighbour, only when
 //              the value changed since the last send to that peer (volatile
 //              bookkeeping: a restarted device sends everything again);
@@ -295,6 +297,7 @@ class World {
   void do_apply(const Transition& t);
   void apply_fire(Device& device);
   void apply_step(Device& device, core::ReactiveId r);
+  core::ActionResult skip_ready(core::Runtime& rt, core::ActionResult result);
   void apply_send(Device& device, std::uint32_t peer, core::ReactiveId r);
   void apply_deliver(std::uint64_t message);
   void deliver(Message m);

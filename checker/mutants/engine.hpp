@@ -30,6 +30,10 @@ std::shared_ptr<const core::Receiver> receive_no_propagate_receiver();
 // merge(x, x) = ⊥: a redelivered value resets the replica.
 std::shared_ptr<const core::Receiver> merge_not_idempotent_receiver();
 
+// (write) stores the value the operator computed at the reactive's previous
+// reevaluation (a stale memo): the inputs read are right, the value is not.
+core::MapOperator stale_write(core::MapOperator op);
+
 // mutant-no-isolation needs no object here: it sets
 // RuntimeOptions::concurrent_actions = core::ConcurrentActions::join_running.
 

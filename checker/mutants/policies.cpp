@@ -65,4 +65,14 @@ std::shared_ptr<core::Policy> breadth_first_policy() { return std::make_shared<B
 std::shared_ptr<core::Policy> double_fold_policy() { return std::make_shared<DoubleFold>(); }
 std::shared_ptr<core::Policy> flatten_early_policy() { return std::make_shared<FlattenEarly>(); }
 
+core::MapOperator stale_write(core::MapOperator op) {
+  auto memo = std::make_shared<std::optional<core::Value>>();
+  return [op = std::move(op), memo](std::span<const core::Value> inputs) {
+    core::Value fresh = op(inputs);
+    core::Value written = memo->value_or(fresh);
+    *memo = std::move(fresh);
+    return written;
+  };
+}
+
 }  // namespace frsim::checker::mutant

@@ -127,6 +127,10 @@ std::vector<Mutant> build() {
                  "fire and receive start inside a running propagation instead of waiting for its commit",
                  install([](core::RuntimeOptions& o) { o.concurrent_actions = core::ConcurrentActions::join_running; }),
                  sum_fold("showcase-fold-fine", 0, sim::Grain::fine)});
+  out.push_back({"mutant-wrong-write", "complete-propagation",
+                 "a Map's reevaluation writes what its operator computed the time before (a stale memo)",
+                 install([](core::RuntimeOptions& o) { o.wrap_map_operator = mutant::stale_write; }),
+                 sum_fold("showcase-fold-write", 0, sim::Grain::coarse)});
   return out;
 }
 

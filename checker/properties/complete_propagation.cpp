@@ -117,7 +117,78 @@ void CompletePropagation::check_commit(const sim::Event& e, const sim::World& wo
         return;
       }
     }
+    if (!check_value(world, e.device, r, it->second, active)) return;
   }
+}
+
+bool CompletePropagation::check_value(const sim::World& world, std::uint32_t device, core::ReactiveId r,
+                                      const std::vector<core::Value>& read, const std::vector<bool>& active) {
+  const core::Runtime& rt = *world.device(device).runtime();
+  const auto inputs = rt.inputs(r);
+  std::vector<core::Value> committed;
+  for (auto i : inputs) committed.push_back(rt.value(i));
+  if (rt.kind(r) == core::ReactiveKind::fold) {
+    // Fig. 8: a fold is outdated when r1 ∈ A (or r, which only this
+    // reevaluation puts there).
+    if (!active[inputs[1]]) {
+      report(device, rt.label(r),
+             fmt::format("d{}: fold {} was reevaluated, but its input {} is not active", device,
+                         describe(world, device, r), describe(world, device, inputs[1])),
+             {printed(rt.value(r))});
+      return false;
+    }
+    if (read.empty()) return true;
+    committed[0] = read[0];  // the state it folded from
+  }
+  std::optional<core::Value> expected;
+  try {
+    expected = reevaluated_by_checker(world, device, r, committed);
+  } catch (const std::exception& error) {
+    report(device, rt.label(r),
+           fmt::format("d{}: {} holds {}, but its operator on its inputs' committed values fails: {}", device,
+                       describe(world, device, r), rt.value(r).to_string(), error.what()),
+           {printed(rt.value(r))});
+    return false;
+  }
+  if (!expected || *expected == rt.value(r)) return true;
+  report(device, rt.label(r),
+         fmt::format("d{}: {} holds {} at commit, but its operator on its inputs' committed values gives {} (the "
+                     "engine wrote what the operator did not compute, or the operator is not a function of its "
+                     "inputs)",
+                     device, describe(world, device, r), rt.value(r).to_string(), expected->to_string()),
+         {printed(*expected), printed(rt.value(r))});
+  return false;
+}
+
+std::optional<core::Value> CompletePropagation::reevaluated_by_checker(const sim::World& world,
+                                                                       std::uint32_t device, core::ReactiveId r,
+                                                                       std::span<const core::Value> inputs) {
+  const core::Runtime& real = *world.device(device).runtime();
+  auto& slot = at_grow(benches_, device);
+  if (!slot) slot = std::make_shared<Bench>();
+  Bench& bench = *slot;
+  std::lock_guard lock(bench.mutex);
+  const auto same = [&] {
+    const core::Runtime* b = bench.runtime.get();
+    return b != nullptr && r < b->size() && b->kind(r) == real.kind(r) && b->label(r) == real.label(r) &&
+           b->inputs(r).size() == real.inputs(r).size();
+  };
+  if (!same()) {
+    // The graph as the device has it now: its creation code over its Σ.
+    bench.runtime.reset();
+    bench.sigma = world.device(device).snapshot();
+    try {
+      bench.runtime = std::make_unique<core::Runtime>(bench.sigma);
+      world.scenario().create(*bench.runtime, sim::DeviceContext{device, world.devices()});
+    } catch (const std::exception&) {
+      bench.runtime.reset();
+    }
+    if (!same()) {
+      note("complete-propagation: reactives the creation code does not rebuild are checked on their inputs only");
+      return std::nullopt;
+    }
+  }
+  return bench.runtime->apply_operator(r, inputs);
 }
 
 }  // namespace frsim::checker

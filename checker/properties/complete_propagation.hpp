@@ -1,5 +1,7 @@
 #pragma once
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include "checker/property.hpp"
 
@@ -10,10 +12,21 @@ namespace frsim::checker {
 // correct reactive µ'(r).val = v, all active derived reactives are complete,
 // all non-active folds and sources keep their values".
 //
-// Judged at (commit) without re-running operators: operators are pure, so a
-// reevaluated reactive is complete (Def. 4.9) iff the input values it read are
-// its inputs' values at commit. Lemma 4.8 adds that every reactive derived from
-// an active one is active, and only active reactives are written.
+// Judged at (commit), for every reactive the propagation reevaluated:
+//  - the input values it read are its inputs' values at commit (Lemma 4.8:
+//    every reactive derived from an active one is active, and only active
+//    reactives are written);
+//  - Def. 4.9 on values: it holds its operator applied to its inputs'
+//    committed values (a fold: to the state it read and its input's committed
+//    value; a flatten: its inner's value). The operator is re-run by the
+//    checker on a runtime the scenario's creation code builds (fresh
+//    closures, the calculus engine), never the device's own: operators are
+//    pure, so a different result means the engine wrote what the operator did
+//    not compute, or the operator is not a function of its inputs — either is
+//    a finding;
+//  - a fold is reevaluated only when its input r1 is active (Fig. 8: a fold
+//    is outdated when r1 ∈ A, or r itself, which it joins only by this very
+//    reevaluation).
 class CompletePropagation final : public CopyableProperty<CompletePropagation> {
  public:
   std::string_view name() const override { return "complete-propagation"; }
@@ -35,7 +48,22 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
     PropagationStamps written;
     std::map<core::ReactiveId, std::vector<core::Value>> read;  // reevaluated -> inputs read
   };
+  // The scenario's creation code run once more per device: its operators are
+  // what the check re-runs. Shared by the copies of this property (one
+  // campaign's monitors), rebuilt when the device's graph is not its graph.
+  struct Bench {
+    std::mutex mutex;
+    core::Snapshot sigma;
+    std::unique_ptr<core::Runtime> runtime;
+  };
   void check_commit(const sim::Event& e, const sim::World& world, Device& d);
+  // r's operator on `inputs`, or nullopt (and a note) when the creation code
+  // does not rebuild r.
+  std::optional<core::Value> reevaluated_by_checker(const sim::World& world, std::uint32_t device,
+                                                    core::ReactiveId r, std::span<const core::Value> inputs);
+  bool check_value(const sim::World& world, std::uint32_t device, core::ReactiveId r,
+                   const std::vector<core::Value>& read, const std::vector<bool>& active);
+  std::vector<std::shared_ptr<Bench>> benches_;
   void report_unfinished(std::uint32_t device, const Device& d);
   std::vector<Device> devices_;
 };

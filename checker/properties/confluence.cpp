@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "sim/prng.hpp"
 
 namespace frsim::checker {
 
@@ -25,6 +24,13 @@ std::size_t ConfluenceTable::size() const {
 void Confluence::on_event(const sim::Event& e, const sim::World& world) {
   if (e.device == sim::no_device) return;
   Device& d = at_grow(devices_, e.device);
+  d.probe.on_event(e, world, *orders_);
+  if (e.kind == sim::EventKind::action_started) judge_orders(e, world, d);
+  // A Lo task's abort (message != 0) is not a propagation's.
+  if (e.kind == sim::EventKind::committed || (e.kind == sim::EventKind::aborted && e.message == 0)) {
+    judge_orders(e, world, d);
+    d.probe.open = false;
+  }
   switch (e.kind) {
     case sim::EventKind::action_started: {
       const core::Runtime* rt = world.device(e.device).runtime();
@@ -63,6 +69,45 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
   }
 }
 
+// At the action's start, the k orders against each other; at its end, the
+// store the run committed to (or rolled back to) against theirs.
+void Confluence::judge_orders(const sim::Event& e, const sim::World& world, Device& d) {
+  if (!d.probe.judgeable()) {
+    if (e.kind == sim::EventKind::action_started && d.probe.run && !d.probe.run->reproduced) {
+      note("confluence: where the creation code over Σ does not rebuild a device's store (" +
+           d.probe.run->not_reproduced + "), its propagations are compared across schedules only");
+    }
+    return;
+  }
+  const auto& orders = d.probe.run->orders;
+  const OrderOutcome& first = orders.front();
+  const std::string what = d.probe.action.description();
+  if (e.kind == sim::EventKind::action_started) {
+    if (orders.size() < 2) return;
+    count_judged();
+    for (const auto& other : orders) {
+      if (other.store == first.store) continue;
+      report(e.device, e.reactive_label,
+             fmt::format("d{}: \"{}\" from the same store ends in store {} when reevaluating {} and in {} when "
+                         "reevaluating {}",
+                         e.device, what, sim::hex16(first.store), first.order_text(), sim::hex16(other.store),
+                         other.order_text()),
+             {sim::hex16(first.store), sim::hex16(other.store)});
+      return;
+    }
+    return;
+  }
+  const core::Runtime* rt = world.device(e.device).runtime();
+  if (rt == nullptr) return;
+  count_judged();
+  const std::uint64_t now = store_hash(*rt);
+  if (now == first.store) return;
+  report(e.device, {},
+         fmt::format("d{}: \"{}\" ended in store {} in this run and in {} when reevaluating {} from the same store",
+                     e.device, what, sim::hex16(now), sim::hex16(first.store), first.order_text()),
+         {sim::hex16(first.store), sim::hex16(now)});
+}
+
 // Fine grain: the world offers a step per outdated ready reactive, so two or
 // more of them at once is a point where schedules order the propagation
 // differently. Coarse grain runs each propagation in one transition, with
@@ -96,27 +141,21 @@ std::unique_ptr<core::Runtime> build(const sim::Scenario& scenario, core::Snapsh
 std::optional<sim::Finding> check_confluence(const sim::Scenario& scenario, std::uint32_t device,
                                              std::uint32_t devices, const std::vector<sim::Action>& prefix,
                                              const sim::Action& action, std::uint32_t orders, std::uint64_t seed) {
-  sim::Prng prng(seed);
-  std::optional<std::uint64_t> first;
-  for (std::uint32_t k = 0; k < orders; ++k) {
-    core::Snapshot sigma;
-    auto rt = build(scenario, sigma, device, devices, prefix);
-    auto r = rt->find(action.target);
-    if (!r) throw core::Error(fmt::format("check_confluence: no reactive labelled '{}'", action.target));
-    auto result = rt->begin_fire(*r, action.value);
-    while (rt->propagating()) {
-      const auto ready = rt->ready();
-      result = rt->step(ready.at(prng.below(ready.size())));
-    }
-    if (!result.committed) return std::nullopt;  // an aborted action commits nothing in any order
-    const std::uint64_t after = rt->fingerprint();
-    if (!first) first = after;
-    if (*first != after) {
-      return sim::Finding{"confluence",
-                          fmt::format("d{}: action \"{}\" committed to store {} in one ready order and {} in another",
-                                      device, action.description(), sim::hex16(*first), sim::hex16(after)),
-                          device, action.target, {sim::hex16(*first), sim::hex16(after)}};
-    }
+  core::Snapshot sigma;
+  auto rt = build(scenario, sigma, device, devices, prefix);
+  auto r = rt->find(action.target);
+  if (!r) throw core::Error(fmt::format("check_confluence: no reactive labelled '{}'", action.target));
+  const StartAction start{StartAction::Kind::fire, *r, {}, action.value};
+  const OrdersRun run = run_in_ready_orders(scenario, device, devices, sigma, store_hash(*rt), start, orders, seed);
+  if (!run.reproduced) throw core::Error("check_confluence: " + run.not_reproduced);
+  for (const auto& other : run.orders) {
+    const auto& first = run.orders.front();
+    if (other.store == first.store) continue;
+    return sim::Finding{"confluence",
+                        fmt::format("d{}: action \"{}\" committed to store {} reevaluating {} and {} reevaluating {}",
+                                    device, action.description(), sim::hex16(first.store), first.order_text(),
+                                    sim::hex16(other.store), other.order_text()),
+                        device, action.target, {sim::hex16(first.store), sim::hex16(other.store)}};
   }
   return std::nullopt;
 }

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "checker/property.hpp"
+#include "checker/ready_orders.hpp"
 #include "sim/scenario.hpp"
 
 namespace frsim::checker {
@@ -14,9 +15,15 @@ namespace frsim::checker {
 // configuration p1 = ptrace(D, D1) and p2 = ptrace(D, D2), the final states
 // µ1 ∈ D1 and µ2 ∈ D2 are equal."
 //
-// Judged across the schedules of a campaign: a table shared by the monitors of
-// one factory maps (device, store before the action, action) to the store at
-// commit; a different outcome for the same key is a violation.
+// Judged two ways:
+//  - every fire and receive is also run in k seeded random ready orders
+//    (ReadyOrdersCache: skips included, from the pre-state rebuilt from Σ);
+//    their stores, and the store the run itself committed to, must be equal.
+//    This is what judges coarse grain, which runs one order per propagation;
+//  - across the schedules of a campaign (fine grain, where the world offers
+//    every outdated ready reactive): a table shared by the monitors of one
+//    factory maps (device, store before the action, action) to the store at
+//    commit; a different outcome for the same key is a violation.
 class ConfluenceTable {
  public:
   struct Outcome {
@@ -36,7 +43,8 @@ class ConfluenceTable {
 
 class Confluence final : public CopyableProperty<Confluence> {
  public:
-  explicit Confluence(std::shared_ptr<ConfluenceTable> table) : table_(std::move(table)) {}
+  Confluence(std::shared_ptr<ConfluenceTable> table, std::shared_ptr<ReadyOrdersCache> orders)
+      : table_(std::move(table)), orders_(std::move(orders)) {}
   std::string_view name() const override { return "confluence"; }
   std::string_view source() const override { return "Lemma 4.11"; }
   std::string_view description() const override {
@@ -51,8 +59,11 @@ class Confluence final : public CopyableProperty<Confluence> {
     bool orders = false;  // two or more reactives were ready and outdated at once
     std::uint64_t before = 0;
     std::string action;
+    OrdersProbe probe;
   };
+  void judge_orders(const sim::Event& e, const sim::World& world, Device& d);
   std::shared_ptr<ConfluenceTable> table_;
+  std::shared_ptr<ReadyOrdersCache> orders_;
   std::vector<Device> devices_;
 };
 

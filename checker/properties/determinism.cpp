@@ -4,20 +4,53 @@
 
 namespace frsim::checker {
 
-void Determinism::on_schedule_end(const sim::World& world) {
-  if (every_ == 0 || counter_->fetch_add(1) % every_ != 0) return;
-  // A fresh world re-executes the choices from the seed, and heals as this
-  // world did (a copy would not: it shares the run's dataflow graphs).
-  auto again = world.rerun();
-  if (!again) return;  // a world that knows no path to itself
+void Determinism::on_event(const sim::Event& e, const sim::World& world) {
+  if (e.device == sim::no_device) return;
+  OrdersProbe& probe = at_grow(devices_, e.device);
+  probe.on_event(e, world, *orders_);
+  const bool ended = e.kind == sim::EventKind::committed || (e.kind == sim::EventKind::aborted && e.message == 0);
+  if (e.kind != sim::EventKind::action_started && !ended) return;
+  if (!probe.judgeable()) return;
+  const auto& orders = probe.run->orders;
+  const std::string what = probe.action.description();
+  if (e.kind == sim::EventKind::action_started) {
+    if (orders.size() < 2) return;
+    count_judged();
+    for (const auto& other : orders) judge(e, what, orders.front(), other, "reevaluating " + other.order_text());
+    return;
+  }
+  probe.open = false;
+  const core::Runtime* rt = world.device(e.device).runtime();
+  if (rt == nullptr) return;
   count_judged();
-  if (!again->healed()) again->heal();
-  if (again->event_hash() == world.event_hash()) return;
-  report(sim::no_device, {},
-         fmt::format("replaying the same {} choices from seed {} gave event hash {}, the run gave {}",
-                     world.choice_indices().size(), world.seed(), sim::hex16(again->event_hash()),
-                     sim::hex16(world.event_hash())),
-         {sim::hex16(world.event_hash()), sim::hex16(again->event_hash())});
+  OrderOutcome run;
+  run.committed = e.kind == sim::EventKind::committed;
+  run.failure = run.committed ? std::string() : e.text;
+  run.snapshot = orders.front().snapshot;  // Σ' is compared between orders only (see OrderOutcome)
+  std::tie(run.sends, run.sends_text) = sends_since(*rt, probe.distributed_before);
+  judge(e, what, orders.front(), run, "in this run");
+}
+
+void Determinism::judge(const sim::Event& e, const std::string& what, const OrderOutcome& expected,
+                        const OrderOutcome& actual, const std::string& actual_order) {
+  const std::string expected_order = "reevaluating " + expected.order_text();
+  if (expected.committed != actual.committed) {
+    const auto said = [](const OrderOutcome& o) { return o.committed ? std::string("commits") : "aborts (" + o.failure + ")"; };
+    report(e.device, {},
+           fmt::format("d{}: \"{}\" from the same store {} {} and {} {}", e.device, what, said(expected),
+                       expected_order, said(actual), actual_order),
+           {said(expected), said(actual)});
+  } else if (expected.sends != actual.sends) {
+    report(e.device, {},
+           fmt::format("d{}: \"{}\" from the same store makes sends {} {} and {} {}", e.device, what,
+                       expected.sends_text, expected_order, actual.sends_text, actual_order),
+           {expected.sends_text, actual.sends_text});
+  } else if (expected.snapshot != actual.snapshot) {
+    report(e.device, {},
+           fmt::format("d{}: \"{}\" from the same store writes {} to the snapshot {} and {} {}", e.device, what,
+                       sim::hex16(expected.snapshot), expected_order, sim::hex16(actual.snapshot), actual_order),
+           {sim::hex16(expected.snapshot), sim::hex16(actual.snapshot)});
+  }
 }
 
 }  // namespace frsim::checker

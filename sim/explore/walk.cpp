@@ -79,7 +79,7 @@ Outcome run_schedule(Templates& templates, std::size_t worker, const Options& op
   return out;
 }
 
-// The determinism self-check (a wrapper around any scheduler): the same
+// The replay-determinism self-check (a wrapper around any scheduler): the same
 // choices on a fresh world must give the same event stream (Lemma 4.12).
 std::optional<Finding> recheck(const std::shared_ptr<const Scenario>& scenario, const Options& options,
                                const MonitorFactory& monitors, const Outcome& outcome,
@@ -97,7 +97,7 @@ std::optional<Finding> recheck(const std::shared_ptr<const Scenario>& scenario, 
   }
   if (again.world().event_hash() == outcome.event_hash) return std::nullopt;
   Finding finding;
-  finding.property = "determinism";
+  finding.property = "replay-determinism";
   finding.message = fmt::format("replaying the same {} choices gave event hash {} instead of {}",
                                 outcome.indices.size(), hex16(again.world().event_hash()),
                                 hex16(outcome.event_hash));

@@ -26,11 +26,11 @@ std::vector<std::string> names() {
   return out;
 }
 
-TEST(Properties, AllThirteenAreListedWithTheirSources) {
+TEST(Properties, AllFourteenAreListedWithTheirSources) {
   const std::vector<std::string> expected = {
-      "at-most-once", "glitch-freedom", "complete-propagation", "confluence",   "determinism",
-      "isolation",    "proper-snapshot", "restoration",         "convergence",  "sequential-spec",
-      "lattice-laws", "lo-one-response", "lo-failure"};
+      "at-most-once",       "glitch-freedom",  "complete-propagation", "confluence",  "determinism",
+      "replay-determinism", "isolation",       "proper-snapshot",      "restoration", "convergence",
+      "sequential-spec",    "lattice-laws",    "lo-one-response",      "lo-failure"};
   EXPECT_EQ(names(), expected);
   EXPECT_EQ(all_properties()[1].source, "Lemma 4.6");
   EXPECT_EQ(monitor_factory(sim::Scenario{})()->properties(), expected);
@@ -154,22 +154,130 @@ TEST(Confluence, CampaignTableFailsWhenTwoSchedulesOrderTheSameActionDifferently
   EXPECT_TRUE(caught);
 }
 
-TEST(Determinism, ReplayReproducesTheEventHash) {
+// Coarse grain runs one order per propagation; the k ready orders each
+// fire and receive is also run in are what judge it (ready_orders = 0 is the
+// engine's one order alone: nothing to compare, the bug passes).
+TEST(Confluence, CoarseGrainRunsEachPropagationInRandomReadyOrders) {
+  auto s = side_channel(false);
+  s.defaults.grain = sim::Grain::coarse;
+  const auto caught = replay(s, s.defaults, 1, testing::random_choices(s, s.defaults, 1), CheckOptions{{"confluence"}});
+  ASSERT_TRUE(caught.finding.has_value());
+  EXPECT_EQ(caught.finding->property, "confluence");
+  EXPECT_NE(caught.finding->message.find("reevaluating"), std::string::npos) << caught.finding->message;
+  CheckOptions one_order{{"confluence"}};
+  one_order.ready_orders = 0;
+  EXPECT_FALSE(replay(s, s.defaults, 1, testing::random_choices(s, s.defaults, 1), one_order).finding.has_value());
+}
+
+// Five random schedules of a sound scenario, judged by one property of one
+// campaign: it holds, and was judged. Returns how many times.
+std::uint64_t judged_holding(const std::string& scenario, const std::string& property) {
+  const auto s = scenarios::get(scenario);
+  const auto factory = monitor_factory(*s, CheckOptions{{property}});
+  std::uint64_t judged = 0;
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    auto monitor = factory();
+    const auto r = replay(*s, s->defaults, seed, testing::random_choices(*s, s->defaults, seed), *monitor);
+    EXPECT_FALSE(r.finding.has_value()) << r.finding->message;
+    judged += monitor->judged().at(0);
+  }
+  return judged;
+}
+
+TEST(Confluence, CoarseGrainHoldsAndIsJudgedOnChat) { EXPECT_GT(judged_holding("chat", "confluence"), 0u); }
+
+// d waits for r, which the action cannot reach: only (skip) applies to r.
+// Until skips were applied at once, the world offered d only after every
+// other outdated reactive had run (a skip was taken only when nothing else
+// was ready), so the order "reader before writer" was never explored.
+sim::Scenario blocked_behind_a_skip() {
+  sim::Scenario s;
+  s.name = "blocked-behind-a-skip";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    auto cell = std::make_shared<std::int64_t>(0);
+    const auto src = rt.source(Value::integer(0), "s");
+    const auto quiet = rt.source(Value::integer(0), "quiet");
+    const auto r = rt.map({quiet}, [](std::span<const Value> in) { return in[0]; }, "r");
+    rt.map({src}, [cell](std::span<const Value> in) {
+      *cell = in[0].as_int();
+      return in[0];
+    }, "writer");
+    rt.map({r, src}, [cell](std::span<const Value>) { return Value::integer(*cell); }, "reader");
+  };
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>{sim::Action::fire("s", Value::integer(1))};
+  };
+  s.defaults.devices = 1;
+  s.defaults.grain = sim::Grain::fine;
+  return s;
+}
+
+TEST(Confluence, FineGrainOffersEveryOrderOfReevaluationsSkipsApplied) {
+  const auto s = blocked_behind_a_skip();
+  sim::World world(s, s.defaults, 1);
+  world.apply_index(0);  // d0 fire s 1
+  std::vector<std::string> offered;
+  for (const auto& t : world.enabled()) offered.push_back(t.description());
+  EXPECT_EQ(offered, (std::vector<std::string>{"d0 step writer", "d0 step reader"}));
+  // Two schedules, the two orders: the table across schedules compares them.
+  CheckOptions table_only{{"confluence"}};
+  table_only.ready_orders = 0;
+  const auto factory = monitor_factory(s, table_only);
+  auto first = factory();
+  EXPECT_FALSE(replay(s, s.defaults, 1, {{0, "d0 fire s 1"}, {0, "d0 step writer"}}, *first).finding.has_value());
+  auto second = factory();
+  const auto caught = replay(s, s.defaults, 1, {{0, "d0 fire s 1"}, {1, "d0 step reader"}}, *second);
+  ASSERT_TRUE(caught.finding.has_value());
+  EXPECT_EQ(caught.finding->property, "confluence");
+}
+
+// Lemma 4.12: the →D steps. An order-dependent value that reaches a
+// distributed reactive changes what the device sends.
+sim::Scenario order_reaches_a_send() {
+  sim::Scenario s = side_channel(false);
+  s.name = "order-reaches-a-send";
+  const auto inner = s.create;
+  s.create = [inner](core::Runtime& rt, const sim::DeviceContext& ctx) {
+    inner(rt, ctx);
+    rt.distributed_fold("seen", *rt.find("reader"), Value::integer(0),
+                        [](const Value&, const Value& v) { return v; },
+                        [](const Value& a, const Value& b) { return a.as_int() >= b.as_int() ? a : b; });
+  };
+  s.defaults.devices = 2;
+  s.defaults.grain = sim::Grain::coarse;
+  return s;
+}
+
+TEST(Determinism, EveryReadyOrderMakesTheSameSendsAndSnapshot) {
+  EXPECT_GT(judged_holding("counter", "determinism"), 0u);
+  EXPECT_GT(judged_holding("chat", "determinism"), 0u);
+}
+
+TEST(Determinism, FailsWhenTheReadyOrderChangesWhatIsSent) {
+  const auto s = order_reaches_a_send();
+  const auto caught = testing::search(s, s.defaults, 10, CheckOptions{{"determinism"}});
+  ASSERT_TRUE(caught.has_value());
+  EXPECT_EQ(caught->finding->property, "determinism");
+  EXPECT_NE(caught->finding->message.find("sends"), std::string::npos) << caught->finding->message;
+}
+
+TEST(ReplayDeterminism, ReplayReproducesTheEventHash) {
   const auto s = scenarios::get("chat");
   const auto choices = testing::random_choices(*s, s->defaults, 3);
   const auto first = replay(*s, s->defaults, 3, choices);
-  EXPECT_FALSE(check_determinism(*s, s->defaults, 3, choices, first.event_hash).has_value());
-  EXPECT_TRUE(check_determinism(*s, s->defaults, 3, choices, first.event_hash ^ 1).has_value());
+  EXPECT_FALSE(check_replay_determinism(*s, s->defaults, 3, choices, first.event_hash).has_value());
+  EXPECT_TRUE(check_replay_determinism(*s, s->defaults, 3, choices, first.event_hash ^ 1).has_value());
 }
 
-TEST(Determinism, FailsWhenOperatorsKeepStateAcrossRuns) {
+TEST(ReplayDeterminism, FailsWhenOperatorsKeepStateAcrossRuns) {
   const auto s = side_channel(true);
   const auto choices = testing::random_choices(s, s.defaults, 1);
-  const auto f = check_determinism(s, s.defaults, 1, choices);
+  const auto f = check_replay_determinism(s, s.defaults, 1, choices);
   ASSERT_TRUE(f.has_value());
-  EXPECT_EQ(f->property, "determinism");
+  EXPECT_EQ(f->property, "replay-determinism");
   // The monitor's own sampled replay sees it too.
-  EXPECT_EQ(replay(s, s.defaults, 1, choices, CheckOptions{{"determinism"}}).finding.value().property, "determinism");
+  EXPECT_EQ(replay(s, s.defaults, 1, choices, CheckOptions{{"replay-determinism"}}).finding.value().property,
+            "replay-determinism");
 }
 
 // ---- stream properties fed a hand-made stream ---------------------------------
@@ -242,6 +350,61 @@ TEST(Isolation, APropagationThatStoppedWithoutCommitIsNotAnOverlap) {
   EXPECT_FALSE(sink.isolation.finding().has_value()) << sink.isolation.finding()->message;
   ASSERT_TRUE(sink.complete.finding().has_value());
   EXPECT_NE(sink.complete.finding()->message.find("ended without (commit)"), std::string::npos);
+}
+
+// ---- complete-propagation on values (Def. 4.9) ----------------------------------
+
+// The engine writes a stale value while reading the right inputs: only the
+// operator re-run on the committed inputs sees it (mutants_test.cpp:
+// Zoo/EachMutant.*/mutant_wrong_write); an operator that is not a function
+// of its inputs is a finding too.
+TEST(CompletePropagation, AnOperatorThatIsNotAFunctionOfItsInputsIsAFinding) {
+  const auto s = scenarios::get("bug-impure-operator");
+  const auto caught = testing::search(*s, s->defaults, 3, CheckOptions{{"complete-propagation"}});
+  ASSERT_TRUE(caught.has_value());
+  EXPECT_EQ(caught->finding->reactive, "total") << caught->finding->message;
+  EXPECT_NE(caught->finding->message.find("its operator on its inputs' committed values gives"), std::string::npos)
+      << caught->finding->message;
+}
+
+// Fig. 8: a fold is outdated only when its input is active (or itself). A
+// stream where fold f is reevaluated in a propagation that activated only t.
+TEST(CompletePropagation, AFoldReevaluatedWithoutAnActiveInputIsAFinding) {
+  sim::Scenario program;
+  program.name = "two-sources";
+  program.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto s = rt.source(Value::integer(0), "s");
+    rt.source(Value::integer(0), "t");
+    rt.fold(s, Value::integer(0), [](const Value& a, const Value& b) { return Value::integer(a.as_int() + b.as_int()); },
+            "f");
+  };
+  program.defaults.devices = 1;
+  sim::World world(program, program.defaults, 1);
+  const auto event = [](sim::EventKind kind, core::ReactiveId r, std::vector<Value> values, std::string text) {
+    sim::Event e;
+    e.device = 0;
+    e.kind = kind;
+    e.reactive = r;
+    e.values = std::move(values);
+    e.text = std::move(text);
+    return e;
+  };
+  const auto run = [&](core::ReactiveId fired, std::vector<Value> active) {
+    CompletePropagation complete;
+    complete.on_event(event(sim::EventKind::action_started, fired, {Value::integer(0)}, "fire"), world);
+    complete.on_event(event(sim::EventKind::reevaluated, 2, {Value::integer(0), Value::integer(0)}, "reevaluate f"),
+                      world);
+    complete.on_event(event(sim::EventKind::committed, sim::no_reactive, std::move(active), "commit"), world);
+    return complete.finding();
+  };
+  const auto spurious = run(1, {Value::integer(1), Value::integer(2)});
+  ASSERT_TRUE(spurious.has_value());
+  EXPECT_NE(spurious->message.find("fold f (r2) was reevaluated, but its input s (r0) is not active"),
+            std::string::npos)
+      << spurious->message;
+  // The same reevaluation with s active (s fired, value unchanged) is the calculus.
+  const auto sound = run(0, {Value::integer(0), Value::integer(2)});
+  EXPECT_FALSE(sound.has_value()) << sound->message;
 }
 
 TEST(LoOneResponse, CountsResponsesPerRequest) {

@@ -667,15 +667,22 @@ TEST(Judged, CountsAreSummedAlignedAndTheSameOnAnyNumberOfThreads) {
   EXPECT_GT(judged(one, "restoration"), 0u);
   EXPECT_GT(judged(one, "sequential-spec"), 0u);
   EXPECT_GT(judged(one, "lattice-laws"), 0u);
-  // Coarse grain runs each propagation in one order: confluence is not exercised.
-  EXPECT_EQ(judged(one, "confluence"), 0u);
+  // Coarse grain runs each propagation in one order; the checker runs it in
+  // k more (CheckOptions::ready_orders): confluence and determinism are judged.
+  EXPECT_GT(judged(one, "confluence"), 0u);
+  EXPECT_GT(judged(one, "determinism"), 0u);
+  CheckOptions one_order;
+  one_order.ready_orders = 0;
+  o.jobs = 1;
+  const auto none = sim::explore::explore(s, o, monitor_factory(s, one_order));
   const auto& infos = all_properties();
   const auto confluence = std::find_if(infos.begin(), infos.end(), [](const auto& p) { return p.name == "confluence"; });
-  EXPECT_EQ(status(*confluence, true, false, judged(one, "confluence")), "not_exercised");
+  EXPECT_EQ(status(*confluence, true, false, judged(none, "confluence")), "not_exercised");
 }
 
 // One source read by two maps: after a fire both are ready, and the fine
-// grain's schedules run them in either order.
+// grain's schedules run them in either order; in coarse grain, the ready
+// orders the checker adds.
 TEST(Judged, ConfluenceIsJudgedWhereTheReadyOrderIsAChoice) {
   sim::Scenario s;
   s.name = "two-readers";
@@ -690,7 +697,10 @@ TEST(Judged, ConfluenceIsJudgedWhereTheReadyOrderIsAChoice) {
     s.defaults.grain = grain;
     const auto r = bfs(s, {{"confluence"}});
     ASSERT_FALSE(r.violation.has_value());
-    EXPECT_EQ(judged(r, "confluence") > 0, grain == sim::Grain::fine);
+    EXPECT_GT(judged(r, "confluence"), 0u);
+    CheckOptions table_only{{"confluence"}};
+    table_only.ready_orders = 0;
+    EXPECT_EQ(judged(bfs(s, table_only), "confluence") > 0, grain == sim::Grain::fine);
   }
 }
 

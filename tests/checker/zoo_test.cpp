@@ -80,7 +80,8 @@ INSTANTIATE_TEST_SUITE_P(
                       // from short prefixes is where they swap forever.
                       Expected{"bug-arrival-register", "convergence", "status", 10, "lattice-laws", 3},
                       Expected{"bug-sum-merge", "lattice-laws", "clicks", 5},
-                      Expected{"bug-non-associative-merge", "lattice-laws", "winner", 40}),
+                      Expected{"bug-non-associative-merge", "lattice-laws", "winner", 40},
+                      Expected{"bug-impure-operator", "confluence", "amount", 3}),
     [](const auto& info) {
       std::string name = info.param.scenario;
       std::replace(name.begin(), name.end(), '-', '_');

@@ -352,9 +352,16 @@ TEST(ExploreCli, PropertiesSelectsAndTheReportCountsWhatWasJudged) {
   for (const auto& p : counts["properties"]) EXPECT_TRUE(p.contains("judged")) << p["name"];
   EXPECT_GT(property(counts, "convergence")["judged"].get<std::uint64_t>(), 0u);
   EXPECT_EQ(property(counts, "convergence")["status"], "not_violated_incomplete");  // the --max-states budget
-  // Coarse grain runs each propagation in one order: nothing to compare.
-  EXPECT_EQ(property(counts, "confluence")["judged"], 0);
-  EXPECT_EQ(property(counts, "confluence")["status"], "not_exercised");
+  // Coarse grain runs each propagation in one order, and the checker in
+  // --ready-orders more (default 3); with none, nothing to compare.
+  EXPECT_GT(property(counts, "confluence")["judged"].get<std::uint64_t>(), 0u);
+  const fs::path one_order = scratch("one-order");
+  EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--strategy", "bfs", "--depth", "6", "--max-states",
+                               "400", "--ready-orders", "0", "--quiet", "--out", one_order.string()})),
+            0);
+  const auto none = read_json(one_order / "report.json");
+  EXPECT_EQ(property(none, "confluence")["judged"], 0);
+  EXPECT_EQ(property(none, "confluence")["status"], "not_exercised");
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--properties", "glitch-free", "--quiet"})), 2);
 }
 

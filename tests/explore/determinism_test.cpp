@@ -1,4 +1,4 @@
-// The determinism property (Lemma 4.12) inside exhaustive search: a judged
+// The replay-determinism self-check inside exhaustive search: a judged
 // schedule is re-run from the seed along the choices its parent links give
 // (World::set_history), so an operator that keeps state across worlds is
 // caught by bfs, dfs and DPOR as it is by a replay, and a pure one is not.
@@ -44,10 +44,10 @@ TEST(ExhaustiveDeterminism, ASideChannelIsCaughtAndAPureProgramHolds) {
       o.strategy = strategy;
       o.por = por;
       o.world = s.defaults;
-      const Result r = explore(s, o, checker::monitor_factory(s, {{"determinism"}}));
+      const Result r = explore(s, o, checker::monitor_factory(s, {{"replay-determinism"}}));
       if (leak) {
         ASSERT_TRUE(r.violation.has_value());
-        EXPECT_EQ(r.violation->finding.property, "determinism");
+        EXPECT_EQ(r.violation->finding.property, "replay-determinism");
       } else {
         EXPECT_FALSE(r.violation.has_value()) << r.violation->finding.message;
         EXPECT_TRUE(r.complete);

@@ -1,0 +1,23 @@
+#include "checker/properties/replay_determinism.hpp"
+
+#include <fmt/format.h>
+
+namespace frsim::checker {
+
+void ReplayDeterminism::on_schedule_end(const sim::World& world) {
+  if (every_ == 0 || counter_->fetch_add(1) % every_ != 0) return;
+  // A fresh world re-executes the choices from the seed, and heals as this
+  // world did (a copy would not: it shares the run's dataflow graphs).
+  auto again = world.rerun();
+  if (!again) return;  // a world that knows no path to itself
+  count_judged();
+  if (!again->healed()) again->heal();
+  if (again->event_hash() == world.event_hash()) return;
+  report(sim::no_device, {},
+         fmt::format("replaying the same {} choices from seed {} gave event hash {}, the run gave {}",
+                     world.choice_indices().size(), world.seed(), sim::hex16(again->event_hash()),
+                     sim::hex16(world.event_hash())),
+         {sim::hex16(world.event_hash()), sim::hex16(again->event_hash())});
+}
+
+}  // namespace frsim::checker
