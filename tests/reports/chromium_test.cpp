@@ -13,8 +13,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -132,32 +133,70 @@ struct Shown {
   std::vector<std::string> current_nodes;                     // graph nodes marked so
 };
 
+// The DOM is scanned with plain string searches: g++ 12 warns falsely inside
+// <regex> under -fsanitize (maybe-uninitialized), and -Werror makes that fatal.
+
+// The text between `open` (searched from `from`) and the next `close`;
+// `from` moves past `close`. Empty optional when either is missing.
+std::optional<std::string> between(const std::string& text, std::size_t& from, std::string_view open,
+                                   std::string_view close) {
+  const auto a = text.find(open, from);
+  if (a == std::string::npos) return std::nullopt;
+  const auto b = text.find(close, a + open.size());
+  if (b == std::string::npos) return std::nullopt;
+  from = b + close.size();
+  return text.substr(a + open.size(), b - a - open.size());
+}
+
+// The value of attribute `name` inside the tag text `tag` (`name="..."`).
+std::optional<std::string> attribute(const std::string& tag, std::string_view name) {
+  std::size_t from = 0;
+  const std::string open = fmt::format(" {}=\"", name);
+  return between(tag, from, open, "\"");
+}
+
+bool has_class(const std::string& classes, std::string_view word) {
+  std::size_t from = 0;
+  while (from <= classes.size()) {
+    auto end = classes.find(' ', from);
+    if (end == std::string::npos) end = classes.size();
+    if (std::string_view(classes).substr(from, end - from) == word) return true;
+    from = end + 1;
+  }
+  return false;
+}
+
 Shown read_explorer(const std::string& dom) {
   Shown shown;
-  std::smatch m;
-  if (std::regex_search(dom, m, std::regex("<section class=\"explorer\" id=\"explorer-1\"[^>]*data-frame=\"(\\d+)\""))) {
-    shown.frame = std::stoi(m[1]);
+  std::size_t at = 0;
+  if (const auto tag = between(dom, at, "<section class=\"explorer\" id=\"explorer-1\"", ">")) {
+    if (const auto frame = attribute(*tag, "data-frame")) shown.frame = std::stoi(*frame);
   }
-  if (std::regex_search(dom, m, std::regex("<p class=\"current-event[^\"]*\">([^<]*)</p>"))) {
-    shown.event_line = unescape_html(m[1]);
+  at = 0;
+  if (between(dom, at, "<p class=\"current-event", ">")) {
+    if (const auto line = between(dom, at, "", "</p>")) shown.event_line = unescape_html(*line);
   }
-  const std::regex table("<table class=\"store\" data-device=\"(\\d+)\">([\\s\\S]*?)</table>");
-  const std::regex row("<tr class=\"([^\"]*)\" data-reactive=\"([^\"]*)\" data-id=\"\\d+\">[\\s\\S]*?"
-                       "<td class=\"value\" title=\"([^\"]*)\">");
-  for (auto t = std::sregex_iterator(dom.begin(), dom.end(), table); t != std::sregex_iterator(); ++t) {
-    const std::int64_t device = std::stoll((*t)[1]);
-    const std::string rows = (*t)[2];
-    for (auto r = std::sregex_iterator(rows.begin(), rows.end(), row); r != std::sregex_iterator(); ++r) {
-      const std::string label = unescape_html((*r)[2]);
-      shown.values[{device, label}] = unescape_html((*r)[3]);
-      if (std::regex_search(std::string((*r)[1]), std::regex("(^| )current( |$)"))) {
-        shown.current.emplace_back(device, label);
-      }
+  at = 0;
+  while (const auto head = between(dom, at, "<table class=\"store\" data-device=\"", "\">")) {
+    const std::int64_t device = std::stoll(*head);
+    const auto rows = between(dom, at, "", "</table>");
+    if (!rows) break;
+    std::size_t r = 0;
+    while (const auto tr = between(*rows, r, "<tr ", ">")) {
+      const auto classes = attribute(fmt::format(" {}", *tr), "class");
+      const auto label = attribute(fmt::format(" {}", *tr), "data-reactive");
+      if (!classes || !label) continue;
+      const auto cell = between(*rows, r, "<td class=\"value\" title=\"", "\">");
+      if (!cell) break;
+      shown.values[{device, unescape_html(*label)}] = unescape_html(*cell);
+      if (has_class(*classes, "current")) shown.current.emplace_back(device, unescape_html(*label));
     }
   }
-  const std::regex node("<g class=\"node [^\"]*\\bcurrent\\b[^\"]*\" data-reactive=\"([^\"]*)\"");
-  for (auto n = std::sregex_iterator(dom.begin(), dom.end(), node); n != std::sregex_iterator(); ++n) {
-    shown.current_nodes.push_back(unescape_html((*n)[1]));
+  at = 0;
+  while (const auto tag = between(dom, at, "<g class=\"node ", ">")) {
+    const auto classes = fmt::format("node {}", tag->substr(0, tag->find('"')));
+    const auto label = attribute(*tag, "data-reactive");
+    if (label && has_class(classes, "current")) shown.current_nodes.push_back(unescape_html(*label));
   }
   return shown;
 }
