@@ -99,10 +99,19 @@ TEST(ExploreCli, SignalsLeaveAValidReportAndExit130Or143) {
 // single batch of schedules takes longer than the whole budget, and the
 // campaign still ends on time and says so. What it catches is a search that
 // checks its budget only between batches (before issue 14 this ran for
-// minutes and wrote nothing). The engine's own clock must stay within 2.5 s;
-// the whole process (start, world construction, report) gets 5 s of wall
-// clock, loose on purpose: on an idle machine it takes 2.2 s, and a machine
-// loaded by parallel tests must not make this fail.
+// minutes and wrote nothing). The engine's own clock must stay within a
+// second of the 2 s budget; the whole process (start, world construction,
+// report) gets 30 s of wall clock. Both are loose on purpose: on an idle
+// machine the run takes 2.2 s and 0.3 s of CPU, but ctest -j2 next to the
+// zoo can starve it of CPU for seconds (seen: 3.9 s in release, 6.5 s under
+// ASan), and what must fail here is minutes, not a slow machine. Under
+// ASan+UBSan the engine's slack is scaled by 3 (1.18 s of CPU for the run).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double slowdown = 3.0;
+#else
+constexpr double slowdown = 1.0;
+#endif
+
 TEST(ExploreCli, SixtyFourDevicesEndWithinTheTimeLimitAndWriteTheReport) {
   const fs::path dir = scratch("sixty-four");
   const auto started = std::chrono::steady_clock::now();
@@ -110,11 +119,11 @@ TEST(ExploreCli, SixtyFourDevicesEndWithinTheTimeLimitAndWriteTheReport) {
                            dir.string()});
   EXPECT_EQ(wait_status(pid), 0);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  EXPECT_LT(seconds, 5.0);
+  EXPECT_LT(seconds, 30.0);
   const auto report = read_json(dir / "report.json");
   EXPECT_EQ(report["complete"], false);
   EXPECT_EQ(report["budget_hit"], "time");
-  EXPECT_LT(report["stats"]["elapsed_seconds"].get<double>(), 2.5);
+  EXPECT_LT(report["stats"]["elapsed_seconds"].get<double>(), 2.0 + 1.0 * slowdown);
 }
 
 TEST(ExploreCli, AViolationExitsOneWithAReplayableCounterexample) {
