@@ -287,4 +287,25 @@ void BM_chat_random_walk(benchmark::State& state) {
 }
 BENCHMARK(BM_chat_random_walk)->Unit(benchmark::kMicrosecond);
 
+// The same walks as the random strategy runs them (frsim explore chat
+// --strategy random): schedules numbered and seeded, a monitor per schedule,
+// every state fingerprinted for the distinct count, healed at the end.
+// Argument: 1 with the checker, 0 with none; no replay self-check.
+void BM_explore_chat_random(benchmark::State& state) {
+  const auto chat = scenarios::get("chat");
+  const bool with_checker = state.range(0) != 0;
+  Options o = base(Strategy::random);
+  o.world = chat->defaults;
+  o.limits.depth_max = 60;
+  o.limits.states_max = 1'000'000'000;
+  o.limits.schedules_max = with_checker ? 200 : 5000;
+  o.determinism_every = 0;
+  Result r;
+  for (auto _ : state) r = frsim::sim::explore::explore(*chat, o, with_checker ? checked(*chat) : quiet());
+  state.counters["transitions_per_second"] =
+      benchmark::Counter(static_cast<double>(r.stats.transitions), benchmark::Counter::kIsRate);
+  state.counters["schedules"] = static_cast<double>(r.stats.schedules);
+}
+BENCHMARK(BM_explore_chat_random)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+
 }  // namespace

@@ -13,6 +13,7 @@
 //
 // Properties observe, they never steer: nothing here changes a world.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -58,6 +59,9 @@ struct CheckOptions {
   // (0 or 1: nothing to compare; those properties then judge only across
   // schedules and against the run).
   std::uint32_t ready_orders = 3;
+  // replay(): a budget's stop request, polled by every propagation and by
+  // healing; a raised flag throws core::PropagationStopped out of replay().
+  const std::atomic<bool>* stop = nullptr;
 };
 inline constexpr std::uint32_t ready_orders_max = 64;
 

@@ -39,10 +39,11 @@ std::optional<std::size_t> match(const std::vector<sim::Transition>& enabled,
 }
 
 ReplayResult run(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
-                 const Choices& choices, sim::Monitor* monitor) {
+                 const Choices& choices, sim::Monitor* monitor, const std::atomic<bool>* stop = nullptr) {
   MonitorSink sink(monitor);
   sim::World world(scenario, config, seed, &sink);
   world.set_record_events(false);
+  world.set_stop(stop);
   sink.attach(world);
   if (monitor != nullptr) monitor->on_start(world);
   ReplayResult result;
@@ -70,7 +71,7 @@ ReplayResult run(const sim::Scenario& scenario, const sim::WorldConfig& config, 
 ReplayResult replay(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
                     const Choices& choices, const CheckOptions& options) {
   auto monitor = monitor_factory(scenario, options)();
-  return run(scenario, config, seed, choices, monitor.get());
+  return run(scenario, config, seed, choices, monitor.get(), options.stop);
 }
 
 ReplayResult replay(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,

@@ -107,6 +107,7 @@ struct Campaign {
   std::shared_ptr<std::atomic<std::uint64_t>> schedules = std::make_shared<std::atomic<std::uint64_t>>(0);
   std::shared_ptr<SequentialOracle> oracle = std::make_shared<SequentialOracle>();
   std::shared_ptr<LawsChecked> laws = std::make_shared<LawsChecked>();
+  std::shared_ptr<OperatorBenches> benches = std::make_shared<OperatorBenches>();
   std::vector<std::shared_ptr<const sim::UserProperty>> user;  // the scenario's own properties
 };
 
@@ -118,7 +119,7 @@ std::vector<std::unique_ptr<Property>> make_all(const Campaign& c) {
   std::vector<std::unique_ptr<Property>> all;
   all.push_back(std::make_unique<AtMostOnce>());
   all.push_back(std::make_unique<GlitchFreedom>());
-  all.push_back(std::make_unique<CompletePropagation>());
+  all.push_back(std::make_unique<CompletePropagation>(c.benches));
   all.push_back(std::make_unique<Confluence>(c.confluence, c.orders));
   all.push_back(std::make_unique<Determinism>(c.orders));
   all.push_back(std::make_unique<ReplayDeterminism>(c.schedules, determinism_replay_every));

@@ -72,7 +72,7 @@ int run(int argc, const char* const argv[], const Scenarios& scenarios) {
     app.footer(
         "Exit status: 0 every property holds (or the command did what it was asked), 1 a property is violated "
         "(the output ends with the replay line), 2 bad input or a command that could not run (one line on stderr), "
-        "130 / 143 explore stopped by SIGINT / SIGTERM (its report is written).");
+        "130 / 143 explore or run stopped by SIGINT / SIGTERM (explore's report is written).");
     app.require_subcommand(1);
     register_list(app, context);
     register_run(app, context);

@@ -14,7 +14,7 @@
 // it among `scenarios` (or a mutant's showcase, or "<scenario>+<mutant>").
 //
 // Exit statuses (README "Exit statuses"): 0 success, 1 a property violated,
-// 2 bad input (one line on stderr), 130/143 `explore` stopped by SIGINT /
+// 2 bad input (one line on stderr), 130/143 `explore` or `run` stopped by SIGINT /
 // SIGTERM after writing its report. Nothing escapes run() as an exception.
 
 #include <memory>

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -23,6 +22,7 @@
 #include "cli/commands.hpp"
 #include "cli/files.hpp"
 #include "cli/scenario_name.hpp"
+#include "cli/signals.hpp"
 #include "cli/validators.hpp"
 #include "cli/world_flags.hpp"
 #include "core/error.hpp"
@@ -72,42 +72,6 @@ struct ExploreFlags {
 struct Given {
   const CLI::App* cmd = nullptr;
   bool operator()(const std::string& name) const { return cmd->count(name) > 0; }
-};
-
-// ---- signals --------------------------------------------------------------------
-
-// SIGINT/SIGTERM: stop at the next batch and write what was explored. A
-// signal handler can only reach a global; nothing else is global here.
-std::atomic<bool> interrupted{false};
-std::atomic<int> signal_received{0};
-extern "C" void on_signal(int signal) {
-  signal_received.store(signal);
-  interrupted.store(true);
-}
-
-class SignalScope {
- public:
-  SignalScope() {
-    interrupted.store(false);
-    signal_received.store(0);
-    struct sigaction action {};
-    action.sa_handler = on_signal;
-    // A second signal is not caught: Ctrl-C twice ends frsim at once.
-    action.sa_flags = SA_RESETHAND;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~SignalScope() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  SignalScope(const SignalScope&) = delete;
-  SignalScope& operator=(const SignalScope&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
 };
 
 // ---- options --------------------------------------------------------------------
@@ -404,7 +368,7 @@ void run_explore(const ExploreFlags& flags, const CLI::App& cmd, Context& contex
   const auto monitors = checker::monitor_factory(*scenario, check);
 
   ex::Control control;
-  control.interrupt = &interrupted;
+  control.interrupt = &interrupted();
   control.progress = progress_printer(flags.quiet || flags.json);
   ex::Result result = campaign ? ex::default_campaign(*scenario, options, monitors, control)
                                : ex::explore(*scenario, options, monitors, control);
@@ -419,7 +383,7 @@ void run_explore(const ExploreFlags& flags, const CLI::App& cmd, Context& contex
   // A violation is a verdict even when a signal came after it.
   if (result.violation) {
     context.code = 1;
-  } else if (const int signal = signal_received.load(); signal != 0) {
+  } else if (const int signal = signal_received(); signal != 0) {
     context.code = 128 + signal;
   } else {
     context.code = 0;

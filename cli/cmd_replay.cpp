@@ -32,8 +32,11 @@ std::string event_line(const sim::Event& e) {
 }
 
 int judge_schedule(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
-                   const std::vector<std::pair<std::size_t, std::string>>& choices) {
-  const auto judged = checker::replay(scenario, config, seed, choices);
+                   const std::vector<std::pair<std::size_t, std::string>>& choices,
+                   const std::atomic<bool>* stop) {
+  checker::CheckOptions options;
+  options.stop = stop;
+  const auto judged = checker::replay(scenario, config, seed, choices, options);
   if (judged.finding) {
     // Every property the schedule breaks (a counterexample found with
     // --properties shows its own even where another sees the bug first).

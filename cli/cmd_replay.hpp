@@ -2,6 +2,7 @@
 // What `frsim replay` prints, shared with the pbt case replay (cmd_pbt.cpp)
 // and `frsim run` (which judges its schedule as replay does).
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -19,7 +20,9 @@ std::string event_line(const sim::Event& e);
 
 // The schedule judged by every property, healed as exploration heals it;
 // prints the verdict and returns the exit status (1: a property is violated).
+// A raised `stop` throws core::PropagationStopped out of it, nothing printed.
 int judge_schedule(const sim::Scenario& scenario, const sim::WorldConfig& config, std::uint64_t seed,
-                   const std::vector<std::pair<std::size_t, std::string>>& choices);
+                   const std::vector<std::pair<std::size_t, std::string>>& choices,
+                   const std::atomic<bool>* stop = nullptr);
 
 }  // namespace frsim::cli

@@ -5,7 +5,7 @@
 //
 // Exit statuses: 0 success, 1 a property violated (explore, run, replay, pbt,
 // selftest: a missed bug), 2 bad input (flags, unknown scenario, impossible
-// budget, malformed or diverging trace), 130/143 explore interrupted by
+// budget, malformed or diverging trace), 130/143 explore or run interrupted by
 // SIGINT/SIGTERM. Commands report bad input by throwing core::Error; cli.cpp
 // prints one line.
 

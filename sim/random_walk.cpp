@@ -5,13 +5,17 @@
 
 namespace frsim::sim {
 
-WalkSummary random_walk(World& world, std::uint64_t seed) {
+WalkSummary random_walk(World& world, std::uint64_t seed, const std::atomic<bool>* stop) {
   WalkSummary summary;
   // Its own stream, derived from the seed, so the walk never shares draws
   // with anything else seeded by it (the random topology).
   Prng chooser(core::hash_combine(seed, 0x77616c6bULL));
   std::vector<Transition> enabled;
   for (;;) {
+    if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
+      summary.stopped = true;
+      return summary;
+    }
     world.list(enabled);
     if (enabled.empty()) return summary;
     if (summary.transitions >= world.config().steps_max) {

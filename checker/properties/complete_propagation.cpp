@@ -163,19 +163,35 @@ bool CompletePropagation::check_value(const sim::World& world, std::uint32_t dev
 std::optional<core::Value> CompletePropagation::reevaluated_by_checker(const sim::World& world,
                                                                        std::uint32_t device, core::ReactiveId r,
                                                                        std::span<const core::Value> inputs) {
-  const core::Runtime& real = *world.device(device).runtime();
+  auto value = benches_->apply(world, device, r, inputs);
+  if (!value) note("complete-propagation: reactives the creation code does not rebuild are checked on their inputs only");
+  return value;
+}
+
+std::shared_ptr<OperatorBenches::Bench> OperatorBenches::bench(std::uint32_t device) {
+  std::lock_guard lock(mutex_);
   auto& slot = at_grow(benches_, device);
   if (!slot) slot = std::make_shared<Bench>();
-  Bench& bench = *slot;
+  return slot;
+}
+
+std::optional<core::Value> OperatorBenches::apply(const sim::World& world, std::uint32_t device, core::ReactiveId r,
+                                                  std::span<const core::Value> inputs) {
+  const core::Runtime& real = *world.device(device).runtime();
+  const auto held = bench(device);
+  Bench& bench = *held;
   std::lock_guard lock(bench.mutex);
   const auto same = [&] {
     const core::Runtime* b = bench.runtime.get();
-    return b != nullptr && r < b->size() && b->kind(r) == real.kind(r) && b->label(r) == real.label(r) &&
+    return b != nullptr && bench.scenario.get() == &world.scenario() && bench.devices == world.devices() &&
+           r < b->size() && b->kind(r) == real.kind(r) && b->label(r) == real.label(r) &&
            b->inputs(r).size() == real.inputs(r).size();
   };
   if (!same()) {
     // The graph as the device has it now: its creation code over its Σ.
     bench.runtime.reset();
+    bench.scenario = world.scenario_ptr();
+    bench.devices = world.devices();
     bench.sigma = world.device(device).snapshot();
     try {
       bench.runtime = std::make_unique<core::Runtime>(bench.sigma);
@@ -183,10 +199,7 @@ std::optional<core::Value> CompletePropagation::reevaluated_by_checker(const sim
     } catch (const std::exception&) {
       bench.runtime.reset();
     }
-    if (!same()) {
-      note("complete-propagation: reactives the creation code does not rebuild are checked on their inputs only");
-      return std::nullopt;
-    }
+    if (!same()) return std::nullopt;
   }
   return bench.runtime->apply_operator(r, inputs);
 }

@@ -2,10 +2,37 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
+#include <vector>
 
 #include "checker/property.hpp"
 
 namespace frsim::checker {
+
+// The scenario's creation code run once more per device: its operators are
+// what complete-propagation re-runs. One per campaign, shared by every
+// schedule's monitor (building a bench runs the creation code), rebuilt when
+// the device's graph is not its graph. Thread-safe.
+class OperatorBenches {
+ public:
+  // r's operator on `inputs`, or nullopt when the creation code does not
+  // rebuild r. Throws what the operator throws.
+  std::optional<core::Value> apply(const sim::World& world, std::uint32_t device, core::ReactiveId r,
+                                   std::span<const core::Value> inputs);
+
+ private:
+  struct Bench {
+    std::mutex mutex;
+    std::shared_ptr<const sim::Scenario> scenario;  // what built it (held, so its address names it)
+    std::uint32_t devices = 0;
+    core::Snapshot sigma;
+    std::unique_ptr<core::Runtime> runtime;
+  };
+  std::shared_ptr<Bench> bench(std::uint32_t device);
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<Bench>> benches_;  // by device
+};
 
 // Lemma 4.10 (Complete Propagation): a propagation starting with an action
 // setting r to v and ending in µ' is complete if "the action changes the
@@ -29,6 +56,8 @@ namespace frsim::checker {
 //    reevaluation).
 class CompletePropagation final : public CopyableProperty<CompletePropagation> {
  public:
+  explicit CompletePropagation(std::shared_ptr<OperatorBenches> benches = std::make_shared<OperatorBenches>())
+      : benches_(std::move(benches)) {}
   std::string_view name() const override { return "complete-propagation"; }
   std::string_view source() const override { return "Lemma 4.10"; }
   std::string_view description() const override {
@@ -48,14 +77,6 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
     PropagationStamps written;
     std::map<core::ReactiveId, std::vector<core::Value>> read;  // reevaluated -> inputs read
   };
-  // The scenario's creation code run once more per device: its operators are
-  // what the check re-runs. Shared by the copies of this property (one
-  // campaign's monitors), rebuilt when the device's graph is not its graph.
-  struct Bench {
-    std::mutex mutex;
-    core::Snapshot sigma;
-    std::unique_ptr<core::Runtime> runtime;
-  };
   void check_commit(const sim::Event& e, const sim::World& world, Device& d);
   // r's operator on `inputs`, or nullopt (and a note) when the creation code
   // does not rebuild r.
@@ -63,7 +84,7 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
                                                     core::ReactiveId r, std::span<const core::Value> inputs);
   bool check_value(const sim::World& world, std::uint32_t device, core::ReactiveId r,
                    const std::vector<core::Value>& read, const std::vector<bool>& active);
-  std::vector<std::shared_ptr<Bench>> benches_;
+  std::shared_ptr<OperatorBenches> benches_;  // the campaign's
   void report_unfinished(std::uint32_t device, const Device& d);
   std::vector<Device> devices_;
 };

@@ -36,6 +36,7 @@ struct MergeFunctions::Device {
 };
 
 const core::MergeFunction* MergeFunctions::find(std::uint32_t device, const std::string& name) {
+  std::lock_guard lock(mutex_);
   auto& built = built_[device];
   if (!built) {
     built = std::make_shared<Device>();
@@ -68,12 +69,22 @@ void LawsChecked::insert(Key key) {
   if (held_.size() < entries_max) held_.insert(std::move(key));
 }
 
+std::shared_ptr<MergeFunctions> LawsChecked::merges(const sim::World& world) {
+  std::lock_guard lock(mutex_);
+  if (!merges_ || merges_->scenario() != &world.scenario() || merges_->devices() != world.devices()) {
+    merges_ = std::make_shared<MergeFunctions>(world.scenario_ptr(), world.devices());
+  }
+  return merges_;
+}
+
 void LatticeLaws::on_event(const sim::Event& e, const sim::World& world) {
   if (e.kind != sim::EventKind::merged || e.values.size() != 3 || e.device == sim::no_device) return;
   const auto& local = e.values[0];
   const auto& remote = e.values[1];
   const auto& result = e.values[2];
-  if (!merges_) merges_ = std::make_shared<MergeFunctions>(world.scenario_ptr(), world.devices());
+  if (!merges_ || merges_->scenario() != &world.scenario() || merges_->devices() != world.devices()) {
+    merges_ = held_->merges(world);
+  }
   const core::MergeFunction* m = merges_->find(e.device, e.reactive_label);
   if (m == nullptr) return;
   count_judged();

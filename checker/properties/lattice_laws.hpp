@@ -20,13 +20,16 @@ class MergeFunctions {
   explicit MergeFunctions(std::shared_ptr<const sim::Scenario> scenario, std::uint32_t devices)
       : scenario_(std::move(scenario)), devices_(devices) {}
   // nullptr if `device` has no distributed reactive `name` (or its creation
-  // code failed).
+  // code failed). Thread-safe; what it returns lives as long as this object.
   const core::MergeFunction* find(std::uint32_t device, const std::string& name);
+  const sim::Scenario* scenario() const { return scenario_.get(); }
+  std::uint32_t devices() const { return devices_; }
 
  private:
   struct Device;
   std::shared_ptr<const sim::Scenario> scenario_;
   std::uint32_t devices_;
+  std::mutex mutex_;
   std::map<std::uint32_t, std::shared_ptr<Device>> built_;
 };
 
@@ -42,10 +45,15 @@ class LawsChecked {
   bool contains(const Key& key) const;
   void insert(Key key);
   static constexpr std::size_t entries_max = 1 << 20;
+  // The merge functions of `world`'s scenario and size, built once for the
+  // whole campaign (every schedule's monitor asks for the same ones;
+  // building them runs the creation code of every device).
+  std::shared_ptr<MergeFunctions> merges(const sim::World& world);
 
  private:
   mutable std::mutex mutex_;
   std::set<Key> held_;
+  std::shared_ptr<MergeFunctions> merges_;
 };
 
 // Paper §4.8: "Distributed reactives in FR have a commutativity and idempotent
@@ -83,7 +91,7 @@ class LatticeLaws final : public CopyableProperty<LatticeLaws> {
             std::vector<core::Value> values);
 
   std::shared_ptr<LawsChecked> held_;       // the campaign's
-  std::shared_ptr<MergeFunctions> merges_;  // built at the first merge; shared with clones
+  std::shared_ptr<MergeFunctions> merges_;  // the campaign's (held_->merges), taken at the first merge
   std::map<std::string, std::vector<core::Value>> samples_;  // reactive name -> distinct values seen
   std::size_t triples_ = 0;
 };

@@ -126,6 +126,52 @@ TEST(ExploreCli, SixtyFourDevicesEndWithinTheTimeLimitAndWriteTheReport) {
   EXPECT_LT(report["stats"]["elapsed_seconds"].get<double>(), 2.0 + 1.0 * slowdown);
 }
 
+// Whether `pid` has a handler installed for `signal` (Linux: SigCgt in
+// /proc/<pid>/status), so a test signals only once frsim catches it.
+bool catches(pid_t pid, int signal) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("SigCgt:", 0) == 0) return ((std::stoull(line.substr(7), nullptr, 16) >> (signal - 1)) & 1) != 0;
+  }
+  return false;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// `frsim run` honours its time budget too (issue 14, item 4): a 64-device
+// walk runs far longer than a second, and the command ends at its budget with
+// the summary of what ran and no verdict (the same loose wall clock as above).
+TEST(RunCli, SixtyFourDevicesEndWithinTheTimeLimitWithoutAVerdict) {
+  const fs::path dir = scratch("run-budget");
+  fs::create_directories(dir);
+  const auto started = std::chrono::steady_clock::now();
+  const pid_t pid = spawn({"frsim", "run", "counter", "--devices", "64", "--time-limit", "1"}, (dir / "out").string());
+  EXPECT_EQ(wait_status(pid), 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_LT(seconds, 4.0);
+  const std::string out = read_text(dir / "out");
+  EXPECT_NE(out.find("stopped by the time budget"), std::string::npos) << out;
+  EXPECT_EQ(out.find("every property holds"), std::string::npos) << out;
+}
+
+// SIGINT stops `frsim run` midway: the summary so far, no verdict, exit 130.
+TEST(RunCli, SigintStopsTheRunWithExit130AndNoVerdict) {
+  const fs::path dir = scratch("run-signal");
+  fs::create_directories(dir);
+  const pid_t pid = spawn({"frsim", "run", "counter", "--devices", "64", "--time-limit", "0"}, (dir / "out").string());
+  for (int i = 0; i < 600 && !catches(pid, SIGINT); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  EXPECT_EQ(wait_status(pid), 130);
+  const std::string out = read_text(dir / "out");
+  EXPECT_NE(out.find("stopped by a signal"), std::string::npos) << out;
+  EXPECT_EQ(out.find("every property holds"), std::string::npos) << out;
+}
+
 TEST(ExploreCli, AViolationExitsOneWithAReplayableCounterexample) {
   const fs::path dir = scratch("bug");
   const pid_t pid = spawn({"frsim", "explore", "bug-local-fold", "--strategy", "bfs", "--time-limit", "60", "--quiet",
