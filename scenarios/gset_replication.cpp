@@ -52,6 +52,7 @@
 // with an independent explorer of the model, switch by switch; frsim's
 // default world on this scenario had 236, 1072, 481 and 2169 states for N = 2).
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -79,10 +80,9 @@ sim::Scenario gset_replication() {
   // under symmetry reduction.
   s.rename_devices = [](const core::Value& v, std::span<const std::uint32_t> to_new) {
     if (v.kind() != core::Kind::integer) return v;
-    const auto bits = static_cast<std::uint64_t>(v.as_int());
     std::uint64_t out = 0;
-    for (std::size_t d = 0; d < 64; ++d) {
-      if (((bits >> d) & 1) == 0) continue;
+    for (auto bits = static_cast<std::uint64_t>(v.as_int()); bits != 0; bits &= bits - 1) {
+      const auto d = static_cast<std::size_t>(std::countr_zero(bits));
       out |= std::uint64_t{1} << (d < to_new.size() ? to_new[d] : d);
     }
     return core::Value::integer(static_cast<std::int64_t>(out));

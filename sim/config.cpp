@@ -72,9 +72,6 @@ void validate(const WorldConfig& config) {
     throw core::Error("partitions need at least 2 devices");
   }
   if (config.steps_max == 0) throw core::Error("steps_max must be at least 1");
-  if (config.anonymous_messages && config.partitions > 0) {
-    throw core::Error("anonymous messages cannot be combined with partitions (a partition blocks by sender)");
-  }
 }
 
 nlohmann::json to_json(const WorldConfig& config) {

@@ -59,7 +59,8 @@ struct WorldConfig {
   //   anonymous_messages: a message is (r, v) to its destination, as S has it
   //     in Fig. 9: equal values in flight to one device from two senders are
   //     two copies of one message (one delivery choice, not two). The sender
-  //     is still recorded for traces. Not with partitions, which block by
+  //     is still recorded for traces. A world with a partition budget keeps
+  //     senders in a message's identity all the same: a partition blocks by
   //     sender.
   //   inbox_capacity: 0, unbounded; otherwise a (send) to a device that has
   //     that many messages in flight waits (it is not enabled; nothing is

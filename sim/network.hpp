@@ -17,6 +17,7 @@
 // append; the order is restored when next read, by sorting what was appended
 // since and merging it in (linear in the messages, not m log m per read).
 
+#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -80,8 +81,13 @@ class Network {
       f(all[i]);
     }
   }
-  // Whether the sender is left out of a message's identity.
+  // Whether the sender is left out of a message's identity. Set only while
+  // nothing is in flight.
   bool anonymous() const { return anonymous_; }
+  void set_anonymous(bool anonymous) {
+    assert(in_flight_.empty());
+    anonymous_ = anonymous;
+  }
   // The sender as identity sees it: 0 for every message when anonymous.
   std::uint32_t sender_identity(const Message& m) const { return anonymous_ ? 0 : m.from; }
   bool same_content(const Message& a, const Message& b) const {

@@ -33,6 +33,11 @@ bool same_transition(const Transition& a, const Transition& b) {
          a.lo_step.queue == b.lo_step.queue;
 }
 
+// Whether a world's network leaves senders out of a message's identity:
+// WorldConfig::anonymous_messages, unless partitions (which block by sender)
+// may happen.
+bool anonymous_network(const WorldConfig& config) { return config.anonymous_messages && config.partitions == 0; }
+
 std::size_t index_of(const std::vector<std::uint32_t>& sorted, std::uint32_t x) {
   return static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), x) - sorted.begin());
 }
@@ -146,7 +151,7 @@ World::World(std::shared_ptr<const Scenario> scenario, WorldConfig config, std::
       config_(config),
       seed_(seed),
       sink_(sink),
-      network_(config.topology, (validate(config), config.devices), seed, config.anonymous_messages),
+      network_(config.topology, (validate(config), config.devices), seed, anonymous_network(config)),
       lo_(config.devices, config.nested, [this](Event e) { emit(std::move(e)); },
           [this] { return network_.allocate_id(); }),
       budgets_{config.drops, config.dups, config.crashes, config.partitions} {
@@ -304,6 +309,7 @@ void World::reconfigure(const WorldConfig& config) {
   validate(config);
   config_ = config;
   budgets_ = Budgets{config.drops, config.dups, config.crashes, config.partitions};
+  network_.set_anonymous(anonymous_network(config));
 }
 
 std::vector<std::uint32_t> World::choice_indices() const {
@@ -394,6 +400,7 @@ void World::emit(Event event) {
   if (sink_ != nullptr) sink_->on_event(event);
   if (record_events_) events_.push_back(std::move(event));
 }
+
 
 // Lemma 4.13: a busy worker takes no (receive); only a checker's mutant
 // (core::ConcurrentActions::join_running) lets one start anyway.

@@ -14,6 +14,7 @@
 #include "gset_model.hpp"
 #include "scenarios/registry.hpp"
 #include "sim/explore/explore.hpp"
+#include "sim/world.hpp"
 
 namespace frsim::sim::explore {
 namespace {
@@ -124,6 +125,25 @@ TEST(GsetReplication, ThreeReplicasWithinSevenStepsCountWhatTheExplorerCounts) {
     const auto model = gset_model::explore(3, 1, 1, sem, depth);
     EXPECT_EQ(r.stats.states, model.states);
   }
+}
+
+// A partition blocks by sender, so a world that may be partitioned keeps
+// senders in a message's identity even when the scenario leaves them out;
+// the search then runs (and holds) instead of refusing the configuration.
+TEST(GsetReplication, APartitionBudgetKeepsSendersInMessages) {
+  const auto scenario = scenarios::get("gset-replication");
+  WorldConfig config = scenario->defaults;
+  config.devices = 2;
+  config.drops = config.dups = 0;
+  EXPECT_TRUE(World(*scenario, config, 1).network().anonymous());
+  config.partitions = 1;
+  EXPECT_FALSE(World(*scenario, config, 1).network().anonymous());
+  Options o = options(2, 0, 0, Strategy::bfs);
+  o.world.partitions = 1;
+  const Result r = explore(*scenario, o, checker::monitor_factory(*scenario));
+  EXPECT_TRUE(r.complete);
+  EXPECT_FALSE(r.violation.has_value());
+  EXPECT_GT(r.stats.states, 50u);
 }
 
 // Symmetry reduction renames replicas inside values too (the scenario's
