@@ -47,8 +47,8 @@
 //      healed and judged). The one difference left: frsim's transitions are
 //      the reference's edges minus its quiescent states.
 // With 1-4 the state spaces are the same, state for state: for N = 2, 50
-// states with no faults, 140 (K = 1), 79 (D = 1), 241 (D = K = 1); for N = 3,
-// 3,557,326 with no faults (tests/explore/gset_model_test.cpp compares frsim
+// states with no faults, 140 (K = 1), 79 (D = 1), 241 (D = K = 1); N = 3 is
+// compared within 7 steps (tests/explore/gset_model_test.cpp compares frsim
 // with an independent explorer of the model, switch by switch; frsim's
 // default world on this scenario had 236, 1072, 481 and 2169 states for N = 2).
 
