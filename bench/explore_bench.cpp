@@ -116,12 +116,12 @@ BENCHMARK(BM_explore_dfs)->Args({0, 0, 1})->Args({1, 0, 1})->Args({0, 1, 1})->Ar
 
 // gset-replication, the reference model of explicit-state checkers
 // (scenarios/gset_replication.cpp): breadth-first search of the whole space,
-// no reduction, ended and judged at quiescence only, as SPIN checks it, with
-// a time budget of 60 s per configuration. Arguments: N, D, K.
-void BM_gset_replication(benchmark::State& state) {
-  const auto scenario = scenarios::get("gset-replication");
+// ended and judged at quiescence only, as SPIN checks it, with a time budget
+// of 60 s per configuration. Arguments: N, D, K, and 1 for symmetry
+// reduction (replicas renamed inside the sets too), 0 for none.
+Options gset_options(const Scenario& scenario, const benchmark::State& state) {
   Options o = base(Strategy::bfs);
-  o.world = scenario->defaults;
+  o.world = scenario.defaults;
   o.world.devices = static_cast<std::uint32_t>(state.range(0));
   o.world.drops = static_cast<std::uint32_t>(state.range(1));
   o.world.dups = static_cast<std::uint32_t>(state.range(2));
@@ -129,15 +129,45 @@ void BM_gset_replication(benchmark::State& state) {
   o.limits.schedules_max = 1'000'000'000;
   o.limits.time_limit_seconds = 60;
   o.limits.memory_bytes_max = 3ULL << 30;
+  return o;
+}
+
+void BM_gset_replication(benchmark::State& state) {
+  const auto scenario = scenarios::get("gset-replication");
+  Options o = gset_options(*scenario, state);
+  o.symmetry = state.range(3) != 0;
   Result r;
   for (auto _ : state) r = frsim::sim::explore::explore(*scenario, o, quiet());
   report(state, r);
   state.SetLabel(r.complete ? "complete" : std::string("stopped: ") + std::string(to_string(r.budget_hit)));
 }
 BENCHMARK(BM_gset_replication)
-    ->ArgsProduct({{2, 3, 4}, {0, 1}, {0, 1}})
+    ->ArgsProduct({{2, 3, 4}, {0, 1}, {0, 1}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
+
+#ifdef FRSIM_WORLD_IS_A_VALUE
+// The same in bitstate mode (supertrace, one bit per state in an array of
+// 2^31 bits, 256 MiB), with symmetry: the count is a lower bound, the
+// visited set's cost per state is what the array costs divided by it.
+void BM_gset_replication_bitstate(benchmark::State& state) {
+  const auto scenario = scenarios::get("gset-replication");
+  Options o = gset_options(*scenario, state);
+  o.symmetry = state.range(3) != 0;
+  o.bitstate = true;
+  o.bitstate_bits = std::uint64_t{1} << 31;
+  Result r;
+  for (auto _ : state) r = frsim::sim::explore::explore(*scenario, o, quiet());
+  report(state, r);
+  state.SetLabel(r.budget_hit == BudgetHit::none ? "explored (lower bound)"
+                                                 : std::string("stopped: ") + std::string(to_string(r.budget_hit)));
+}
+BENCHMARK(BM_gset_replication_bitstate)
+    ->Args({3, 1, 1, 1})
+    ->Args({4, 1, 1, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+#endif
 
 // counter (3 devices, one drop, one duplicate, one partition): breadth-first
 // search, the first 300,000 distinct states, ended at stuck states only.

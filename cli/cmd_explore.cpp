@@ -54,6 +54,7 @@ struct ExploreFlags {
   std::uint32_t ready_orders = checker::CheckOptions{}.ready_orders;
   bool symmetry = false;
   bool bitstate = false;
+  std::uint64_t bitstate_bits = 0;
   std::uint64_t depth = ex::default_depth;
   std::uint64_t max_states = ex::Limits{}.states_max;
   std::uint64_t max_schedules = ex::Limits{}.schedules_max;
@@ -97,7 +98,7 @@ void refuse_what_does_not_apply(const ExploreFlags& f, const Given& given) {
     if (sampling(f.strategy)) throw core::Error(fmt::format("--symmetry applies to bfs and dfs, not to {}", f.strategy));
     if (f.por == "dpor") throw core::Error("--symmetry is not combined with --por dpor (a stateless search)");
   }
-  if (f.bitstate && sampling(f.strategy)) {
+  if ((f.bitstate || f.bitstate_bits > 0) && sampling(f.strategy)) {
     throw core::Error(fmt::format("--bitstate applies to bfs, dfs and the default campaign, not to {} (sampling "
                                   "keeps no visited set to prune with)",
                                   f.strategy));
@@ -116,7 +117,8 @@ ex::Options configure(const sim::Scenario& scenario, const ExploreFlags& f) {
     throw core::Error("--por dpor needs --strategy dfs (source-set DPOR is a depth-first search)");
   }
   o.symmetry = f.symmetry;
-  o.bitstate = f.bitstate;
+  o.bitstate = f.bitstate || f.bitstate_bits > 0;
+  o.bitstate_bits = f.bitstate_bits;
   o.seed = f.seed;
   o.limits.depth_max = f.depth;
   o.limits.states_max = f.max_states;
@@ -154,6 +156,7 @@ ex::Options options_from_json(const nlohmann::json& j) {
     o.por = ex::por_from_string(j.at("por").get<std::string>());
     o.symmetry = j.at("symmetry").get<bool>();
     o.bitstate = j.at("bitstate").get<bool>();
+    o.bitstate_bits = j.value("bitstate_bits", std::uint64_t{0});
     o.jobs = j.at("jobs").get<std::uint32_t>();
     o.end_every_state = j.at("end_every_state").get<bool>();
     o.pct_depth = j.at("pct_depth").get<std::uint32_t>();
@@ -451,7 +454,11 @@ void register_explore(CLI::App& app, Context& context) {
                 "symmetry reduction over interchangeable devices, with --strategy bfs|dfs (default: off; the "
                 "campaign: on)");
   cmd->add_flag("--bitstate", flags->bitstate,
-                "supertrace visited set: bounded memory, may miss states (bfs, dfs, the campaign; default: off)");
+                "supertrace visited set: one bit per state, bounded memory, may miss states, so the count of "
+                "states is a lower bound (bfs, dfs, the campaign; default: off)");
+  cmd->add_option("--bitstate-bits", flags->bitstate_bits,
+                  "--bitstate with an array of BITS bits (default: half of --memory-limit-mb)")
+      ->check(Decimal)->check(CLI::Range(std::uint64_t{64}, std::uint64_t{1} << 40));
   cmd->add_option("--pct-depth", flags->pct_depth, "PCT bug depth d, with --strategy pct")
       ->check(Decimal)->check(CLI::Range(1U, pct_depth_max))
       ->capture_default_str();

@@ -1367,12 +1367,13 @@ std::vector<ReactiveId> Runtime::processed() const {
 
 const Snapshot& Runtime::snapshot() const { return impl_->sigma; }
 
-std::uint64_t Runtime::fingerprint() const {
+template <class ValueHash>
+std::uint64_t Runtime::fingerprint_of(const ValueHash& value_hash) const {
   const Impl& m = *impl_;
   std::uint64_t h = hash_combine(0x66727369'6d2d6d75ULL, m.created);
   for (ReactiveId r = 0; r < m.nodes().size(); ++r) {
     if (m.nodes()[r].slot == Slot::empty) continue;
-    h = hash_combine(hash_combine(h, r), m.values[r].hash());
+    h = hash_combine(hash_combine(h, r), value_hash(m.values[r]));
   }
   if (m.propagating) {
     h = hash_combine(h, 0x41ULL);
@@ -1381,6 +1382,12 @@ std::uint64_t Runtime::fingerprint() const {
     for (ReactiveId r : processed()) h = hash_combine(h, r);
   }
   return h;
+}
+
+std::uint64_t Runtime::fingerprint() const { return fingerprint_of([](const Value& v) { return v.hash(); }); }
+
+std::uint64_t Runtime::fingerprint(const std::function<std::uint64_t(const Value&)>& value_hash) const {
+  return fingerprint_of(value_hash);
 }
 
 std::string Runtime::to_dot() const {

@@ -72,6 +72,8 @@ struct Snapshot {
 
   // Stable hash of the values (not of the commit count); equal Σ hash equal.
   std::uint64_t fingerprint() const;
+  // The same with each value hashed by `value_hash` (Runtime::fingerprint).
+  std::uint64_t fingerprint(const std::function<std::uint64_t(const Value&)>& value_hash) const;
   // Size of Σ's byte encoding (ids and values), what durable storage holds.
   std::size_t encoded_bytes() const;
   friend bool operator==(const Snapshot&, const Snapshot&) = default;
@@ -294,6 +296,10 @@ class Runtime {
   const Snapshot& snapshot() const;
   // Hash of µ's values (and of (A; P) while propagating); equal stores hash equal.
   std::uint64_t fingerprint() const;
+  // The same with each value hashed by `value_hash` instead of Value::hash:
+  // symmetry reduction hashes the store as a permutation of devices renames
+  // it (sim/explore/reduction.hpp).
+  std::uint64_t fingerprint(const std::function<std::uint64_t(const Value&)>& value_hash) const;
   // The dataflow graph (Graphviz DOT), dynamic edges dashed.
   std::string to_dot() const;
 
@@ -316,6 +322,9 @@ class Runtime {
   struct Impl;
 
  private:
+  template <class ValueHash>
+  std::uint64_t fingerprint_of(const ValueHash& value_hash) const;
+
   std::unique_ptr<Impl> impl_;
 };
 

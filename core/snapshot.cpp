@@ -79,10 +79,21 @@ void SnapshotValues::insert_or_assign(ReactiveId r, Value v) {
   }
 }
 
-std::uint64_t Snapshot::fingerprint() const {
+namespace {
+template <class ValueHash>
+std::uint64_t fingerprint_of(const SnapshotValues& values, const ValueHash& value_hash) {
   std::uint64_t h = hash_combine(0x5349474d41ULL, values.size());
-  for (const auto& [r, v] : values) h = hash_combine(hash_combine(h, r), v.hash());
+  for (const auto& [r, v] : values) h = hash_combine(hash_combine(h, r), value_hash(v));
   return h;
+}
+}  // namespace
+
+std::uint64_t Snapshot::fingerprint() const {
+  return fingerprint_of(values, [](const Value& v) { return v.hash(); });
+}
+
+std::uint64_t Snapshot::fingerprint(const std::function<std::uint64_t(const Value&)>& value_hash) const {
+  return fingerprint_of(values, value_hash);
 }
 
 std::size_t Snapshot::encoded_bytes() const {

@@ -444,7 +444,7 @@ std::string search_summary(const std::string& strategy, const json& options) {
   if (por == "dpor") with.emplace_back("source-set DPOR");
   if (options.value("symmetry", false)) with.emplace_back("symmetry");
   for (std::size_t i = 0; i < with.size(); ++i) text += fmt::format("{}{}", i == 0 ? " with " : i + 1 == with.size() ? " and " : ", ", with[i]);
-  if (options.value("bitstate", false)) text += " (bitstate)";
+  if (options.value("bitstate", false)) text += " (bitstate: the count of states is a lower bound)";
   return text;
 }
 

@@ -14,6 +14,7 @@ namespace {
 constexpr std::array<std::string_view, 2> grain_names = {"coarse", "fine"};
 constexpr std::array<std::string_view, 4> topology_names = {"mesh", "ring", "star", "random"};
 constexpr std::array<std::string_view, 2> nested_names = {"outer_first", "inner_while_outer_waits"};
+constexpr std::array<std::string_view, 2> duplicates_names = {"in_flight", "delivered"};
 
 template <class Enum, std::size_t N>
 Enum from_names(const std::array<std::string_view, N>& names, std::string_view name,
@@ -44,12 +45,18 @@ std::string_view to_string(Topology topology) {
 std::string_view to_string(NestedPolicy policy) {
   return nested_names.at(static_cast<std::size_t>(policy));
 }
+std::string_view to_string(Duplicates duplicates) {
+  return duplicates_names.at(static_cast<std::size_t>(duplicates));
+}
 Grain grain_from_string(std::string_view name) { return from_names<Grain>(grain_names, name, "grain"); }
 Topology topology_from_string(std::string_view name) {
   return from_names<Topology>(topology_names, name, "topology");
 }
 NestedPolicy nested_policy_from_string(std::string_view name) {
   return from_names<NestedPolicy>(nested_names, name, "nested service policy");
+}
+Duplicates duplicates_from_string(std::string_view name) {
+  return from_names<Duplicates>(duplicates_names, name, "duplicates mode");
 }
 
 void validate(const WorldConfig& config) {
@@ -78,6 +85,10 @@ nlohmann::json to_json(const WorldConfig& config) {
       {"topology", std::string(to_string(config.topology))},
       {"nested", std::string(to_string(config.nested))},
       {"steps_max", config.steps_max},
+      {"anonymous_messages", config.anonymous_messages},
+      {"inbox_capacity", config.inbox_capacity},
+      {"initial_values_known", config.initial_values_known},
+      {"duplicates", std::string(to_string(config.duplicates))},
   };
 }
 
@@ -95,6 +106,13 @@ void read_number(const nlohmann::json& j, const char* key, T& out) {
     throw core::Error(fmt::format("config field '{}' is out of range", key));
   }
   out = static_cast<T>(n);
+}
+
+void read_bool(const nlohmann::json& j, const char* key, bool& out) {
+  if (!j.contains(key)) return;
+  const auto& v = j.at(key);
+  if (!v.is_boolean()) throw core::Error(fmt::format("config field '{}' must be true or false", key));
+  out = v.get<bool>();
 }
 
 std::string read_string(const nlohmann::json& j, const char* key, std::string_view fallback) {
@@ -115,9 +133,13 @@ WorldConfig config_from_json(const nlohmann::json& j, const WorldConfig& base) {
   read_number(j, "crashes", c.crashes);
   read_number(j, "partitions", c.partitions);
   read_number(j, "steps_max", c.steps_max);
+  read_number(j, "inbox_capacity", c.inbox_capacity);
+  read_bool(j, "anonymous_messages", c.anonymous_messages);
+  read_bool(j, "initial_values_known", c.initial_values_known);
   c.grain = grain_from_string(read_string(j, "grain", to_string(c.grain)));
   c.topology = topology_from_string(read_string(j, "topology", to_string(c.topology)));
   c.nested = nested_policy_from_string(read_string(j, "nested", to_string(c.nested)));
+  c.duplicates = duplicates_from_string(read_string(j, "duplicates", to_string(c.duplicates)));
   validate(c);
   return c;
 }

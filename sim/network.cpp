@@ -64,27 +64,24 @@ std::vector<std::vector<std::uint32_t>> make_topology(Topology topology, std::ui
   return neighbors;
 }
 
-Network::Network(Topology topology, std::uint32_t devices, std::uint64_t seed)
+Network::Network(Topology topology, std::uint32_t devices, std::uint64_t seed, bool anonymous)
     : neighbors_(std::make_shared<const std::vector<std::vector<std::uint32_t>>>(
-          make_topology(topology, devices, seed))) {}
+          make_topology(topology, devices, seed))),
+      anonymous_(anonymous) {}
 
 bool Network::linked(std::uint32_t from, std::uint32_t to) const {
   const auto& list = neighbors(from);
   return std::binary_search(list.begin(), list.end(), to);
 }
 
-namespace {
-
 // The canonical order, reversed: `a` goes before `b` in the vector.
-bool after(const Message& a, const Message& b) {
+bool Network::after(const Message& a, const Message& b) const {
   if (a.to != b.to) return a.to > b.to;
-  if (a.from != b.from) return a.from > b.from;
+  if (sender_identity(a) != sender_identity(b)) return sender_identity(a) > sender_identity(b);
   if (a.name != b.name) return a.name > b.name;
   if (const auto c = a.value <=> b.value; c != 0) return c > 0;
   return a.id > b.id;
 }
-
-}  // namespace
 
 void Network::add(Message m) {
   sum_ += core::mix64(m.hash);
@@ -94,8 +91,9 @@ void Network::add(Message m) {
 void Network::sort() const {
   if (sorted_ == in_flight_.size()) return;
   const auto middle = in_flight_.begin() + static_cast<std::ptrdiff_t>(sorted_);
-  std::sort(middle, in_flight_.end(), after);
-  std::inplace_merge(in_flight_.begin(), middle, in_flight_.end(), after);
+  const auto order = [this](const Message& a, const Message& b) { return after(a, b); };
+  std::sort(middle, in_flight_.end(), order);
+  std::inplace_merge(in_flight_.begin(), middle, in_flight_.end(), order);
   sorted_ = in_flight_.size();
 }
 
@@ -109,7 +107,7 @@ std::size_t Network::position(std::uint64_t id) const {
 std::uint64_t Network::send(std::uint32_t from, std::uint32_t to, std::string name, core::Value value) {
   assert(linked(from, to));
   const std::uint64_t id = next_id_++;
-  const std::uint64_t hash = Message::hash_of(from, to, name, value);
+  const std::uint64_t hash = Message::hash_of(anonymous_ ? 0 : from, to, name, value);
   add(Message{id, from, to, std::move(name), std::move(value), hash});
   return id;
 }
@@ -144,6 +142,11 @@ std::span<const Message> Network::in_flight() const {
   return in_flight_;
 }
 
+std::size_t Network::inbox_size(std::uint32_t device) const {
+  return static_cast<std::size_t>(
+      std::count_if(in_flight_.begin(), in_flight_.end(), [device](const Message& m) { return m.to == device; }));
+}
+
 std::vector<const Message*> Network::distinct() const {
   std::vector<const Message*> out;
   for_each_distinct([&out](const Message& m) { out.push_back(&m); });
@@ -175,7 +178,10 @@ void Network::restore(std::vector<Message> in_flight, std::optional<std::vector<
   in_flight_ = std::move(in_flight);
   sorted_ = 0;
   sum_ = 0;
-  for (const Message& m : in_flight_) sum_ += core::mix64(m.hash);
+  for (Message& m : in_flight_) {
+    m.hash = Message::hash_of(sender_identity(m), m.to, m.name, m.value);
+    sum_ += core::mix64(m.hash);
+  }
   side_ = std::move(side);
   next_id_ = next_id;
 }

@@ -7,12 +7,17 @@
 // message contents order-independently (a commutative sum of per-message
 // hashes, kept up to date as messages come and go).
 //
+// An anonymous network (WorldConfig::anonymous_messages) leaves the sender
+// out of a message's identity, as Fig. 9's S does: content, hash, order and
+// distinctness go by (destination, name, value); the sender stays recorded.
+//
 // Messages are kept in canonical order — (destination, sender, name, value),
 // then id — from the back of a vector: transitions list them in that order,
 // and healing delivers the first one and removes it in constant time. Sends
 // append; the order is restored when next read, by sorting what was appended
 // since and merging it in (linear in the messages, not m log m per read).
 
+#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -35,12 +40,9 @@ struct Message {
   core::Value value;
   std::uint64_t hash = 0;  // content_hash(), computed once when the message is made
 
-  // Same content (everything but the id).
-  bool same_content(const Message& other) const {
-    return hash == other.hash && from == other.from && to == other.to && name == other.name && value == other.value;
-  }
   std::uint64_t content_hash() const { return hash; }
-  // The hash of (from, to, name, value).
+  // The hash of (from, to, name, value); an anonymous network passes 0 as
+  // `from` (Network::sender_identity).
   static std::uint64_t hash_of(std::uint32_t from, std::uint32_t to, std::string_view name, const core::Value& value);
 };
 
@@ -51,7 +53,7 @@ std::vector<std::vector<std::uint32_t>> make_topology(Topology topology, std::ui
 
 class Network {
  public:
-  Network(Topology topology, std::uint32_t devices, std::uint64_t seed);
+  Network(Topology topology, std::uint32_t devices, std::uint64_t seed, bool anonymous = false);
 
   const std::vector<std::uint32_t>& neighbors(std::uint32_t device) const { return (*neighbors_).at(device); }
   bool linked(std::uint32_t from, std::uint32_t to) const;
@@ -75,10 +77,25 @@ class Network {
   void for_each_distinct(F&& f) const {
     const auto all = in_flight();
     for (std::size_t i = all.size(); i-- > 0;) {
-      if (i + 1 < all.size() && all[i].same_content(all[i + 1])) continue;
+      if (i + 1 < all.size() && same_content(all[i], all[i + 1])) continue;
       f(all[i]);
     }
   }
+  // Whether the sender is left out of a message's identity. Set only while
+  // nothing is in flight.
+  bool anonymous() const { return anonymous_; }
+  void set_anonymous(bool anonymous) {
+    assert(in_flight_.empty());
+    anonymous_ = anonymous;
+  }
+  // The sender as identity sees it: 0 for every message when anonymous.
+  std::uint32_t sender_identity(const Message& m) const { return anonymous_ ? 0 : m.from; }
+  bool same_content(const Message& a, const Message& b) const {
+    return a.hash == b.hash && sender_identity(a) == sender_identity(b) && a.to == b.to && a.name == b.name &&
+           a.value == b.value;
+  }
+  // Messages in flight to `device`.
+  std::size_t inbox_size(std::uint32_t device) const;
   bool empty() const { return in_flight_.empty(); }
   std::size_t size() const { return in_flight_.size(); }
 
@@ -102,6 +119,7 @@ class Network {
  private:
   void add(Message m);
   void sort() const;
+  bool after(const Message& a, const Message& b) const;
   std::size_t position(std::uint64_t id) const;
 
   std::shared_ptr<const std::vector<std::vector<std::uint32_t>>> neighbors_;
@@ -110,6 +128,7 @@ class Network {
   std::uint64_t sum_ = 0;  // Σ mix64(content hash): the multiset, in no order
   std::optional<std::vector<std::uint8_t>> side_;
   std::uint64_t next_id_ = 1;
+  bool anonymous_ = false;
 };
 
 }  // namespace frsim::sim

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -107,6 +108,14 @@ struct Scenario {
   std::map<std::string, std::function<core::Value(const core::Value&)>> observe;
   // The user's own properties, checked with the built-in ones.
   std::vector<UserProperty> properties;
+  // How a permutation of devices acts on this program's values, for symmetry
+  // reduction (explore::Symmetry, issue 14): `to_new[d]` is device d's new
+  // number, and the result is `value` with every device number inside it
+  // renamed (a set of device numbers, a replica id, a timestamp's tie
+  // breaker). The program must treat devices alike up to this renaming.
+  // Empty: symmetry renames device numbers outside values only, so devices
+  // whose values hold their numbers are not interchangeable.
+  std::function<core::Value(const core::Value& value, std::span<const std::uint32_t> to_new)> rename_devices;
   // Engine customisation of each device's runtime, for self-tests only
   // (checker::with_mutant installs a broken policy, snapshot writer or
   // receiver here); empty for every real scenario.

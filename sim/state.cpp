@@ -344,8 +344,7 @@ void StateCodec::decode(std::span<const std::uint8_t> bytes, World& world) {
     m.from = small(d.varint(), n, "device");
     m.to = small(d.varint(), n, "device");
     m.name = string_at(d.varint());
-    m.value = values_->read(d);
-    m.hash = Message::hash_of(m.from, m.to, m.name, m.value);
+    m.value = values_->read(d);  // Network::restore hashes it
   }
   std::optional<std::vector<std::uint8_t>> sides;
   if ((flags & partitioned_flag) != 0) {

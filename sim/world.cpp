@@ -33,6 +33,11 @@ bool same_transition(const Transition& a, const Transition& b) {
          a.lo_step.queue == b.lo_step.queue;
 }
 
+// Whether a world's network leaves senders out of a message's identity:
+// WorldConfig::anonymous_messages, unless partitions (which block by sender)
+// may happen.
+bool anonymous_network(const WorldConfig& config) { return config.anonymous_messages && config.partitions == 0; }
+
 std::size_t index_of(const std::vector<std::uint32_t>& sorted, std::uint32_t x) {
   return static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), x) - sorted.begin());
 }
@@ -146,7 +151,7 @@ World::World(std::shared_ptr<const Scenario> scenario, WorldConfig config, std::
       config_(config),
       seed_(seed),
       sink_(sink),
-      network_(config.topology, (validate(config), config.devices), seed),
+      network_(config.topology, (validate(config), config.devices), seed, anonymous_network(config)),
       lo_(config.devices, config.nested, [this](Event e) { emit(std::move(e)); },
           [this] { return network_.allocate_id(); }),
       budgets_{config.drops, config.dups, config.crashes, config.partitions} {
@@ -304,6 +309,7 @@ void World::reconfigure(const WorldConfig& config) {
   validate(config);
   config_ = config;
   budgets_ = Budgets{config.drops, config.dups, config.crashes, config.partitions};
+  network_.set_anonymous(anonymous_network(config));
 }
 
 std::vector<std::uint32_t> World::choice_indices() const {
@@ -377,7 +383,14 @@ void World::start_device(Device& device, bool restart) {
   // Paper §2.4: the dataflow graph is reconstructed from the application code;
   // Source/Fold creation takes Σ(r) when present (rules (source), (fold)).
   scenario_->create(*device.runtime_, DeviceContext{device.id_, config_.devices});
-  device.last_sent_.assign(device.runtime_->distributed_reactives().size() * device.peers_, Device::LastSent{});
+  const auto distributed = device.runtime_->distributed_reactives();
+  device.last_sent_.assign(distributed.size() * device.peers_, Device::LastSent{});
+  if (restart || !config_.initial_values_known) return;
+  for (std::size_t k = 0; k < distributed.size(); ++k) {
+    for (std::size_t p = 0; p < device.peers_; ++p) {
+      device.last_sent(k, p) = Device::LastSent{true, device.runtime_->value(distributed[k].id)};
+    }
+  }
 }
 
 void World::emit(Event event) {
@@ -387,6 +400,7 @@ void World::emit(Event event) {
   if (sink_ != nullptr) sink_->on_event(event);
   if (record_events_) events_.push_back(std::move(event));
 }
+
 
 // Lemma 4.13: a busy worker takes no (receive); only a checker's mutant
 // (core::ConcurrentActions::join_running) lets one start anyway.
@@ -415,8 +429,14 @@ void World::list(std::vector<Transition>& out) const {
         [&](const Message& m) { out.emplace_back(make(TransitionKind::drop, m.to)).message = m.id; });
   }
   if (budgets_.dups > 0) {
-    network_.for_each_distinct(
-        [&](const Message& m) { out.emplace_back(make(TransitionKind::duplicate, m.to)).message = m.id; });
+    network_.for_each_distinct([&](const Message& m) {
+      if (config_.duplicates == Duplicates::delivered) {
+        if (!can_receive(*devices_[m.to]) || network_.blocked(m.from, m.to)) return;
+      } else if (!inbox_has_room(m.to)) {
+        return;
+      }
+      out.emplace_back(make(TransitionKind::duplicate, m.to)).message = m.id;
+    });
   }
   for (const auto& device : devices_) {
     if (device->up() && budgets_.crashes > 0) out.push_back(make(TransitionKind::crash, device->id_));
@@ -471,6 +491,7 @@ void World::list_device(const Device& device, std::vector<Transition>& out) cons
     for (std::size_t p = 0; p < peers.size(); ++p) {
       const std::size_t at = k * device.peers_ + p;
       if (at < device.last_sent_.size() && device.last_sent_[at].sent && device.last_sent_[at].value == v) continue;
+      if (!inbox_has_room(peers[p])) continue;
       Transition& t = out.emplace_back(make(TransitionKind::send, device.id_));
       t.peer = peers[p];
       t.reactive = distributed[k].id;
@@ -479,6 +500,15 @@ void World::list_device(const Device& device, std::vector<Transition>& out) cons
   }
 }
 
+// WorldConfig::inbox_capacity: a full inbox makes (send) wait. The healing
+// phase does not ask (reliable delivery).
+bool World::inbox_has_room(std::uint32_t device) const {
+  return config_.inbox_capacity == 0 || network_.inbox_size(device) < config_.inbox_capacity;
+}
+
+// A send that waits for room in a full inbox still counts here: a full inbox
+// has a message in flight, so something else (its delivery, or what keeps
+// its destination from taking it) is enabled anyway.
 bool World::any_enabled() const {
   for (const auto& device : devices_) {
     if (!device->up()) return true;  // restart
@@ -598,6 +628,8 @@ void World::do_apply(const Transition& t) {
         emit(Event{0, m.to, EventKind::duplicated, no_reactive, {}, {m.value}, copy, m.from,
                    fmt::format("duplicate #{} as {}", t.message, message_text(m))});
       }
+      // WorldConfig::duplicates: the copy is received now, (receive) on it.
+      if (config_.duplicates == Duplicates::delivered) apply_deliver(copy);
       break;
     }
     case TransitionKind::crash: apply_crash(*devices_.at(t.device)); break;

@@ -26,7 +26,8 @@
 //   deliver    rule (receive): merge + propagation, on every receive; only when
 //              no propagation runs on the device (its worker is busy otherwise)
 //              and no partition separates sender and destination;
-//   drop, duplicate   bounded by budgets;
+//   drop, duplicate   bounded by budgets (WorldConfig says whether a
+//              duplicate stays in flight or is received at once);
 //   crash      the Runtime is destroyed (volatile state, running propagation,
 //              Lo tasks lost), the Snapshot is kept; bounded by budget;
 //   restart    a new Runtime over the Snapshot, creation code re-run;
@@ -148,9 +149,13 @@ class Device {
   std::size_t next_action() const { return next_action_; }
   // The user request answered when the running propagation commits; 0: none.
   std::uint64_t running_request() const { return running_request_; }
-  // Whether the value of distributed reactive `name` was sent to `peer` and
-  // is unchanged since (rule (send) is then not enabled for it).
-  bool sent_unchanged(std::uint32_t peer, std::string_view name) const;
+  // What this device last sent of its k-th distributed reactive (ascending
+  // by name) to its p-th neighbour (ascending); null if nothing since it
+  // started. Rule (send) is enabled while the value differs from it.
+  const core::Value* last_sent_value(std::size_t k, std::size_t p) const {
+    const std::size_t at = k * peers_ + p;
+    return at < last_sent_.size() && last_sent_[at].sent ? &last_sent_[at].value : nullptr;
+  }
 
  private:
   friend class World;
@@ -304,6 +309,7 @@ class World {
   void apply_crash(Device& device);
   void after_action(Device& device, const core::ActionResult& result);
   bool can_receive(const Device& device) const;
+  bool inbox_has_room(std::uint32_t device) const;
   bool healing_pending() const;
   void list_device(const Device& device, std::vector<Transition>& out) const;
   void list_lo(std::vector<Transition>& out) const;

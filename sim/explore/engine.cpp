@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace frsim::sim::explore {
 
 Meter::Meter(const Limits& limits, const Control& control)
@@ -81,9 +83,12 @@ Exhaustive::Exhaustive(const std::shared_ptr<const Scenario>& scenario, const Op
       options_(options),
       monitors_(monitors),
       meter_(options.limits, control),
-      visited_(options.limits.memory_bytes_max / 2, options.bitstate) {
+      visited_(options.limits.memory_bytes_max / 2, options.bitstate, options.bitstate_bits) {
   if (options.bitstate) {
-    result_.notes.push_back("bitstate: the visited set is a bit array (supertrace); states may be missed");
+    result_.notes.push_back(fmt::format(
+        "bitstate: the visited set is an array of {} bits, one bit per state (supertrace); states may be missed, "
+        "so the count of states is a lower bound",
+        visited_.bytes() * 8));
   }
 }
 

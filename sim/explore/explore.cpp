@@ -169,6 +169,7 @@ nlohmann::json to_json(const Options& options) {
       {"por", to_string(options.por)},
       {"symmetry", options.symmetry},
       {"bitstate", options.bitstate},
+      {"bitstate_bits", options.bitstate_bits},
       {"jobs", options.jobs},
       {"end_every_state", options.end_every_state},
       {"pct_depth", options.pct_depth},

@@ -67,9 +67,13 @@ struct Options {
   Limits limits;
   Por por = Por::none;
   bool symmetry = false;
-  // SPIN's supertrace: a bit array instead of exact fingerprints. It may miss
-  // states (a hash collision prunes an unseen state) and says so in reports.
+  // Holzmann's supertrace: one bit per state in a bit array instead of exact
+  // fingerprints (sim/explore/visited.hpp). It may miss states (a hash
+  // collision prunes an unseen state), so `states` is a lower bound; reports
+  // say so.
   bool bitstate = false;
+  // The bit array's size in bits; 0: half the memory budget.
+  std::uint64_t bitstate_bits = 0;
   std::uint32_t jobs = 1;
   // Exhaustive search: end a schedule (heal, judge) at every new state, not
   // only where nothing is enabled, so that "the faults stop here" is checked

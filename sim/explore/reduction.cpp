@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -39,8 +40,26 @@ bool budgeted(TransitionKind kind) {
   return kind == TransitionKind::drop || kind == TransitionKind::duplicate || kind == TransitionKind::crash;
 }
 
+// The hash of `value` as the permutation `to_new` renames it (the
+// scenario's rename_devices; without one, values are not renamed).
+std::uint64_t renamed_hash(const Scenario& scenario, const core::Value& value, std::span<const std::uint32_t> to_new) {
+  return scenario.rename_devices ? scenario.rename_devices(value, to_new).hash() : value.hash();
+}
+
+// Device d's store and snapshot as `to_new` renames their values: what
+// World::device_store_hash is for the identity.
+std::uint64_t renamed_store_hash(const World& world, std::uint32_t d, std::span<const std::uint32_t> to_new) {
+  const Device& device = world.device(d);
+  const auto value_hash = [&](const core::Value& v) { return renamed_hash(world.scenario(), v, to_new); };
+  const std::uint64_t h = device.up() ? device.runtime()->fingerprint(value_hash) : 0xdeadULL;
+  return hash_combine(h, device.snapshot().fingerprint(value_hash));
+}
+
 // Runs device d's workload alone on a fresh world; the fingerprint of its
-// runtime afterwards says what its code did with its device number.
+// runtime afterwards says what its code did with its device number. With
+// the scenario's rename_devices, device d's state is seen as device 0's
+// (the permutation exchanging 0 and d renames it), so that replicas whose
+// values differ only by their own numbers probe alike.
 std::uint64_t probe(const World& initial, std::uint32_t d) {
   WorldConfig config = initial.config();
   config.drops = config.dups = config.crashes = config.partitions = 0;
@@ -57,9 +76,13 @@ std::uint64_t probe(const World& initial, std::uint32_t d) {
     if (it == enabled.end()) break;
     world.apply_enabled(enabled, static_cast<std::size_t>(it - enabled.begin()));
   }
-  const Device& device = world.device(d);
-  std::uint64_t h = hash_combine(device.runtime()->fingerprint(), device.snapshot().fingerprint());
-  for (const Action& action : device.workload()) h = hash_combine(h, core::hash_bytes(action.description()));
+  std::vector<std::uint32_t> to_zero(world.devices());
+  for (std::uint32_t k = 0; k < world.devices(); ++k) to_zero[k] = k == d ? 0 : k == 0 ? d : k;
+  std::uint64_t h = renamed_store_hash(world, d, to_zero);
+  for (const Action& action : world.device(d).workload()) {
+    h = hash_combine(h, core::hash_bytes(action.target));
+    h = hash_combine(h, renamed_hash(world.scenario(), action.value, to_zero));
+  }
   return h;
 }
 
@@ -93,7 +116,14 @@ std::uint64_t transition_key(const World& world, const Transition& t) {
   return h;
 }
 
-Slim slim(const World& world, const Transition& t) { return Slim{transition_key(world, t), t.kind, t.device}; }
+Slim slim(const World& world, const Transition& t) {
+  Slim out{transition_key(world, t), t.kind, t.device};
+  if (world.config().inbox_capacity > 0) {
+    if (t.kind == TransitionKind::send) out.fills = t.peer;
+    if (t.kind == TransitionKind::duplicate && world.config().duplicates == Duplicates::in_flight) out.fills = t.device;
+  }
+  return out;
+}
 
 bool contains_key(const std::vector<Slim>& slims, std::uint64_t key) {
   return std::any_of(slims.begin(), slims.end(), [key](const Slim& s) { return s.key == key; });
@@ -109,6 +139,7 @@ std::uint64_t message_content(const World& world, const Transition& t) {
 
 bool independent(const Slim& a, const Slim& b) {
   if (!local(a.kind) || !local(b.kind)) return false;
+  if (a.fills != no_device && a.fills == b.fills) return false;
   // Two sends of one device commute: each reads the device's values, which
   // neither changes, and writes its own (peer, reactive) entry of what was
   // last sent; the world's fingerprint ignores message ids.
@@ -154,33 +185,62 @@ Symmetry::Symmetry(const World& initial) {
     for (std::size_t i = 0; i < members.size(); ++i) classes_text += fmt::format("{}d{}", i ? "," : "", members[i]);
     classes_text += "}";
   }
-  explanation_ = fmt::format("symmetry: {} permutations of device classes{}", permutations_.size(), classes_text);
+  explanation_ = fmt::format("symmetry: {} permutations of device classes{}{}", permutations_.size(), classes_text,
+                             initial.scenario().rename_devices ? ", device numbers in values renamed" : "");
 }
 
 std::uint64_t Symmetry::fingerprint(const World& world) const {
   if (trivial()) return world.fingerprint();
-  std::vector<Transition> enabled;
-  world.list(enabled);
   Parts parts;
-  parts.messages.reserve(world.network().size());
-  for (const Message& m : world.network().in_flight()) {
-    parts.messages.push_back({m.from, m.to, hash_combine(core::hash_bytes(m.name), m.value.hash())});
-  }
-  for (std::uint32_t d = 0; d < world.devices(); ++d) {
-    parts.devices.push_back(hash_combine(world.device_store_hash(d), world.device(d).next_action()));
-  }
-  for (const Transition& t : enabled) {
-    if (t.kind == TransitionKind::send) parts.sends.push_back({t.device, t.peer, core::hash_bytes(t.name)});
-  }
   std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
-  for (const auto& p : permutations_) best = std::min(best, fingerprint(world, p, parts));
+  if (!world.scenario().rename_devices) {
+    add_values(world, permutations_.front(), parts);  // the identity: values as they are
+    for (const auto& p : permutations_) best = std::min(best, fingerprint(world, p, parts));
+    return best;
+  }
+  for (const auto& p : permutations_) {
+    add_values(world, p, parts);
+    best = std::min(best, fingerprint(world, p, parts));
+  }
   return best;
 }
 
-// Every device number in the state goes through `to_new`. What a device last
-// sent is private to the world; it matters only through which sends are
-// enabled (values only grow, so "changed since the last send" is all there is
-// to know), and those are hashed instead.
+// The messages (an anonymous network's without their senders) and the
+// devices' stores, with values as `to_new` renames them.
+void Symmetry::add_values(const World& world, const std::vector<std::uint32_t>& to_new, Parts& parts) const {
+  const Network& network = world.network();
+  parts.messages.clear();
+  parts.messages.reserve(network.size());
+  for (const Message& m : network.in_flight()) {
+    const std::uint32_t from = network.anonymous() ? no_device : m.from;
+    parts.messages.push_back({from, m.to, hash_combine(core::hash_bytes(m.name), renamed_hash(world.scenario(), m.value, to_new))});
+  }
+  parts.devices.clear();
+  for (std::uint32_t d = 0; d < world.devices(); ++d) {
+    const std::uint64_t store =
+        world.scenario().rename_devices ? renamed_store_hash(world, d, to_new) : world.device_store_hash(d);
+    parts.devices.push_back(hash_combine(store, world.device(d).next_action()));
+  }
+  // What each device last sent to whom (a send waiting for room in a full
+  // inbox is not enabled, so enabled sends alone would not tell).
+  parts.sends.clear();
+  for (std::uint32_t d = 0; d < world.devices(); ++d) {
+    const Device& device = world.device(d);
+    if (!device.up()) continue;
+    const auto distributed = device.runtime()->distributed_reactives();
+    const auto& peers = world.network().neighbors(d);
+    for (std::size_t k = 0; k < distributed.size(); ++k) {
+      for (std::size_t p = 0; p < peers.size(); ++p) {
+        const core::Value* sent = device.last_sent_value(k, p);
+        const std::uint64_t what = sent != nullptr ? renamed_hash(world.scenario(), *sent, to_new) : 0x6e6f6e65ULL;
+        parts.sends.push_back({d, peers[p], hash_combine(distributed[k].name_hash, what)});
+      }
+    }
+  }
+}
+
+// Every device number in the state goes through `to_new`, and every value
+// (with the scenario's rename_devices) through the renaming.
 std::uint64_t Symmetry::fingerprint(const World& world, const std::vector<std::uint32_t>& to_new,
                                     const Parts& parts) const {
   const std::uint32_t n = world.devices();
@@ -192,7 +252,7 @@ std::uint64_t Symmetry::fingerprint(const World& world, const std::vector<std::u
   h = hash_combine(h, budgets.partitions);
   std::uint64_t messages = 0;  // a commutative sum: the multiset, in no order
   for (const auto& m : parts.messages) {
-    const std::uint64_t mh = hash_combine(to_new.at(m.from), to_new.at(m.to));
+    const std::uint64_t mh = hash_combine(m.from == no_device ? 0xa11ULL : to_new.at(m.from), to_new.at(m.to));
     messages += hash_combine(mh, m.content);
   }
   h = hash_combine(h, messages);
@@ -209,7 +269,7 @@ std::uint64_t Symmetry::fingerprint(const World& world, const std::vector<std::u
     std::uint64_t dh = parts.devices[d];
     sends.clear();
     for (const auto& s : parts.sends) {
-      if (s.device == d) sends.push_back(hash_combine(to_new.at(s.peer), s.name));
+      if (s.device == d) sends.push_back(hash_combine(to_new.at(s.peer), s.sent));
     }
     std::sort(sends.begin(), sends.end());
     for (auto s : sends) dh = hash_combine(dh, s);

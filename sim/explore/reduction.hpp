@@ -9,7 +9,8 @@
 // transition is attributed to the message's destination, so two transitions
 // on one message share a device; a send's message can only be consumed by a
 // transition enabled after it. Two sends commute even on one device (they
-// read the device's values and change only what it last sent to whom). Faults drawn from one budget (two drops, two
+// read the device's values and change only what it last sent to whom),
+// unless they fill one bounded inbox. Faults drawn from one budget (two drops, two
 // crashes) are dependent: one may disable the other. Partitions, heals and Lo
 // steps are dependent on everything, and so is every transition of a scenario
 // with Lo services (their message ids are part of the Lo fingerprint).
@@ -17,7 +18,10 @@
 // Symmetry reduction: devices with identical code and identical workloads are
 // interchangeable, so a state and its image under a permutation of such
 // devices are explored once (canonical fingerprint: the least over the
-// permutations). "Identical code" is probed, not assumed: each device runs its
+// permutations). A permutation renames the devices and, through the
+// scenario's rename_devices, the device numbers inside values (issue 14):
+// replicas that differ only by their own numbers (replica i adds element i)
+// are then interchangeable too. "Identical code" is probed, not assumed: each device runs its
 // whole workload alone on a fresh world, and devices whose runtimes end in
 // different states (say, a counter keyed by the device number) are not
 // interchangeable. Only a mesh topology and scenarios without Lo services
@@ -40,6 +44,10 @@ struct Slim {
   std::uint64_t key = 0;
   TransitionKind kind = TransitionKind::fire;
   std::uint32_t device = no_device;
+  // With a bounded inbox (WorldConfig::inbox_capacity): the device whose
+  // inbox this transition fills (a send, a duplicate kept in flight). Two
+  // that fill one inbox are dependent: one may leave no room for the other.
+  std::uint32_t fills = no_device;
 };
 Slim slim(const World& world, const Transition& t);
 // Whether a transition with this key is among `slims`.
@@ -70,15 +78,16 @@ class Symmetry {
       std::uint32_t from, to;
       std::uint64_t content;  // name and value
     };
-    struct Send {
+    struct Send {  // what `device` last sent of a reactive to `peer`
       std::uint32_t device, peer;
-      std::uint64_t name;
+      std::uint64_t sent;  // the reactive's name and the value, hashed
     };
     std::vector<Message> messages;
     std::vector<std::uint64_t> devices;  // store, snapshot, next action
     std::vector<Send> sends;
   };
   std::uint64_t fingerprint(const World& world, const std::vector<std::uint32_t>& to_new, const Parts& parts) const;
+  void add_values(const World& world, const std::vector<std::uint32_t>& to_new, Parts& parts) const;
 
   // permutations_[k][d]: the new number of device d.
   std::vector<std::vector<std::uint32_t>> permutations_;

@@ -12,9 +12,11 @@ namespace {
 constexpr std::uint64_t initial_slots = 1024;  // a power of two
 }
 
-VisitedSet::VisitedSet(std::uint64_t bytes_max, bool bitstate) : bytes_max_(bytes_max), bitstate_(bitstate) {
+VisitedSet::VisitedSet(std::uint64_t bytes_max, bool bitstate, std::uint64_t bits)
+    : bytes_max_(bytes_max), bitstate_(bitstate) {
   if (bitstate_) {
-    bits_.assign(std::max<std::uint64_t>(bytes_max_ / 8, 1), 0);
+    const std::uint64_t words = bits > 0 ? (bits + 63) / 64 : bytes_max_ / 8;
+    bits_.assign(std::max<std::uint64_t>(words, 1), 0);
   } else {
     table_.assign(initial_slots, 0);
   }
@@ -31,12 +33,14 @@ std::uint64_t VisitedSet::slot(std::uint64_t fingerprint) const {
   return i;
 }
 
+// The one bit of a state: the fingerprint mixed again, so that the bit does
+// not depend on the low bits of the fingerprint alone.
+std::uint64_t VisitedSet::bit(std::uint64_t fingerprint) const { return core::mix64(fingerprint) % (bits_.size() * 64); }
+
 bool VisitedSet::contains(std::uint64_t fingerprint) const {
   if (bitstate_) {
-    const std::uint64_t n = bits_.size() * 64;
-    const std::uint64_t a = core::mix64(fingerprint) % n;
-    const std::uint64_t b = core::hash_combine(fingerprint, 0x5eedULL) % n;
-    return ((bits_[a / 64] >> (a % 64)) & 1) != 0 && ((bits_[b / 64] >> (b % 64)) & 1) != 0;
+    const std::uint64_t b = bit(fingerprint);
+    return ((bits_[b / 64] >> (b % 64)) & 1) != 0;
   }
   if (fingerprint == 0) fingerprint = 1;
   return table_[slot(fingerprint)] == fingerprint;
@@ -44,12 +48,11 @@ bool VisitedSet::contains(std::uint64_t fingerprint) const {
 
 bool VisitedSet::insert(std::uint64_t fingerprint) {
   if (bitstate_) {
-    if (contains(fingerprint)) return false;
-    const std::uint64_t n = bits_.size() * 64;
-    const std::uint64_t a = core::mix64(fingerprint) % n;
-    const std::uint64_t b = core::hash_combine(fingerprint, 0x5eedULL) % n;
-    bits_[a / 64] |= std::uint64_t{1} << (a % 64);
-    bits_[b / 64] |= std::uint64_t{1} << (b % 64);
+    const std::uint64_t b = bit(fingerprint);
+    std::uint64_t& word = bits_[b / 64];
+    const std::uint64_t mask = std::uint64_t{1} << (b % 64);
+    if ((word & mask) != 0) return false;
+    word |= mask;
     ++size_;
     return true;
   }

@@ -2,9 +2,13 @@
 // The visited set of exhaustive search: state fingerprints, within a memory
 // budget. Exact mode is an open-addressing table of 64-bit fingerprints (a
 // collision of two distinct states is as likely as a 64-bit hash collision).
-// Bitstate mode is SPIN's supertrace: two bits per state in a fixed array
-// that fills the whole budget; it never runs out of memory but may prune a
-// state it has never seen, so a campaign using it is never `complete`.
+// Bitstate mode is Holzmann's supertrace (bitstate hashing, SPIN's -k1): one
+// bit per state, set at the fingerprint's hash in a fixed array of a chosen
+// number of bits (by default as many as the budget holds). It never runs out
+// of memory but prunes a new state whose bit an earlier state set, so its
+// count of states is a lower bound and a campaign using it is never
+// `complete`. With m bits and n states stored, a new state is lost with
+// probability about n/m.
 //
 // With sleep sets, a state also remembers the sleep set it was explored with
 // (Godefroid 1996: a revisit with a smaller sleep set must explore the
@@ -25,8 +29,9 @@ namespace frsim::sim::explore {
 
 class VisitedSet {
  public:
-  // `bytes_max`: the budget for the table (bitstate: its exact size).
-  VisitedSet(std::uint64_t bytes_max, bool bitstate);
+  // `bytes_max`: the budget for the table. Bitstate: an array of `bits`
+  // bits (rounded up to a multiple of 64), or of 8 * bytes_max when 0.
+  VisitedSet(std::uint64_t bytes_max, bool bitstate, std::uint64_t bits = 0);
 
   // Inserts; true if the fingerprint was not there. False also when the
   // exact table would outgrow the budget: check full() after a false.
@@ -40,6 +45,7 @@ class VisitedSet {
  private:
   bool grow();
   std::uint64_t slot(std::uint64_t fingerprint) const;
+  std::uint64_t bit(std::uint64_t fingerprint) const;
 
   std::uint64_t bytes_max_;
   bool bitstate_;

@@ -39,5 +39,22 @@ TEST(VisitedSet, BitstateNeverFillsAndRemembersWhatItSaw) {
   EXPECT_GE(visited.size(), 990u);  // a few collisions are the price of bitstate
 }
 
+// One bit per state: an array of 2^20 bits is 128 KiB whatever is stored,
+// and its count is a lower bound (never more states than bits, each stored
+// state one bit of its own).
+TEST(VisitedSet, BitstateSpendsOneBitPerStateAndCountsALowerBound) {
+  VisitedSet sized(1 << 30, true, 1 << 20);
+  EXPECT_EQ(sized.bytes(), (1u << 20) / 8);
+  for (std::uint64_t fp = 1; fp <= 10000; ++fp) sized.insert(fp * 0x9e3779b97f4a7c15ULL);
+  EXPECT_LE(sized.size(), 10000u);
+  EXPECT_GE(sized.size(), 9900u);  // about n^2 / 2m = 48 collisions expected
+  VisitedSet tiny(1 << 30, true, 64);
+  std::uint64_t inserted = 0;
+  for (std::uint64_t fp = 1; fp <= 1000; ++fp) inserted += tiny.insert(fp) ? 1 : 0;
+  EXPECT_EQ(tiny.size(), inserted);
+  EXPECT_LE(tiny.size(), 64u);
+  EXPECT_EQ(tiny.bytes(), 8u);
+}
+
 }  // namespace
 }  // namespace frsim::sim::explore

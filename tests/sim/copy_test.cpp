@@ -38,7 +38,7 @@ std::optional<std::string> difference(const World& a, const World& b) {
   const auto mb = b.network().in_flight();
   if (ma.size() != mb.size()) return differ("messages in flight");
   for (std::size_t i = 0; i < ma.size(); ++i) {
-    if (ma[i].id != mb[i].id || !ma[i].same_content(mb[i])) return differ(fmt::format("message {}", i));
+    if (ma[i].id != mb[i].id || ma[i].from != mb[i].from || !a.network().same_content(ma[i], mb[i])) return differ(fmt::format("message {}", i));
   }
   if (a.network().fingerprint() != b.network().fingerprint()) return differ("network fingerprint");
   if (a.lo().fingerprint() != b.lo().fingerprint()) return differ("Lo substrate");

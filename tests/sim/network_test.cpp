@@ -65,7 +65,7 @@ TEST(Network, DuplicateAddsACopyAndTakeRemovesOne) {
   const auto copy = net.duplicate(id);
   EXPECT_NE(id, copy);
   ASSERT_EQ(net.in_flight().size(), 2U);
-  EXPECT_TRUE(net.in_flight()[0].same_content(net.in_flight()[1]));
+  EXPECT_TRUE(net.same_content(net.in_flight()[0], net.in_flight()[1]));
   EXPECT_EQ(net.distinct().size(), 1U);  // equal contents are one choice
   EXPECT_EQ(net.distinct()[0]->id, id);  // the oldest represents them
   const Message m = net.take(id);
