@@ -191,7 +191,8 @@ DeviceState observed_state(const core::Runtime& rt, std::uint32_t device, const 
   DeviceState out;
   for (const auto& [identity, r] : by_identity(rt, selected, scenario)) {
     // References by global name: ids differ between devices and runs.
-    const Value seen = core::global_form(rt, device, observed_part(scenario, rt.label(r), rt.value(r)));
+    const auto holder = rt.is_distributed(r) ? core::Holder::distributed : core::Holder::local;
+    const Value seen = core::global_form(rt, device, observed_part(scenario, rt.label(r), rt.value(r)), holder);
     out.emplace(identity, observed(seen).encode());
   }
   return out;

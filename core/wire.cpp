@@ -79,8 +79,8 @@ ReactiveId replicate(Runtime& rt, const std::string& name, Value replicated) {
 class Converter {
  public:
   enum class Mode : std::uint8_t { send, receive, global };
-  Converter(Runtime* rt, const Runtime& view, std::uint32_t device, Mode mode)
-      : rt_(rt), view_(view), device_(device), mode_(mode) {}
+  Converter(Runtime* rt, const Runtime& view, std::uint32_t device, Mode mode, Holder holder = Holder::distributed)
+      : rt_(rt), view_(view), device_(device), mode_(mode), holder_(holder) {}
 
   Value convert(const Value& v) {
     switch (v.kind()) {
@@ -141,17 +141,18 @@ class Converter {
 
   // A reference of this device's store, by global name.
   Value outgoing(ReactiveId r) {
+    const bool own = mode_ == Mode::global && holder_ == Holder::local;
     if (r >= view_.size()) {
       // A restored constant the creation code has not created yet: it has
       // no node to promote; it is named as its promotion would name it.
-      return named(promoted_name(device_, r), Value());
+      return own ? Value::ref(r) : named(promoted_name(device_, r), Value());
     }
     if (auto name = replica_of_view(view_, r)) {
       const auto source = view_.find(*name);
       return named(*name, source && mode_ == Mode::send ? convert(view_.value(*source)) : Value());
     }
     std::optional<std::string> name = distributed_name(view_, r);
-    if (!name && mode_ == Mode::global) return named(promoted_name(device_, r), Value());
+    if (!name && mode_ == Mode::global) return own ? Value::ref(r) : named(promoted_name(device_, r), Value());
     if (!name) {
       name = promoted_name(device_, r);
       promote(*rt_, device_, r);
@@ -193,6 +194,7 @@ class Converter {
   const Runtime& view_;
   std::uint32_t device_;
   Mode mode_;
+  Holder holder_;
   std::vector<ReactiveId> expanding_;
 };
 
@@ -261,8 +263,8 @@ Value deserialise(Runtime& rt, std::uint32_t device, std::string_view name, cons
   return local;
 }
 
-Value global_form(const Runtime& rt, std::uint32_t device, const Value& v) {
-  Converter converter(nullptr, rt, device, Converter::Mode::global);
+Value global_form(const Runtime& rt, std::uint32_t device, const Value& v, Holder holder) {
+  Converter converter(nullptr, rt, device, Converter::Mode::global, holder);
   return converter.convert(v);
 }
 

@@ -65,13 +65,22 @@ Value serialise(Runtime& rt, std::uint32_t device, ReactiveId r);
 // a propagation runs (the names stay as they came).
 Value deserialise(Runtime& rt, std::uint32_t device, std::string_view name, const Value& wire);
 
-// `v` with every reference by global name ([#ref, name]), a reactive that is
-// not distributed by the name its promotion would give it, and replicated
-// values without their stamps ([#replica, name, value]): equal on two
-// devices iff their references denote the same reactives and the values
-// agree. How devices' values are compared (convergence, sequential
-// specification).
-Value global_form(const Runtime& rt, std::uint32_t device, const Value& v);
+// Where a value compared across devices is held.
+enum class Holder : std::uint8_t {
+  distributed,  // a distributed reactive's value: it travels
+  local,        // a local reactive's value (a Map of distributed ones, ...)
+};
+// `v` as devices can compare it: every reference to a distributed reactive
+// (promoted ones and replicas included) by global name ([#ref, name]), and
+// replicated values without their stamps ([#replica, name, value]). A
+// reference to a reactive that is not distributed is the device's own: in a
+// distributed value (`holder` distributed) it is named by the name its
+// promotion would give it, so it differs from every other device's (the
+// engine promotes it when it sends the value); in a local value it is left
+// as it is (the same location on every device). Equal on two devices iff
+// their references denote the same reactives and the values agree: how the
+// checker compares devices (convergence, sequential specification).
+Value global_form(const Runtime& rt, std::uint32_t device, const Value& v, Holder holder);
 
 // After a restart's creation code: the replicas of promoted reactives Σ
 // holds, created again at their locations, in their order (Σ has each

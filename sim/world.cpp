@@ -942,10 +942,14 @@ bool World::heal_sends(Healing& healing) {
   for (auto& device : devices_) {
     if (!device->up() || device->propagating()) continue;
     const core::Runtime& rt = *device->runtime_;
-    const auto distributed = rt.distributed_reactives();
     const auto& peers = network_.neighbors(device->id_);
-    for (std::size_t k = 0; k < distributed.size(); ++k) {
+    for (std::size_t k = 0; k < rt.distributed_reactives().size(); ++k) {
       for (std::size_t p = 0; p < peers.size(); ++p) {
+        // Read again after every send: a send may promote (core/wire.hpp),
+        // which adds distributed reactives and may move the list. One added
+        // before k is sent in the next round; the one at k then comes again
+        // and is skipped as sent.
+        const auto distributed = rt.distributed_reactives();
         const std::size_t at = k * device->peers_ + p;
         const core::Value& v = rt.value(distributed[k].id);
         if (at < device->last_sent_.size() && device->last_sent_[at].sent && device->last_sent_[at].value == v) {

@@ -72,11 +72,14 @@ void Convergence::on_schedule_end(const sim::World& world) {
     // References by global name: a reference to a reactive of the device's
     // own store is not one to another device's (core/wire.hpp, §3.4).
     const core::Runtime& first = *world.device(d0).runtime();
-    const core::Value reference = core::global_form(first, d0, first.value(r0));
+    const auto holder = [](const core::Runtime& rt, core::ReactiveId r) {
+      return rt.is_distributed(r) ? core::Holder::distributed : core::Holder::local;
+    };
+    const core::Value reference = core::global_form(first, d0, first.value(r0), holder(first, r0));
     for (std::size_t k = 1; k < places.size(); ++k) {
       const auto [d, r] = places[k];
       const core::Runtime& rt = *world.device(d).runtime();
-      const core::Value here = core::global_form(rt, d, rt.value(r));
+      const core::Value here = core::global_form(rt, d, rt.value(r), holder(rt, r));
       if (here == reference) continue;
       report(d, rt.label(r).empty() ? identity : rt.label(r),
              fmt::format("after healing d{} and d{} disagree on {} {}: {} vs {}", d0, d, core::to_string(rt.kind(r)),

@@ -52,7 +52,8 @@ TEST(Wire, AReceivedReferenceDenotesThePromotedReactiveNotTheReceiversOwnId) {
   EXPECT_NE(held.as_ref(), 0U) << "id 0 is d1's own s0";
   EXPECT_EQ(d1.rt.value(held.as_ref()), Value::integer(42));
   EXPECT_EQ(d1.rt.value(0), Value::integer(0));
-  EXPECT_EQ(global_form(d0.rt, 0, d0.rt.value(d0.reg)), global_form(d1.rt, 1, d1.rt.value(d1.reg)));
+  EXPECT_EQ(global_form(d0.rt, 0, d0.rt.value(d0.reg), Holder::distributed),
+            global_form(d1.rt, 1, d1.rt.value(d1.reg), Holder::distributed));
 }
 
 TEST(Wire, ThePromotedReactiveSynchronisesOnItsOwnLastWriterWins) {
@@ -115,7 +116,10 @@ TEST(Wire, AReceiverThatDoesNotPromoteShipsIdsAndGlobalFormTellsThemApart) {
   d0.send_reg(d1);
   EXPECT_EQ(d1.rt.value(d1.reg), Value::ref(0));
   EXPECT_EQ(d1.rt.value(0), Value::integer(0));
-  EXPECT_NE(global_form(d0.rt, 0, d0.rt.value(d0.reg)), global_form(d1.rt, 1, d1.rt.value(d1.reg)));
+  EXPECT_NE(global_form(d0.rt, 0, d0.rt.value(d0.reg), Holder::distributed),
+            global_form(d1.rt, 1, d1.rt.value(d1.reg), Holder::distributed));
+  // In a local value the same reference is the same location on both devices.
+  EXPECT_EQ(global_form(d0.rt, 0, Value::ref(0), Holder::local), global_form(d1.rt, 1, Value::ref(0), Holder::local));
 }
 
 TEST(Wire, PromotedNamesParse) {
@@ -164,7 +168,7 @@ RC_GTEST_PROP(Wire, AValueArrivesReferringToTheSameReactives, ()) {
   d0.rt.fire(d0.reg, v);
   d0.send_reg(d1);
   const Value held = d1.rt.value(d1.reg);
-  RC_ASSERT(global_form(d1.rt, 1, held) == global_form(d0.rt, 0, v));
+  RC_ASSERT(global_form(d1.rt, 1, held, Holder::distributed) == global_form(d0.rt, 0, v, Holder::distributed));
   expect_same_reactives(d0.rt, v, d1.rt, held);
   // Sending back changes nothing on the creator.
   d1.send_reg(d0);

@@ -55,7 +55,13 @@ TEST(LwwRef, TheReferenceOnAHolderDenotesTheReplicaNotItsOwnId) {
   EXPECT_EQ(d1.label(on_d1.as_ref()), "#view " + core::promoted_name(0, *s0));
   EXPECT_TRUE(d1.resolve(Value::named_ref(core::promoted_name(0, *s0))).has_value());
   // The same reactive in global form on both devices.
-  EXPECT_EQ(core::global_form(d0, 0, value(*w, 0, "reg")), core::global_form(d1, 1, value(*w, 1, "reg")));
+  constexpr auto in_reg = core::Holder::distributed;
+  EXPECT_EQ(core::global_form(d0, 0, value(*w, 0, "reg"), in_reg),
+            core::global_form(d1, 1, value(*w, 1, "reg"), in_reg));
+  // "target", a local Map, refers to the same reactive too: d0's s, promoted, and d1's replica of it.
+  constexpr auto in_map = core::Holder::local;
+  EXPECT_EQ(core::global_form(d0, 0, value(*w, 0, "target"), in_map),
+            core::global_form(d1, 1, value(*w, 1, "target"), in_map));
 }
 
 TEST(LwwRef, AChangeOfThePromotedReactiveAfterItWasSentReachesTheHolders) {
