@@ -5,10 +5,12 @@
 #include <limits>
 #include <span>
 #include <cstdlib>
+#include <optional>
 
 #include "checker/identity.hpp"
 #include "core/crdt/crdt.hpp"
 #include "core/error.hpp"
+#include "core/wire.hpp"
 #include "sim/network.hpp"
 
 namespace frsim::checker {
@@ -184,10 +186,14 @@ core::Value observed_part(const sim::Scenario& scenario, const std::string& labe
   }
 }
 
-DeviceState observed_state(const core::Runtime& rt, const std::vector<bool>& selected, const sim::Scenario& scenario) {
+DeviceState observed_state(const core::Runtime& rt, std::uint32_t device, const std::vector<bool>& selected,
+                           const sim::Scenario& scenario) {
   DeviceState out;
   for (const auto& [identity, r] : by_identity(rt, selected, scenario)) {
-    out.emplace(identity, observed(observed_part(scenario, rt.label(r), rt.value(r))).encode());
+    // References by global name: ids differ between devices and runs.
+    const auto holder = rt.is_distributed(r) ? core::Holder::distributed : core::Holder::local;
+    const Value seen = core::global_form(rt, device, observed_part(scenario, rt.label(r), rt.value(r)), holder);
+    out.emplace(identity, observed(seen).encode());
   }
   return out;
 }
@@ -233,17 +239,23 @@ class Replicas {
       for (std::uint32_t d = 0; d < replicas_.size(); ++d) {
         Replica& from = *replicas_[d];
         for (const auto& [name, r] : from.runtime->distributed()) {
-          const Value& v = from.runtime->value(r);
+          const Value v = from.runtime->value(r);
+          std::optional<Value> wire;  // what travels (core/wire.hpp), made once
           for (std::uint32_t peer : neighbors_[d]) {
             auto [last, fresh] = from.last_sent.try_emplace({peer, name}, v);
             if (!fresh && last->second == v) continue;
             last->second = v;
-            sent.emplace_back(peer, name, v);
+            if (!wire) wire = core::serialise(*from.runtime, d, r);
+            sent.emplace_back(peer, name, *wire);
           }
         }
       }
       if (sent.empty()) return true;
-      for (const auto& [to, name, value] : sent) replicas_[to]->runtime->receive(name, value);
+      for (const auto& [to, name, value] : sent) {
+        if (core::promoted_by(to, name)) continue;  // its creator is its only writer
+        core::Runtime& rt = *replicas_[to]->runtime;
+        rt.receive(name, core::deserialise(rt, to, name, value));
+      }
     }
     return false;
   }
@@ -280,7 +292,7 @@ ConvergedState run_sequential(const sim::World& like, const std::vector<ActionRe
     for (std::uint32_t d = 0; d < replicas.size(); ++d) {
       // Everything a run may compare: what depends on a distributed reactive.
       const core::Runtime& rt = replicas.runtime(d);
-      out.devices.push_back(observed_state(rt, derived_from_distributed(rt), like.scenario()));
+      out.devices.push_back(observed_state(rt, d, derived_from_distributed(rt), like.scenario()));
     }
   } catch (const core::Error&) {
     out.quiesced = false;  // the program fails without concurrency: no sequential state to match

@@ -85,9 +85,11 @@ Difference difference(const std::vector<DeviceState>& run, const std::set<std::s
 // (Scenario::observe), or all of `v`.
 core::Value observed_part(const sim::Scenario& scenario, const std::string& label, const core::Value& v);
 
-// The identity -> observed value (encoded) of the reactives of `rt` that
-// `selected` selects (by id), device-local ones left out.
-DeviceState observed_state(const core::Runtime& rt, const std::vector<bool>& selected, const sim::Scenario& scenario);
+// The identity -> observed value (encoded) of the reactives of device
+// `device`'s `rt` that `selected` selects (by id), device-local ones left
+// out; references by global name (core::global_form).
+DeviceState observed_state(const core::Runtime& rt, std::uint32_t device, const std::vector<bool>& selected,
+                           const sim::Scenario& scenario);
 
 class SequentialOracle {
  public:

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/hash.hpp"
+#include "core/wire.hpp"
 #include "sim/prng.hpp"
 
 namespace frsim::checker {
@@ -34,6 +35,8 @@ std::string OrderOutcome::order_text() const {
 std::uint64_t store_hash(const core::Runtime& rt) {
   std::uint64_t h = hash_combine(0x73746f7265ULL, rt.size());
   for (core::ReactiveId r = 0; r < rt.size(); ++r) h = hash_combine(h, rt.value(r).hash());
+  // Which reactives are distributed: promotion (§3.4) makes more of them.
+  for (const auto& d : rt.distributed_reactives()) h = hash_combine(h, d.name_hash);
   return h;
 }
 
@@ -68,12 +71,16 @@ std::string label_of(const core::Runtime& rt, core::ReactiveId r) {
 // The pre-state as a restart builds it: creation code over a copy of Σ.
 // Throws core::Error when the creation code fails.
 std::unique_ptr<core::Runtime> rebuild(const sim::Scenario& scenario, core::Snapshot& sigma, std::uint32_t device,
-                                       std::uint32_t devices) {
+                                       std::uint32_t devices, const std::vector<core::ReactiveId>& promoted) {
   core::RuntimeOptions options;
   if (scenario.customize_runtime) scenario.customize_runtime(device, options);
   options.observer = nullptr;
   auto rt = std::make_unique<core::Runtime>(sigma, std::move(options));
   scenario.create(*rt, sim::DeviceContext{device, devices});
+  core::restore_replicas(*rt);  // as sim::World's restart does (§3.4)
+  for (const core::ReactiveId r : promoted) {
+    if (r < rt->size() && !rt->is_distributed(r)) core::promote(*rt, device, r);
+  }
   return rt;
 }
 
@@ -111,14 +118,15 @@ OrderOutcome run_one(core::Runtime& rt, const StartAction& action, sim::Prng& pr
 
 OrdersRun run_in_ready_orders(const sim::Scenario& scenario, std::uint32_t device, std::uint32_t devices,
                               const core::Snapshot& sigma, std::uint64_t store_before, const StartAction& action,
-                              std::uint32_t orders, std::uint64_t seed) {
+                              std::uint32_t orders, std::uint64_t seed,
+                              const std::vector<core::ReactiveId>& promoted) {
   OrdersRun run;
   sim::Prng prng(seed);
   for (std::uint32_t k = 0; k < orders; ++k) {
     core::Snapshot copy = sigma;
     std::unique_ptr<core::Runtime> rt;
     try {
-      rt = rebuild(scenario, copy, device, devices);
+      rt = rebuild(scenario, copy, device, devices, promoted);
     } catch (const std::exception& e) {
       run.not_reproduced = fmt::format("the creation code failed on a copy of Σ: {}", e.what());
       return run;
@@ -145,7 +153,8 @@ OrdersRun run_in_ready_orders(const sim::Scenario& scenario, std::uint32_t devic
 
 std::shared_ptr<const OrdersRun> ReadyOrdersCache::run(const sim::Scenario& scenario, std::uint32_t device,
                                                        std::uint32_t devices, const core::Snapshot& sigma,
-                                                       std::uint64_t store_before, const StartAction& action) {
+                                                       std::uint64_t store_before, const StartAction& action,
+                                                       const std::vector<core::ReactiveId>& promoted) {
   const Key key{device, store_before, sigma.fingerprint(), action.hash()};
   {
     std::lock_guard lock(mutex_);
@@ -158,7 +167,7 @@ std::shared_ptr<const OrdersRun> ReadyOrdersCache::run(const sim::Scenario& scen
                                                        std::get<2>(key)),
                                           std::get<3>(key));
   auto run = std::make_shared<const OrdersRun>(
-      run_in_ready_orders(scenario, device, devices, sigma, store_before, action, orders_, seed));
+      run_in_ready_orders(scenario, device, devices, sigma, store_before, action, orders_, seed, promoted));
   std::lock_guard lock(mutex_);
   if (runs_.size() < entries_max) runs_.emplace(key, run);
   return run;
@@ -184,7 +193,8 @@ void OrdersProbe::on_event(const sim::Event& e, const sim::World& world, ReadyOr
         action = StartAction{fire ? StartAction::Kind::fire : StartAction::Kind::receive, e.reactive,
                              fire ? std::string() : rt->label(e.reactive), fire ? e.values[0] : *remote};
         distributed_before = distributed_values(*rt);
-        run = cache.run(world.scenario(), e.device, world.devices(), rt->snapshot(), store_hash(*rt), action);
+        run = cache.run(world.scenario(), e.device, world.devices(), rt->snapshot(), store_hash(*rt), action,
+                        core::promoted_reactives(*rt, e.device));
       }
       remote.reset();
       break;

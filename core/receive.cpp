@@ -9,4 +9,6 @@ Value Receiver::merge(ReactiveId /*r*/, const MergeFunction& merge, const Value&
 
 ReceiveEffect Receiver::effect(ReactiveId /*r*/) const { return ReceiveEffect::propagate; }
 
+bool Receiver::promotes() const { return true; }
+
 }  // namespace frsim::core

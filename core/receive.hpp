@@ -1,5 +1,6 @@
 #pragma once
-// The (receive) rule of Fig. 9, as a replaceable object:
+// The (receive) rule of Fig. 9, as a replaceable object (what travels on the
+// wire, (send) and (receive)'s serialisation, is core/wire.hpp):
 //
 //   merge = M(r)   v = merge(µ(r).val, vr)
 //   D_i' = Σ ▷ (({r}; {r}) ⟨µ(r).val ← v⟩ tl)
@@ -27,6 +28,11 @@ class Receiver {
                       const Value& remote) const;
   // What happens with v. Default: ReceiveEffect::propagate.
   virtual ReceiveEffect effect(ReactiveId r) const;
+  // §3.4: whether (send) promotes the reactives a distributed value refers
+  // to and names them on the wire (core/wire.hpp). Default: true. false
+  // ships the stored value with its references as ids, which denote other
+  // reactives on the receiver (the checker's mutant-no-promotion).
+  virtual bool promotes() const;
 };
 
 }  // namespace frsim::core

@@ -1184,6 +1184,14 @@ ReactiveId Runtime::distributed_fold(std::string name, ReactiveId input, Value i
   return r;
 }
 
+void Runtime::promote(ReactiveId r, std::string name, MergeFunction merge) {
+  Impl& m = *impl_;
+  const Impl::Node& n = m.created_node(r, "promote");
+  if (n.distributed) throw Error(fmt::format("promote: {} is distributed already", m.describe(r)));
+  if (m.graph->by_name.contains(name)) throw Error(fmt::format("promote: the name \"{}\" is taken", name));
+  m.make_distributed(r, std::move(name), std::move(merge));
+}
+
 // ---- actions ------------------------------------------------------------------------
 
 ActionResult Runtime::begin_fire(ReactiveId r, Value v) {

@@ -226,6 +226,12 @@ class Runtime {
   ReactiveId distributed_source(std::string name, Value initial, MergeFunction merge = {});
   ReactiveId distributed_fold(std::string name, ReactiveId input, Value initial, FoldOperator op,
                               MergeFunction merge = {});
+  // Promotion (§3.4, core/wire.hpp): r, a created reactive of this device
+  // that is not distributed, becomes a distributed reactive named `name`
+  // with merge M(r) = `merge`. Not a creation: r keeps its id, kind, inputs
+  // and value. Throws core::Error if r is unknown or distributed already, or
+  // the name is taken.
+  void promote(ReactiveId r, std::string name, MergeFunction merge);
 
   // ---- actions: a whole propagation, with this runtime's policy ------------
   // (fire): only on sources; firing a derived or unknown reactive is an Error

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/hash.hpp"
+#include "core/wire.hpp"
 
 namespace frsim::sim {
 
@@ -383,6 +384,8 @@ void World::start_device(Device& device, bool restart) {
   // Paper §2.4: the dataflow graph is reconstructed from the application code;
   // Source/Fold creation takes Σ(r) when present (rules (source), (fold)).
   scenario_->create(*device.runtime_, DeviceContext{device.id_, config_.devices});
+  // §3.4: the replicas of promoted reactives this device held, from Σ.
+  core::restore_replicas(*device.runtime_);
   const auto distributed = device.runtime_->distributed_reactives();
   device.last_sent_.assign(distributed.size() * device.peers_, Device::LastSent{});
   if (restart || !config_.initial_values_known) return;
@@ -732,23 +735,51 @@ void World::after_action(Device& device, const core::ActionResult& result) {
   emit(std::move(e));
 }
 
+// Runs `convert` (core::serialise or core::deserialise) on the device's
+// runtime. Promotions and new replicas add distributed reactives, which
+// moves the rows of last_sent_ (by name, ascending): each row stays with its
+// reactive, and a new reactive starts unsent.
+template <class Convert>
+core::Value World::travel(Device& device, Convert&& convert) {
+  thread_local std::vector<core::ReactiveId> before;
+  before.clear();
+  for (const auto& d : device.runtime_->distributed_reactives()) before.push_back(d.id);
+  core::Value out = convert();
+  const auto after = device.runtime_->distributed_reactives();
+  if (after.size() == before.size()) return out;
+  std::vector<Device::LastSent> rows(after.size() * device.peers_);
+  for (std::size_t k = 0; k < after.size(); ++k) {
+    const auto old = std::find(before.begin(), before.end(), after[k].id);
+    if (old == before.end()) continue;
+    const auto was = static_cast<std::size_t>(old - before.begin());
+    for (std::size_t p = 0; p < device.peers_ && (was + 1) * device.peers_ <= device.last_sent_.size(); ++p) {
+      rows[k * device.peers_ + p] = std::move(device.last_sent(was, p));
+    }
+  }
+  device.last_sent_ = std::move(rows);
+  return out;
+}
+
 void World::apply_send(Device& device, std::uint32_t peer, core::ReactiveId r) {
   touch(device);
-  const core::Runtime& rt = *device.runtime_;
+  core::Runtime& rt = *device.runtime_;
+  // §3.4: what travels names the reactives it refers to, promoting those
+  // that are not distributed yet (which adds distributed reactives).
+  const core::Value wire = travel(device, [&] { return core::serialise(rt, device.id_, r); });
   const auto distributed = rt.distributed_reactives();
   const auto k = static_cast<std::size_t>(
       std::find_if(distributed.begin(), distributed.end(), [r](const auto& d) { return d.id == r; }) -
       distributed.begin());
   assert(k < distributed.size());
   const core::Value& v = rt.value(r);
-  const std::uint64_t id = network_.send(device.id_, peer, distributed[k].name, v);
+  const std::uint64_t id = network_.send(device.id_, peer, distributed[k].name, wire);
   const std::size_t p = index_of(network_.neighbors(device.id_), peer);
   if ((k + 1) * device.peers_ > device.last_sent_.size()) {
     device.last_sent_.resize((k + 1) * device.peers_);
   }
   device.last_sent(k, p) = Device::LastSent{true, v};
   if (events_on_) {
-    emit(Event{0, device.id_, EventKind::sent, r, distributed[k].name, {v}, id, peer,
+    emit(Event{0, device.id_, EventKind::sent, r, distributed[k].name, {wire}, id, peer,
                fmt::format("send {} d{}->d{} as #{}", distributed[k].name, device.id_, peer, id)});
   }
 }
@@ -759,6 +790,18 @@ void World::deliver(Message m) {
   Device& device = *devices_.at(m.to);
   touch(device);
   core::Runtime& rt = *device.runtime_;
+  if (core::promoted_by(device.id_, m.name)) {
+    // §3.4: the creator of a promoted reactive is its only writer; a
+    // replica's copy is never newer than its own value.
+    if (events_on_) {
+      emit(Event{0, m.to, EventKind::delivered, no_reactive, {}, {m.value}, m.id, m.from,
+                 fmt::format("deliver {}: d{} promoted it and is its only writer, ignored", message_text(m), m.to)});
+    }
+    return;
+  }
+  // References by this device's ids; replicas of promoted reactives created
+  // the first time their names arrive (core/wire.hpp).
+  const core::Value value = travel(device, [&] { return core::deserialise(rt, device.id_, m.name, m.value); });
   const auto r = rt.find(m.name);
   const bool known = r.has_value() && rt.is_distributed(*r);
   if (events_on_) {
@@ -771,9 +814,9 @@ void World::deliver(Message m) {
   // Fig. 9 (receive): v = merge(µ(r).val, vr), then a propagation with r active.
   device.running_request_ = 0;  // replication is one-way: no response
   if (config_.grain == Grain::coarse) {
-    after_action(device, rt.receive(m.name, m.value));
+    after_action(device, rt.receive(m.name, value));
   } else {
-    after_action(device, skip_ready(rt, rt.begin_receive(m.name, m.value)));
+    after_action(device, skip_ready(rt, rt.begin_receive(m.name, value)));
   }
 }
 
@@ -931,10 +974,14 @@ bool World::heal_sends(Healing& healing) {
   for (auto& device : devices_) {
     if (!device->up() || device->propagating()) continue;
     const core::Runtime& rt = *device->runtime_;
-    const auto distributed = rt.distributed_reactives();
     const auto& peers = network_.neighbors(device->id_);
-    for (std::size_t k = 0; k < distributed.size(); ++k) {
+    for (std::size_t k = 0; k < rt.distributed_reactives().size(); ++k) {
       for (std::size_t p = 0; p < peers.size(); ++p) {
+        // Read again after every send: a send may promote (core/wire.hpp),
+        // which adds distributed reactives and may move the list. One added
+        // before k is sent in the next round; the one at k then comes again
+        // and is skipped as sent.
+        const auto distributed = rt.distributed_reactives();
         const std::size_t at = k * device->peers_ + p;
         const core::Value& v = rt.value(distributed[k].id);
         if (at < device->last_sent_.size() && device->last_sent_[at].sent && device->last_sent_[at].value == v) {

@@ -22,15 +22,21 @@
 //              `fire` and `deliver` run the whole propagation;
 //   send       rule (send): (r, µ(r).val) to one topology neighbour, only when
 //              the value changed since the last send to that peer (volatile
-//              bookkeeping: a restarted device sends everything again);
+//              bookkeeping: a restarted device sends everything again); the
+//              value travels in wire form (core/wire.hpp: references by
+//              global name, reactives that are not distributed promoted, §3.4);
 //   deliver    rule (receive): merge + propagation, on every receive; only when
 //              no propagation runs on the device (its worker is busy otherwise)
-//              and no partition separates sender and destination;
+//              and no partition separates sender and destination; the value
+//              is deserialised first (replicas of promoted reactives created),
+//              and a message for a reactive the device promoted is ignored
+//              (it is that reactive's only writer);
 //   drop, duplicate   bounded by budgets (WorldConfig says whether a
 //              duplicate stays in flight or is received at once);
 //   crash      the Runtime is destroyed (volatile state, running propagation,
 //              Lo tasks lost), the Snapshot is kept; bounded by budget;
-//   restart    a new Runtime over the Snapshot, creation code re-run;
+//   restart    a new Runtime over the Snapshot, creation code re-run, then the
+//              replicas of promoted reactives Σ holds (core::restore_replicas);
 //   partition  isolates one device from the others; bounded by budget;
 //   heal       joins the network again;
 //   lo         a Lo step: deliver a Lo message to its queue or run a worker.
@@ -304,6 +310,8 @@ class World {
   void apply_step(Device& device, core::ReactiveId r);
   core::ActionResult skip_ready(core::Runtime& rt, core::ActionResult result);
   void apply_send(Device& device, std::uint32_t peer, core::ReactiveId r);
+  template <class Convert>
+  core::Value travel(Device& device, Convert&& convert);
   void apply_deliver(std::uint64_t message);
   void deliver(Message m);
   void apply_crash(Device& device);

@@ -29,6 +29,8 @@ std::shared_ptr<const core::SnapshotWriter> nonatomic_commit_writer();
 std::shared_ptr<const core::Receiver> receive_no_propagate_receiver();
 // merge(x, x) = ⊥: a redelivered value resets the replica.
 std::shared_ptr<const core::Receiver> merge_not_idempotent_receiver();
+// (send) does not promote (§3.4): references travel as ids.
+std::shared_ptr<const core::Receiver> no_promotion_receiver();
 
 // (write) stores the value the operator computed at the reactive's previous
 // reevaluation (a stale memo): the inputs read are right, the value is not.

@@ -20,8 +20,14 @@ class NotIdempotent final : public core::Receiver {
   }
 };
 
+class NoPromotion final : public core::Receiver {
+ public:
+  bool promotes() const override { return false; }
+};
+
 }  // namespace
 
+std::shared_ptr<const core::Receiver> no_promotion_receiver() { return std::make_shared<NoPromotion>(); }
 std::shared_ptr<const core::Receiver> receive_no_propagate_receiver() { return std::make_shared<NoPropagate>(); }
 std::shared_ptr<const core::Receiver> merge_not_idempotent_receiver() { return std::make_shared<NotIdempotent>(); }
 

@@ -92,6 +92,37 @@ sim::Scenario flatten_deep() {
   return s;
 }
 
+// §3.4: d0 points a replicated register [version, reference] at its local
+// source s, then sets s; the register starts at "none", a distributed
+// reactive every device has. Only d0 writes, so the higher version wins.
+sim::Scenario reference_in_replicated_value() {
+  auto s = base("showcase-ref", "a replicated register holding a reference to d0's local source", {});
+  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto version = [](const Value& reg) { return core::checked::array_fetch(reg, 0).as_int(); };
+    const auto none = rt.distributed_source("none", Value::integer(0));
+    const auto mine = rt.source(Value::integer(0), "s");
+    const auto point = rt.source(Value::unit(), "point");
+    const auto reg = rt.distributed_fold(
+        "reg", point, Value::list({Value::integer(0), Value::ref(none)}),
+        [mine, version](const Value& state, const Value&) {
+          return Value::list({Value::integer(version(state) + 1), Value::ref(mine)});
+        },
+        [version](const Value& local, const Value& remote) {
+          return version(remote) > version(local) ? remote : local;
+        });
+    const auto target =
+        rt.map({reg}, [](std::span<const Value> in) { return core::checked::array_fetch(in[0], 1); }, "target");
+    rt.flatten(target, "shown");
+  };
+  s.workload = [](std::uint32_t device, std::uint32_t) {
+    if (device != 0) return std::vector<sim::Action>{};
+    return std::vector<sim::Action>{sim::Action::fire("point", Value::unit()),
+                                    sim::Action::fire("s", Value::integer(42))};
+  };
+  s.defaults.devices = 2;
+  return s;
+}
+
 template <class F>
 std::function<void(std::uint32_t, core::RuntimeOptions&)> install(F f) {
   return [f](std::uint32_t, core::RuntimeOptions& options) { f(options); };
@@ -131,6 +162,11 @@ std::vector<Mutant> build() {
                  "a Map's reevaluation writes what its operator computed the time before (a stale memo)",
                  install([](core::RuntimeOptions& o) { o.wrap_map_operator = mutant::stale_write; }),
                  sum_fold("showcase-fold-write", 0, sim::Grain::coarse)});
+  out.push_back({"mutant-no-promotion", "convergence",
+                 "(send) ships a distributed value with its references as ids, which denote the receiver's own "
+                 "reactives (no promotion, §3.4)",
+                 install([](core::RuntimeOptions& o) { o.receiver = mutant::no_promotion_receiver(); }),
+                 reference_in_replicated_value()});
   return out;
 }
 

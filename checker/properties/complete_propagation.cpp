@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/wire.hpp"
+
 namespace frsim::checker {
 
 void CompletePropagation::on_event(const sim::Event& e, const sim::World& world) {
@@ -196,6 +198,7 @@ std::optional<core::Value> OperatorBenches::apply(const sim::World& world, std::
     try {
       bench.runtime = std::make_unique<core::Runtime>(bench.sigma);
       world.scenario().create(*bench.runtime, sim::DeviceContext{device, world.devices()});
+      core::restore_replicas(*bench.runtime);  // as sim::World's restart does (§3.4)
     } catch (const std::exception&) {
       bench.runtime.reset();
     }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/wire.hpp"
+
 namespace frsim::checker {
 
 namespace {
@@ -67,15 +69,22 @@ void Convergence::on_schedule_end(const sim::World& world) {
     }
     judged = true;
     const auto [d0, r0] = places.front();
-    const core::Value& reference = world.device(d0).runtime()->value(r0);
+    // References by global name: a reference to a reactive of the device's
+    // own store is not one to another device's (core/wire.hpp, §3.4).
+    const core::Runtime& first = *world.device(d0).runtime();
+    const auto holder = [](const core::Runtime& rt, core::ReactiveId r) {
+      return rt.is_distributed(r) ? core::Holder::distributed : core::Holder::local;
+    };
+    const core::Value reference = core::global_form(first, d0, first.value(r0), holder(first, r0));
     for (std::size_t k = 1; k < places.size(); ++k) {
       const auto [d, r] = places[k];
       const core::Runtime& rt = *world.device(d).runtime();
-      if (rt.value(r) == reference) continue;
+      const core::Value here = core::global_form(rt, d, rt.value(r), holder(rt, r));
+      if (here == reference) continue;
       report(d, rt.label(r).empty() ? identity : rt.label(r),
              fmt::format("after healing d{} and d{} disagree on {} {}: {} vs {}", d0, d, core::to_string(rt.kind(r)),
-                         identity, reference.to_string(), rt.value(r).to_string()),
-             {printed(reference), printed(rt.value(r))});
+                         identity, reference.to_string(), here.to_string()),
+             {printed(reference), printed(here)});
       count_judged();
       return;
     }

@@ -357,8 +357,17 @@ void SequentialSpec::judge(const sim::World& world) {
       if (c.action.device != d) continue;
       if (const auto r = rt->find(world.device(d).workload().at(c.action.index).target)) unfired.at(*r) = false;
     }
-    run[d] = observed_state(*rt, replicated_reactives(*rt, unfired), world.scenario());
+    run[d] = observed_state(*rt, d, replicated_reactives(*rt, unfired), world.scenario());
     for (const auto& [name, r] : rt->distributed()) distributed.insert(name);
+  }
+  // A fire of a source that was promoted after it fired (§3.4: a value sent
+  // later referred to it) had a replicated effect too: its value reached
+  // the other devices with the promoted reactive.
+  for (Committed& c : committed_) {
+    const core::Runtime* rt = world.device(c.action.device).runtime();
+    if (c.effect || rt == nullptr) continue;
+    const auto target = rt->find(world.device(c.action.device).workload().at(c.action.index).target);
+    c.effect = target && rt->is_distributed(*target);
   }
   // The committed actions with a replicated effect, in commit order, and
   // the causal order among them.

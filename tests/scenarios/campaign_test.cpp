@@ -68,10 +68,12 @@ std::string test_name(const ::testing::TestParamInfo<const char*>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, DefaultCampaign,
-                         ::testing::Values("cart", "lasp-map", "lo-bank", "todomvc", "read-receipts", "device-extras"),
+                         ::testing::Values("cart", "lasp-map", "lo-bank", "todomvc", "read-receipts", "device-extras",
+                                           "lww-ref"),
                          test_name);
 INSTANTIATE_TEST_SUITE_P(Scenarios, RandomSchedules,
-                         ::testing::Values("cart", "lasp-map", "lo-bank", "todomvc", "read-receipts", "device-extras"),
+                         ::testing::Values("cart", "lasp-map", "lo-bank", "todomvc", "read-receipts", "device-extras",
+                                           "lww-ref"),
                          test_name);
 
 }  // namespace

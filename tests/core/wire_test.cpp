@@ -1,0 +1,179 @@
+// What travels on the wire (core/wire.hpp, paper §3.4): a reference inside a
+// distributed value denotes, on the receiver, the promoted reactive, never
+// the receiver's reactive with the same id.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include "core/receive.hpp"
+#include "core/wire.hpp"
+
+namespace frsim::core {
+namespace {
+
+// The latest non-unit value wins: enough for one writer.
+Value take_remote(const Value& local, const Value& remote) { return remote.is_unit() ? local : remote; }
+
+// One device: `sources` local sources "s0".. (ids 0..), then the distributed "reg".
+struct Device {
+  Device(std::uint32_t id_, std::size_t sources, RuntimeOptions options = {}) : id(id_), rt(sigma, std::move(options)) {
+    for (std::size_t i = 0; i < sources; ++i) rt.source(Value::integer(0), fmt::format("s{}", i));
+    reg = rt.distributed_source("reg", Value(), take_remote);
+  }
+  // This device sends reg to `to`, which receives it.
+  void send_reg(Device& to) {
+    const Value wire = serialise(rt, id, reg);
+    ASSERT_TRUE(to.rt.receive("reg", deserialise(to.rt, to.id, "reg", wire)).committed);
+  }
+  // This device sends its distributed reactive `name` to `to`.
+  void send(Device& to, const std::string& name) {
+    const Value wire = serialise(rt, id, *rt.resolve(Value::named_ref(name)));
+    if (promoted_by(to.id, name)) return;
+    to.rt.receive(name, deserialise(to.rt, to.id, name, wire));
+  }
+
+  std::uint32_t id;
+  Snapshot sigma;
+  Runtime rt;
+  ReactiveId reg = 0;
+};
+
+TEST(Wire, AReceivedReferenceDenotesThePromotedReactiveNotTheReceiversOwnId) {
+  Device d0(0, 1), d1(1, 1);
+  d0.rt.fire(0, Value::integer(42));
+  d0.rt.fire(d0.reg, Value::list({Value::string("x"), Value::ref(0)}));
+  d0.send_reg(d1);
+  EXPECT_TRUE(d0.rt.is_distributed(0)) << "sending promoted it";
+  EXPECT_EQ(d0.rt.distributed().front().first, promoted_name(0, 0));
+  const Value held = d1.rt.value(d1.reg).as_list()[1];
+  ASSERT_EQ(held.kind(), Kind::ref);
+  EXPECT_NE(held.as_ref(), 0U) << "id 0 is d1's own s0";
+  EXPECT_EQ(d1.rt.value(held.as_ref()), Value::integer(42));
+  EXPECT_EQ(d1.rt.value(0), Value::integer(0));
+  EXPECT_EQ(global_form(d0.rt, 0, d0.rt.value(d0.reg), Holder::distributed),
+            global_form(d1.rt, 1, d1.rt.value(d1.reg), Holder::distributed));
+}
+
+TEST(Wire, ThePromotedReactiveSynchronisesOnItsOwnLastWriterWins) {
+  Device d0(0, 1), d1(1, 1);
+  d0.rt.fire(d0.reg, Value::ref(0));
+  d0.send_reg(d1);  // s0 = 0 travels with the register
+  const std::string name = promoted_name(0, 0);
+  const Value stale = serialise(d0.rt, 0, 0);
+  d0.rt.fire(0, Value::integer(7));
+  d0.send(d1, name);
+  const ReactiveId view = d1.rt.value(d1.reg).as_ref();
+  EXPECT_EQ(d1.rt.value(view), Value::integer(7));
+  // A message from before the change arrives late: the older stamp loses.
+  d1.rt.receive(name, deserialise(d1.rt, 1, name, stale));
+  EXPECT_EQ(d1.rt.value(view), Value::integer(7));
+  // The holder's copy going back to the creator changes nothing there.
+  EXPECT_TRUE(promoted_by(0, name));
+}
+
+TEST(Wire, AReplicaReachesAThirdDeviceThroughAHolder) {
+  Device d0(0, 1), d1(1, 1), d2(2, 1);
+  d0.rt.fire(0, Value::integer(5));
+  d0.rt.fire(d0.reg, Value::ref(0));
+  d0.send_reg(d1);
+  d1.send_reg(d2);
+  EXPECT_EQ(d2.rt.value(d2.rt.value(d2.reg).as_ref()), Value::integer(5));
+  d0.rt.fire(0, Value::integer(6));
+  const std::string name = promoted_name(0, 0);
+  d0.send(d1, name);
+  d1.send(d2, name);
+  EXPECT_EQ(d2.rt.value(d2.rt.value(d2.reg).as_ref()), Value::integer(6));
+}
+
+TEST(Wire, AHolderRestartedOverItsSnapshotRecreatesTheReplica) {
+  Device d0(0, 1), d1(1, 1);
+  d0.rt.fire(0, Value::integer(42));
+  d0.rt.fire(d0.reg, Value::ref(0));
+  d0.send_reg(d1);
+  Runtime restarted(d1.sigma);
+  restarted.source(Value::integer(0), "s0");
+  const ReactiveId reg = restarted.distributed_source("reg", Value(), take_remote);
+  restore_replicas(restarted);
+  const Value held = restarted.value(reg);
+  ASSERT_EQ(held.kind(), Kind::ref);
+  EXPECT_EQ(restarted.value(held.as_ref()), Value::integer(42));
+  EXPECT_TRUE(restarted.resolve(Value::named_ref(promoted_name(0, 0))).has_value());
+}
+
+class RawReferences final : public Receiver {
+ public:
+  bool promotes() const override { return false; }
+};
+
+TEST(Wire, AReceiverThatDoesNotPromoteShipsIdsAndGlobalFormTellsThemApart) {
+  RuntimeOptions raw;
+  raw.receiver = std::make_shared<RawReferences>();
+  Device d0(0, 1, raw), d1(1, 1, raw);
+  d0.rt.fire(0, Value::integer(42));
+  d0.rt.fire(d0.reg, Value::ref(0));
+  d0.send_reg(d1);
+  EXPECT_EQ(d1.rt.value(d1.reg), Value::ref(0));
+  EXPECT_EQ(d1.rt.value(0), Value::integer(0));
+  EXPECT_NE(global_form(d0.rt, 0, d0.rt.value(d0.reg), Holder::distributed),
+            global_form(d1.rt, 1, d1.rt.value(d1.reg), Holder::distributed));
+  // In a local value the same reference is the same location on both devices.
+  EXPECT_EQ(global_form(d0.rt, 0, Value::ref(0), Holder::local), global_form(d1.rt, 1, Value::ref(0), Holder::local));
+}
+
+TEST(Wire, PromotedNamesParse) {
+  EXPECT_EQ(parse_promoted_name(promoted_name(3, 17)), (std::pair<std::uint32_t, ReactiveId>{3, 17}));
+  for (const char* name : {"reg", "d/r1", "d1/r", "d1/x2", "dx/r1", "d1/r2x", "task-0-1"}) {
+    EXPECT_FALSE(parse_promoted_name(name).has_value()) << name;
+  }
+}
+
+// Values of lists, maps, integers and strings with references to the
+// sender's local sources anywhere in them.
+rc::Gen<Value> gen_value(int depth, ReactiveId sources) {
+  auto scalar = rc::gen::oneOf(rc::gen::map(rc::gen::inRange<std::int64_t>(-3, 3), &Value::integer),
+                               rc::gen::map(rc::gen::element<std::string>("a", "b"), &Value::string),
+                               rc::gen::map(rc::gen::inRange<ReactiveId>(0, sources), &Value::ref));
+  if (depth == 0) return scalar;
+  auto inner = gen_value(depth - 1, sources);
+  auto list = rc::gen::map(rc::gen::container<ValueList>(rc::gen::resize(3, inner)), &Value::list);
+  auto map = rc::gen::map(rc::gen::container<ValueMap>(rc::gen::resize(3, rc::gen::pair(inner, inner))), &Value::map);
+  return rc::gen::weightedOneOf<Value>({{3, scalar}, {1, list}, {1, map}});
+}
+
+void expect_same_reactives(const Runtime& from, const Value& sent, const Runtime& to, const Value& held) {
+  if (sent.kind() == Kind::ref) {
+    RC_ASSERT(held.kind() == Kind::ref);
+    RC_ASSERT(to.value(held.as_ref()) == from.value(sent.as_ref()));
+    return;
+  }
+  RC_ASSERT(sent.kind() == held.kind());
+  if (sent.kind() == Kind::list) {
+    RC_ASSERT(sent.as_list().size() == held.as_list().size());
+    for (std::size_t i = 0; i < sent.as_list().size(); ++i) {
+      expect_same_reactives(from, sent.as_list()[i], to, held.as_list()[i]);
+    }
+  }
+}
+
+// Whatever the value, the receiver's copy is the sender's in global form,
+// and each reference in it (in lists; map keys may reorder) reads the value
+// the sender's referenced reactive has.
+RC_GTEST_PROP(Wire, AValueArrivesReferringToTheSameReactives, ()) {
+  constexpr ReactiveId sources = 3;
+  Device d0(0, sources), d1(1, sources);
+  for (ReactiveId r = 0; r < sources; ++r) d0.rt.fire(r, Value::integer(10 + r));
+  const Value v = *gen_value(3, sources);
+  d0.rt.fire(d0.reg, v);
+  d0.send_reg(d1);
+  const Value held = d1.rt.value(d1.reg);
+  RC_ASSERT(global_form(d1.rt, 1, held, Holder::distributed) == global_form(d0.rt, 0, v, Holder::distributed));
+  expect_same_reactives(d0.rt, v, d1.rt, held);
+  // Sending back changes nothing on the creator.
+  d1.send_reg(d0);
+  RC_ASSERT(d0.rt.value(d0.reg) == v);
+}
+
+}  // namespace
+}  // namespace frsim::core
