@@ -229,7 +229,7 @@ class Replicas {
     }
     const std::uint64_t rounds_max = sim::healing_rounds_max(static_cast<std::uint32_t>(replicas_.size()));
     for (std::uint64_t round = 0; round < rounds_max; ++round) {
-      std::vector<std::tuple<std::uint32_t, std::string, Value>> sent;  // (to, name, value)
+      std::vector<std::tuple<std::uint32_t, std::string, Value, std::uint32_t>> sent;  // (to, name, value, from)
       for (std::uint32_t d = 0; d < replicas_.size(); ++d) {
         Replica& from = *replicas_[d];
         for (const auto& [name, r] : from.runtime->distributed()) {
@@ -238,12 +238,21 @@ class Replicas {
             auto [last, fresh] = from.last_sent.try_emplace({peer, name}, v);
             if (!fresh && last->second == v) continue;
             last->second = v;
-            sent.emplace_back(peer, name, v);
+            sent.emplace_back(peer, name, v, d);
           }
         }
       }
       if (sent.empty()) return true;
-      for (const auto& [to, name, value] : sent) replicas_[to]->runtime->receive(name, value);
+      for (const auto& [to, name, value, from] : sent) {
+        core::Runtime& receiver = *replicas_[to]->runtime;
+        if (!receiver.find(name)) {
+          // Not created there yet (an operator creates it later): sent again
+          // once it is, as the world's sender does (World::resend_later).
+          replicas_[from]->last_sent.erase({to, name});
+          continue;
+        }
+        receiver.receive(name, value);
+      }
     }
     return false;
   }

@@ -65,7 +65,8 @@ std::string label_of(const core::Runtime& rt, core::ReactiveId r) {
   return label.empty() ? fmt::format("r{}", r) : label;
 }
 
-// The pre-state as a restart builds it: creation code over a copy of Σ.
+// The pre-state as a restart builds it: creation code over a copy of Σ, then
+// the replay of Σ's creation records.
 // Throws core::Error when the creation code fails.
 std::unique_ptr<core::Runtime> rebuild(const sim::Scenario& scenario, core::Snapshot& sigma, std::uint32_t device,
                                        std::uint32_t devices) {
@@ -74,6 +75,7 @@ std::unique_ptr<core::Runtime> rebuild(const sim::Scenario& scenario, core::Snap
   options.observer = nullptr;
   auto rt = std::make_unique<core::Runtime>(sigma, std::move(options));
   scenario.create(*rt, sim::DeviceContext{device, devices});
+  rt->replay_creations();  // what operators created after it (core/README.md, "Creation")
   return rt;
 }
 

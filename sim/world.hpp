@@ -301,6 +301,7 @@ class World {
   void apply_send(Device& device, std::uint32_t peer, core::ReactiveId r);
   void apply_deliver(std::uint64_t message);
   void deliver(Message m);
+  void resend_later(const Message& m);
   void apply_crash(Device& device);
   void after_action(Device& device, const core::ActionResult& result);
   bool can_receive(const Device& device) const;
