@@ -235,7 +235,7 @@ class Replicas {
     }
     const std::uint64_t rounds_max = sim::healing_rounds_max(static_cast<std::uint32_t>(replicas_.size()));
     for (std::uint64_t round = 0; round < rounds_max; ++round) {
-      std::vector<std::tuple<std::uint32_t, std::string, Value>> sent;  // (to, name, value)
+      std::vector<std::tuple<std::uint32_t, std::string, Value, std::uint32_t>> sent;  // (to, name, value, from)
       for (std::uint32_t d = 0; d < replicas_.size(); ++d) {
         Replica& from = *replicas_[d];
         for (const auto& [name, r] : from.runtime->distributed()) {
@@ -246,15 +246,22 @@ class Replicas {
             if (!fresh && last->second == v) continue;
             last->second = v;
             if (!wire) wire = core::serialise(*from.runtime, d, r);
-            sent.emplace_back(peer, name, *wire);
+            sent.emplace_back(peer, name, *wire, d);
           }
         }
       }
       if (sent.empty()) return true;
-      for (const auto& [to, name, value] : sent) {
+      for (const auto& [to, name, value, from] : sent) {
         if (core::promoted_by(to, name)) continue;  // its creator is its only writer
-        core::Runtime& rt = *replicas_[to]->runtime;
-        rt.receive(name, core::deserialise(rt, to, name, value));
+        core::Runtime& receiver = *replicas_[to]->runtime;
+        const Value local = core::deserialise(receiver, to, name, value);
+        if (!receiver.find(name)) {
+          // Not created there yet (an operator creates it later): sent again
+          // once it is, as the world's sender does (World::resend_later).
+          replicas_[from]->last_sent.erase({to, name});
+          continue;
+        }
+        receiver.receive(name, local);
       }
     }
     return false;

@@ -68,7 +68,8 @@ std::string label_of(const core::Runtime& rt, core::ReactiveId r) {
   return label.empty() ? fmt::format("r{}", r) : label;
 }
 
-// The pre-state as a restart builds it: creation code over a copy of Σ.
+// The pre-state as a restart builds it: creation code over a copy of Σ, then
+// the replay of Σ's creation records.
 // Throws core::Error when the creation code fails.
 std::unique_ptr<core::Runtime> rebuild(const sim::Scenario& scenario, core::Snapshot& sigma, std::uint32_t device,
                                        std::uint32_t devices, const std::vector<core::ReactiveId>& promoted) {
@@ -77,7 +78,7 @@ std::unique_ptr<core::Runtime> rebuild(const sim::Scenario& scenario, core::Snap
   options.observer = nullptr;
   auto rt = std::make_unique<core::Runtime>(sigma, std::move(options));
   scenario.create(*rt, sim::DeviceContext{device, devices});
-  core::restore_replicas(*rt);  // as sim::World's restart does (§3.4)
+  core::restore_after_creation_code(*rt);  // as sim::World's restart does
   for (const core::ReactiveId r : promoted) {
     if (r < rt->size() && !rt->is_distributed(r)) core::promote(*rt, device, r);
   }

@@ -87,8 +87,15 @@ class Dataflow {
     std::vector<ReactiveId> derived;  // {d ≠ r | r ∈ inputs(d, µ)}, static and dynamic
     MapOperator map_op;
     FoldOperator fold_op;
+    // Operators that create reactives (Creation); set instead of map_op/fold_op.
+    CreatingMapOperator creating_map_op;
+    CreatingFoldOperator creating_fold_op;
     MergeFunction merge;
     std::string label;
+    // Which reevaluation created it (0: the creation code): operators are not
+    // compared by signature(), and one created by an operator is a closure
+    // over that reevaluation's values, so graphs of equal shape differ here.
+    std::uint64_t provenance = 0;
   };
   // A graph reached from this one by moving flatten `flatten`'s dynamic edge
   // to `inner`: copies of a runtime that move the same edge share the result
@@ -131,6 +138,7 @@ std::uint64_t signature(const Dataflow& graph) {
     h = hash_combine(h, n.inner);
     h = hash_combine(h, n.distributed ? 1 : 0);
     h = hash_combine(h, hash_bytes(n.label));
+    h = hash_combine(h, n.provenance);
     h = hash_combine(h, n.inputs.size());
     for (ReactiveId i : n.inputs) h = hash_combine(h, i);
     h = hash_combine(h, n.derived.size());
@@ -203,6 +211,8 @@ struct Runtime::Impl {
     outdated_unprocessed = other.outdated_unprocessed;
     undo = other.undo;
     rewires = other.rewires;
+    made = other.made;
+    records = other.records;
   }
 
   Runtime& self;
@@ -230,6 +240,24 @@ struct Runtime::Impl {
   Propagation handle{*this};
   std::vector<Undo> undo;
   std::vector<Rewire> rewires;
+  // Reactives an operator created in this propagation, with what their slot
+  // held before (a restored constant, or nothing): (commit) stores them in
+  // Σ, an abort removes them. Records: the creations Σ gets at (commit).
+  struct Made {
+    ReactiveId r;
+    Slot previous_slot;
+    Value previous_value;
+  };
+  std::vector<Made> made;
+  std::vector<CreationRecord> records;
+  // While an operator creates: the lowest level a reactive it creates may
+  // take (above the creator's: a level policy has passed lower buckets), and
+  // the level queue of a level order running in place. Not state.
+  std::uint32_t creation_level = 0;
+  std::uint64_t creation_provenance = 0;
+  unsigned creating = 0;
+  LevelQueue* level_queue = nullptr;
+  bool replaying = false;
   std::vector<Value> input_values;     // scratch for map operators
   std::vector<ReactiveId> raise_work;  // scratch for level raises
 
@@ -368,6 +396,8 @@ struct Runtime::Impl {
     outdated_unprocessed = 0;
     undo.clear();
     rewires.clear();
+    made.clear();
+    records.clear();
     if (observer != nullptr) observer->action_started(kind, r, v);
   }
 
@@ -431,6 +461,7 @@ struct Runtime::Impl {
   // reevexp(r, µ) = µ(r).op inputs(r, µ).val, evaluated to a value (inner).
   Value reevaluate(ReactiveId r) {
     const Node& n = nodes()[r];
+    if (n.creating_map_op || n.creating_fold_op) return reevaluate_creating(r, true);
     switch (states[r].kind) {
       case ReactiveKind::map: {
         // One input: the operator reads µ(input).val in place (nothing is
@@ -471,6 +502,50 @@ struct Runtime::Impl {
     return values[r];
   }
 
+  // reevexp(r, µ) of an operator that takes a Creation. The operator may
+  // grow the graph and the store while it runs, so it runs on copies of
+  // itself and of its input values, never on references into them.
+  // `record`: a reevaluation of a fire or receive propagation that creates
+  // something leaves a CreationRecord for Σ (restoration replays it); a
+  // Map's initial evaluation does not (re-running its creation re-runs it).
+  Value reevaluate_creating(ReactiveId r, bool record) {
+    std::vector<ReactiveId> ids = inputs_of(r);
+    std::vector<Value> in;
+    in.reserve(ids.size());
+    for (ReactiveId i : ids) in.push_back(values[i]);
+    if (observer != nullptr) observer->reevaluated(r, ids, in);
+    const auto first = static_cast<ReactiveId>(created);
+    Value result = run_creating(r, in);
+    if (record && created > first && action != ActionKind::create && !replaying) {
+      records.push_back(CreationRecord{r, std::move(in), first, static_cast<std::uint32_t>(created - first)});
+    }
+    return result;
+  }
+
+  Value run_creating(ReactiveId r, std::span<const Value> in) {
+    const Node& n = nodes()[r];
+    const CreatingMapOperator map_op = n.creating_map_op;
+    const CreatingFoldOperator fold_op = n.creating_fold_op;
+    struct Scope {
+      Impl& m;
+      std::uint32_t level;
+      std::uint64_t provenance;
+      ~Scope() {
+        m.creation_level = level;
+        m.creation_provenance = provenance;
+        --m.creating;
+      }
+    } scope{*this, creation_level, creation_provenance};
+    ++creating;
+    creation_level = std::max(creation_level, states[r].level + 1);
+    std::uint64_t h = hash_combine(0x63726561ULL, r);
+    for (const Value& v : in) h = hash_combine(h, v.hash());
+    creation_provenance = h == 0 ? 1 : h;
+    Creation context(*this);
+    if (map_op) return map_op(in, context);
+    return fold_op(in[0], in[1], context);
+  }
+
   // (write)  Σ ▷ (v · r · (A; P) ⟨µ⟩ tl) → Σ ▷ ((A; P) ⟨update(µ, r, v)⟩ tl)
   void write(ReactiveId r, Value v) {
     store(r, std::move(v));
@@ -500,6 +575,7 @@ struct Runtime::Impl {
       sort_active();
       writer->committed(sigma, self, active_list);
     }
+    commit_creations();
     if (action != ActionKind::create) ++sigma.commits;
     if (observer != nullptr) {
       sort_active();
@@ -523,11 +599,28 @@ struct Runtime::Impl {
     }
   }
 
-  // The store returns to exactly its state before the action: values and
-  // dynamic edges. Levels stay raised: they remain valid upper bounds.
+  // (source), (fold) inside a propagation: "(Σ, r ↦ vs)" at (commit), with
+  // the record that replays the creation, so that Σ changes in one step and
+  // a crash mid-propagation leaves Σ as at the last commit (no value of a
+  // reactive that a restart would not recreate, at an id it may reuse).
+  void commit_creations() {
+    for (const Made& m : made) {
+      const ReactiveKind kind = states[m.r].kind;
+      if (kind == ReactiveKind::source || kind == ReactiveKind::fold) writer->created(sigma, self, m.r);
+    }
+    for (CreationRecord& record : records) sigma.creations.push_back(std::move(record));
+    records.clear();
+  }
+
+  // The store returns to exactly its state before the action: values,
+  // dynamic edges and the reactives operators created. Levels stay raised:
+  // they remain valid upper bounds.
   void roll_back() {
     for (auto it = undo.rbegin(); it != undo.rend(); ++it) values[it->r] = std::move(it->old);
     for (auto it = rewires.rbegin(); it != rewires.rend(); ++it) relink(it->flatten, it->old_inner);
+    for (auto it = made.rbegin(); it != made.rend(); ++it) unpublish(it->r, it->previous_slot, std::move(it->previous_value));
+    made.clear();
+    records.clear();
     end();
   }
 
@@ -571,6 +664,11 @@ struct Runtime::Impl {
   // only the handle's policies read. Without an observer only.
   [[gnu::flatten]] bool run_level_order(LevelQueue& queue) {
     if (observer != nullptr) return false;
+    level_queue = &queue;
+    struct Forget {
+      LevelQueue*& queue;
+      ~Forget() { queue = nullptr; }
+    } forget{level_queue};
     for (ReactiveId r : outdated_log) queue.push(r, states[r].level);
     for (std::uint32_t level = 0; level <= queue.top(); ++level) {
       // By index: a reactive raised above `level` is queued again, which may
@@ -597,9 +695,12 @@ struct Runtime::Impl {
   // with activate(r) queueing the reactives it makes outdated.
   void reevaluate_in_level_order(ReactiveId r, LevelQueue& queue) {
     poll_stop();  // as apply() does: a budget ends a long propagation here too
+    // A creating operator may grow the graph and the store: references are
+    // taken after it ran.
+    Value v = states[r].kind == ReactiveKind::map && !nodes()[r].creating_map_op ? evaluate_map(nodes()[r])
+                                                                                  : reevaluate(r);
     const Node& n = nodes()[r];
     ReactiveState& s = states[r];
-    Value v = s.kind == ReactiveKind::map ? evaluate_map(n) : reevaluate(r);
     s.processed_epoch = epoch;
     --outdated_unprocessed;  // r was outdated
     if (s.active_epoch != epoch) {
@@ -783,6 +884,22 @@ struct Runtime::Impl {
 
   // ---- creation --------------------------------------------------------------------
 
+  // Fig. 6's rules, for the creation code and for operators (Creation);
+  // defined with the Runtime's creation functions below.
+  ReactiveId create_source(Value initial, std::string label);
+  ReactiveId create_map(std::vector<ReactiveId> inputs, MapOperator op, CreatingMapOperator creating,
+                        std::string label);
+  ReactiveId create_fold(ReactiveId input, Value initial, FoldOperator op, CreatingFoldOperator creating,
+                         std::string label);
+  ReactiveId create_flatten(ReactiveId outer, std::string label);
+  ReactiveId create_distributed_source(std::string name, Value initial, MergeFunction merge);
+  ReactiveId create_distributed_fold(std::string name, ReactiveId input, Value initial, FoldOperator op,
+                                     CreatingFoldOperator creating, MergeFunction merge);
+  void check_new_name(const std::string& name) const;
+  Value initial_map_value(ReactiveId r);
+  void join_created(ReactiveId r, Value initial);
+  void replay_creations();
+
   void grow(std::size_t size) {
     if (nodes().size() >= size) return;
     own().nodes.resize(size);
@@ -797,11 +914,15 @@ struct Runtime::Impl {
 
   // location(µ): the next dense id, "consistent between restarts" (Fig. 3). A
   // restored constant in that slot is overwritten; its dependents stay linked.
+  // Inside a propagation only an operator creates (through a Creation); the
+  // slot's previous content is kept for an abort.
   ReactiveId allocate(ReactiveKind kind, std::string label) {
-    if (propagating) throw Error("cannot create a reactive while a propagation is running");
+    if (propagating && creating == 0) throw Error("cannot create a reactive while a propagation is running");
     const auto r = static_cast<ReactiveId>(created);
     grow(r + 1);
+    if (propagating) made.push_back({r, nodes()[r].slot, values[r]});
     Node& n = own().nodes[r];
+    n.provenance = creating > 0 ? creation_provenance : 0;
     n.kind = kind;
     states[r].kind = kind;
     n.label = std::move(label);
@@ -825,23 +946,32 @@ struct Runtime::Impl {
     if (observer != nullptr) observer->created(r, states[r].kind, g.nodes[r].label);
   }
 
-  // A map whose creation failed never existed: its slot is as before.
-  void unpublish_map(ReactiveId r, Slot previous_slot, Value previous_value) {
+  // A reactive whose creation failed, or was rolled back with its
+  // propagation, never existed: its slot is as before. r is the newest.
+  void unpublish(ReactiveId r, Slot previous_slot, Value previous_value) {
     Dataflow& g = own();
     Node& n = g.nodes[r];
-    for (ReactiveId i : n.inputs) {
+    const auto unlink = [&](ReactiveId i) {
       auto& list = g.nodes[i].derived;
-      list.erase(std::find(list.begin(), list.end(), r));
-    }
+      auto it = std::find(list.begin(), list.end(), r);
+      if (it != list.end()) list.erase(it);
+    };
+    for (ReactiveId i : n.inputs) unlink(i);
+    if (states[r].kind == ReactiveKind::flatten && n.inner != no_reactive && n.slot == Slot::created) unlink(n.inner);
     if (!n.label.empty()) {
       auto it = g.by_label.find(n.label);
       if (it != g.by_label.end() && it->second == r) g.by_label.erase(it);
     }
+    if (n.distributed) {
+      g.by_name.erase(n.label);
+      std::erase_if(g.distributed, [r](const Runtime::Distributed& d) { return d.id == r; });
+    }
+    std::vector<ReactiveId> derived = std::move(n.derived);  // a restored constant's dependents
+    n = Node{};
     n.slot = previous_slot;
+    n.derived = std::move(derived);
     values[r] = std::move(previous_value);
-    n.inputs.clear();
-    n.map_op = nullptr;
-    n.label.clear();
+    states[r].kind = ReactiveKind::source;
     set_created(r);
   }
 
@@ -849,8 +979,14 @@ struct Runtime::Impl {
     Dataflow& g = own();
     g.nodes[r].distributed = true;
     g.nodes[r].merge = merge ? std::move(merge) : MergeFunction(&Value::join);
-    auto at = std::lower_bound(g.distributed.begin(), g.distributed.end(), name,
-                               [](const Runtime::Distributed& d, const std::string& key) { return d.name < key; });
+    // The creation code's in name order; an operator's after them, in
+    // creation order, so that a position once taken stays (a world keeps
+    // what it last sent to each peer by position).
+    auto at = creating > 0 ? g.distributed.end()
+                           : std::lower_bound(g.distributed.begin(), g.distributed.end(), name,
+                                              [](const Runtime::Distributed& d, const std::string& key) {
+                                                return d.name < key;
+                                              });
     g.distributed.insert(at, Runtime::Distributed{name, r, hash_bytes(name)});
     g.by_name.emplace(std::move(name), r);
   }
@@ -875,7 +1011,8 @@ struct Runtime::Impl {
       if (observer != nullptr) observer->restored(r, values[r]);
       restore_nested(values[r]);
     }
-    writer->created(sigma, self, r);
+    // Inside a propagation Σ gets r at (commit): see commit_creations().
+    if (!propagating) writer->created(sigma, self, r);
   }
 
   // §3.2: "During restoration of r0, the values of any inner r are also
@@ -981,6 +1118,28 @@ ReactiveId decode_id(Decoder& in, std::size_t slots) {
 
 }  // namespace
 
+void encode_record(Encoder& out, const CreationRecord& record, ValueCodec& values) {
+  out.varint(record.creator);
+  out.varint(record.inputs.size());
+  for (const Value& v : record.inputs) values.write(out, v);
+  out.varint(record.first);
+  out.varint(record.count);
+}
+
+CreationRecord decode_record(Decoder& in, ValueCodec& values) {
+  CreationRecord record;
+  const auto id = [&](std::string_view what) {
+    const std::uint64_t v = in.varint();
+    if (v > std::numeric_limits<ReactiveId>::max()) throw DecodeError(fmt::format("corrupt creation record: {}", what));
+    return static_cast<ReactiveId>(v);
+  };
+  record.creator = id("creator");
+  for (std::uint64_t i = 0, n = in.count(); i < n; ++i) record.inputs.push_back(values.read(in));
+  record.first = id("first");
+  record.count = id("count");
+  return record;
+}
+
 void Runtime::encode_state(Encoder& out, ValueCodec& codec) const {
   const Impl& m = *impl_;
   const auto& nodes = m.nodes();
@@ -1008,6 +1167,15 @@ void Runtime::encode_state(Encoder& out, ValueCodec& codec) const {
     out.varint(w.flatten);
     out.varint(w.old_inner);
   }
+  // What operators created so far, for an abort and for (commit).
+  out.varint(m.made.size());
+  for (const Impl::Made& made : m.made) {
+    out.varint(made.r);
+    out.u8(static_cast<std::uint8_t>(made.previous_slot));
+    codec.write(out, made.previous_value);
+  }
+  out.varint(m.records.size());
+  for (const CreationRecord& record : m.records) encode_record(out, record, codec);
 }
 
 void Runtime::decode_state(Decoder& in, ValueCodec& codec) {
@@ -1054,134 +1222,330 @@ void Runtime::decode_state(Decoder& in, ValueCodec& codec) {
     const ReactiveId f = decode_id(in, slots);
     m.rewires.push_back({f, decode_id(in, slots)});
   }
+  m.made.clear();
+  for (std::uint64_t i = 0, n = in.count(); i < n; ++i) {
+    const ReactiveId r = decode_id(in, slots);
+    const std::uint8_t slot = in.u8();
+    if (slot > static_cast<std::uint8_t>(Slot::created)) throw DecodeError("corrupt runtime state: slot");
+    m.made.push_back({r, static_cast<Slot>(slot), codec.read(in)});
+  }
+  m.records.clear();
+  for (std::uint64_t i = 0, n = in.count(); i < n; ++i) m.records.push_back(decode_record(in, codec));
 }
 
-ReactiveId Runtime::source(Value initial, std::string label) {
+// ---- creation (Fig. 6) ------------------------------------------------------------
+
+ReactiveId Runtime::Impl::create_source(Value initial, std::string label) {
   // (source)  r = location(µ)  vs = lookup(r, Σ, v)
   //           Σ⟨µ⟩ Source(v) →D (Σ, r ↦ vs) ⟨µ, r ↦ (∅, vs, unit)⟩ r
-  Impl& m = *impl_;
-  const ReactiveId r = m.allocate(ReactiveKind::source, std::move(label));
-  const bool restored = m.sigma.values.contains(r);
-  m.values[r] = m.lookup(r, std::move(initial));
-  m.set_level(r, 0);
-  m.publish(r);
-  m.store_created(r, restored);
+  const ReactiveId r = allocate(ReactiveKind::source, std::move(label));
+  const bool restored = sigma.values.contains(r);
+  values[r] = lookup(r, std::move(initial));
+  set_level(r, creation_level);
+  publish(r);
+  store_created(r, restored);
   return r;
 }
 
-ReactiveId Runtime::map(std::vector<ReactiveId> inputs, MapOperator op, std::string label) {
+ReactiveId Runtime::Impl::create_map(std::vector<ReactiveId> inputs, MapOperator op, CreatingMapOperator creating,
+                                     std::string label) {
   // (map)  r = location(µ)  µ' = µ, r ↦ ({r1, r2}, unit, vop)  t = reevexp(µ', r)
   //        Σ⟨µ⟩ (r1, r2).Map{vop} →D Σ ▷ (t · r · ({r}; {r}) ⟨µ'⟩ r)
-  Impl& m = *impl_;
-  if (!op) throw Error("map: no operator");
-  for (ReactiveId i : inputs) m.check_input(i, "map");
-  const ReactiveId r = m.allocate(ReactiveKind::map, std::move(label));
-  Impl::Node& n = m.own().nodes[r];
+  if (!op && !creating) throw Error("map: no operator");
+  for (ReactiveId i : inputs) check_input(i, "map");
+  const ReactiveId r = allocate(ReactiveKind::map, std::move(label));
+  Node& n = own().nodes[r];
   const Slot previous_slot = n.slot;
-  Value previous_value = m.values[r];
-  std::uint32_t level = 0;
-  for (ReactiveId i : inputs) level = std::max(level, m.states[i].level + 1);
+  Value previous_value = values[r];
+  std::uint32_t level = creation_level;
+  for (ReactiveId i : inputs) level = std::max(level, states[i].level + 1);
   n.inputs = std::move(inputs);
-  n.map_op = m.options.wrap_map_operator ? m.options.wrap_map_operator(std::move(op)) : std::move(op);
-  m.set_level(r, level);
-  m.values[r] = Value();
-  m.publish(r);
-  m.begin(ActionKind::create, r, Value());
+  if (creating) {
+    n.creating_map_op = std::move(creating);
+  } else {
+    n.map_op = options.wrap_map_operator ? options.wrap_map_operator(std::move(op)) : std::move(op);
+  }
+  set_level(r, level);
+  values[r] = Value();
+  publish(r);
+  if (propagating) {
+    join_created(r, initial_map_value(r));
+    return r;
+  }
+  begin(ActionKind::create, r, Value());
   try {
-    m.mark_processed(r);
-    m.activate(r);
-    m.write(r, m.reevaluate(r));
+    mark_processed(r);
+    activate(r);
+    write(r, reevaluate(r));
     // Only a restored constant in r's slot can have dependents to update.
-    if (!m.finished()) m.options.policy->propagate(m.handle);
-    m.commit();
+    if (!finished()) options.policy->propagate(handle);
+    commit();
     return r;
   } catch (const Error& e) {
-    m.abort(e);
-    m.unpublish_map(r, previous_slot, std::move(previous_value));
+    abort(e);
+    unpublish(r, previous_slot, std::move(previous_value));
     throw;
   } catch (const std::exception& e) {
-    const Error error(fmt::format("map {}: {}", m.describe(r), e.what()));
-    m.abort(error);
-    m.unpublish_map(r, previous_slot, std::move(previous_value));
+    const Error error(fmt::format("map {}: {}", describe(r), e.what()));
+    abort(error);
+    unpublish(r, previous_slot, std::move(previous_value));
     throw error;
   }
 }
 
-ReactiveId Runtime::fold(ReactiveId input, Value initial, FoldOperator op, std::string label) {
+// The map rule's t = reevexp(µ', r) inside a running propagation: the value
+// µ' starts with. Its input values are those of the moment (an input still
+// outdated is reread when r is reevaluated), and no event is emitted: r is
+// reevaluated in this propagation only if it is outdated.
+Value Runtime::Impl::initial_map_value(ReactiveId r) {
+  const Node& n = nodes()[r];
+  std::vector<Value> in;
+  for (ReactiveId i : n.inputs) in.push_back(values[i]);
+  if (n.creating_map_op) return run_creating(r, in);
+  const MapOperator op = n.map_op;
+  return op(in);
+}
+
+ReactiveId Runtime::Impl::create_fold(ReactiveId input, Value initial, FoldOperator op,
+                                      CreatingFoldOperator creating, std::string label) {
   // (fold)  r = location(µ)  vs = lookup(r, Σ, v)
   //         Σ⟨µ⟩ r1.Fold(v){vop} →D (Σ, r ↦ vs) ⟨µ, r ↦ ({r, r1}, vs, vop)⟩ r
-  Impl& m = *impl_;
-  if (!op) throw Error("fold: no operator");
-  m.check_input(input, "fold");
-  const ReactiveId r = m.allocate(ReactiveKind::fold, std::move(label));
-  const bool restored = m.sigma.values.contains(r);
-  Impl::Node& n = m.own().nodes[r];
+  if (!op && !creating) throw Error("fold: no operator");
+  check_input(input, "fold");
+  const ReactiveId r = allocate(ReactiveKind::fold, std::move(label));
+  const bool restored = sigma.values.contains(r);
+  Node& n = own().nodes[r];
   n.inputs = {input};
   n.fold_op = std::move(op);
-  m.values[r] = m.lookup(r, std::move(initial));
-  m.set_level(r, m.states[input].level + 1);
-  m.publish(r);
-  m.store_created(r, restored);
+  n.creating_fold_op = std::move(creating);
+  values[r] = lookup(r, std::move(initial));
+  set_level(r, std::max(creation_level, states[input].level + 1));
+  publish(r);
+  store_created(r, restored);
+  if (propagating) join_created(r, values[r]);
   return r;
 }
 
-ReactiveId Runtime::flatten(ReactiveId outer, std::string label) {
+ReactiveId Runtime::Impl::create_flatten(ReactiveId outer, std::string label) {
   // (flatten)  r = location(µ)
   //            µ' = (µ, r ↦ (dynamic(r0), µ(µ(r0).val).val, x_r => x_v => x_v))
   //            Σ⟨µ⟩ r0.Flatten →D Σ⟨µ'⟩ r
-  Impl& m = *impl_;
-  m.check_input(outer, "flatten");
-  const Value& reference = m.values[outer];
+  check_input(outer, "flatten");
+  const Value& reference = values[outer];
   if (!reference.is_ref()) {
-    throw TypeError(fmt::format("flatten: its input {} holds {}, not a reactive", m.describe(outer),
+    throw TypeError(fmt::format("flatten: its input {} holds {}, not a reactive", describe(outer),
                                 reference.to_string()));
   }
-  const auto inner = m.resolve(reference);
+  const auto inner = resolve(reference);
   if (!inner) {
-    throw Error(fmt::format("flatten: its input {} refers to {}, which does not exist",
-                            m.describe(outer), reference.to_string()));
+    throw Error(fmt::format("flatten: its input {} refers to {}, which does not exist", describe(outer),
+                            reference.to_string()));
   }
-  const ReactiveId r = m.allocate(ReactiveKind::flatten, std::move(label));
+  const ReactiveId r = allocate(ReactiveKind::flatten, std::move(label));
   // Only a restored constant in r's slot can have dependents, and only then
   // can the new edges close a cycle.
-  if (!m.nodes()[r].derived.empty()) {
-    m.set_created(r + 1);
-    m.own().nodes[r].inputs = {outer};
+  if (!nodes()[r].derived.empty()) {
+    set_created(r + 1);
+    own().nodes[r].inputs = {outer};
     try {
-      m.check_acyclic(r, *inner);
+      check_acyclic(r, *inner);
     } catch (...) {
-      m.set_created(r);
-      m.own().nodes[r].inputs.clear();
-      m.own().nodes[r].label.clear();
+      set_created(r);
+      own().nodes[r].inputs.clear();
+      own().nodes[r].label.clear();
+      if (propagating) made.pop_back();
       throw;
     }
   }
-  Impl::Node& n = m.own().nodes[r];
+  Node& n = own().nodes[r];
   n.inputs = {outer};
-  m.values[r] = m.values[*inner];
-  m.set_level(r, std::max(m.states[outer].level, m.states[*inner].level) + 1);
-  m.publish(r);
-  m.relink(r, *inner);
+  values[r] = values[*inner];
+  set_level(r, std::max({creation_level, states[outer].level + 1, states[*inner].level + 1}));
+  publish(r);
+  relink(r, *inner);
+  if (propagating) join_created(r, values[r]);
   return r;
+}
+
+ReactiveId Runtime::Impl::create_distributed_source(std::string name, Value initial, MergeFunction merge) {
+  check_new_name(name);
+  const ReactiveId r = create_source(std::move(initial), name);
+  make_distributed(r, std::move(name), std::move(merge));
+  return r;
+}
+
+ReactiveId Runtime::Impl::create_distributed_fold(std::string name, ReactiveId input, Value initial, FoldOperator op,
+                                                  CreatingFoldOperator creating, MergeFunction merge) {
+  check_new_name(name);
+  const ReactiveId r = create_fold(input, std::move(initial), std::move(op), std::move(creating), name);
+  make_distributed(r, std::move(name), std::move(merge));
+  return r;
+}
+
+void Runtime::Impl::check_new_name(const std::string& name) const {
+  if (graph->by_name.contains(name)) throw Error(fmt::format("distributed reactive \"{}\" exists already", name));
+}
+
+// A reactive created inside a running propagation joins it unprocessed, with
+// its initial value: "P = dom(µ)" at (commit) makes the propagation process
+// it, by (reevaluate) if an input is active (r ∈ outdated(A, µ)), by (skip)
+// otherwise.
+void Runtime::Impl::join_created(ReactiveId r, Value initial) {
+  values[r] = std::move(initial);
+  ReactiveState& s = states[r];
+  for (ReactiveId i : inputs_of(r)) {
+    if (i == r || states[i].active_epoch != epoch) continue;
+    s.outdated_epoch = epoch;
+    outdated_log.push_back(r);
+    ++outdated_unprocessed;
+    if (level_queue != nullptr) level_queue->push(r, s.level);
+    break;
+  }
+}
+
+void Runtime::Impl::replay_creations() {
+  if (options.forget_dynamic_creation || propagating) return;
+  const std::vector<CreationRecord> records_to_replay = sigma.creations;  // replay may store into Σ
+  replaying = true;
+  struct Done {
+    bool& replaying;
+    ~Done() { replaying = false; }
+  } done{replaying};
+  for (const CreationRecord& record : records_to_replay) {
+    // Location(µ) is consistent between restarts only if every earlier
+    // creation was replayed: a record whose creator is not there (an
+    // impure creation code) is left out, and restoration reports it.
+    if (!is_created(record.creator) || created != record.first) continue;
+    const Node& n = nodes()[record.creator];
+    if (!n.creating_map_op && !n.creating_fold_op) continue;
+    if (record.inputs.size() != inputs_of(record.creator).size()) continue;
+    try {
+      run_creating(record.creator, record.inputs);  // its value is Σ's already
+    } catch (const std::exception&) {
+      // The operator did not fail the first time: it is not a function of
+      // its inputs. What it did not recreate, restoration reports.
+    }
+  }
+}
+
+ReactiveId Runtime::source(Value initial, std::string label) {
+  return impl_->create_source(std::move(initial), std::move(label));
+}
+
+ReactiveId Runtime::map(std::vector<ReactiveId> inputs, MapOperator op, std::string label) {
+  if (!op) throw Error("map: no operator");
+  return impl_->create_map(std::move(inputs), std::move(op), nullptr, std::move(label));
+}
+
+ReactiveId Runtime::map(std::vector<ReactiveId> inputs, CreatingMapOperator op, std::string label) {
+  if (!op) throw Error("map: no operator");
+  return impl_->create_map(std::move(inputs), nullptr, std::move(op), std::move(label));
+}
+
+ReactiveId Runtime::fold(ReactiveId input, Value initial, FoldOperator op, std::string label) {
+  if (!op) throw Error("fold: no operator");
+  return impl_->create_fold(input, std::move(initial), std::move(op), nullptr, std::move(label));
+}
+
+ReactiveId Runtime::fold(ReactiveId input, Value initial, CreatingFoldOperator op, std::string label) {
+  if (!op) throw Error("fold: no operator");
+  return impl_->create_fold(input, std::move(initial), nullptr, std::move(op), std::move(label));
+}
+
+ReactiveId Runtime::flatten(ReactiveId outer, std::string label) {
+  return impl_->create_flatten(outer, std::move(label));
 }
 
 ReactiveId Runtime::distributed_source(std::string name, Value initial, MergeFunction merge) {
-  if (impl_->graph->by_name.contains(name)) {
-    throw Error(fmt::format("distributed reactive \"{}\" exists already", name));
-  }
-  const ReactiveId r = source(std::move(initial), name);
-  impl_->make_distributed(r, std::move(name), std::move(merge));
-  return r;
+  return impl_->create_distributed_source(std::move(name), std::move(initial), std::move(merge));
 }
 
-ReactiveId Runtime::distributed_fold(std::string name, ReactiveId input, Value initial,
-                                     FoldOperator op, MergeFunction merge) {
-  if (impl_->graph->by_name.contains(name)) {
-    throw Error(fmt::format("distributed reactive \"{}\" exists already", name));
+ReactiveId Runtime::distributed_fold(std::string name, ReactiveId input, Value initial, FoldOperator op,
+                                     MergeFunction merge) {
+  if (!op) throw Error("fold: no operator");
+  return impl_->create_distributed_fold(std::move(name), input, std::move(initial), std::move(op), nullptr,
+                                        std::move(merge));
+}
+
+ReactiveId Runtime::distributed_fold(std::string name, ReactiveId input, Value initial, CreatingFoldOperator op,
+                                     MergeFunction merge) {
+  if (!op) throw Error("fold: no operator");
+  return impl_->create_distributed_fold(std::move(name), input, std::move(initial), nullptr, std::move(op),
+                                        std::move(merge));
+}
+
+void Runtime::create(const std::function<void(Creation&)>& code) {
+  Impl& m = *impl_;
+  if (m.propagating) throw Error("cannot create a reactive while a propagation is running");
+  Creation context(m);
+  code(context);
+}
+
+void Runtime::replay_creations() { impl_->replay_creations(); }
+
+bool Runtime::creates_reactives(ReactiveId r) const {
+  const Impl::Node& n = impl_->created_node(r, "creates_reactives");
+  return n.creating_map_op || n.creating_fold_op;
+}
+
+std::uint64_t Runtime::provenance(ReactiveId r) const { return impl_->created_node(r, "provenance").provenance; }
+
+// ---- Creation: Fig. 6 from inside an operator ------------------------------------
+
+ReactiveId Creation::input(const Value& reference, std::string_view what) const {
+  const auto r = impl_.resolve(reference);
+  if (!r || !impl_.is_created(*r)) {
+    throw Error(fmt::format("{}: its input {} is not a reactive of this device", what, reference.to_string()));
   }
-  const ReactiveId r = fold(input, std::move(initial), std::move(op), name);
-  impl_->make_distributed(r, std::move(name), std::move(merge));
-  return r;
+  return *r;
+}
+
+Value Creation::made(ReactiveId r) {
+  if (count_++ == 0) first_ = r;
+  return Value::ref(r);
+}
+
+Value Creation::source(Value initial, std::string label) {
+  return made(impl_.create_source(std::move(initial), std::move(label)));
+}
+
+Value Creation::map(const std::vector<Value>& inputs, MapOperator op, std::string label) {
+  if (!op) throw Error("map: no operator");
+  std::vector<ReactiveId> ids;
+  for (const Value& i : inputs) ids.push_back(input(i, "map"));
+  return made(impl_.create_map(std::move(ids), std::move(op), nullptr, std::move(label)));
+}
+
+Value Creation::map(const std::vector<Value>& inputs, CreatingMapOperator op, std::string label) {
+  if (!op) throw Error("map: no operator");
+  std::vector<ReactiveId> ids;
+  for (const Value& i : inputs) ids.push_back(input(i, "map"));
+  return made(impl_.create_map(std::move(ids), nullptr, std::move(op), std::move(label)));
+}
+
+Value Creation::fold(const Value& in, Value initial, FoldOperator op, std::string label) {
+  if (!op) throw Error("fold: no operator");
+  return made(impl_.create_fold(input(in, "fold"), std::move(initial), std::move(op), nullptr, std::move(label)));
+}
+
+Value Creation::fold(const Value& in, Value initial, CreatingFoldOperator op, std::string label) {
+  if (!op) throw Error("fold: no operator");
+  return made(impl_.create_fold(input(in, "fold"), std::move(initial), nullptr, std::move(op), std::move(label)));
+}
+
+Value Creation::flatten(const Value& outer, std::string label) {
+  return made(impl_.create_flatten(input(outer, "flatten"), std::move(label)));
+}
+
+Value Creation::distributed_source(std::string name, Value initial, MergeFunction merge) {
+  return made(impl_.create_distributed_source(std::move(name), std::move(initial), std::move(merge)));
+}
+
+Value Creation::distributed_fold(std::string name, const Value& in, Value initial, FoldOperator op,
+                                 MergeFunction merge) {
+  if (!op) throw Error("fold: no operator");
+  return made(impl_.create_distributed_fold(std::move(name), input(in, "fold"), std::move(initial), std::move(op),
+                                            nullptr, std::move(merge)));
 }
 
 void Runtime::promote(ReactiveId r, std::string name, MergeFunction merge) {
@@ -1278,6 +1642,10 @@ Value Runtime::apply_operator(ReactiveId r, std::span<const Value> inputs) const
   const ReactiveKind kind = impl_->states[r].kind;
   const std::size_t expected = kind == ReactiveKind::map ? n.inputs.size() : kind == ReactiveKind::source ? 0 : 2;
   if (kind == ReactiveKind::source) throw Error(fmt::format("apply_operator: {} is a source", impl_->describe(r)));
+  if (n.creating_map_op || n.creating_fold_op) {
+    // Applied here it would create reactives on this runtime.
+    throw Error(fmt::format("apply_operator: {}'s operator creates reactives", impl_->describe(r)));
+  }
   if (inputs.size() != expected) {
     throw Error(fmt::format("apply_operator: {} takes {} values, not {}", impl_->describe(r), expected, inputs.size()));
   }

@@ -40,6 +40,14 @@ using FoldOperator = std::function<Value(const Value& state, const Value& input)
 // the default is the CRDT join of the values (Value::join).
 using MergeFunction = std::function<Value(const Value& local, const Value& remote)>;
 
+// Creation inside operators (Fig. 6 applied to an operator's body; see
+// core/README.md, "Creation"). An operator that takes a Creation may create
+// Sources, Maps, Folds and Flattens while it runs; each returns a reference
+// (Value::ref), an ordinary value the operator may return or store.
+class Creation;
+using CreatingMapOperator = std::function<Value(std::span<const Value> inputs, Creation& create)>;
+using CreatingFoldOperator = std::function<Value(const Value& state, const Value& input, Creation& create)>;
+
 // Σ's table r ↦ v: a vector sorted by id with the std::map operations its
 // readers use (find, contains, insert_or_assign, iteration in ascending id).
 // A vector, so that copying a device's storage is one allocation, not one per
@@ -64,10 +72,26 @@ class SnapshotValues {
   std::vector<value_type> entries_;
 };
 
+// One committed reevaluation that created reactives (after the creation
+// code): which operator, and the values it read. Restoration replays it
+// (Thm. 4.24: "after the creation prefix any action causes the same
+// changes"): the operator is applied to the same values again, so it creates
+// the same reactives, in the same order, at the same locations
+// [first, first + count); its result is discarded (Σ has it already).
+struct CreationRecord {
+  ReactiveId creator = 0;
+  std::vector<Value> inputs;  // in the order of inputs(creator, µ)
+  ReactiveId first = 0;
+  std::uint32_t count = 0;
+  friend bool operator==(const CreationRecord&, const CreationRecord&) = default;
+};
+
 // Σ : r ↦ v, the durable state of a device (Fig. 4). Holds only sources and
 // folds (and the reactives nested in their values). Survives crashes.
 struct Snapshot {
   SnapshotValues values;
+  // The creations to replay at restart, in the order they committed.
+  std::vector<CreationRecord> creations;
   std::uint64_t commits = 0;  // how many propagations have committed into it
 
   // Stable hash of the values (not of the commit count); equal Σ hash equal.
@@ -158,6 +182,10 @@ struct RuntimeOptions {
   // operator did not compute. Consulted once per (map) creation, never while
   // propagating; empty for the calculus.
   std::function<MapOperator(MapOperator)> wrap_map_operator = nullptr;
+  // Not the calculus: a checker's mutant (mutant-forget-dynamic-creation)
+  // makes replay_creations() do nothing, so a restart rebuilds only what the
+  // creation code creates. False for the calculus.
+  bool forget_dynamic_creation = false;
 };
 
 // Thrown out of a propagation whose stop request is set. Deliberately not a
@@ -175,6 +203,10 @@ class ValueCodec {
   virtual void write(Encoder& out, const Value& v) = 0;
   virtual Value read(Decoder& in) = 0;
 };
+// A creation record in a state vector (Σ's, or a propagation's pending
+// ones); decode throws DecodeError on corrupt input.
+void encode_record(Encoder& out, const CreationRecord& record, ValueCodec& values);
+CreationRecord decode_record(Decoder& in, ValueCodec& values);
 
 // The dataflow graph of a runtime without its values: kinds, static inputs,
 // dynamic edges, levels, operators, labels and names (µ minus .val, Fig. 3).
@@ -232,6 +264,25 @@ class Runtime {
   // and value. Throws core::Error if r is unknown or distributed already, or
   // the name is taken.
   void promote(ReactiveId r, std::string name, MergeFunction merge);
+  // The same with operators that create reactives while they run (Creation).
+  ReactiveId map(std::vector<ReactiveId> inputs, CreatingMapOperator op, std::string label = {});
+  ReactiveId fold(ReactiveId input, Value initial, CreatingFoldOperator op, std::string label = {});
+  ReactiveId distributed_fold(std::string name, ReactiveId input, Value initial, CreatingFoldOperator op,
+                              MergeFunction merge = {});
+  // Code that creates reactives outside any operator (the creation code, a
+  // workload's action): the same Creation interface, the same rules.
+  void create(const std::function<void(Creation&)>& code);
+  // Restoration of what operators created after the creation code (Thm.
+  // 4.24): replays Σ's creation records in order. Called once, right after
+  // the creation code on a restart; does nothing on a fresh Σ. Errors (an
+  // operator that creates something else this time) throw core::Error.
+  void replay_creations();
+  // Whether r's operator takes a Creation (it may create reactives).
+  bool creates_reactives(ReactiveId r) const;
+  // Which reevaluation created r: 0 for the creation code, else a hash of
+  // the creating operator's reactive and the values it read. Reactives of
+  // equal provenance have the same operators.
+  std::uint64_t provenance(ReactiveId r) const;
 
   // ---- actions: a whole propagation, with this runtime's policy ------------
   // (fire): only on sources; firing a derived or unknown reactive is an Error
@@ -245,8 +296,9 @@ class Runtime {
   // `inputs`, in the order of inputs(r, µ) (a fold: its state, then r1; a
   // flatten: the outer reference, then the inner's value, which it returns).
   // The checker re-evaluates a device's operators on a rebuilt runtime with
-  // it. Throws Error for a source, a wrong number of values, or what the
-  // operator throws.
+  // it. Throws Error for a source, an operator that creates reactives
+  // (creates_reactives), a wrong number of values, or what the operator
+  // throws.
   Value apply_operator(ReactiveId r, std::span<const Value> inputs) const;
 
   // ---- the same, one rule at a time (fine grain) ---------------------------
@@ -285,7 +337,9 @@ class Runtime {
   std::vector<ReactiveId> inputs(ReactiveId r) const;
   // Distributed reactives by name, ascending.
   std::vector<std::pair<std::string, ReactiveId>> distributed() const;
-  // The same without copying: name, id and the name's hash (core::hash_bytes).
+  // The same without copying: name, id and the name's hash (core::hash_bytes);
+  // the creation code's by name, then those operators created, in creation
+  // order (a position once taken stays).
   struct Distributed {
     std::string name;
     ReactiveId id = 0;
@@ -332,6 +386,37 @@ class Runtime {
   std::uint64_t fingerprint_of(const ValueHash& value_hash) const;
 
   std::unique_ptr<Impl> impl_;
+};
+
+// What an operator creates with (see CreatingMapOperator). Each call applies
+// the rule of Fig. 6 at r = location(µ), the next dense id; sources and folds
+// take lookup(r, Σ, v). Inputs are references (Value::ref or named_ref) to
+// reactives of this device. Inside a propagation the new reactive joins it
+// unprocessed: it is reevaluated if an input is active (outdated(A, µ)), and
+// skipped otherwise; Σ gets it at (commit), with the creation's record.
+class Creation {
+ public:
+  Value source(Value initial, std::string label = {});
+  Value map(const std::vector<Value>& inputs, MapOperator op, std::string label = {});
+  Value map(const std::vector<Value>& inputs, CreatingMapOperator op, std::string label = {});
+  Value fold(const Value& input, Value initial, FoldOperator op, std::string label = {});
+  Value fold(const Value& input, Value initial, CreatingFoldOperator op, std::string label = {});
+  Value flatten(const Value& outer, std::string label = {});
+  Value distributed_source(std::string name, Value initial, MergeFunction merge = {});
+  Value distributed_fold(std::string name, const Value& input, Value initial, FoldOperator op,
+                         MergeFunction merge = {});
+  // How many reactives this creation made so far.
+  std::uint32_t count() const { return count_; }
+
+ private:
+  friend struct Runtime::Impl;
+  friend class Runtime;
+  explicit Creation(Runtime::Impl& impl) : impl_(impl) {}
+  ReactiveId input(const Value& reference, std::string_view what) const;
+  Value made(ReactiveId r);
+  Runtime::Impl& impl_;
+  std::uint32_t count_ = 0;
+  ReactiveId first_ = 0;
 };
 
 }  // namespace frsim::core

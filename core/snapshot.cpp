@@ -84,6 +84,10 @@ template <class ValueHash>
 std::uint64_t fingerprint_of(const SnapshotValues& values, const ValueHash& value_hash) {
   std::uint64_t h = hash_combine(0x5349474d41ULL, values.size());
   for (const auto& [r, v] : values) h = hash_combine(hash_combine(h, r), value_hash(v));
+  for (const CreationRecord& record : creations) {
+    h = hash_combine(hash_combine(hash_combine(h, record.creator), record.first), record.count);
+    for (const Value& v : record.inputs) h = hash_combine(h, value_hash(v));
+  }
   return h;
 }
 }  // namespace
@@ -102,6 +106,15 @@ std::size_t Snapshot::encoded_bytes() const {
   for (const auto& [r, v] : values) {
     out.varint(r);
     v.encode(out);
+  }
+  if (!creations.empty()) {
+    // Values inline, as above.
+    struct Inline final : ValueCodec {
+      void write(Encoder& to, const Value& v) override { v.encode(to); }
+      Value read(Decoder&) override { throw Error("snapshot: encoded_bytes only writes"); }
+    } values_inline;
+    out.varint(creations.size());
+    for (const CreationRecord& record : creations) encode_record(out, record, values_inline);
   }
   return out.bytes().size();
 }

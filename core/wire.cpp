@@ -282,4 +282,13 @@ void restore_replicas(Runtime& rt) {
   }
 }
 
+void restore_after_creation_code(Runtime& rt) {
+  for (;;) {
+    const std::size_t before = rt.size();
+    rt.replay_creations();  // skips records whose ids are not next yet
+    restore_replicas(rt);   // stops at a location that is not a replica's
+    if (rt.size() == before) return;
+  }
+}
+
 }  // namespace frsim::core

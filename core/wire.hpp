@@ -87,4 +87,11 @@ Value global_form(const Runtime& rt, std::uint32_t device, const Value& v, Holde
 // replica's source, which carries its name, from its creation on).
 void restore_replicas(Runtime& rt);
 
+// What a restart rebuilds after its creation code (Thm. 4.24, §3.4): Σ's
+// creation records replayed (Runtime::replay_creations) and the replicas of
+// promoted reactives, interleaved by location: each goes back at the id it
+// had, and either may have come first, so each pass restores what belongs
+// at the next location until neither can.
+void restore_after_creation_code(Runtime& rt);
+
 }  // namespace frsim::core

@@ -26,15 +26,29 @@
 // reports — no sequential schedule of the two loses either). Two concurrent
 // toggles of the same task still resolve by LWW; the workload has none.
 //
-// frsim builds the dataflow graph in the creation code only (ids are dense
-// and "consistent between restarts", Fig. 3), so the application creates a
-// task reactive for every id its users can add — the ids the workload's add
-// gestures name — in a fixed order, before any of them is in the list. Until
-// a task's own replica arrives on a device, the view shows the entry's
-// stored initial value: what the paper's deserializer does with "the given
-// ID and initial value". On restart the creation code re-runs; the list and
-// every task take their snapshot values (paper §2.4) and the view is
-// recomputed by looking each entry's id up.
+// Each task is created the paper's way, by the fold that adds it: "tasks"
+// folds the list and, for every entry whose id it has not seen, creates the
+// task's reactive through its Creation (core/README.md, "Creation") — when
+// the user adds the task (the add gesture then also sets it, in the same
+// propagation: the new task's input is active) or when the list arrives from
+// another device (the paper's deserializer: "If no task exists for a given
+// ID, a new one is created ... using the same function that is used when the
+// user presses a button"). Until a task's own replica arrives, the view
+// shows the entry's initial value. With the task, the fold creates one Map
+// that adds it to the table of tasks so far, and the view reads the newest
+// of these through a Flatten:
+//
+//   val tasks = todos.Fold({head: ref(none), tasks: {}}){ s => list =>
+//     for each new id: task = Fold over todo named id        // created here
+//                      head = (head, task).Map{table + {id: task}} }
+//   val table = tasks.Map{s => s.head}.Flatten               // {id: task value}
+//   val view  = (todos, table).Map{entries shown with their task's value}
+//
+// On restart the creation code re-runs, and the runtime replays the fold's
+// creations in order (Thm. 4.24), so every task is back at its id with its
+// snapshot value. "tasks" holds references, which are per device, so it
+// (and what reads it) is device-local for the checker; "views-agree" then
+// says that every device ends showing the same list.
 //
 // Gestures (fired on "todo"): {"op": "add", "id", "text"} appends an entry and
 // sets the task; {"op": "edit", "id", "text"} and {"op": "toggle", "id"}
@@ -50,13 +64,13 @@
 // Expected verdict: every property holds.
 
 #include <algorithm>
-#include <map>
 
 #include <fmt/format.h>
 
 #include "core/crdt/registers.hpp"
 #include "core/crdt/rga.hpp"
 #include "scenarios/registry.hpp"
+#include "sim/view.hpp"
 
 namespace frsim::scenarios {
 
@@ -95,20 +109,6 @@ std::vector<sim::Action> workload(std::uint32_t device, std::uint32_t devices) {
             fire(gesture("remove", task_id(0, 0)))};
   }
   return {fire(gesture("add", mine, fmt::format("task of d{}", device))), fire(gesture("toggle", mine))};
-}
-
-// Every task id the users of `devices` devices can add, ascending: the task
-// reactives the creation code makes, in this order on every device.
-std::vector<std::string> task_ids(std::uint32_t devices) {
-  std::vector<std::string> ids;
-  for (std::uint32_t d = 0; d < devices; ++d) {
-    for (const sim::Action& a : workload(d, devices)) {
-      if (field(a.value, "op").as_string() == "add") ids.push_back(field(a.value, "id").as_string());
-    }
-  }
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  return ids;
 }
 
 // Index of the visible entry for task `id`, if the list shows it.
@@ -168,22 +168,60 @@ Value apply_to_task(const Value& state, const Value& g, const std::string& id, c
   return state;  // remove: the list's business
 }
 
-// The rendered list: each entry's task, looked up by id (the deserializer),
+const Value* find_task(const Value& table, const std::string& id) {
+  for (const auto& [k, v] : table.as_map()) {
+    if (k.as_string() == id) return &v;
+  }
+  return nullptr;
+}
+
+// The rendered list: each entry's task from the table (id -> task value),
 // or the entry's initial value until the task's replica has arrived.
-Value render(std::span<const Value> in, const std::map<std::string, std::size_t>& input_of) {
+Value render(const Value& list, const Value& table) {
   core::ValueList rows;
-  for (const Value& entry : core::crdt::as<Rga>(in[0]).elements()) {
+  for (const Value& entry : core::crdt::as<Rga>(list).elements()) {
     const std::string& id = field(entry, "id").as_named_ref();
-    auto found = input_of.find(id);
-    if (found == input_of.end()) throw core::Error(fmt::format("todomvc: no task reactive for id '{}'", id));
-    const Value& task = in[found->second];
-    const Value shown = register_of(task, "text").get().is_unit()
+    const Value* task = find_task(table, id);
+    if (task == nullptr) throw core::Error(fmt::format("todomvc: no task reactive for id '{}'", id));
+    const Value shown = register_of(*task, "text").get().is_unit()
                             ? field(entry, "init")
-                            : task_value(register_of(task, "text").get(), register_of(task, "done").get().as_bool());
+                            : task_value(register_of(*task, "text").get(), register_of(*task, "done").get().as_bool());
     rows.push_back(Value::map(
         {{key("done"), field(shown, "done")}, {key("id"), key(id)}, {key("text"), field(shown, "text")}}));
   }
   return Value::list(std::move(rows));
+}
+
+// The table of tasks with one more: {id: task value, ...}.
+Value with_task(const Value& table, const std::string& id, const Value& task) {
+  core::ValueMap out(table.as_map().begin(), table.as_map().end());
+  out.emplace_back(key(id), task);
+  return Value::map(std::move(out));
+}
+
+// "tasks": creates every task of the list it has not seen yet, with the Map
+// that puts it in the table. The state: {"head": ref(newest table map),
+// "tasks": {id: ref(task)}}.
+Value add_tasks(const Value& state, const Value& list, core::Creation& create, const Value& todo,
+                core::crdt::ReplicaId replica) {
+  core::ValueMap known(field(state, "tasks").as_map().begin(), field(state, "tasks").as_map().end());
+  Value head = field(state, "head");
+  bool added = false;
+  for (const Value& entry : core::crdt::as<Rga>(list).elements()) {
+    const std::string id = field(entry, "id").as_named_ref();
+    if (find_task(Value::map(known), id) != nullptr) continue;
+    const Value empty = core::crdt::to_value(LwwRegister::empty());
+    const Value task = create.distributed_fold(
+        id, todo, task_fields(empty, empty),
+        [id, replica](const Value& s, const Value& g) { return apply_to_task(s, g, id, replica); }, merge_task);
+    // Unlabelled: devices that learn of tasks in other orders build other
+    // chains, so these Maps are matched across devices by their inputs.
+    head = create.map({head, task}, [id](std::span<const Value> in) { return with_task(in[0], id, in[1]); });
+    known.emplace_back(key(id), task);
+    added = true;
+  }
+  if (!added) return state;
+  return Value::map({{key("head"), head}, {key("tasks"), Value::map(std::move(known))}});
 }
 
 }  // namespace
@@ -198,19 +236,17 @@ sim::Scenario todomvc() {
     const auto todos = rt.distributed_fold(
         "todos", todo, core::crdt::to_value(Rga::empty()),
         [replica](const Value& state, const Value& g) { return apply_to_list(state, g, replica); });
-    std::vector<core::ReactiveId> view_inputs{todos};
-    std::map<std::string, std::size_t> input_of;
-    for (const std::string& id : task_ids(ctx.devices)) {
-      input_of.emplace(id, view_inputs.size());
-      const Value empty = core::crdt::to_value(LwwRegister::empty());
-      view_inputs.push_back(rt.distributed_fold(
-          id, todo, task_fields(empty, empty),
-          [id, replica](const Value& state, const Value& g) { return apply_to_task(state, g, id, replica); },
-          merge_task));
-    }
-    const auto view = rt.map(
-        std::move(view_inputs),
-        [input_of = std::move(input_of)](std::span<const Value> in) { return render(in, input_of); }, "view");
+    const auto none = rt.map({todos}, [](std::span<const Value>) { return Value::map({}); }, "no-tasks");
+    const auto tasks = rt.fold(
+        todos, Value::map({{key("head"), Value::ref(none)}, {key("tasks"), Value::map({})}}),
+        [todo = Value::ref(todo), replica](const Value& state, const Value& list, core::Creation& create) {
+          return add_tasks(state, list, create, todo, replica);
+        },
+        "tasks");
+    const auto head = rt.map({tasks}, [](std::span<const Value> in) { return field(in[0], "head"); }, "head");
+    const auto table = rt.flatten(head, "table");
+    const auto view =
+        rt.map({todos, table}, [](std::span<const Value> in) { return render(in[0], in[1]); }, "view");
     rt.map(
         {view},
         [](std::span<const Value> in) {
@@ -220,6 +256,17 @@ sim::Scenario todomvc() {
         },
         "left");
   };
+  s.device_local = {"tasks"};
+  s.properties = {sim::UserProperty::eventually(
+      "views-agree", "every device ends showing the same list (view) and count (left)", [](const sim::View& view) {
+        for (const char* label : {"view", "left"}) {
+          const auto values = view.values(label);
+          for (const auto& v : values) {
+            if (!v || !values.front() || !(*v == *values.front())) return false;
+          }
+        }
+        return true;
+      })};
   s.workload = workload;
   s.defaults.devices = 2;
   s.defaults.drops = 1;

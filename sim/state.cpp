@@ -218,6 +218,9 @@ void StateCodec::encode_device(const World& /*world*/, const Device& device, Enc
     e.varint(r);
     values_->write(e, v);
   }
+  // Σ's creation records (reactives operators created, core/README.md).
+  e.varint(device.storage_.creations.size());
+  for (const auto& record : device.storage_.creations) core::encode_record(e, record, *values_);
   e.varint(device.next_action_);
   e.varint(device.running_request_);
   e.u8(device.up() ? 1 : 0);
@@ -366,6 +369,10 @@ void StateCodec::decode_device(World& world, Device& device, Decoder& d) {
   for (std::uint64_t i = 0, count = d.count(); i < count; ++i) {
     const auto r = small(d.varint(), UINT32_MAX, "reactive");
     device.storage_.values.insert_or_assign(r, values_->read(d));
+  }
+  device.storage_.creations.clear();
+  for (std::uint64_t i = 0, count = d.count(); i < count; ++i) {
+    device.storage_.creations.push_back(core::decode_record(d, *values_));
   }
   device.next_action_ = small(d.varint(), device.workload_->size() + 1, "action");
   device.running_request_ = d.varint();

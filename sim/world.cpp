@@ -384,8 +384,9 @@ void World::start_device(Device& device, bool restart) {
   // Paper §2.4: the dataflow graph is reconstructed from the application code;
   // Source/Fold creation takes Σ(r) when present (rules (source), (fold)).
   scenario_->create(*device.runtime_, DeviceContext{device.id_, config_.devices});
-  // §3.4: the replicas of promoted reactives this device held, from Σ.
-  core::restore_replicas(*device.runtime_);
+  // Thm. 4.24 and §3.4: what operators created after the creation code, and
+  // the replicas of promoted reactives this device held, from Σ.
+  core::restore_after_creation_code(*device.runtime_);
   const auto distributed = device.runtime_->distributed_reactives();
   device.last_sent_.assign(distributed.size() * device.peers_, Device::LastSent{});
   if (restart || !config_.initial_values_known) return;
@@ -810,7 +811,10 @@ void World::deliver(Message m) {
                known ? fmt::format("deliver {}", message_text(m))
                      : fmt::format("deliver {}: no distributed reactive of that name, ignored", message_text(m))});
   }
-  if (!known) return;
+  if (!known) {
+    resend_later(m);
+    return;
+  }
   // Fig. 9 (receive): v = merge(µ(r).val, vr), then a propagation with r active.
   device.running_request_ = 0;  // replication is one-way: no response
   if (config_.grain == Grain::coarse) {
@@ -818,6 +822,25 @@ void World::deliver(Message m) {
   } else {
     after_action(device, skip_ready(rt, rt.begin_receive(m.name, value)));
   }
+}
+
+// The receiver has no reactive of that name yet (an operator creates it
+// later, core/README.md "Creation"): the sender forgets having sent it there,
+// so it may send the value again (Fig. 9 lets a device send at any time; the
+// world otherwise offers only values that changed since the last send). No
+// message of the creation code's reactives can arrive before they exist.
+void World::resend_later(const Message& m) {
+  Device& sender = *devices_.at(m.from);
+  if (!sender.up()) return;
+  const auto distributed = sender.runtime_->distributed_reactives();
+  const auto k = static_cast<std::size_t>(
+      std::find_if(distributed.begin(), distributed.end(), [&](const auto& d) { return d.name == m.name; }) -
+      distributed.begin());
+  const std::size_t p = index_of(network_.neighbors(sender.id_), m.to);
+  const std::size_t at = k * sender.peers_ + p;
+  if (k == distributed.size() || at >= sender.last_sent_.size()) return;
+  touch(sender);
+  sender.last_sent_[at] = Device::LastSent{};
 }
 
 void World::apply_crash(Device& device) {

@@ -314,6 +314,7 @@ class World {
   core::Value travel(Device& device, Convert&& convert);
   void apply_deliver(std::uint64_t message);
   void deliver(Message m);
+  void resend_later(const Message& m);
   void apply_crash(Device& device);
   void after_action(Device& device, const core::ActionResult& result);
   bool can_receive(const Device& device) const;

@@ -123,6 +123,28 @@ sim::Scenario reference_in_replicated_value() {
   return s;
 }
 
+// A fold that creates a Source for every value fired on "add" (creation
+// inside an operator, core/README.md "Creation") and keeps the references,
+// and a map over the newest one, with a crash: a restart must create every
+// source again, at its id, with its value (Thm. 4.24).
+sim::Scenario creating_fold(std::string name) {
+  auto s = base(std::move(name), "a fold that creates a source per value it folds", fires("add", 2));
+  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto added = rt.source(Value::integer(0), "add");
+    rt.fold(added, Value::list({}),
+            [](const Value& state, const Value& v, core::Creation& create) {
+              core::ValueList refs(state.as_list().begin(), state.as_list().end());
+              const Value item = create.source(v, fmt::format("item{}", v.as_int()));
+              refs.push_back(create.map({item}, [](std::span<const Value> in) { return add(in[0], in[0]); },
+                                        fmt::format("double{}", v.as_int())));
+              return Value::list(std::move(refs));
+            },
+            "items");
+  };
+  s.defaults.crashes = 1;
+  return s;
+}
+
 template <class F>
 std::function<void(std::uint32_t, core::RuntimeOptions&)> install(F f) {
   return [f](std::uint32_t, core::RuntimeOptions& options) { f(options); };
@@ -167,6 +189,10 @@ std::vector<Mutant> build() {
                  "reactives (no promotion, §3.4)",
                  install([](core::RuntimeOptions& o) { o.receiver = mutant::no_promotion_receiver(); }),
                  reference_in_replicated_value()});
+  out.push_back({"mutant-forget-dynamic-creation", "restoration",
+                 "a restart runs the creation code but does not replay what operators created after it",
+                 install([](core::RuntimeOptions& o) { o.forget_dynamic_creation = true; }),
+                 creating_fold("showcase-creating-fold-crash")});
   return out;
 }
 

@@ -17,7 +17,8 @@ TEST(Mutants, EveryIssueMutantIsRegisteredWithAKnownProperty) {
   const std::vector<std::string> expected = {
       "mutant-breadth-first",     "mutant-double-fold",          "mutant-snapshot-no-folds",
       "mutant-nonatomic-commit",  "mutant-receive-no-propagate", "mutant-flatten-early",
-      "mutant-merge-not-idempotent", "mutant-no-isolation", "mutant-wrong-write", "mutant-no-promotion"};
+      "mutant-merge-not-idempotent", "mutant-no-isolation", "mutant-wrong-write", "mutant-no-promotion",
+      "mutant-forget-dynamic-creation"};
   for (const auto& name : expected) {
     const Mutant* m = find_mutant(name);
     ASSERT_NE(m, nullptr) << name;
@@ -49,7 +50,8 @@ INSTANTIATE_TEST_SUITE_P(Zoo, EachMutant,
                          ::testing::Values("mutant-breadth-first", "mutant-double-fold", "mutant-snapshot-no-folds",
                                            "mutant-nonatomic-commit", "mutant-receive-no-propagate",
                                            "mutant-flatten-early", "mutant-merge-not-idempotent",
-                                           "mutant-no-isolation", "mutant-wrong-write", "mutant-no-promotion"),
+                                           "mutant-no-isolation", "mutant-wrong-write", "mutant-no-promotion",
+                                           "mutant-forget-dynamic-creation"),
                          [](const auto& info) {
                            std::string name = info.param;
                            std::replace(name.begin(), name.end(), '-', '_');

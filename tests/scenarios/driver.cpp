@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "driver.hpp"
 
 #include <gtest/gtest.h>
@@ -34,14 +35,20 @@ void settle(sim::World& world) {
     return k == sim::TransitionKind::step || k == sim::TransitionKind::deliver || k == sim::TransitionKind::lo ||
            k == sim::TransitionKind::send;
   };
+  // Deliveries before sends: a value a receiver cannot take yet (its reactive
+  // is created later, World::resend_later) is sent again, and taking that send
+  // first forever would starve the message that creates it.
   for (bool progress = true; progress;) {
     progress = false;
-    for (const auto& t : world.enabled()) {
-      if (exchange(t.kind)) {
-        world.apply(t);
-        progress = true;
-        break;
-      }
+    const auto enabled = world.enabled();
+    auto pick = std::find_if(enabled.begin(), enabled.end(),
+                             [&](const sim::Transition& t) { return exchange(t.kind) && t.kind != sim::TransitionKind::send; });
+    if (pick == enabled.end()) {
+      pick = std::find_if(enabled.begin(), enabled.end(), [&](const sim::Transition& t) { return exchange(t.kind); });
+    }
+    if (pick != enabled.end()) {
+      world.apply(*pick);
+      progress = true;
     }
   }
 }
