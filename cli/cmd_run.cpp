@@ -65,7 +65,7 @@ void register_run(CLI::App& app, Context& context) {
   cmd->footer("Exit status: 0 every property holds on this schedule, 1 one is violated, 2 bad input.");
   cmd->callback([options, &context] {
     const auto scenario = scenario_named(options->scenario, context.scenarios);
-    const auto config = world_config(*scenario, options->world);
+    const auto config = world_config(scenario->defaults, options->world);
     sim::World world(scenario, config, options->seed);
     const auto walk = sim::random_walk(world, options->seed);
     const std::uint64_t before_healing = world.steps();

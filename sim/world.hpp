@@ -20,13 +20,16 @@
 //              as soon as they apply (see World::skip_ready: only where skips
 //              fall among reevaluations is pruned); coarse grain has none,
 //              `fire` and `deliver` run the whole propagation;
-//   send       rule (send): (r, µ(r).val) to one topology neighbour, only when
-//              the value changed since the last send to that peer (volatile
-//              bookkeeping: a restarted device sends everything again);
+//   send       rule (send): (r, µ(r).val) to one topology neighbour, when the
+//              value changed since the last send to that peer, and up to
+//              WorldConfig::resends times more while it has not (Fig. 9: any
+//              device may send at any time; the budget keeps the state space
+//              finite). Volatile bookkeeping: a restarted device sends
+//              everything again;
 //   deliver    rule (receive): merge + propagation, on every receive; only when
 //              no propagation runs on the device (its worker is busy otherwise)
 //              and no partition separates sender and destination;
-//   drop, duplicate   bounded by budgets;
+//   drop, duplicate   bounded by budgets, on FR and Lo messages alike;
 //   crash      the Runtime is destroyed (volatile state, running propagation,
 //              Lo tasks lost), the Snapshot is kept; bounded by budget;
 //   restart    a new Runtime over the Snapshot, creation code re-run;
@@ -148,9 +151,6 @@ class Device {
   std::size_t next_action() const { return next_action_; }
   // The user request answered when the running propagation commits; 0: none.
   std::uint64_t running_request() const { return running_request_; }
-  // Whether the value of distributed reactive `name` was sent to `peer` and
-  // is unchanged since (rule (send) is then not enabled for it).
-  bool sent_unchanged(std::uint32_t peer, std::string_view name) const;
 
  private:
   friend class World;
@@ -162,10 +162,16 @@ class Device {
   struct LastSent {
     bool sent = false;
     core::Value value;
+    std::uint32_t resends = 0;  // sends of this same value after the first (WorldConfig::resends)
   };
   LastSent& last_sent(std::size_t k, std::size_t p) { return last_sent_[k * peers_ + p]; }
   const LastSent& last_sent(std::size_t k, std::size_t p) const { return last_sent_[k * peers_ + p]; }
   void reset_last_sent();
+  // Rule (send) of the k-th distributed reactive, whose value is `v`, to the
+  // p-th neighbour: a value that changed since the last send to that peer,
+  // or the same one while fewer than `resends_max` re-sends of it were made.
+  bool may_send(std::size_t k, std::size_t p, const core::Value& v, std::uint32_t resends_max) const;
+  void record_send(std::size_t k, std::size_t p, const core::Value& v);
 
   std::uint32_t id_ = 0;
   core::Snapshot storage_;                  // durable: survives crashes
