@@ -108,7 +108,7 @@ void refuse_what_does_not_apply(const ExploreFlags& f, const Given& given) {
 
 ex::Options configure(const sim::Scenario& scenario, const ExploreFlags& f) {
   ex::Options o = ex::default_options(scenario);
-  o.world = world_config(scenario, f.world);
+  o.world = world_config(o.world, f.world);
   o.por = ex::por_from_string(f.por);
   // DPOR is a depth-first search: --por dpor alone means dfs, not the campaign.
   if (!f.strategy.empty()) o.strategy = ex::strategy_from_string(f.strategy);
@@ -127,6 +127,7 @@ ex::Options configure(const sim::Scenario& scenario, const ExploreFlags& f) {
   o.limits.memory_bytes_max = f.memory_limit_mb << 20;
   o.jobs = f.jobs;
   o.pct_depth = f.pct_depth;
+  o.ready_orders = f.ready_orders;
   return o;
 }
 
@@ -162,6 +163,9 @@ ex::Options options_from_json(const nlohmann::json& j) {
     o.pct_depth = j.at("pct_depth").get<std::uint32_t>();
     o.first_schedule = j.at("first_schedule").get<std::uint64_t>();
     o.determinism_every = j.at("determinism_every").get<std::uint64_t>();
+    // Reports before issue 15 did not record it: they ran with the default.
+    o.ready_orders = j.value("ready_orders", ex::Options{}.ready_orders);
+    if (o.ready_orders > checker::ready_orders_max) throw core::Error("--resume: ready_orders out of range");
     return o;
   } catch (const nlohmann::json::exception& e) {
     throw core::Error(fmt::format("--resume: malformed resume record: {}", e.what()));
@@ -367,7 +371,7 @@ void run_explore(const ExploreFlags& flags, const CLI::App& cmd, Context& contex
     report_options.strategy = campaign ? "default" : std::string(ex::to_string(options.strategy));
   }
   checker::CheckOptions check{checked_properties(flags, resumed)};
-  check.ready_orders = flags.ready_orders;
+  check.ready_orders = options.ready_orders;  // on --resume, the report's
   const auto monitors = checker::monitor_factory(*scenario, check);
 
   ex::Control control;

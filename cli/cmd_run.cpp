@@ -77,7 +77,7 @@ void register_run(CLI::App& app, Context& context) {
       "violated, 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM.");
   cmd->callback([options, &context] {
     const auto scenario = scenario_named(options->scenario, context.scenarios);
-    const auto config = world_config(*scenario, options->world);
+    const auto config = world_config(scenario->defaults, options->world);
     SignalScope signals;
     sim::explore::Limits limits;
     limits.time_limit_seconds = options->time_limit;

@@ -38,6 +38,29 @@ class InvalidOperation : public Error {
   InvalidOp op_;
 };
 
+// Where invalid operations are recorded as they happen, whatever the code
+// around them does with the exception: the Lo worker (sim/lo) installs one
+// for each activation of a task and halts the task on it, so a procedure
+// that catches InvalidOperation cannot carry on (seed 001: "the worker
+// immediately halts execution of the procedure, performing no more
+// operations on the task"). One per thread; nested ones restore the outer.
+class InvalidOperationRecord {
+ public:
+  InvalidOperationRecord();
+  ~InvalidOperationRecord();
+  InvalidOperationRecord(const InvalidOperationRecord&) = delete;
+  InvalidOperationRecord& operator=(const InvalidOperationRecord&) = delete;
+  bool happened() const { return !first_.empty(); }
+  // The first invalid operation's message ("invalid operation: ...").
+  const std::string& first() const { return first_; }
+  // Called by InvalidOperation's constructor.
+  static void note(const std::string& what);
+
+ private:
+  std::string first_;
+  InvalidOperationRecord* outer_;
+};
+
 class TypeError : public Error {
  public:
   using Error::Error;

@@ -23,6 +23,7 @@ enum Tag : std::uint8_t {
   tag_ref = 7,
   tag_named_ref = 8,
   tag_crdt = 9,
+  tag_address = 10,
 };
 
 constexpr std::uint32_t decode_depth_max = 64;
@@ -48,6 +49,7 @@ std::string_view to_string(Kind kind) {
     case Kind::ref: return "ref";
     case Kind::named_ref: return "named-ref";
     case Kind::crdt: return "crdt";
+    case Kind::address: return "address";
   }
   return "?";
 }
@@ -63,7 +65,20 @@ std::string_view to_string(InvalidOp op) {
 }
 
 InvalidOperation::InvalidOperation(InvalidOp op, const std::string& detail)
-    : Error("invalid operation: " + std::string(to_string(op)) + ": " + detail), op_(op) {}
+    : Error("invalid operation: " + std::string(to_string(op)) + ": " + detail), op_(op) {
+  InvalidOperationRecord::note(what());
+}
+
+namespace {
+thread_local InvalidOperationRecord* current_record = nullptr;
+}  // namespace
+
+InvalidOperationRecord::InvalidOperationRecord() : outer_(current_record) { current_record = this; }
+InvalidOperationRecord::~InvalidOperationRecord() { current_record = outer_; }
+
+void InvalidOperationRecord::note(const std::string& what) {
+  if (current_record != nullptr && current_record->first_.empty()) current_record->first_ = what;
+}
 
 // ---- construction ----------------------------------------------------------
 
@@ -178,6 +193,7 @@ std::strong_ordering Value::compare(const Value& a, const Value& b) {
     case Kind::unit: return std::strong_ordering::equal;
     case Kind::boolean: return a.scalar_.boolean_ <=> b.scalar_.boolean_;
     case Kind::integer: return a.scalar_.integer_ <=> b.scalar_.integer_;
+    case Kind::address: return a.as_address() <=> b.as_address();
     case Kind::ref: return a.scalar_.ref_ <=> b.scalar_.ref_;
     case Kind::string:
     case Kind::named_ref: {
@@ -213,7 +229,8 @@ bool Value::equal(const Value& a, const Value& b) {
   switch (a.kind_) {
     case Kind::unit: return true;
     case Kind::boolean: return a.scalar_.boolean_ == b.scalar_.boolean_;
-    case Kind::integer: return a.scalar_.integer_ == b.scalar_.integer_;
+    case Kind::integer:
+    case Kind::address: return a.scalar_.integer_ == b.scalar_.integer_;
     case Kind::ref: return a.scalar_.ref_ == b.scalar_.ref_;
     default:
       if (a.heap_.get() == b.heap_.get()) return true;
@@ -229,7 +246,8 @@ std::uint64_t Value::hash() const {
   switch (kind_) {
     case Kind::unit: return mix64(kind_seed);
     case Kind::boolean: return hash_combine(kind_seed, scalar_.boolean_ ? 1 : 0);
-    case Kind::integer: return hash_combine(kind_seed, static_cast<std::uint64_t>(scalar_.integer_));
+    case Kind::integer:
+    case Kind::address: return hash_combine(kind_seed, static_cast<std::uint64_t>(scalar_.integer_));
     case Kind::ref: return hash_combine(kind_seed, scalar_.ref_);
     case Kind::crdt: return hash_combine(kind_seed, as_crdt().hash());
     default: break;
@@ -290,6 +308,10 @@ std::string Value::to_string() const {
     case Kind::ref: out = "#"; out += std::to_string(scalar_.ref_); return out;
     case Kind::named_ref: out = "@"; out += as_named_ref(); return out;
     case Kind::crdt: return as_crdt().to_string();
+    case Kind::address: {
+      const auto [device, service] = as_address();
+      return "<d" + std::to_string(device) + "/s" + std::to_string(service) + ">";
+    }
     case Kind::string: print_quoted(out, as_string()); return out;
     case Kind::list: {
       out += '[';
@@ -361,6 +383,11 @@ void Value::encode(Encoder& out) const {
       out.string(as_crdt().type_name());
       as_crdt().encode(out);
       return;
+    case Kind::address:
+      out.u8(tag_address);
+      out.varint(as_address().first);
+      out.varint(as_address().second);
+      return;
   }
 }
 
@@ -383,6 +410,7 @@ std::uint8_t tag_of(const Value& v) {
     case Kind::ref: return tag_ref;
     case Kind::named_ref: return tag_named_ref;
     case Kind::crdt: return tag_crdt;
+    case Kind::address: return tag_address;
   }
   return tag_unit;
 }
@@ -400,6 +428,10 @@ std::strong_ordering Value::encoded_order(const Value& a, const Value& b) {
     case Kind::boolean: break;
     case Kind::integer: order.svarint(a.scalar_.integer_, b.scalar_.integer_); break;
     case Kind::ref: order.varint(a.scalar_.ref_, b.scalar_.ref_); break;
+    case Kind::address:
+      order.varint(a.as_address().first, b.as_address().first);
+      if (!order.decided()) order.varint(a.as_address().second, b.as_address().second);
+      break;
     case Kind::string:
     case Kind::named_ref:
       order.string(static_cast<const Node*>(a.heap_.get())->text, static_cast<const Node*>(b.heap_.get())->text);
@@ -478,6 +510,12 @@ Value Value::decode(Decoder& in) {
       return ref(static_cast<ReactiveId>(id));
     }
     case tag_named_ref: return named_ref(in.string());
+    case tag_address: {
+      const std::uint64_t device = in.varint();
+      const std::uint64_t service = in.varint();
+      if (device > UINT32_MAX || service > UINT32_MAX) throw DecodeError("corrupt address: out of range");
+      return address(ServiceKey{}, static_cast<std::uint32_t>(device), static_cast<std::uint32_t>(service));
+    }
     case tag_crdt: {
       const std::string type = in.string();
       return crdt(decode_lattice(type, in));

@@ -1,6 +1,7 @@
 #pragma once
 // The harness's value model (DESIGN §2). The FR calculus is untyped, so is this:
-// unit, bool, int64, string, list, map, a reference to a reactive, or a CRDT.
+// unit, bool, int64, string, list, map, a reference to a reactive, a CRDT, or
+// a Lo address.
 //
 // A Value is immutable and cheap to copy (16 bytes; scalars inline, everything
 // else behind a non-atomic intrusive count). Every value has a total order,
@@ -18,6 +19,10 @@
 #include "core/bytes.hpp"
 #include "core/rc.hpp"
 
+namespace frsim::sim::lo {
+class System;
+}
+
 namespace frsim::core {
 
 // Reactive ids are dense and assigned in creation order: the paper's
@@ -30,7 +35,17 @@ using ValueList = std::vector<Value>;
 using ValueMap = std::vector<std::pair<Value, Value>>;  // sorted by key, keys unique
 
 // Kinds in the order of the total order across kinds.
-enum class Kind : std::uint8_t { unit, boolean, integer, string, list, map, ref, named_ref, crdt };
+enum class Kind : std::uint8_t { unit, boolean, integer, string, list, map, ref, named_ref, crdt, address };
+
+// Seed 001: "addresses can only be created by defining a service". The key to
+// Value::address is made only by the Lo substrate (sim/lo), which defines
+// services, and by decoding (a copy of an address made before).
+class ServiceKey {
+ private:
+  ServiceKey() = default;
+  friend class Value;
+  friend class frsim::sim::lo::System;
+};
 std::string_view to_string(Kind kind);
 
 class Value {
@@ -64,6 +79,14 @@ class Value {
   // inside a distributed value to devices whose ids differ (paper §3.4).
   static Value named_ref(std::string name);
   static Value crdt(Rc<const Lattice> lattice);
+  // A Lo address (seed 001): a value like any other, stored, copied, sent in
+  // messages and used as a return address; never modified.
+  static Value address(ServiceKey, std::uint32_t device, std::uint32_t service) {
+    Value v;
+    v.kind_ = Kind::address;
+    v.scalar_.integer_ = static_cast<std::int64_t>(std::uint64_t{device} << 32 | service);
+    return v;
+  }
 
   Kind kind() const { return kind_; }
   bool is_unit() const { return kind_ == Kind::unit; }
@@ -88,6 +111,12 @@ class Value {
     return scalar_.ref_;
   }
   const std::string& as_named_ref() const;
+  // (device, service) of an address.
+  std::pair<std::uint32_t, std::uint32_t> as_address() const {
+    if (kind_ != Kind::address) throw_wrong_kind(Kind::address);
+    const auto packed = static_cast<std::uint64_t>(scalar_.integer_);
+    return {static_cast<std::uint32_t>(packed >> 32), static_cast<std::uint32_t>(packed)};
+  }
   const Lattice& as_crdt() const;
   Rc<const Lattice> crdt_ptr() const;
 

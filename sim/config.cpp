@@ -68,6 +68,7 @@ void validate(const WorldConfig& config) {
   check_budget(config.dups, "dups");
   check_budget(config.crashes, "crashes");
   check_budget(config.partitions, "partitions");
+  check_budget(config.resends, "resends");
   if (config.partitions > 0 && config.devices < 2) {
     throw core::Error("partitions need at least 2 devices");
   }
@@ -81,6 +82,7 @@ nlohmann::json to_json(const WorldConfig& config) {
       {"dups", config.dups},
       {"crashes", config.crashes},
       {"partitions", config.partitions},
+      {"resends", config.resends},
       {"grain", std::string(to_string(config.grain))},
       {"topology", std::string(to_string(config.topology))},
       {"nested", std::string(to_string(config.nested))},
@@ -132,6 +134,7 @@ WorldConfig config_from_json(const nlohmann::json& j, const WorldConfig& base) {
   read_number(j, "dups", c.dups);
   read_number(j, "crashes", c.crashes);
   read_number(j, "partitions", c.partitions);
+  read_number(j, "resends", c.resends);
   read_number(j, "steps_max", c.steps_max);
   read_number(j, "inbox_capacity", c.inbox_capacity);
   read_bool(j, "anonymous_messages", c.anonymous_messages);

@@ -50,6 +50,13 @@ struct WorldConfig {
   std::uint32_t dups = 0;
   std::uint32_t crashes = 0;
   std::uint32_t partitions = 0;
+  // Fig. 9 (send): any device may send (r, µ(r).val) at any time. A send of a
+  // value that changed since the last send to that peer is always offered;
+  // this many more sends of the same, unchanged value to that peer are (per
+  // distributed reactive and peer, counted since the value last changed), so
+  // that a dropped value can be sent again before healing while the state
+  // space stays finite. 0: only changed values are sent.
+  std::uint32_t resends = 0;
   Grain grain = Grain::coarse;
   Topology topology = Topology::mesh;
   NestedPolicy nested = NestedPolicy::inner_while_outer_waits;

@@ -232,9 +232,12 @@ void StateCodec::encode_device(const World& /*world*/, const Device& device, Enc
   e.varint(device.last_sent_.size());
   e.varint(sent);
   for (std::size_t i = 0; i < device.last_sent_.size(); ++i) {
-    if (!device.last_sent_[i].sent) continue;
-    e.varint(i);
-    values_->write(e, device.last_sent_[i].value);
+    const auto& entry = device.last_sent_[i];
+    if (!entry.sent) continue;
+    // The low bit says whether a re-send count follows (WorldConfig::resends).
+    e.varint(i << 1 | (entry.resends > 0 ? 1 : 0));
+    values_->write(e, entry.value);
+    if (entry.resends > 0) e.varint(entry.resends);
   }
 }
 
@@ -398,9 +401,11 @@ void StateCodec::decode_device(World& world, Device& device, Decoder& d) {
   // A table size, not a count of what follows.
   device.last_sent_.assign(small(d.varint(), std::uint64_t{1} << 24, "table"), Device::LastSent{});
   for (std::uint64_t i = 0, sent = d.count(); i < sent; ++i) {
-    auto& entry = device.last_sent_.at(small(d.varint(), device.last_sent_.size(), "peer"));
+    const std::uint64_t at = d.varint();
+    auto& entry = device.last_sent_.at(small(at >> 1, device.last_sent_.size(), "peer"));
     entry.sent = true;
     entry.value = values_->read(d);
+    if ((at & 1) != 0) entry.resends = small(d.varint(), budget_max + 1, "re-sends");
   }
 }
 

@@ -73,6 +73,19 @@ void Device::reset_last_sent() {
   for (LastSent& entry : last_sent_) entry = LastSent{};
 }
 
+bool Device::may_send(std::size_t k, std::size_t p, const core::Value& v, std::uint32_t resends_max) const {
+  const std::size_t at = k * peers_ + p;
+  if (at >= last_sent_.size() || !last_sent_[at].sent || !(last_sent_[at].value == v)) return true;
+  return last_sent_[at].resends < resends_max;
+}
+
+void Device::record_send(std::size_t k, std::size_t p, const core::Value& v) {
+  if ((k + 1) * peers_ > last_sent_.size()) last_sent_.resize((k + 1) * peers_);
+  LastSent& last = last_sent(k, p);
+  const bool again = last.sent && last.value == v;
+  last = LastSent{true, v, again ? last.resends + 1 : 0};
+}
+
 // Forwards the runtime's rule applications to the world's event stream.
 // Texts name what happened; the values are in Event::values (printed by
 // readers), so the hot path never prints a value. Installed only while some
@@ -428,9 +441,12 @@ void World::list(std::vector<Transition>& out) const {
     if (!can_receive(*devices_[m.to]) || network_.blocked(m.from, m.to)) return;
     out.emplace_back(make(TransitionKind::deliver, m.to)).message = m.id;
   });
+  // Lo messages travel the same network and suffer the same faults (seed
+  // 001 over Fig. 9's channel): FR messages first, then Lo ones by id.
   if (budgets_.drops > 0) {
     network_.for_each_distinct(
         [&](const Message& m) { out.emplace_back(make(TransitionKind::drop, m.to)).message = m.id; });
+    for (const auto& m : lo_.in_flight()) out.emplace_back(make(TransitionKind::drop, m.to.device)).message = m.id;
   }
   if (budgets_.dups > 0) {
     network_.for_each_distinct([&](const Message& m) {
@@ -441,6 +457,9 @@ void World::list(std::vector<Transition>& out) const {
       }
       out.emplace_back(make(TransitionKind::duplicate, m.to)).message = m.id;
     });
+    for (const auto& m : lo_.in_flight()) {
+      out.emplace_back(make(TransitionKind::duplicate, m.to.device)).message = m.id;
+    }
   }
   for (const auto& device : devices_) {
     if (device->up() && budgets_.crashes > 0) out.push_back(make(TransitionKind::crash, device->id_));
@@ -486,15 +505,15 @@ void World::list_device(const Device& device, std::vector<Transition>& out) cons
     return;
   }
   add_fire();
-  // Rule (send): any device may send when no propagation runs, a value that
-  // changed since it last went to that peer.
+  // Rule (send): any device may send when no propagation runs: a value that
+  // changed since it last went to that peer, or the same again while the
+  // re-send budget lasts.
   const auto distributed = rt.distributed_reactives();
   const auto& peers = network_.neighbors(device.id_);
   for (std::size_t k = 0; k < distributed.size(); ++k) {
     const core::Value& v = rt.value(distributed[k].id);
     for (std::size_t p = 0; p < peers.size(); ++p) {
-      const std::size_t at = k * device.peers_ + p;
-      if (at < device.last_sent_.size() && device.last_sent_[at].sent && device.last_sent_[at].value == v) continue;
+      if (!device.may_send(k, p, v, config_.resends)) continue;
       if (!inbox_has_room(peers[p])) continue;
       Transition& t = out.emplace_back(make(TransitionKind::send, device.id_));
       t.peer = peers[p];
@@ -524,14 +543,11 @@ bool World::any_enabled() const {
     for (std::size_t k = 0; k < distributed.size(); ++k) {
       const core::Value& v = rt.value(distributed[k].id);
       for (std::size_t p = 0; p < device->peers_; ++p) {
-        const std::size_t at = k * device->peers_ + p;
-        if (at >= device->last_sent_.size() || !device->last_sent_[at].sent || !(device->last_sent_[at].value == v)) {
-          return true;
-        }
+        if (device->may_send(k, p, v, config_.resends)) return true;
       }
     }
   }
-  if (!network_.empty() && (budgets_.drops > 0 || budgets_.dups > 0)) return true;
+  if ((!network_.empty() || !lo_.in_flight().empty()) && (budgets_.drops > 0 || budgets_.dups > 0)) return true;
   bool deliverable = false;
   network_.for_each_distinct([&](const Message& m) {
     deliverable = deliverable || (can_receive(*devices_[m.to]) && !network_.blocked(m.from, m.to));
@@ -560,9 +576,10 @@ std::string World::describe(const Transition& t) const {
     case TransitionKind::deliver:
     case TransitionKind::drop:
     case TransitionKind::duplicate: {
-      const Message* m = network_.find(t.message);
+      if (const Message* m = network_.find(t.message)) return fmt::format("{} {}", to_string(t.kind), message_text(*m));
+      const lo::Message* m = lo_.find_in_flight(t.message);
       assert(m != nullptr);
-      return fmt::format("{} {}", to_string(t.kind), message_text(*m));
+      return fmt::format("{} lo #{} {} -> {}", to_string(t.kind), m->id, lo::to_string(m->from), lo::to_string(m->to));
     }
     case TransitionKind::crash: return fmt::format("crash d{}", t.device);
     case TransitionKind::restart: return fmt::format("restart d{}", t.device);
@@ -617,6 +634,11 @@ void World::do_apply(const Transition& t) {
     case TransitionKind::drop: {
       assert(budgets_.drops > 0);
       --budgets_.drops;
+      if (network_.find(t.message) == nullptr) {
+        touch_lo();
+        lo_.drop(t.message);
+        break;
+      }
       const Message m = network_.take(t.message);
       if (events_on_) {
         emit(Event{0, m.to, EventKind::dropped, no_reactive, {}, {m.value}, m.id, m.from, "drop " + message_text(m)});
@@ -626,6 +648,11 @@ void World::do_apply(const Transition& t) {
     case TransitionKind::duplicate: {
       assert(budgets_.dups > 0);
       --budgets_.dups;
+      if (network_.find(t.message) == nullptr) {
+        touch_lo();
+        lo_.duplicate(t.message);
+        break;
+      }
       const std::uint64_t copy = network_.duplicate(t.message);
       if (events_on_) {
         const Message& m = *network_.find(copy);
@@ -774,11 +801,7 @@ void World::apply_send(Device& device, std::uint32_t peer, core::ReactiveId r) {
   assert(k < distributed.size());
   const core::Value& v = rt.value(r);
   const std::uint64_t id = network_.send(device.id_, peer, distributed[k].name, wire);
-  const std::size_t p = index_of(network_.neighbors(device.id_), peer);
-  if ((k + 1) * device.peers_ > device.last_sent_.size()) {
-    device.last_sent_.resize((k + 1) * device.peers_);
-  }
-  device.last_sent(k, p) = Device::LastSent{true, v};
+  device.record_send(k, index_of(network_.neighbors(device.id_), peer), v);
   if (events_on_) {
     emit(Event{0, device.id_, EventKind::sent, r, distributed[k].name, {wire}, id, peer,
                fmt::format("send {} d{}->d{} as #{}", distributed[k].name, device.id_, peer, id)});
@@ -1005,11 +1028,8 @@ bool World::heal_sends(Healing& healing) {
         // before k is sent in the next round; the one at k then comes again
         // and is skipped as sent.
         const auto distributed = rt.distributed_reactives();
-        const std::size_t at = k * device->peers_ + p;
         const core::Value& v = rt.value(distributed[k].id);
-        if (at < device->last_sent_.size() && device->last_sent_[at].sent && device->last_sent_[at].value == v) {
-          continue;
-        }
+        if (!device->may_send(k, p, v, 0)) continue;  // healing sends changed values only
         Transition t = make(TransitionKind::send, device->id_);
         t.peer = peers[p];
         t.reactive = distributed[k].id;
@@ -1049,6 +1069,8 @@ std::uint64_t World::device_hash(const Device& device) const {
         h = hash_combine(h, peers[p]);
         h = hash_combine(h, distributed[k].name_hash);
         h = hash_combine(h, device.last_sent_[at].value.hash());
+        // Only a world with a re-send budget has counts; without, the hash is as before it.
+        if (device.last_sent_[at].resends > 0) h = hash_combine(h, device.last_sent_[at].resends);
       }
     }
   }

@@ -20,19 +20,23 @@
 //              as soon as they apply (see World::skip_ready: only where skips
 //              fall among reevaluations is pruned); coarse grain has none,
 //              `fire` and `deliver` run the whole propagation;
-//   send       rule (send): (r, µ(r).val) to one topology neighbour, only when
-//              the value changed since the last send to that peer (volatile
-//              bookkeeping: a restarted device sends everything again); the
-//              value travels in wire form (core/wire.hpp: references by
-//              global name, reactives that are not distributed promoted, §3.4);
+//   send       rule (send): (r, µ(r).val) to one topology neighbour, when the
+//              value changed since the last send to that peer, and up to
+//              WorldConfig::resends times more while it has not (Fig. 9: any
+//              device may send at any time; the budget keeps the state space
+//              finite). Volatile bookkeeping: a restarted device sends
+//              everything again. The value travels in wire form
+//              (core/wire.hpp: references by global name, reactives that are
+//              not distributed promoted, §3.4);
 //   deliver    rule (receive): merge + propagation, on every receive; only when
 //              no propagation runs on the device (its worker is busy otherwise)
 //              and no partition separates sender and destination; the value
 //              is deserialised first (replicas of promoted reactives created),
 //              and a message for a reactive the device promoted is ignored
 //              (it is that reactive's only writer);
-//   drop, duplicate   bounded by budgets (WorldConfig says whether a
-//              duplicate stays in flight or is received at once);
+//   drop, duplicate   bounded by budgets, on FR and Lo messages alike
+//              (WorldConfig says whether an FR duplicate stays in flight or
+//              is received at once);
 //   crash      the Runtime is destroyed (volatile state, running propagation,
 //              Lo tasks lost), the Snapshot is kept; bounded by budget;
 //   restart    a new Runtime over the Snapshot, creation code re-run, then the
@@ -162,6 +166,11 @@ class Device {
     const std::size_t at = k * peers_ + p;
     return at < last_sent_.size() && last_sent_[at].sent ? &last_sent_[at].value : nullptr;
   }
+  // How many times that same value was sent again (WorldConfig::resends).
+  std::uint32_t last_sent_resends(std::size_t k, std::size_t p) const {
+    const std::size_t at = k * peers_ + p;
+    return at < last_sent_.size() && last_sent_[at].sent ? last_sent_[at].resends : 0;
+  }
 
  private:
   friend class World;
@@ -173,10 +182,16 @@ class Device {
   struct LastSent {
     bool sent = false;
     core::Value value;
+    std::uint32_t resends = 0;  // sends of this same value after the first (WorldConfig::resends)
   };
   LastSent& last_sent(std::size_t k, std::size_t p) { return last_sent_[k * peers_ + p]; }
   const LastSent& last_sent(std::size_t k, std::size_t p) const { return last_sent_[k * peers_ + p]; }
   void reset_last_sent();
+  // Rule (send) of the k-th distributed reactive, whose value is `v`, to the
+  // p-th neighbour: a value that changed since the last send to that peer,
+  // or the same one while fewer than `resends_max` re-sends of it were made.
+  bool may_send(std::size_t k, std::size_t p, const core::Value& v, std::uint32_t resends_max) const;
+  void record_send(std::size_t k, std::size_t p, const core::Value& v);
 
   std::uint32_t id_ = 0;
   core::Snapshot storage_;                  // durable: survives crashes

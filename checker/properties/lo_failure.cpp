@@ -32,6 +32,16 @@ bool is_lo_queued(const sim::Event& e) {
          e.text.find(" queued at ") != std::string::npos;
 }
 
+// The n-th space-separated word of `text` ("" if it has fewer).
+std::string word(std::string_view text, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto space = text.find(' ');
+    if (space == std::string_view::npos) return {};
+    text.remove_prefix(space + 1);
+  }
+  return std::string(text.substr(0, text.find(' ')));
+}
+
 bool is_operation(sim::EventKind kind) {
   return kind == sim::EventKind::request || kind == sim::EventKind::sent || kind == sim::EventKind::response;
 }
@@ -40,20 +50,33 @@ bool is_operation(sim::EventKind kind) {
 
 void LoFailure::on_event(const sim::Event& e, const sim::World& /*world*/) {
   if (!must_drop_.empty() && e.step != halt_step_) check_dropped_in_time();
+  if (!invalid_.empty() && e.step != invalid_.begin()->second.step) check_halted_in_time();
   if (is_lo_halt(e)) return on_halt(e);
+  if (e.kind == sim::EventKind::aborted && e.text.starts_with("lo invalid operation in task at ")) {
+    return on_invalid_operation(e);
+  }
+  if (e.kind == sim::EventKind::created && e.text.starts_with("lo bind ")) return on_bind(e);
   if (e.kind == sim::EventKind::dropped) {
     must_drop_.erase(e.message);
     return;
   }
   if (is_lo_queued(e)) {
-    if (const auto subrequest = answers(e.text)) on_queued(e, *subrequest);
+    if (const auto subrequest = answers(e.text)) {
+      on_queued(e, *subrequest);
+    } else {
+      check_stopped(e, word(e.text, 4), "a message was queued for it");  // "lo #7 queued at d0/s5"
+    }
     return;
   }
   if (!is_operation(e.kind)) return;
-  if (const auto tag = sim::lo::parse_tag(e.text)) on_operation(e, tag->task);
-  // Also for responses without a tag (streams of other origins): a halted task's request got a success.
+  const auto tag = sim::lo::parse_tag(e.text);
+  if (tag) on_operation(e, tag->task);
+  if (e.text.starts_with("lo ") && e.text.find(" refused: ") == std::string::npos) {
+    check_stopped(e, word(e.text, 3), "it performed an operation");  // "lo request #7 d0/s5 -> d1/s1"
+  }
+  // Responses without a tag (streams of other origins): a halted task's request got a success.
   const auto request = answered_request(e);
-  if (!request || !failed_requests_.contains(*request) || !is_success_response(e)) return;
+  if (tag || !request || !failed_requests_.contains(*request) || !is_success_response(e)) return;
   report(e.device, lo_service(e),
          fmt::format("d{}: the task answering request #{} halted on an invalid operation, yet the request got a "
                      "success response: \"{}\"",
@@ -61,7 +84,42 @@ void LoFailure::on_event(const sim::Event& e, const sim::World& /*world*/) {
          {e.text});
 }
 
-void LoFailure::on_schedule_end(const sim::World& /*world*/) { check_dropped_in_time(); }
+void LoFailure::on_schedule_end(const sim::World& /*world*/) {
+  check_dropped_in_time();
+  check_halted_in_time();
+}
+
+void LoFailure::on_bind(const sim::Event& e) {
+  const auto tag = sim::lo::parse_tag(e.text);
+  if (tag) bound_by_[word(e.text, 2)] = tag->task;  // "lo bind d0/s5 callback [task 3 of outer]"
+}
+
+void LoFailure::on_invalid_operation(const sim::Event& e) {
+  const auto tag = sim::lo::parse_tag(e.text);
+  if (!tag) return;
+  count_judged();
+  invalid_[tag->task] = Failed{e.device, tag->service, 0, e.step};
+}
+
+void LoFailure::check_halted_in_time() {
+  if (invalid_.empty()) return;
+  const auto& [task, f] = *invalid_.begin();
+  report(f.device, f.service,
+         fmt::format("d{}: task {} ({}) performed an invalid operation in step {} but was not halted in it",
+                     f.device, task, f.service, f.step));
+  invalid_.clear();
+}
+
+void LoFailure::check_stopped(const sim::Event& e, const std::string& address, std::string_view what) {
+  const auto stopped = stopped_.find(address);
+  if (stopped == stopped_.end()) return;
+  const Failed& f = failed_.at(stopped->second);
+  report(e.device, f.service,
+         fmt::format("d{}: the nested service at {} was bound by task {} ({}), which halted in step {}; yet {}: "
+                     "\"{}\"",
+                     e.device, address, stopped->second, f.service, f.step, what, e.text),
+         {e.text});
+}
 
 void LoFailure::on_halt(const sim::Event& e) {
   count_judged();  // a failed task, watched from here on
@@ -69,6 +127,10 @@ void LoFailure::on_halt(const sim::Event& e) {
   const auto tag = sim::lo::parse_tag(e.text);
   if (!tag) return;
   failed_[tag->task] = Failed{e.device, tag->service, e.message, e.step};
+  invalid_.erase(tag->task);
+  for (const auto& [address, binder] : bound_by_) {
+    if (binder == tag->task) stopped_[address] = tag->task;
+  }
   for (const auto subrequest : tag->pending) {
     abandoned_[subrequest] = tag->task;
     // Pending: none of its queued responses was taken by the task, so all must go.

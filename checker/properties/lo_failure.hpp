@@ -22,7 +22,15 @@ namespace frsim::checker {
 //   (b) responses to the subrequests it left pending are dropped: those
 //       already in its queue within the step that halts it, later ones on
 //       arrival (a "queued" event for one of them is a delivery to a failed
-//       task).
+//       task);
+//   (c) a task that performed an invalid operation halts in that step,
+//       whatever its procedure did with the exception ("immediately");
+//   (d) the nested services it bound stop with it (their environment is the
+//       halted task's): no message is queued for them and they perform no
+//       operation after the halt.
+// A response without a task tag (another origin) answering a halted task's
+// request with a success is a finding too; tagged ones are judged per task
+// (a duplicated request runs a second task, which may answer on its own).
 class LoFailure final : public CopyableProperty<LoFailure> {
  public:
   std::string_view name() const override { return "lo-failure"; }
@@ -47,6 +55,10 @@ class LoFailure final : public CopyableProperty<LoFailure> {
   };
 
   void on_halt(const sim::Event& e);
+  void on_bind(const sim::Event& e);
+  void on_invalid_operation(const sim::Event& e);
+  void check_stopped(const sim::Event& e, const std::string& address, std::string_view what);
+  void check_halted_in_time();
   void on_queued(const sim::Event& e, std::uint64_t subrequest);
   void on_operation(const sim::Event& e, std::uint64_t task);
   void check_dropped_in_time();
@@ -57,6 +69,9 @@ class LoFailure final : public CopyableProperty<LoFailure> {
   std::map<std::uint64_t, std::set<std::uint64_t>> queued_;  // subrequest -> responses queued for it
   std::map<std::uint64_t, Undropped> must_drop_;          // response -> what it answers
   std::uint64_t halt_step_ = 0;                           // step of the latest halt with must_drop_
+  std::map<std::string, std::uint64_t> bound_by_;         // nested service's address -> task that bound it
+  std::map<std::string, std::uint64_t> stopped_;          // address of a stopped service -> halted task
+  std::map<std::uint64_t, Failed> invalid_;               // task with an invalid operation, not halted yet
 };
 
 }  // namespace frsim::checker

@@ -33,12 +33,15 @@ void LoOneResponse::on_event(const sim::Event& e, const sim::World& /*world*/) {
   const auto request = answered_request(e);
   if (!request) return;
   count_judged();
-  auto [it, first] = answered_.emplace(*request, e.text);
-  if (first) return;
+  const bool refused = e.text.find(" refused: ") != std::string::npos;
+  auto [it, first] = answered_.emplace(*request, Answer{e.text, is_success_response(e), e.values});
+  if (first && !refused) return;
+  const Answer& before = it->second;
+  if (!refused && before.success == is_success_response(e) && before.values == e.values) return;
   report(e.device, lo_service(e),
          fmt::format("d{}: request #{} got a second response: \"{}\" after \"{}\"", e.device, *request, e.text,
-                     it->second),
-         {it->second, e.text});
+                     before.text),
+         {before.text, e.text});
 }
 
 }  // namespace frsim::checker

@@ -2,6 +2,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "checker/property.hpp"
 
@@ -22,8 +23,13 @@ std::string lo_service(const sim::Event& event);
 // again – each request has at most one response."
 //
 // Judged on the stream: two response events answering the same request. The
-// substrate refuses to post a second response, but a program that tries is
-// still seen: its attempt is a "refused" response event, then its task halts.
+// substrate refuses to post a second response from one task, but a program
+// that tries is still seen: its attempt is a "refused" response event, then
+// its task halts. The network may duplicate a request (sim/world.hpp): the
+// copy runs as a task of its own and answers too. An answer equal to the
+// first (same success or failure, same payload) is the one response again —
+// what a duplicated response message would deliver anyway; a different one
+// is a second response: the service is not idempotent.
 class LoOneResponse final : public CopyableProperty<LoOneResponse> {
  public:
   std::string_view name() const override { return "lo-one-response"; }
@@ -32,7 +38,12 @@ class LoOneResponse final : public CopyableProperty<LoOneResponse> {
   void on_event(const sim::Event& event, const sim::World& world) override;
 
  private:
-  std::map<std::uint64_t, std::string> answered_;  // request -> first response's text
+  struct Answer {
+    std::string text;
+    bool success = false;
+    std::vector<core::Value> values;
+  };
+  std::map<std::uint64_t, Answer> answered_;  // request -> its first response
 };
 
 }  // namespace frsim::checker

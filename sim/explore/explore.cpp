@@ -85,6 +85,7 @@ Result explore(const Scenario& scenario, const Options& options, const MonitorFa
 Options default_options(const Scenario& scenario) {
   Options options;
   options.world = scenario.defaults;
+  options.world.resends = std::max(options.world.resends, default_resends);
   options.limits.depth_max = default_depth;
   options.limits.time_limit_seconds = default_time_limit_seconds;
   return options;
@@ -175,6 +176,7 @@ nlohmann::json to_json(const Options& options) {
       {"pct_depth", options.pct_depth},
       {"first_schedule", options.first_schedule},
       {"determinism_every", options.determinism_every},
+      {"ready_orders", options.ready_orders},
   };
 }
 

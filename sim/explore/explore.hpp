@@ -85,6 +85,10 @@ struct Options {
   // Sampling: re-run every n-th schedule and compare event hashes (Lemma 4.12
   // as a harness self-check); 0: never.
   std::uint64_t determinism_every = 16;
+  // Not read here: the k of confluence and determinism the checker's monitors
+  // run with (checker::CheckOptions::ready_orders, the same default), kept
+  // with the options so that reports record it and --resume takes it back.
+  std::uint32_t ready_orders = 3;
 };
 
 // What a campaign did, each figure named for what it counts.
@@ -147,9 +151,12 @@ struct Control {
 
 // What `frsim explore <scenario>` runs unless told otherwise, in one place
 // (the command line takes its defaults from here): the scenario's default
-// world, depth 60, a 60 s time budget, and Limits' and Options' other
-// defaults. A plain Options{} is a blank slate (depth 40, no time budget).
+// world with at least `default_resends` re-sends of an unchanged value (Fig. 9:
+// a dropped value may be sent again before healing), depth 60, a 60 s time
+// budget, and Limits' and Options' other defaults. A plain Options{} is a
+// blank slate (depth 40, no time budget, no re-sends).
 inline constexpr std::uint64_t default_depth = 60;
+inline constexpr std::uint32_t default_resends = 1;
 inline constexpr double default_time_limit_seconds = 60;
 Options default_options(const Scenario& scenario);
 

@@ -232,7 +232,8 @@ void Symmetry::add_values(const World& world, const std::vector<std::uint32_t>& 
     for (std::size_t k = 0; k < distributed.size(); ++k) {
       for (std::size_t p = 0; p < peers.size(); ++p) {
         const core::Value* sent = device.last_sent_value(k, p);
-        const std::uint64_t what = sent != nullptr ? renamed_hash(world.scenario(), *sent, to_new) : 0x6e6f6e65ULL;
+        std::uint64_t what = sent != nullptr ? renamed_hash(world.scenario(), *sent, to_new) : 0x6e6f6e65ULL;
+        if (const std::uint32_t again = device.last_sent_resends(k, p); again > 0) what = hash_combine(what, again);
         parts.sends.push_back({d, peers[p], hash_combine(distributed[k].name_hash, what)});
       }
     }

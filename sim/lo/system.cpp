@@ -37,6 +37,8 @@ std::string to_string(const EventTag& tag) {
 
 namespace {
 
+bool is_response_kind(MessageKind kind) { return kind == MessageKind::success || kind == MessageKind::failure; }
+
 // Reads an unsigned number at the front of `text` and drops it; nullopt if none.
 std::optional<std::uint64_t> take_number(std::string_view& text) {
   std::uint64_t n = 0;
@@ -83,29 +85,45 @@ bool TaskContext::is_response() const {
   return message_->kind == MessageKind::success || message_->kind == MessageKind::failure;
 }
 
-Environment& TaskContext::env() { return *system_.live_task(task_)->env; }
+void TaskContext::check_not_halted() const {
+  if (record_->happened() && system_.failure_handling_ != FailureHandling::swallow) {
+    throw core::Error(fmt::format("refused: the task has halted on an {}", record_->first()));
+  }
+}
 
-Address TaskContext::self() const { return system_.live_task(task_)->service; }
+Environment& TaskContext::env() {
+  check_not_halted();
+  return *system_.live_task(task_)->env;
+}
 
-Address TaskContext::lookup(std::uint32_t device, std::string_view name) const {
+core::Value TaskContext::self() const { return System::value_of(system_.live_task(task_)->service); }
+
+core::Value TaskContext::sender() const { return System::value_of(message_->from); }
+
+core::Value TaskContext::lookup(std::uint32_t device, std::string_view name) const {
   auto address = system_.find(device, name);
   if (!address) throw core::Error(fmt::format("no Lo service '{}' on device {}", name, device));
-  return *address;
+  return System::value_of(*address);
 }
 
-void TaskContext::send(Address to, core::Value payload) {
-  system_.post(MessageKind::one_way, self(), to, 0, std::move(payload), system_.live_task(task_));
+void TaskContext::send(const core::Value& to, core::Value payload) {
+  check_not_halted();
+  const System::Task& task = *system_.live_task(task_);
+  system_.post(MessageKind::one_way, task.service, System::address_of(to), 0, std::move(payload), &task);
 }
 
-std::uint64_t TaskContext::request(Address to, core::Value payload) {
+std::uint64_t TaskContext::request(const core::Value& to, core::Value payload) {
+  check_not_halted();
+  System::Task& task = *system_.live_task(task_);
   const std::uint64_t id =
-      system_.post(MessageKind::request, self(), to, 0, std::move(payload), system_.live_task(task_));
-  system_.live_task(task_)->pending.insert(id);
+      system_.post(MessageKind::request, task.service, System::address_of(to), 0, std::move(payload), &task);
+  task.pending.insert(id);
   system_.requester_[id] = task_;
   return id;
 }
 
 void TaskContext::respond(bool success, core::Value payload) {
+  check_not_halted();
   System::Task& task = *system_.live_task(task_);
   if (task.initiating.kind != MessageKind::request) {
     throw core::Error("respond: the task was started by a one-way message, which has no return address");
@@ -120,12 +138,15 @@ void TaskContext::respond(bool success, core::Value payload) {
   system_.respond(task, success, std::move(payload));
 }
 
-Address TaskContext::bind(std::string name, Procedure procedure) {
+core::Value TaskContext::bind(std::string name, Procedure procedure) {
+  check_not_halted();
   System::Task& task = *system_.live_task(task_);
   const Address address{task.service.device, system_.next_service_[task.service.device]++};
+  system_.emit(EventKind::created, address.device, 0, no_device,
+               fmt::format("lo bind {} {} {}", to_string(address), name, to_string(system_.tag(task))));
   system_.services_[address] =
       System::Service{std::move(name), std::make_shared<const Procedure>(std::move(procedure)), task.id, task.env};
-  return address;
+  return System::value_of(address);
 }
 
 // ---- System -----------------------------------------------------------------
@@ -145,6 +166,15 @@ Address System::install(std::uint32_t device, std::string name, Procedure proced
   services_[address] =
       Service{std::move(name), std::make_shared<const Procedure>(std::move(procedure)), std::nullopt, nullptr};
   return address;
+}
+
+Address System::address_of(const core::Value& address) {
+  const auto [device, service] = address.as_address();
+  return Address{device, service};
+}
+
+core::Value System::value_of(Address address) {
+  return core::Value::address(core::ServiceKey{}, address.device, address.service);
 }
 
 std::optional<Address> System::find(std::uint32_t device, std::string_view name) const {
@@ -193,6 +223,16 @@ std::vector<System::Step> System::enabled(
   return steps;
 }
 
+// Whether a response to `request` waits in the queue at `at` already (a
+// duplicate of it finds it there).
+bool System::response_queued(Address at, std::uint64_t request) const {
+  auto queue = queues_.find(at);
+  if (queue == queues_.end()) return false;
+  return std::any_of(queue->second.begin(), queue->second.end(), [request](const Message& m) {
+    return (m.kind == MessageKind::success || m.kind == MessageKind::failure) && m.request == request;
+  });
+}
+
 bool System::runnable(Address queue, const Message& head) const {
   if (head.kind == MessageKind::success || head.kind == MessageKind::failure) return true;
   auto service = services_.find(queue);
@@ -201,6 +241,32 @@ bool System::runnable(Address queue, const Message& head) const {
   if (outer == nullptr) return true;  // the outer task has ended: no more waiting
   // The outer task is alive, so it is waiting for responses to subrequests.
   return policy_ == NestedPolicy::inner_while_outer_waits;
+}
+
+const Message* System::find_in_flight(std::uint64_t id) const {
+  auto it = std::find_if(in_flight_.begin(), in_flight_.end(), [id](const Message& m) { return m.id == id; });
+  return it == in_flight_.end() ? nullptr : &*it;
+}
+
+void System::drop(std::uint64_t id) {
+  auto it = std::find_if(in_flight_.begin(), in_flight_.end(), [id](const Message& m) { return m.id == id; });
+  assert(it != in_flight_.end());
+  emit(EventKind::dropped, it->to.device, id, it->from.device,
+       fmt::format("lo drop #{} {} -> {}", id, to_string(it->from), to_string(it->to)), {it->payload});
+  in_flight_.erase(it);
+}
+
+// The copy is the same message (a request keeps its request id) under a new message id.
+std::uint64_t System::duplicate(std::uint64_t id) {
+  const Message* original = find_in_flight(id);
+  assert(original != nullptr);
+  Message copy = *original;
+  copy.id = next_id_ ? next_id_() : own_next_id_++;
+  emit(EventKind::duplicated, copy.to.device, copy.id, copy.from.device,
+       fmt::format("lo duplicate #{} as #{} {} -> {}", id, copy.id, to_string(copy.from), to_string(copy.to)),
+       {copy.payload});
+  in_flight_.push_back(std::move(copy));
+  return in_flight_.back().id;
 }
 
 void System::apply(const Step& step) {
@@ -219,6 +285,13 @@ void System::deliver(std::uint64_t message_id) {
   in_flight_.erase(it);
   const bool is_response = m.kind == MessageKind::success || m.kind == MessageKind::failure;
   if (is_response && m.to.service == user_service) {
+    auto& inbox = user_inbox_.at(m.to.device);
+    if (std::any_of(inbox.begin(), inbox.end(), [&m](const Message& got) { return got.request == m.request; })) {
+      emit(EventKind::dropped, m.to.device, m.id, m.from.device,
+           fmt::format("lo #{} response dropped: the user of d{} has its response to #{}", m.id, m.to.device,
+                       m.request));
+      return;
+    }
     emit(EventKind::delivered, m.to.device, m.id, m.from.device,
          fmt::format("lo #{} {} response to the user of d{}", m.id, to_string(m.kind), m.to.device),
          {m.payload});
@@ -228,6 +301,11 @@ void System::deliver(std::uint64_t message_id) {
   if (is_response) {
     auto requester = requester_.find(m.request);
     const Task* task = requester == requester_.end() ? nullptr : live_task(requester->second);
+    if (task != nullptr && response_queued(m.to, m.request)) {
+      emit(EventKind::dropped, m.to.device, m.id, m.from.device,
+           fmt::format("lo #{} response dropped: a response to #{} is queued already", m.id, m.request));
+      return;
+    }
     if (task == nullptr || task->failed) {
       // Seed 001: "as will any responses received for subrequests after the task has failed".
       emit(EventKind::dropped, m.to.device, m.id, m.from.device,
@@ -273,11 +351,27 @@ void System::run(Address queue_address) {
 void System::activate(Task& task, const Message& message) {
   const auto procedure = services_.at(task.service).procedure;  // held: bind may rehash
   const std::uint64_t id = task.id;
+  // Seed 001: an invalid operation halts the task "immediately", whatever the
+  // procedure does with the exception: the worker records it as it happens.
+  core::InvalidOperationRecord invalid;
+  std::optional<std::string> thrown;
   try {
-    TaskContext context(*this, id, message);
+    TaskContext context(*this, id, message, invalid);
     (*procedure)(context);
   } catch (const core::Error& error) {
-    fail(*live_task(id), error.what());
+    thrown = error.what();
+  }
+  if (invalid.happened()) {
+    Task& t = *live_task(id);
+    emit(EventKind::aborted, t.service.device, 0, no_device,
+         fmt::format("lo invalid operation in task at {}: {} {}", to_string(t.service), invalid.first(),
+                     to_string(tag(t))));
+    if (failure_handling_ != FailureHandling::swallow || thrown) {
+      fail(t, invalid.first());
+      return;
+    }
+  } else if (thrown) {
+    fail(*live_task(id), *thrown);
     return;
   }
   Task& after = *live_task(id);
@@ -290,18 +384,18 @@ void System::activate(Task& task, const Message& message) {
 void System::respond(Task& task, bool success, core::Value payload) {
   assert(task.initiating.kind == MessageKind::request && !task.responded);
   task.responded = true;
-  auto& count = responses_[task.initiating.id];
-  ++count;
-  assert(count == 1);  // Lo invariant: each request has at most one response
+  // A task answers once; a duplicate of its request, run as a task of its
+  // own, answers again (lo-one-response judges whether that is the same answer).
+  ++responses_[task.initiating.request];
   post(success ? MessageKind::success : MessageKind::failure, task.service, task.initiating.from,
-       task.initiating.id, std::move(payload), &task);
+       task.initiating.request, std::move(payload), &task);
 }
 
 void System::refuse_response(const Task& task, bool success, const core::Value& payload) {
   emit(EventKind::response, task.service.device, 0, task.initiating.from.device,
        fmt::format("lo {} refused: a second response {} -> {} (answers #{}) {}",
                    to_string(success ? MessageKind::success : MessageKind::failure), to_string(task.service),
-                   to_string(task.initiating.from), task.initiating.id, to_string(tag(task))),
+                   to_string(task.initiating.from), task.initiating.request, to_string(tag(task))),
        {payload});
 }
 
@@ -313,7 +407,8 @@ void System::fail(Task& task, const std::string& why) {
   // Seed 001: "the worker immediately halts execution of the procedure".
   EventTag halted = tag(task);
   halted.pending.assign(task.pending.begin(), task.pending.end());
-  emit(EventKind::aborted, task.service.device, task.initiating.id, no_device,
+  const auto& m = task.initiating;
+  emit(EventKind::aborted, task.service.device, m.kind == MessageKind::request ? m.request : m.id, no_device,
        fmt::format("lo task at {} halted: {} {}", to_string(task.service), why, to_string(halted)));
   // "If the task is a request, the worker sends a failure response to the sender."
   if (task.initiating.kind == MessageKind::request && !task.responded) {
@@ -323,25 +418,44 @@ void System::fail(Task& task, const std::string& why) {
   if (failure_handling_ == FailureHandling::keep_task && !task.pending.empty()) return;
   task.failed = true;
   // "Any responses already received and enqueued for subrequests will be dropped".
-  auto queue = queues_.find(task.service);
-  if (queue != queues_.end()) {
-    auto& q = queue->second;
-    for (auto it = q.begin(); it != q.end();) {
-      const bool ours = (it->kind == MessageKind::success || it->kind == MessageKind::failure) &&
-                        task.pending.contains(it->request);
-      if (!ours) {
-        ++it;
-        continue;
-      }
-      emit(EventKind::dropped, task.service.device, it->id, it->from.device,
-           fmt::format("lo #{} response dropped: its requesting task has failed", it->id));
-      it = q.erase(it);
-    }
-    if (q.empty()) queues_.erase(queue);
-  }
+  drop_queued(
+      task.service, [&task](const Message& m) { return is_response_kind(m.kind) && task.pending.contains(m.request); },
+      "its requesting task has failed");
   // Later responses find no live requester and are dropped on delivery.
   for (auto request : task.pending) requester_.erase(request);
+  if (failure_handling_ != FailureHandling::keep_bound_services) stop_bound_services(task);
   tasks_.erase(task.id);
+}
+
+// The nested services a halted task bound live in its environment, which is
+// gone: they stop, their queued messages are dropped, and later messages find
+// no service at their addresses.
+void System::stop_bound_services(const Task& task) {
+  for (auto it = services_.begin(); it != services_.end();) {
+    if (it->second.outer != task.id) {
+      ++it;
+      continue;
+    }
+    const Address address = it->first;
+    it = services_.erase(it);
+    drop_queued(address, [](const Message&) { return true; }, "its service stopped with the task that bound it");
+  }
+}
+
+void System::drop_queued(Address at, const std::function<bool(const Message&)>& which, std::string_view why) {
+  auto queue = queues_.find(at);
+  if (queue == queues_.end()) return;
+  auto& q = queue->second;
+  for (auto it = q.begin(); it != q.end();) {
+    if (!which(*it)) {
+      ++it;
+      continue;
+    }
+    emit(EventKind::dropped, at.device, it->id, it->from.device, fmt::format("lo #{} {}: {}", it->id,
+                                                                               is_response_kind(it->kind) ? "response dropped" : "dropped", why));
+    it = q.erase(it);
+  }
+  if (q.empty()) queues_.erase(queue);
 }
 
 void System::assign(const System& other) {

@@ -18,7 +18,21 @@
 // Invalid operations (Table 1, core::checked throws core::InvalidOperation) and
 // any other core::Error thrown by a procedure halt the task: no more operations,
 // a failure response if it is a request not yet answered, and responses to its
-// pending subrequests — queued already or arriving later — are dropped.
+// pending subrequests — queued already or arriving later — are dropped. An
+// invalid operation is a status the worker records (core::InvalidOperationRecord),
+// not only an exception: a procedure that catches it is halted all the same,
+// and the operations it tries after it are refused. Nested services bound by a
+// halted task stop: their queued messages are dropped, later ones find no service.
+//
+// Addresses are core::Values (Kind::address), made only by defining a service
+// (install, TaskContext::bind): stored in environments, sent in payloads, and
+// used as return addresses (TaskContext::sender, then send or request to it).
+//
+// Lo messages travel the world's network: a partition blocks them, and the
+// world's drop and duplicate budgets apply to them as to FR messages
+// (sim/world.hpp). A duplicated request starts a second task for the same
+// request; its response is judged by lo-one-response (an equal answer is the
+// same response again, a different one is a second response).
 //
 // Event texts (the checker's Lo properties parse them; keep them stable):
 //   request / one-way / response   "lo <kind> #<id> <from> -> <to>[ (answers #<request>)][ <tag>]"
@@ -26,7 +40,10 @@
 //                                  (message 0: nothing is posted; the task then halts)
 //   a response queued for a task   "lo #<id> queued at <address> (answers #<request>)"
 //   a task halted                  "lo task at <address> halted: <why> <tag>", message =
-//                                  the task's initiating message
+//                                  the task's initiating message (a request: its request id)
+//   an invalid operation           "lo invalid operation in task at <address>: <why> <tag>",
+//                                  in the step that performed it (the task halts in it too)
+//   a nested service bound         "lo bind <address> <name> <tag>"
 // where <tag> names the task that performed the operation (user requests have
 // none): "[task <n> of <service>]", for a halted task
 // "[task <n> of <service>; pending #<a> #<b> ...]" with the subrequests still
@@ -43,6 +60,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/value.hpp"
 #include "sim/config.hpp"
 #include "sim/event.hpp"
@@ -53,8 +71,9 @@ class StateCodec;
 
 namespace frsim::sim::lo {
 
-// Addresses are created only by defining a service. Service 0 of every device
-// is its user: the return address of workload requests.
+// The substrate's own name of an address; user code holds addresses as
+// core::Values (System::value_of, address_of). Service 0 of every device is
+// its user: the return address of workload requests.
 struct Address {
   std::uint32_t device = 0;
   std::uint32_t service = 0;
@@ -81,14 +100,18 @@ std::optional<EventTag> parse_tag(std::string_view text);
 // Lo. `keep_task` is a deliberately broken worker for the checker's self-tests
 // (lo-failure must catch it): it sends the failure response but neither halts
 // the task nor drops its subrequests' responses, so they still reach it.
-enum class FailureHandling : std::uint8_t { halt, keep_task };
+// `swallow` lets a procedure catch an invalid operation and carry on (no
+// halt, its operations performed); `keep_bound_services` halts the task but
+// leaves the nested services it bound running. Both are broken workers too.
+enum class FailureHandling : std::uint8_t { halt, keep_task, swallow, keep_bound_services };
 
 struct Message {
   std::uint64_t id = 0;
   MessageKind kind = MessageKind::one_way;
   Address to;
   Address from;
-  // For a request: its own id (== id). For a response: the request it answers.
+  // For a request: the request's id (its own id; a duplicate keeps the
+  // original's). For a response: the request it answers.
   std::uint64_t request = 0;
   core::Value payload;
 };
@@ -104,24 +127,32 @@ class TaskContext {
   const Message& message() const { return *message_; }
   bool is_response() const;
   Environment& env();
-  Address self() const;
+  // The address of the service this task performs (an address value).
+  core::Value self() const;
+  // The message's return address: where its sender can be answered.
+  core::Value sender() const;
   // The address of top-level service `name` on `device`; core::Error if none.
-  Address lookup(std::uint32_t device, std::string_view name) const;
-  void send(Address to, core::Value payload);                // one-way
-  std::uint64_t request(Address to, core::Value payload);     // returns the subrequest id
+  core::Value lookup(std::uint32_t device, std::string_view name) const;
+  // `to` must be an address value (a TypeError otherwise: the task halts).
+  void send(const core::Value& to, core::Value payload);             // one-way
+  std::uint64_t request(const core::Value& to, core::Value payload);  // returns the subrequest id
   // Answers the task's initiating request. A second response, or a response
   // to a one-way message, is a core::Error (the task halts).
   void respond(bool success, core::Value payload);
-  // A nested service in this task's environment.
-  Address bind(std::string name, Procedure procedure);
+  // A nested service in this task's environment; returns its new address.
+  core::Value bind(std::string name, Procedure procedure);
 
  private:
   friend class System;
-  TaskContext(System& system, std::uint64_t task, const Message& message)
-      : system_(system), task_(task), message_(&message) {}
+  TaskContext(System& system, std::uint64_t task, const Message& message,
+              const core::InvalidOperationRecord& record)
+      : system_(system), task_(task), message_(&message), record_(&record) {}
+  // After an invalid operation the task performs no more operations.
+  void check_not_halted() const;
   System& system_;
   std::uint64_t task_;
   const Message* message_;
+  const core::InvalidOperationRecord* record_;
 };
 
 class System {
@@ -136,6 +167,8 @@ class System {
   // A top-level service; numbered 1, 2, ... per device in install order.
   Address install(std::uint32_t device, std::string name, Procedure procedure);
   std::optional<Address> find(std::uint32_t device, std::string_view name) const;
+  // The address an address value names; core::TypeError for any other value.
+  static Address address_of(const core::Value& address);
 
   // A request (or one-way message) from `device`'s user. Returns the message id.
   std::uint64_t user_request(std::uint32_t device, Address to, core::Value payload);
@@ -153,6 +186,11 @@ class System {
   // `blocked(from, to)` hides deliveries a partition blocks (may be empty).
   std::vector<Step> enabled(const std::function<bool(std::uint32_t, std::uint32_t)>& blocked = {}) const;
   void apply(const Step& step);
+  // The network's faults on Lo messages (the world keeps their budgets): an
+  // in-flight message is lost, or a copy of it is made with a new id.
+  const Message* find_in_flight(std::uint64_t id) const;
+  void drop(std::uint64_t id);
+  std::uint64_t duplicate(std::uint64_t id);
 
   // Lo's `halt` unless a self-test installs the broken worker.
   void set_failure_handling(FailureHandling handling) { failure_handling_ = handling; }
@@ -179,6 +217,8 @@ class System {
  private:
   friend class TaskContext;
   friend class frsim::sim::StateCodec;
+  // Address values are made here only: by defining a service (seed 001).
+  static core::Value value_of(Address address);
   struct Service {
     std::string name;
     std::shared_ptr<const Procedure> procedure;  // shared by copies of the system
@@ -206,7 +246,10 @@ class System {
   void refuse_response(const Task& task, bool success, const core::Value& payload);
   EventTag tag(const Task& task) const;
   void fail(Task& task, const std::string& why);
+  void stop_bound_services(const Task& task);
+  void drop_queued(Address queue, const std::function<bool(const Message&)>& which, std::string_view why);
   bool runnable(Address queue, const Message& head) const;
+  bool response_queued(Address at, std::uint64_t request) const;
   Task* live_task(std::uint64_t id);
   const Task* live_task(std::uint64_t id) const;
   void emit(EventKind kind, std::uint32_t device, std::uint64_t message, std::uint32_t peer,

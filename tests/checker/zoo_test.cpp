@@ -12,6 +12,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "checker/properties/lo_failure.hpp"
+#include "sim/explore/explore.hpp"
 #include "checker/properties/lo_one_response.hpp"
 #include "scenarios/registry.hpp"
 #include "sim/lo/system.hpp"
@@ -261,8 +262,8 @@ struct Halting : LoHarness {
     inner = system.install(1, "inner", [](lo::TaskContext& ctx) { ctx.respond(true, ctx.message().payload); });
     outer = system.install(0, "outer", [this](lo::TaskContext& ctx) {
       if (!ctx.is_response()) {
-        ctx.request(inner, Value::integer(1));
-        ctx.request(inner, Value::integer(2));
+        ctx.request(ctx.lookup(1, "inner"), Value::integer(1));
+        ctx.request(ctx.lookup(1, "inner"), Value::integer(2));
         return;
       }
       ctx.env()["quotient"] = Value::integer(core::checked::divide(1, 0));
@@ -370,6 +371,25 @@ TEST(LoEventTag, UntaggedAndMalformedTextsHaveNone) {
   EXPECT_FALSE(lo::parse_tag("lo request #3 [task x of y]").has_value());
   EXPECT_FALSE(lo::parse_tag("lo request #3 [task 4 of y; pending #a]").has_value());
   EXPECT_FALSE(lo::parse_tag("lo request #3 [task 4 of y").has_value());
+}
+
+
+// Issue 15: Lo messages are duplicated like FR ones; a ticket dispenser that
+// answers a duplicated request again, with another ticket, is caught by the
+// default campaign. Without Lo duplicates (the world before) nothing is found.
+TEST(BugLoDuplicateRequest, IsCaughtByTheDefaultCampaignOnlyUnderDuplication) {
+  const auto s = scenarios::get("bug-lo-duplicate-request");
+  auto options = sim::explore::default_options(*s);
+  options.limits.time_limit_seconds = 0;
+  options.limits.states_max = 20000;
+  const auto caught = sim::explore::default_campaign(*s, options, monitor_factory(*s));
+  ASSERT_TRUE(caught.violation.has_value());
+  EXPECT_EQ(caught.violation->finding.property, "lo-one-response");
+  EXPECT_TRUE(caught.violation->finding.reactive == "take" || caught.violation->finding.reactive == "office")
+      << caught.violation->finding.message;
+  options.world.dups = 0;
+  const auto clean = sim::explore::default_campaign(*s, options, monitor_factory(*s));
+  EXPECT_FALSE(clean.violation.has_value()) << clean.violation->finding.message;
 }
 
 }  // namespace

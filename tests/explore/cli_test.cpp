@@ -312,6 +312,8 @@ TEST(ExploreCli, ConfigSaysWhatRan) {
   EXPECT_EQ(campaign["stages"][0]["symmetry"], true);
   EXPECT_EQ(campaign["stages"][1]["strategy"], "swarm");
   EXPECT_EQ(campaign["stages"][1]["ran"], true);  // chat's states outlast half a second
+  EXPECT_EQ(campaign["world"]["resends"], 1);     // the default campaign re-sends unchanged values
+  EXPECT_EQ(campaign["ready_orders"], 3);
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--strategy", "swarm", "--max-schedules", "3",
                                "--quiet", "--out", (dir / "swarm").string()})),
             0);

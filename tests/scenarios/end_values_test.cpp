@@ -307,7 +307,8 @@ TEST(LoBank, RandomSchedulesWithFaultsConserveMoneyAndAnswerAtMostOnce) {
     EXPECT_EQ(money, 170) << "seed " << seed;
     for (std::uint32_t d = 0; d < w->devices(); ++d) {
       EXPECT_LE(w->lo().user_inbox(d).size(), 1U) << "d" << d << " seed " << seed;
-      for (const auto& m : w->lo().user_inbox(d)) EXPECT_EQ(w->lo().responses_sent(m.request), 1U);
+      // A duplicated request (issue 15: Lo messages are duplicated too) runs a second task that answers alike.
+      for (const auto& m : w->lo().user_inbox(d)) EXPECT_GE(w->lo().responses_sent(m.request), 1U);
     }
   }
 }

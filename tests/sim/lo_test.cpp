@@ -55,8 +55,8 @@ struct DivisionByZero : Harness {
     inner = system.install(1, "inner", [](TaskContext& ctx) { ctx.respond(true, ctx.message().payload); });
     outer = system.install(0, "outer", [this](TaskContext& ctx) {
       if (!ctx.is_response()) {
-        ctx.request(inner, Value::integer(1));
-        ctx.request(inner, Value::integer(2));
+        ctx.request(ctx.lookup(1, "inner"), Value::integer(1));
+        ctx.request(ctx.lookup(1, "inner"), Value::integer(2));
         return;
       }
       ctx.env()["quotient"] = Value::integer(core::checked::divide(1, 0));
@@ -153,10 +153,11 @@ struct Nested : Harness {
     inner = system.install(1, "inner", [](TaskContext& ctx) { ctx.respond(true, Value::integer(2)); });
     outer = system.install(0, "outer", [this](TaskContext& ctx) {
       if (ctx.is_response()) return;
-      callback = ctx.bind("callback", [](TaskContext& inner_ctx) { inner_ctx.env()["seen"] = Value::boolean(true); });
+      const Value bound = ctx.bind("callback", [](TaskContext& inner_ctx) { inner_ctx.env()["seen"] = Value::boolean(true); });
+      callback = System::address_of(bound);
       ctx.env()["seen"] = Value::boolean(false);
-      ctx.send(callback, Value::integer(7));
-      ctx.request(inner, Value::integer(1));
+      ctx.send(bound, Value::integer(7));
+      ctx.request(ctx.lookup(1, "inner"), Value::integer(1));
     });
     system.user_request(0, outer, Value());
     EXPECT_TRUE(step([](const System::Step& s) { return s.kind == System::Step::Kind::deliver; }));
@@ -205,6 +206,99 @@ TEST(Lo, CrashLosesTasksAndTheirResponsesAreDropped) {
   ASSERT_TRUE(h.deliver(h.resp2));
   EXPECT_TRUE(h.dropped(h.resp2));
   EXPECT_EQ(h.system.responses_sent(h.user_request), 0U);  // never answered: at most once
+}
+
+
+// ---- issue 15, item 6 ----------------------------------------------------------
+
+bool has_event(const std::vector<Event>& events, EventKind kind, std::string_view text) {
+  return std::any_of(events.begin(), events.end(),
+                     [&](const Event& e) { return e.kind == kind && e.text.find(text) != std::string::npos; });
+}
+
+// Seed 001: the worker "immediately halts" on an invalid operation, whatever
+// the procedure does with the exception: catching it and answering success
+// is refused, the request gets a failure.
+TEST(LoInvalidOperation, AProcedureThatCatchesItIsHaltedAllTheSame) {
+  Harness h;
+  const Address svc = h.system.install(1, "careless", [](TaskContext& ctx) {
+    try {
+      core::checked::divide(1, 0);
+    } catch (const core::InvalidOperation&) {
+      ctx.respond(true, Value::string("all fine"));
+    }
+  });
+  const auto request = h.system.user_request(0, svc, Value());
+  ASSERT_TRUE(h.deliver(request));
+  ASSERT_TRUE(h.run(svc));
+  EXPECT_TRUE(has_event(h.events, EventKind::aborted, "halted"));
+  ASSERT_EQ(h.system.in_flight().size(), 1U);
+  EXPECT_EQ(h.system.in_flight()[0].kind, MessageKind::failure);
+  EXPECT_EQ(h.system.live_tasks(), 0U);
+}
+
+// A nested service lives in the environment of the task that bound it: when
+// that task halts, the service stops and a message to it finds no service.
+TEST(LoInvalidOperation, ServicesBoundByAHaltedTaskStop) {
+  Harness h;
+  Address bound;
+  const Address svc = h.system.install(0, "outer", [&bound](TaskContext& ctx) {
+    const Value address = ctx.bind("inner", [](TaskContext& inner) { inner.env()["ran"] = Value::boolean(true); });
+    bound = System::address_of(address);
+    ctx.send(address, Value());  // queued for the nested service
+    core::checked::map_fetch(Value::map({}), Value::integer(1));
+  });
+  ASSERT_TRUE(h.deliver(h.system.user_request(0, svc, Value())));
+  ASSERT_TRUE(h.run(svc));
+  // The one-way to the nested service and the failure response are in flight.
+  for (const auto id : h.in_flight_ids()) h.deliver(id);
+  EXPECT_FALSE(h.run(bound));
+  EXPECT_TRUE(has_event(h.events, EventKind::dropped, "no service at"));
+}
+
+// An address is a value: stored, sent in a payload, and used as the return
+// address of a later one-way answer.
+TEST(LoAddress, IsAValueThatCanBeSentAndUsedAsAReturnAddress) {
+  Harness h;
+  const Address echo = h.system.install(1, "echo", [](TaskContext& ctx) {
+    const Value reply_to = ctx.message().payload;  // a return address, received as a value
+    EXPECT_EQ(reply_to.kind(), core::Kind::address);
+    ctx.send(reply_to, Value::integer(42));
+  });
+  const Address asker = h.system.install(0, "asker", [](TaskContext& ctx) {
+    if (ctx.message().payload.is_unit()) {
+      ctx.env()["me"] = ctx.self();
+      ctx.send(ctx.lookup(1, "echo"), ctx.env().at("me"));
+    }
+  });
+  ASSERT_TRUE(h.deliver(h.system.user_send(0, asker, Value())));
+  ASSERT_TRUE(h.run(asker));
+  ASSERT_TRUE(h.deliver(h.in_flight_ids().at(0)));
+  ASSERT_TRUE(h.run(echo));
+  ASSERT_EQ(h.system.in_flight().size(), 1U);
+  EXPECT_EQ(h.system.in_flight()[0].to, asker);
+  EXPECT_EQ(h.system.in_flight()[0].payload, Value::integer(42));
+  // Encoded and decoded like any value.
+  const Value copy = Value::decode(h.system.in_flight()[0].payload.encode());
+  EXPECT_EQ(copy, Value::integer(42));
+  EXPECT_THROW(System::address_of(Value::integer(3)), core::TypeError);
+}
+
+// Lo messages suffer the network's faults: a duplicated request runs twice.
+TEST(LoFaults, ADuplicatedRequestRunsTwiceAndTheUserKeepsOneResponse) {
+  Harness h;
+  const Address svc = h.system.install(1, "svc", [](TaskContext& ctx) { ctx.respond(true, Value::integer(1)); });
+  const auto request = h.system.user_request(0, svc, Value());
+  const auto copy = h.system.duplicate(request);
+  ASSERT_TRUE(h.deliver(request));
+  ASSERT_TRUE(h.deliver(copy));
+  ASSERT_TRUE(h.run(svc));
+  ASSERT_TRUE(h.run(svc));
+  EXPECT_EQ(h.system.responses_sent(request), 2U);
+  for (const auto id : h.in_flight_ids()) h.deliver(id);
+  EXPECT_EQ(h.system.user_inbox(0).size(), 1U);
+  h.system.drop(h.system.user_request(0, svc, Value()));
+  EXPECT_TRUE(h.system.in_flight().empty());
 }
 
 }  // namespace

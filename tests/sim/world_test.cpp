@@ -10,6 +10,7 @@
 #include "scenarios/registry.hpp"
 #include "sim/prng.hpp"
 #include "sim/random_walk.hpp"
+#include "sim/state.hpp"
 #include "sim/trace.hpp"
 
 namespace frsim::sim {
@@ -241,6 +242,117 @@ RC_GTEST_PROP(World, HealingConvergesTheCounter, (std::uint64_t seed)) {
     RC_ASSERT(world.device(d).value("reached") == world.device(0).value("reached"));
   }
   if (c.crashes == 0) RC_ASSERT(total == Value::integer(2 * c.devices));  // nothing lost
+}
+
+
+// ---- rule (send) at any time (Fig. 9), within the re-send budget --------------
+
+// One distributed register merged by max; d0's user writes 7 once, d1's nothing.
+std::shared_ptr<const Scenario> one_write() {
+  Scenario s;
+  s.name = "one-write";
+  s.create = [](core::Runtime& rt, const DeviceContext&) {
+    rt.distributed_source("x", Value::integer(0), [](const Value& local, const Value& remote) {
+      return std::max(local, remote);
+    });
+  };
+  s.workload = [](std::uint32_t device, std::uint32_t) {
+    return device == 0 ? std::vector<Action>{Action::fire("x", Value::integer(7))} : std::vector<Action>{};
+  };
+  return std::make_shared<const Scenario>(std::move(s));
+}
+
+WorldConfig one_drop(std::uint32_t resends) {
+  WorldConfig c;
+  c.devices = 2;
+  c.drops = 1;
+  c.resends = resends;
+  return c;
+}
+
+bool dropped_seven(const World& world) {
+  return std::any_of(world.events().begin(), world.events().end(), [](const Event& e) {
+    // d0's message (an event's peer is the sender), not d1's forwarding 7 back.
+    return e.kind == EventKind::dropped && e.peer == 0 && e.values.size() == 1 && e.values[0] == Value::integer(7);
+  });
+}
+
+// Every state reachable before healing: is there one where the message with
+// 7 was dropped and d1 holds 7 all the same? Only a re-send can bring it.
+bool converges_after_dropping_seven(std::uint32_t resends, std::uint64_t& states) {
+  std::set<std::uint64_t> seen;
+  std::vector<std::unique_ptr<World>> stack;
+  stack.push_back(std::make_unique<World>(one_write(), one_drop(resends), 1));
+  bool found = false;
+  while (!stack.empty()) {
+    auto world = std::move(stack.back());
+    stack.pop_back();
+    if (!seen.insert(world->fingerprint()).second) continue;
+    if (dropped_seven(*world) && world->device(1).value("x") == Value::integer(7)) found = true;
+    for (std::size_t i = 0, n = world->enabled().size(); i < n; ++i) {
+      auto next = world->clone();
+      next->apply_index(i);
+      stack.push_back(std::move(next));
+    }
+  }
+  states = seen.size();
+  return found;
+}
+
+TEST(SendAnyTime, ADroppedValueIsSentAgainBeforeHealingOnlyWithAResendBudget) {
+  std::uint64_t without = 0;
+  std::uint64_t with = 0;
+  EXPECT_FALSE(converges_after_dropping_seven(0, without));
+  EXPECT_TRUE(converges_after_dropping_seven(1, with));
+  EXPECT_GT(with, without);  // the re-sends are states of their own
+}
+
+TEST(SendAnyTime, TheSameValueIsOfferedAgainUpToTheBudgetThenNoMore) {
+  World world(one_write(), one_drop(2), 1);
+  const auto sends_to_d1 = [&world] {
+    const auto all = world.enabled();
+    return std::count_if(all.begin(), all.end(), [](const Transition& t) {
+      return t.kind == TransitionKind::send && t.device == 0 && t.peer == 1;
+    });
+  };
+  const auto apply_first = [&world](TransitionKind kind, std::uint32_t device) {
+    const auto all = world.enabled();
+    const auto it = std::find_if(all.begin(), all.end(),
+                                 [&](const Transition& t) { return t.kind == kind && t.device == device; });
+    ASSERT_NE(it, all.end()) << to_string(kind);
+    world.apply_index(static_cast<std::size_t>(it - all.begin()));
+  };
+  apply_first(TransitionKind::fire, 0);
+  for (int send = 0; send < 3; ++send) {  // the first send, then two re-sends of 7
+    ASSERT_EQ(sends_to_d1(), 1) << "send " << send;
+    apply_first(TransitionKind::send, 0);
+  }
+  EXPECT_EQ(sends_to_d1(), 0);  // the budget is spent while 7 is unchanged
+  EXPECT_EQ(world.network().size(), 3U);
+  // The state vector keeps the counts (sim/state.hpp): the decoded world offers no more re-sends either.
+  StateCodec codec(world);
+  std::vector<std::uint8_t> bytes;
+  codec.encode(world, bytes);
+  const auto decoded = codec.decode(bytes);
+  EXPECT_EQ(decoded->fingerprint(), world.fingerprint());
+  const auto again = decoded->enabled();
+  EXPECT_FALSE(std::any_of(again.begin(), again.end(), [](const Transition& t) {
+    return t.kind == TransitionKind::send && t.device == 0 && t.peer == 1;
+  }));
+}
+
+TEST(SendAnyTime, WithoutABudgetAValueIsSentOncePerChange) {
+  World world(one_write(), one_drop(0), 1);
+  const auto all = world.enabled();
+  const auto first_send = std::find_if(all.begin(), all.end(), [](const Transition& t) {
+    return t.kind == TransitionKind::send && t.device == 0 && t.peer == 1;
+  });
+  ASSERT_NE(first_send, all.end());
+  world.apply_index(static_cast<std::size_t>(first_send - all.begin()));
+  const auto after = world.enabled();
+  EXPECT_FALSE(std::any_of(after.begin(), after.end(), [](const Transition& t) {
+    return t.kind == TransitionKind::send && t.device == 0 && t.peer == 1;
+  }));
 }
 
 }  // namespace
