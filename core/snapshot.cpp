@@ -81,7 +81,8 @@ void SnapshotValues::insert_or_assign(ReactiveId r, Value v) {
 
 namespace {
 template <class ValueHash>
-std::uint64_t fingerprint_of(const SnapshotValues& values, const ValueHash& value_hash) {
+std::uint64_t fingerprint_of(const SnapshotValues& values, const std::vector<CreationRecord>& creations,
+                             const ValueHash& value_hash) {
   std::uint64_t h = hash_combine(0x5349474d41ULL, values.size());
   for (const auto& [r, v] : values) h = hash_combine(hash_combine(h, r), value_hash(v));
   for (const CreationRecord& record : creations) {
@@ -93,11 +94,11 @@ std::uint64_t fingerprint_of(const SnapshotValues& values, const ValueHash& valu
 }  // namespace
 
 std::uint64_t Snapshot::fingerprint() const {
-  return fingerprint_of(values, [](const Value& v) { return v.hash(); });
+  return fingerprint_of(values, creations, [](const Value& v) { return v.hash(); });
 }
 
 std::uint64_t Snapshot::fingerprint(const std::function<std::uint64_t(const Value&)>& value_hash) const {
-  return fingerprint_of(values, value_hash);
+  return fingerprint_of(values, creations, value_hash);
 }
 
 std::size_t Snapshot::encoded_bytes() const {
