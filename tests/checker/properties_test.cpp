@@ -327,6 +327,47 @@ TEST(Restoration, AWorkloadActionsCreationIsReplayedAtRestartAndChecked) {
   }
 }
 
+// Lemma 4.23: a counter whose creation code reads Σ and, once restarted,
+// counts in twos and keeps a marker source after the counter: the restart
+// restores every reactive of the last commit with its value (Lemmas
+// 4.21-4.22 hold), but the next click changes the count otherwise than it
+// would have before the crash. (Without the marker the restarted device
+// would run on the first graph's operators: a graph of the same shape is
+// shared, core::signature.)
+sim::Scenario counts_differently_after_a_restart(bool broken) {
+  sim::Scenario s;
+  s.name = "counts-differently-after-a-restart";
+  s.create = [broken](core::Runtime& rt, const sim::DeviceContext&) {
+    const bool restarted = broken && !rt.snapshot().values.empty();
+    const std::int64_t step = restarted ? 2 : 1;
+    const auto click = rt.source(Value::integer(0), "click");
+    rt.fold(click, Value::integer(0), [step](const Value& n, const Value&) { return Value::integer(n.as_int() + step); },
+            "count");
+    if (restarted) rt.source(Value::boolean(true), "restarted");
+  };
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>(3, sim::Action::fire("click", Value::integer(1)));
+  };
+  s.defaults.devices = 1;
+  s.defaults.crashes = 1;
+  return s;
+}
+
+TEST(Restoration, AnActionAfterARestartChangesTheStoreAsBeforeTheCrash) {
+  sim::explore::Options options;
+  options.world = counts_differently_after_a_restart(false).defaults;
+  const auto sound = counts_differently_after_a_restart(false);
+  const auto holds = sim::explore::explore(sound, options, monitor_factory(sound, CheckOptions{{"restoration"}}));
+  EXPECT_TRUE(holds.complete);
+  EXPECT_FALSE(holds.violation.has_value()) << holds.violation->finding.message;
+  const auto broken = counts_differently_after_a_restart(true);
+  const auto caught = sim::explore::explore(broken, options, monitor_factory(broken, CheckOptions{{"restoration"}}));
+  ASSERT_TRUE(caught.violation.has_value());
+  EXPECT_EQ(caught.violation->finding.reactive, "count");
+  EXPECT_NE(caught.violation->finding.message.find("Lemma 4.23"), std::string::npos)
+      << caught.violation->finding.message;
+}
+
 // Lemma 4.12: the →D steps. An order-dependent value that reaches a
 // distributed reactive changes what the device sends.
 sim::Scenario order_reaches_a_send() {
