@@ -174,11 +174,13 @@ bool stops_campaign(const Result& r) { return r.violation.has_value() || r.budge
 
 // Stage 1: bfs with sleep sets and symmetry in the world's grain, then (a
 // coarse world) the same in fine grain, with the same monitor factory.
+// `first`: the statistics of its first search (the world's grain).
 Result exhaustive_stage(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
-                        const Control& control) {
+                        const Control& control, Stats& first) {
   Result result = explore(scenario, campaign_stage1(options), monitors, control);
   result.stage = 1;
   result.notes.insert(result.notes.begin(), "stage 1: bfs with sleep sets and symmetry");
+  first = result.stats;
   if (!campaign_has_fine_stage(options) || stops_campaign(result)) return result;
   const Stats coarse = result.stats;
   const bool coarse_complete = result.complete;
@@ -201,16 +203,18 @@ Result exhaustive_stage(const Scenario& scenario, const Options& options, const 
 
 Result default_campaign(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
                         const Control& control) {
-  Result result = exhaustive_stage(scenario, options, monitors, control);
+  Stats first;
+  Result result = exhaustive_stage(scenario, options, monitors, control, first);
   if (result.complete || stops_campaign(result)) return result;
   // Stage 2: the budget did not cover every state; sample beyond it.
   Result sampled = explore(scenario, campaign_stage2(options, result.stats.elapsed_seconds), monitors, control);
   result.notes.push_back(fmt::format("stage 1 stopped at the {} budget; stage 2: swarm",
                                      to_string(result.budget_hit)));
-  // The merged statistics hide how far the exhaustive stage got.
+  // The merged statistics hide how far the exhaustive stage got (the depth:
+  // its search in the world's grain; a fine-grain step is one rule).
   result.notes.push_back(fmt::format("stage 1 covered every schedule up to depth {} ({} states in {:.1f} s)",
-                                     result.stats.max_depth == 0 ? 0 : result.stats.max_depth - 1,
-                                     result.stats.states, result.stats.elapsed_seconds));
+                                     first.max_depth == 0 ? 0 : first.max_depth - 1, result.stats.states,
+                                     result.stats.elapsed_seconds));
   merge_later(result, std::move(sampled));
   result.complete = false;
   result.stage = 2;
