@@ -120,10 +120,9 @@ Options campaign_stage1_fine(const Options& options, const Stats& coarse) {
   fine.world.grain = Grain::fine;
   fine.limits.states_max = options.limits.states_max - std::min(coarse.states, options.limits.states_max - 1);
   const double stage1_seconds = share_of(options.limits.time_limit_seconds, exhaustive_time_share);
-  if (stage1_seconds > 0) {
-    fine.limits.time_limit_seconds =
-        std::max(stage1_seconds - coarse.elapsed_seconds, stage1_seconds * fine_grain_share);
-  }
+  // What the coarse search left of stage 1's time: its share, or more if it
+  // ended early; nothing if it overran stage 1 (the total budget comes first).
+  if (stage1_seconds > 0) fine.limits.time_limit_seconds = std::max(stage1_seconds - coarse.elapsed_seconds, 0.0);
   return fine;
 }
 
@@ -184,7 +183,12 @@ Result exhaustive_stage(const Scenario& scenario, const Options& options, const 
   if (!campaign_has_fine_stage(options) || stops_campaign(result)) return result;
   const Stats coarse = result.stats;
   const bool coarse_complete = result.complete;
-  Result fine = explore(scenario, campaign_stage1_fine(options, coarse), monitors, control);
+  const Options fine_options = campaign_stage1_fine(options, coarse);
+  if (options.limits.time_limit_seconds > 0 && fine_options.limits.time_limit_seconds <= 0) {
+    result.notes.push_back("stage 1 in fine grain: not run (the coarse search used all of stage 1's time)");
+    return result;
+  }
+  Result fine = explore(scenario, fine_options, monitors, control);
   result.notes.push_back(fmt::format(
       "stage 1 in coarse grain: {} ({} states in {:.1f} s); then in fine grain: {} ({} states in {:.1f} s)",
       coarse_complete ? "complete" : fmt::format("stopped at the {} budget", to_string(result.budget_hit)),

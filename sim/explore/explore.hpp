@@ -178,8 +178,9 @@ Result default_campaign(const Scenario& scenario, const Options& options, const 
 // The campaign's stages as it runs them: stage 1 (bfs, sleep sets, symmetry,
 // half the time budget; in a coarse world three quarters of that and of the
 // states budget, the rest kept for its fine-grain search), stage 1's
-// fine-grain search (what the coarse one left of stage 1's states and time,
-// at least a quarter; `coarse`: what the coarse search did), stage 2 (swarm;
+// fine-grain search (what the coarse one left of stage 1's states, at least
+// a quarter, and of its time, none if it overran stage 1's: then it is not
+// run; `coarse`: what the coarse search did), stage 2 (swarm;
 // `elapsed_seconds` of stage 1 are taken off its time budget). Reports
 // describe what ran with them.
 Options campaign_stage1(const Options& options);

@@ -80,8 +80,10 @@ TEST(ReportFolder, DefaultOptionsAreWhatFrsimExploreRuns) {
   EXPECT_EQ(fine.strategy, ex::Strategy::bfs);
   EXPECT_EQ(fine.limits.time_limit_seconds, 25.0);
   EXPECT_EQ(fine.limits.states_max, 1'999'000u);
-  coarse.elapsed_seconds = 29;  // the coarse search ran long: the fine one keeps its share
-  EXPECT_EQ(ex::campaign_stage1_fine(options, coarse).limits.time_limit_seconds, 7.5);
+  coarse.elapsed_seconds = 29;  // the coarse search ran long: the fine one gets what is left
+  EXPECT_EQ(ex::campaign_stage1_fine(options, coarse).limits.time_limit_seconds, 1.0);
+  coarse.elapsed_seconds = 31;  // it overran stage 1: nothing (the campaign then skips it)
+  EXPECT_EQ(ex::campaign_stage1_fine(options, coarse).limits.time_limit_seconds, 0.0);
   EXPECT_EQ(ex::campaign_stage2(options, 12.5).strategy, ex::Strategy::swarm);
   EXPECT_EQ(ex::campaign_stage2(options, 12.5).limits.time_limit_seconds, 47.5);
 }
