@@ -416,8 +416,8 @@ void register_explore(CLI::App& app, Context& context) {
   auto* cmd = app.add_subcommand("explore", "explore the schedules of a scenario and check every property");
   cmd->add_option("scenario", flags->scenario, "scenario name (see frsim list)");
   cmd->add_option("--strategy", flags->strategy,
-                  "one strategy instead of the default campaign (bfs with sleep sets and symmetry, then swarm for "
-                  "the rest of the time budget)")
+                  "one strategy instead of the default campaign (bfs with sleep sets and symmetry, in coarse and "
+                  "then fine grain, then swarm for the rest of the time budget)")
       ->check(CLI::IsMember({"bfs", "dfs", "random", "pct", "swarm"}))
       ->default_str("the campaign");
   cmd->add_option("--depth", flags->depth, "transitions per schedule before healing")

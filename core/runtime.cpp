@@ -113,7 +113,8 @@ class Dataflow {
         created(other.created),
         by_label(other.by_label),
         by_name(other.by_name),
-        distributed(other.distributed) {}
+        distributed(other.distributed),
+        procedures(other.procedures) {}
   Dataflow& operator=(const Dataflow&) = delete;
 
   std::vector<Node> nodes;  // [0, created) is dom(µ); restored constants may follow
@@ -121,6 +122,9 @@ class Dataflow {
   std::map<std::string, ReactiveId, std::less<>> by_label;  // first reactive with each label
   std::map<std::string, ReactiveId, std::less<>> by_name;   // distributed reactives
   std::vector<Runtime::Distributed> distributed;             // the same, as a sorted vector
+  // The workload's creation procedures (Runtime::define_creation), in
+  // definition order: part of the program, like the operators.
+  std::vector<std::pair<std::string, CreationProcedure>> procedures;
   mutable std::vector<Successor> successors;
   mutable std::uint64_t signature = 0;  // signature(*this) once computed, else 0
   // Some graph names this one as its successor: never changed in place again.
@@ -899,6 +903,8 @@ struct Runtime::Impl {
   Value initial_map_value(ReactiveId r);
   void join_created(ReactiveId r, Value initial);
   void replay_creations();
+  void replay_action_creation(const CreationRecord& record);
+  const CreationProcedure* procedure(std::string_view name) const;
 
   void grow(std::size_t size) {
     if (nodes().size() >= size) return;
@@ -1412,6 +1418,10 @@ void Runtime::Impl::replay_creations() {
     ~Done() { replaying = false; }
   } done{replaying};
   for (const CreationRecord& record : records_to_replay) {
+    if (record.creator == action_creator) {
+      replay_action_creation(record);
+      continue;
+    }
     // Location(µ) is consistent between restarts only if every earlier
     // creation was replayed: a record whose creator is not there (an
     // impure creation code) is left out, and restoration reports it.
@@ -1482,6 +1492,49 @@ void Runtime::create(const std::function<void(Creation&)>& code) {
 }
 
 void Runtime::replay_creations() { impl_->replay_creations(); }
+
+const CreationProcedure* Runtime::Impl::procedure(std::string_view name) const {
+  for (const auto& [n, code] : graph->procedures) {
+    if (n == name) return &code;
+  }
+  return nullptr;
+}
+
+// A workload action's creation, replayed like an operator's: the same
+// procedure on the same argument creates the same reactives at the same
+// locations, and sources and folds take their Σ values.
+void Runtime::Impl::replay_action_creation(const CreationRecord& record) {
+  if (created != record.first || record.inputs.size() != 2 || record.inputs[0].kind() != frsim::core::Kind::string) return;
+  const CreationProcedure* code = procedure(record.inputs[0].as_string());
+  if (code == nullptr) return;  // what it did not recreate, restoration reports
+  Creation context(*this);
+  try {
+    (*code)(context, record.inputs[1]);
+  } catch (const std::exception&) {
+    // It did not fail the first time: not a function of its argument.
+  }
+}
+
+void Runtime::define_creation(std::string name, CreationProcedure code) {
+  Impl& m = *impl_;
+  if (m.propagating) throw Error("define_creation: a propagation is running");
+  if (!code) throw Error(fmt::format("define_creation '{}': no code", name));
+  if (m.procedure(name) != nullptr) throw Error(fmt::format("define_creation: '{}' is defined already", name));
+  m.own().procedures.emplace_back(std::move(name), std::move(code));
+}
+
+void Runtime::create(std::string_view name, const Value& argument) {
+  Impl& m = *impl_;
+  if (m.propagating) throw Error("cannot create a reactive while a propagation is running");
+  const CreationProcedure* code = m.procedure(name);
+  if (code == nullptr) throw Error(fmt::format("create: no creation procedure '{}'", name));
+  const auto first = static_cast<ReactiveId>(m.created);
+  Creation context(m);
+  (*code)(context, argument);
+  if (m.created == first || m.replaying) return;
+  m.sigma.creations.push_back(CreationRecord{action_creator, {Value::string(std::string(name)), argument}, first,
+                                             static_cast<std::uint32_t>(m.created - first)});
+}
 
 bool Runtime::creates_reactives(ReactiveId r) const {
   const Impl::Node& n = impl_->created_node(r, "creates_reactives");

@@ -72,8 +72,17 @@ class SnapshotValues {
   std::vector<value_type> entries_;
 };
 
+// Creation code a workload action runs (sim::Action::create): defined by
+// name in the creation code (Runtime::define_creation), so that a restart,
+// which runs the creation code again, can replay it.
+using CreationProcedure = std::function<void(Creation& create, const Value& argument)>;
+// The `creator` of a CreationRecord left by a workload action's creation
+// (Runtime::create(name, argument)): its inputs are {name, argument}.
+inline constexpr ReactiveId action_creator = 0xFFFF'FFFEu;
+
 // One committed reevaluation that created reactives (after the creation
-// code): which operator, and the values it read. Restoration replays it
+// code): which operator, and the values it read; or one workload action's
+// creation (creator == action_creator): which procedure, and its argument. Restoration replays it
 // (Thm. 4.24: "after the creation prefix any action causes the same
 // changes"): the operator is applied to the same values again, so it creates
 // the same reactives, in the same order, at the same locations
@@ -272,6 +281,17 @@ class Runtime {
   // Code that creates reactives outside any operator (the creation code, a
   // workload's action): the same Creation interface, the same rules.
   void create(const std::function<void(Creation&)>& code);
+  // A creation procedure a workload action may run, defined by the creation
+  // code (outside any propagation). Throws Error if `name` is taken.
+  void define_creation(std::string name, CreationProcedure code);
+  // A workload action's creation (Fig. 6 after the creation prefix): runs
+  // the procedure `name` on `argument` through a Creation and, if it created
+  // anything, appends a CreationRecord {action_creator, {name, argument}}
+  // to Σ at once (outside a propagation Σ gets created sources and folds at
+  // creation), which replay_creations() replays after a restart (Thm.
+  // 4.24). Throws Error for an unknown name, during a propagation, or what
+  // the procedure throws (what it created so far stays, unrecorded).
+  void create(std::string_view name, const Value& argument);
   // Restoration of what operators created after the creation code (Thm.
   // 4.24): replays Σ's creation records in order. Called once, right after
   // the creation code on a restart; does nothing on a fresh Σ. Errors (an

@@ -29,6 +29,10 @@ struct Action {
   enum class Kind : std::uint8_t {
     fire,     // `target.fire(value)` on the source labelled `target`
     request,  // a Lo request from the device's user to its service `target`
+    // Creation after the creation prefix (Fig. 6): the creation procedure
+    // `target` (core::Runtime::define_creation in the scenario's creation
+    // code) run on `value`; recorded in Σ, replayed at restart (Thm. 4.24).
+    create,
   };
   Kind kind = Kind::fire;
   std::string target;
@@ -40,7 +44,10 @@ struct Action {
   static Action request(std::string service, core::Value payload) {
     return Action{Kind::request, std::move(service), std::move(payload)};
   }
-  // "fire text=\"hi\"", "request echo 3"
+  static Action create(std::string procedure, core::Value argument) {
+    return Action{Kind::create, std::move(procedure), std::move(argument)};
+  }
+  // "fire text=\"hi\"", "request echo 3", "create task \"milk\""
   std::string description() const;
 };
 

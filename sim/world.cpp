@@ -50,7 +50,8 @@ std::string_view to_string(TransitionKind kind) {
 }
 
 std::string Action::description() const {
-  return fmt::format("{} {} {}", kind == Kind::fire ? "fire" : "request", target, value.to_string());
+  const char* verb = kind == Kind::fire ? "fire" : kind == Kind::request ? "request" : "create";
+  return fmt::format("{} {} {}", verb, target, value.to_string());
 }
 
 // ---- Device -------------------------------------------------------------------
@@ -698,6 +699,13 @@ void World::apply_fire(Device& device) {
     }
     touch_lo();
     lo_.user_request(device.id_, *address, action.value);
+    return;
+  }
+  if (action.kind == Action::Kind::create) {
+    // Not a propagation (Fig. 6's rules): a Map it creates evaluates once,
+    // as in the creation code. A procedure the creation code did not define
+    // is the workload's error, like a Lo service that does not exist.
+    device.runtime_->create(action.target, action.value);
     return;
   }
   // Lo: `fire` is a request to the device, answered when the action commits.

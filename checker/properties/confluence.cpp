@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/hash.hpp"
 
 namespace frsim::checker {
 
@@ -21,6 +22,19 @@ std::size_t ConfluenceTable::size() const {
   return outcomes_.size();
 }
 
+namespace {
+
+// What decides a propagation's final store besides its action: the store µ
+// right after (fire)/(receive) and Σ, which creation inside operators reads
+// (Fig. 6: a created source or fold takes its value from Σ). Not the grain
+// nor (A; P): runs of either grain, in any ready order, from the same µ and
+// Σ must end alike, and are compared.
+std::uint64_t pre_state_key(const core::Runtime& rt) {
+  return core::hash_combine(store_hash(rt), rt.snapshot().fingerprint());
+}
+
+}  // namespace
+
 void Confluence::on_event(const sim::Event& e, const sim::World& world) {
   if (e.device == sim::no_device) return;
   Device& d = at_grow(devices_, e.device);
@@ -37,7 +51,7 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
       // At (fire)/(receive) the store is still µ: A and P are empty.
       d.running = rt != nullptr;
       d.orders = false;
-      if (rt != nullptr) d.before = rt->fingerprint();
+      if (rt != nullptr) d.before = pre_state_key(*rt);
       d.action = e.text;
       // The same action means the same value too: a printed form may hide a
       // CRDT's metadata (an OR-Map prints only its present keys).
@@ -49,7 +63,11 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
       d.running = false;
       const core::Runtime* rt = world.device(e.device).runtime();
       if (rt == nullptr) break;
-      const ConfluenceTable::Outcome now{rt->fingerprint(), e.step};
+      // µ alone (Lemma 4.11 compares the final stores): Runtime::fingerprint
+      // also covers the propagation's (A; P), which at (commit) still hold
+      // the path taken — whom it skipped and in what order — and that path
+      // differs between grains and ready orders by design.
+      const ConfluenceTable::Outcome now{store_hash(*rt), e.step};
       // Judged where the ready order was a choice: other schedules take the
       // other orders from the same key, and the table compares them.
       if (d.orders) count_judged();

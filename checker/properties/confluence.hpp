@@ -22,8 +22,11 @@ namespace frsim::checker {
 //    This is what judges coarse grain, which runs one order per propagation;
 //  - across the schedules of a campaign (fine grain, where the world offers
 //    every outdated ready reactive): a table shared by the monitors of one
-//    factory maps (device, store before the action, action) to the store at
-//    commit; a different outcome for the same key is a violation.
+//    factory maps (device, µ and Σ when the action starts, action) to µ at
+//    commit (store_hash: values only, never the propagation's (A; P), which
+//    record the path taken); a different outcome for the same key is a
+//    violation. Coarse and fine runs of one campaign share the table and are
+//    compared with each other.
 class ConfluenceTable {
  public:
   struct Outcome {

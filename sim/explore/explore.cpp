@@ -35,6 +35,14 @@ Enum from_name(const std::array<std::string_view, N>& names, std::string_view na
 
 // The default campaign's share of the time budget for exhaustive search.
 constexpr double exhaustive_time_share = 0.5;
+// The share of the exhaustive stage's states and time kept for its fine-grain
+// search (Lemma 4.11: in fine grain every ready reactive is a choice, so
+// schedules order one propagation differently and the confluence table
+// compares them). The coarse search may use the rest; the fine one gets
+// whatever the coarse one left, at least this share.
+constexpr double fine_grain_share = 0.25;
+
+double share_of(double seconds, double share) { return seconds > 0 ? seconds * share : 0; }
 
 void add(Stats& into, const Stats& stats) {
   into.transitions += stats.transitions;
@@ -96,10 +104,26 @@ Options campaign_stage1(const Options& options) {
   first.strategy = Strategy::bfs;
   first.por = Por::sleep;
   first.symmetry = true;
-  if (options.limits.time_limit_seconds > 0) {
-    first.limits.time_limit_seconds = options.limits.time_limit_seconds * exhaustive_time_share;
+  first.limits.time_limit_seconds = share_of(options.limits.time_limit_seconds, exhaustive_time_share);
+  if (campaign_has_fine_stage(options)) {
+    first.limits.time_limit_seconds *= 1 - fine_grain_share;
+    first.limits.states_max = std::max<std::uint64_t>(
+        1, static_cast<std::uint64_t>(static_cast<double>(options.limits.states_max) * (1 - fine_grain_share)));
   }
   return first;
+}
+
+bool campaign_has_fine_stage(const Options& options) { return options.world.grain == Grain::coarse; }
+
+Options campaign_stage1_fine(const Options& options, const Stats& coarse) {
+  Options fine = campaign_stage1(options);
+  fine.world.grain = Grain::fine;
+  fine.limits.states_max = options.limits.states_max - std::min(coarse.states, options.limits.states_max - 1);
+  const double stage1_seconds = share_of(options.limits.time_limit_seconds, exhaustive_time_share);
+  // What the coarse search left of stage 1's time: its share, or more if it
+  // ended early; nothing if it overran stage 1 (the total budget comes first).
+  if (stage1_seconds > 0) fine.limits.time_limit_seconds = std::max(stage1_seconds - coarse.elapsed_seconds, 0.0);
+  return fine;
 }
 
 Options campaign_stage2(const Options& options, double elapsed_seconds) {
@@ -114,45 +138,89 @@ Options campaign_stage2(const Options& options, double elapsed_seconds) {
   return second;
 }
 
-Result default_campaign(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
-                        const Control& control) {
+namespace {
+
+// `later`'s notes, statistics and judged counts added to `into`'s (the same
+// monitor factory, the same properties); its verdict and budget replace
+// `into`'s.
+void merge_later(Result& into, Result later) {
+  for (auto& note : later.notes) {
+    // A property's note may come from both stages; say it once.
+    if (std::find(into.notes.begin(), into.notes.end(), note) == into.notes.end()) {
+      into.notes.push_back(std::move(note));
+    }
+  }
+  const double elapsed_seconds = into.stats.elapsed_seconds + later.stats.elapsed_seconds;
+  add(into.stats, later.stats);
+  into.stats.elapsed_seconds = elapsed_seconds;
+  auto rate = [elapsed_seconds](std::uint64_t n) {
+    return elapsed_seconds > 0 ? static_cast<double>(n) / elapsed_seconds : 0;
+  };
+  into.stats.states_per_second = rate(into.stats.states);
+  into.stats.transitions_per_second = rate(into.stats.transitions);
+  into.stats.revisits_per_second = rate(into.stats.revisits);
+  if (into.judged.size() == later.judged.size()) {
+    for (std::size_t i = 0; i < into.judged.size(); ++i) into.judged[i] += later.judged[i];
+  } else {
+    into.judged.clear();
+  }
+  into.violation = std::move(later.violation);
+  into.budget_hit = into.violation ? BudgetHit::none : later.budget_hit;
+  into.next_schedule = later.next_schedule;
+}
+
+bool stops_campaign(const Result& r) { return r.violation.has_value() || r.budget_hit == BudgetHit::interrupted; }
+
+// Stage 1: bfs with sleep sets and symmetry in the world's grain, then (a
+// coarse world) the same in fine grain, with the same monitor factory.
+// `first`: the statistics of its first search (the world's grain).
+Result exhaustive_stage(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
+                        const Control& control, Stats& first) {
   Result result = explore(scenario, campaign_stage1(options), monitors, control);
   result.stage = 1;
   result.notes.insert(result.notes.begin(), "stage 1: bfs with sleep sets and symmetry");
-  if (result.complete || result.violation || result.budget_hit == BudgetHit::interrupted) return result;
+  first = result.stats;
+  if (!campaign_has_fine_stage(options) || stops_campaign(result)) return result;
+  const Stats coarse = result.stats;
+  const bool coarse_complete = result.complete;
+  const Options fine_options = campaign_stage1_fine(options, coarse);
+  if (options.limits.time_limit_seconds > 0 && fine_options.limits.time_limit_seconds <= 0) {
+    result.notes.push_back("stage 1 in fine grain: not run (the coarse search used all of stage 1's time)");
+    return result;
+  }
+  Result fine = explore(scenario, fine_options, monitors, control);
+  result.notes.push_back(fmt::format(
+      "stage 1 in coarse grain: {} ({} states in {:.1f} s); then in fine grain: {} ({} states in {:.1f} s)",
+      coarse_complete ? "complete" : fmt::format("stopped at the {} budget", to_string(result.budget_hit)),
+      coarse.states, coarse.elapsed_seconds,
+      fine.complete ? "complete" : fmt::format("stopped at the {} budget", to_string(fine.budget_hit)),
+      fine.stats.states, fine.stats.elapsed_seconds));
+  const bool fine_complete = fine.complete;
+  const BudgetHit coarse_hit = result.budget_hit;
+  merge_later(result, std::move(fine));
+  result.complete = coarse_complete && fine_complete;
+  if (!result.violation && result.budget_hit == BudgetHit::none) result.budget_hit = coarse_hit;
+  return result;
+}
+
+}  // namespace
+
+Result default_campaign(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
+                        const Control& control) {
+  Stats first;
+  Result result = exhaustive_stage(scenario, options, monitors, control, first);
+  if (result.complete || stops_campaign(result)) return result;
   // Stage 2: the budget did not cover every state; sample beyond it.
   Result sampled = explore(scenario, campaign_stage2(options, result.stats.elapsed_seconds), monitors, control);
   result.notes.push_back(fmt::format("stage 1 stopped at the {} budget; stage 2: swarm",
                                      to_string(result.budget_hit)));
-  // The merged statistics hide how far the exhaustive stage got.
+  // The merged statistics hide how far the exhaustive stage got (the depth:
+  // its search in the world's grain; a fine-grain step is one rule).
   result.notes.push_back(fmt::format("stage 1 covered every schedule up to depth {} ({} states in {:.1f} s)",
-                                     result.stats.max_depth == 0 ? 0 : result.stats.max_depth - 1,
-                                     result.stats.states, result.stats.elapsed_seconds));
-  for (auto& note : sampled.notes) {
-    // A property's note may come from both stages; say it once.
-    if (std::find(result.notes.begin(), result.notes.end(), note) == result.notes.end()) {
-      result.notes.push_back(std::move(note));
-    }
-  }
-  const double elapsed_seconds = result.stats.elapsed_seconds + sampled.stats.elapsed_seconds;
-  add(result.stats, sampled.stats);
-  result.stats.elapsed_seconds = elapsed_seconds;
-  auto rate = [elapsed_seconds](std::uint64_t n) {
-    return elapsed_seconds > 0 ? static_cast<double>(n) / elapsed_seconds : 0;
-  };
-  result.stats.states_per_second = rate(result.stats.states);
-  result.stats.transitions_per_second = rate(result.stats.transitions);
-  result.stats.revisits_per_second = rate(result.stats.revisits);
-  // Judged counts add up over the stages (the same monitor, the same properties).
-  if (result.judged.size() == sampled.judged.size()) {
-    for (std::size_t i = 0; i < result.judged.size(); ++i) result.judged[i] += sampled.judged[i];
-  } else {
-    result.judged.clear();
-  }
-  result.violation = std::move(sampled.violation);
-  result.budget_hit = sampled.violation ? BudgetHit::none : sampled.budget_hit;
+                                     first.max_depth == 0 ? 0 : first.max_depth - 1, result.stats.states,
+                                     result.stats.elapsed_seconds));
+  merge_later(result, std::move(sampled));
   result.complete = false;
-  result.next_schedule = sampled.next_schedule;
   result.stage = 2;
   return result;
 }

@@ -166,16 +166,26 @@ Result explore(const Scenario& scenario, const Options& options, const MonitorFa
                const Control& control = {});
 
 // The default campaign: exhaustive bfs with sleep sets and symmetry within a
-// share of the budget; if that finishes without a violation, a swarm campaign
-// for the rest. `options.strategy`, `por` and `symmetry` are ignored (the
-// stages set them). The result merges both stages; Result::stage says where
+// share of the budget, in the world's grain and then (a coarse world) in fine
+// grain, where every ready reactive is a choice (Lemma 4.11); if that does
+// not cover every state without a violation, a swarm campaign for the rest.
+// `options.strategy`, `por` and `symmetry` are ignored (the stages set them).
+// The result merges every search, with the same monitor factory (so one
+// confluence table compares coarse and fine runs); Result::stage says where
 // it ended.
 Result default_campaign(const Scenario& scenario, const Options& options, const MonitorFactory& monitors,
                         const Control& control = {});
 // The campaign's stages as it runs them: stage 1 (bfs, sleep sets, symmetry,
-// half the time budget), stage 2 (swarm; `elapsed_seconds` of stage 1 are
-// taken off its time budget). Reports describe what ran with them.
+// half the time budget; in a coarse world three quarters of that and of the
+// states budget, the rest kept for its fine-grain search), stage 1's
+// fine-grain search (what the coarse one left of stage 1's states, at least
+// a quarter, and of its time, none if it overran stage 1's: then it is not
+// run; `coarse`: what the coarse search did), stage 2 (swarm;
+// `elapsed_seconds` of stage 1 are taken off its time budget). Reports
+// describe what ran with them.
 Options campaign_stage1(const Options& options);
+bool campaign_has_fine_stage(const Options& options);
+Options campaign_stage1_fine(const Options& options, const Stats& coarse);
 Options campaign_stage2(const Options& options, double elapsed_seconds);
 
 nlohmann::json to_json(const Options& options);

@@ -13,6 +13,7 @@
 #include "checker/properties/lo_one_response.hpp"
 #include "checker/properties/sequential_spec.hpp"
 #include "scenarios/registry.hpp"
+#include "sim/explore/explore.hpp"
 #include "support.hpp"
 
 namespace frsim::checker {
@@ -190,19 +191,24 @@ TEST(Confluence, CoarseGrainHoldsAndIsJudgedOnChat) { EXPECT_GT(judged_holding("
 // Until skips were applied at once, the world offered d only after every
 // other outdated reactive had run (a skip was taken only when nothing else
 // was ready), so the order "reader before writer" was never explored.
-sim::Scenario blocked_behind_a_skip() {
+// `reader_first`: the reader is created (and offered) before the writer.
+sim::Scenario blocked_behind_a_skip(bool reader_first = false) {
   sim::Scenario s;
   s.name = "blocked-behind-a-skip";
-  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+  s.create = [reader_first](core::Runtime& rt, const sim::DeviceContext&) {
     auto cell = std::make_shared<std::int64_t>(0);
     const auto src = rt.source(Value::integer(0), "s");
     const auto quiet = rt.source(Value::integer(0), "quiet");
     const auto r = rt.map({quiet}, [](std::span<const Value> in) { return in[0]; }, "r");
+    const auto reader = [&] {
+      rt.map({r, src}, [cell](std::span<const Value>) { return Value::integer(*cell); }, "reader");
+    };
+    if (reader_first) reader();
     rt.map({src}, [cell](std::span<const Value> in) {
       *cell = in[0].as_int();
       return in[0];
     }, "writer");
-    rt.map({r, src}, [cell](std::span<const Value>) { return Value::integer(*cell); }, "reader");
+    if (!reader_first) reader();
   };
   s.workload = [](std::uint32_t, std::uint32_t) {
     return std::vector<sim::Action>{sim::Action::fire("s", Value::integer(1))};
@@ -229,6 +235,137 @@ TEST(Confluence, FineGrainOffersEveryOrderOfReevaluationsSkipsApplied) {
   const auto caught = replay(s, s.defaults, 1, {{0, "d0 fire s 1"}, {1, "d0 step reader"}}, *second);
   ASSERT_TRUE(caught.finding.has_value());
   EXPECT_EQ(caught.finding->property, "confluence");
+}
+
+// The default campaign's fine-grain search (issue 15, item 4): the engine's
+// level order always runs the writer (level 1) before the reader (level 2),
+// so a coarse search that compares only across schedules (ready_orders = 0)
+// sees one order and passes, completely; the campaign's fine-grain search
+// takes the reader first from the same store, and the confluence table it
+// shares with the coarse search compares the two. (The searched worlds share
+// the operators' closures, so an exhaustive search sees an order-dependent
+// side channel only where it takes the wrong order before the right one has
+// written the channel: here the reader, created first, is offered first.)
+// Unlike blocked_behind_a_skip's default, the world is coarse.
+// With every property watching, complete-propagation (which re-runs the
+// reader on its inputs) may see the impurity first; with the k ready orders
+// (the default) it is caught as well.
+TEST(Confluence, TheDefaultCampaignsFineGrainStageCatchesAnOrderCoarseGrainNeverTakes) {
+  auto s = blocked_behind_a_skip(true);
+  s.defaults.grain = sim::Grain::coarse;
+  sim::explore::Options options;
+  options.world = s.defaults;
+  options.limits.states_max = 5000;
+  CheckOptions across_schedules;  // every property, the k ready orders off
+  across_schedules.ready_orders = 0;
+  CheckOptions confluence_only{{"confluence"}};
+  confluence_only.ready_orders = 0;
+  const auto coarse = sim::explore::explore(s, sim::explore::campaign_stage1(options), monitor_factory(s, across_schedules));
+  EXPECT_TRUE(coarse.complete);
+  EXPECT_FALSE(coarse.violation.has_value()) << coarse.violation->finding.message;
+  const auto fine = sim::explore::default_campaign(s, options, monitor_factory(s, confluence_only));
+  ASSERT_TRUE(fine.violation.has_value());
+  EXPECT_EQ(fine.violation->finding.property, "confluence") << fine.violation->finding.message;
+  EXPECT_EQ(fine.violation->config.grain, sim::Grain::fine);
+  for (const auto& check : {across_schedules, CheckOptions{}}) {
+    const auto campaign = sim::explore::default_campaign(s, options, monitor_factory(s, check));
+    ASSERT_TRUE(campaign.violation.has_value());
+    const std::string& by = campaign.violation->finding.property;
+    EXPECT_TRUE(by == "confluence" || by == "complete-propagation") << by << ": " << campaign.violation->finding.message;
+  }
+}
+
+// Creation from a workload action (sim::Action::create, Thm. 4.24 after the
+// creation prefix): d0 adds a task (a Source created by the procedure
+// "task", with a Map over it), renames it, and may crash; a restart runs the
+// creation code and replays the recorded creation.
+sim::Scenario tasks_from_the_workload(bool replay, bool a_note_only = false) {
+  sim::Scenario s;
+  s.name = "tasks-from-the-workload";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    rt.source(Value::integer(0), "clicks");
+    rt.define_creation("task", [](core::Creation& create, const Value& title) {
+      const Value task = create.source(title, "task");
+      create.map({task}, [](std::span<const Value> in) { return Value::string(in[0].as_string() + "!"); }, "shout");
+    });
+    rt.define_creation("note", [](core::Creation& create, const Value& text) { create.source(text, "note"); });
+  };
+  s.workload = [a_note_only](std::uint32_t, std::uint32_t) {
+    if (a_note_only) return std::vector<sim::Action>{sim::Action::create("note", Value::string("hi"))};
+    return std::vector<sim::Action>{sim::Action::create("task", Value::string("milk")),
+                                    sim::Action::fire("task", Value::string("bread"))};
+  };
+  if (!replay) s.customize_runtime = [](std::uint32_t, core::RuntimeOptions& o) { o.forget_dynamic_creation = true; };
+  s.defaults.devices = 1;
+  s.defaults.crashes = 1;
+  return s;
+}
+
+TEST(Restoration, AWorkloadActionsCreationIsReplayedAtRestartAndChecked) {
+  const auto s = tasks_from_the_workload(true);
+  sim::World world(s, s.defaults, 1);
+  world.apply_index(0);  // d0 create task "milk"
+  ASSERT_TRUE(world.device(0).value("shout").has_value());
+  EXPECT_EQ(*world.device(0).value("shout"), Value::string("milk!"));
+  // Every schedule (crashes before, between and after the actions) holds.
+  sim::explore::Options options;
+  options.world = s.defaults;
+  const auto holds = sim::explore::explore(s, options, monitor_factory(s, CheckOptions{{"restoration"}}));
+  EXPECT_TRUE(holds.complete);
+  EXPECT_FALSE(holds.violation.has_value()) << holds.violation->finding.message;
+  EXPECT_GT(holds.judged.at(0), 0u);
+  // Without the replay the restarted device lacks the task: restoration
+  // fails; also where the action created a Source alone (no commit after it).
+  for (bool a_note_only : {false, true}) {
+    const auto broken = tasks_from_the_workload(false, a_note_only);
+    const auto caught = sim::explore::explore(broken, options, monitor_factory(broken, CheckOptions{{"restoration"}}));
+    ASSERT_TRUE(caught.violation.has_value()) << a_note_only;
+    EXPECT_EQ(caught.violation->finding.property, "restoration");
+    const auto sound = tasks_from_the_workload(true, a_note_only);
+    EXPECT_FALSE(sim::explore::explore(sound, options, monitor_factory(sound, CheckOptions{{"restoration"}}))
+                     .violation.has_value());
+  }
+}
+
+// Lemma 4.23: a counter whose creation code reads Σ and, once restarted,
+// counts in twos and keeps a marker source after the counter: the restart
+// restores every reactive of the last commit with its value (Lemmas
+// 4.21-4.22 hold), but the next click changes the count otherwise than it
+// would have before the crash. (Without the marker the restarted device
+// would run on the first graph's operators: a graph of the same shape is
+// shared, core::signature.)
+sim::Scenario counts_differently_after_a_restart(bool broken) {
+  sim::Scenario s;
+  s.name = "counts-differently-after-a-restart";
+  s.create = [broken](core::Runtime& rt, const sim::DeviceContext&) {
+    const bool restarted = broken && !rt.snapshot().values.empty();
+    const std::int64_t step = restarted ? 2 : 1;
+    const auto click = rt.source(Value::integer(0), "click");
+    rt.fold(click, Value::integer(0), [step](const Value& n, const Value&) { return Value::integer(n.as_int() + step); },
+            "count");
+    if (restarted) rt.source(Value::boolean(true), "restarted");
+  };
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>(3, sim::Action::fire("click", Value::integer(1)));
+  };
+  s.defaults.devices = 1;
+  s.defaults.crashes = 1;
+  return s;
+}
+
+TEST(Restoration, AnActionAfterARestartChangesTheStoreAsBeforeTheCrash) {
+  sim::explore::Options options;
+  options.world = counts_differently_after_a_restart(false).defaults;
+  const auto sound = counts_differently_after_a_restart(false);
+  const auto holds = sim::explore::explore(sound, options, monitor_factory(sound, CheckOptions{{"restoration"}}));
+  EXPECT_TRUE(holds.complete);
+  EXPECT_FALSE(holds.violation.has_value()) << holds.violation->finding.message;
+  const auto broken = counts_differently_after_a_restart(true);
+  const auto caught = sim::explore::explore(broken, options, monitor_factory(broken, CheckOptions{{"restoration"}}));
+  ASSERT_TRUE(caught.violation.has_value());
+  EXPECT_EQ(caught.violation->finding.reactive, "count");
+  EXPECT_NE(caught.violation->finding.message.find("Lemma 4.23"), std::string::npos)
+      << caught.violation->finding.message;
 }
 
 // Lemma 4.12: the →D steps. An order-dependent value that reaches a

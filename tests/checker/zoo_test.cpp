@@ -350,6 +350,70 @@ TEST(LoFailure, AHaltedTaskPerformsNoFurtherOperation) {
   EXPECT_NE(h.failure.finding()->message.find("task 3"), std::string::npos);
 }
 
+// (c) "the worker immediately halts execution of the procedure": a procedure
+// that catches its invalid operation and answers success anyway. Lo's worker
+// halts it all the same (a failure response); a worker that lets it carry on
+// (FailureHandling::swallow) is caught.
+struct Careless : LoHarness {
+  explicit Careless(lo::FailureHandling handling) : LoHarness(2) {
+    system.set_failure_handling(handling);
+    const lo::Address svc = system.install(1, "careless", [](lo::TaskContext& ctx) {
+      try {
+        core::checked::divide(1, 0);
+      } catch (const core::InvalidOperation&) {
+        ctx.respond(true, Value::string("all fine"));
+      }
+    });
+    system.user_request(0, svc, Value());
+  }
+};
+
+TEST(LoFailure, ATaskHaltsInTheStepOfItsInvalidOperationWhateverItsProcedureDoes) {
+  for (auto handling : {lo::FailureHandling::halt, lo::FailureHandling::swallow}) {
+    Careless h(handling);
+    ASSERT_TRUE(h.run_random(1));
+    h.failure.on_schedule_end(h.world);
+    if (handling == lo::FailureHandling::halt) {
+      EXPECT_FALSE(h.failure.finding().has_value()) << h.failure.finding()->message;
+      EXPECT_EQ(h.count(sim::EventKind::aborted, "halted"), 1U);
+      continue;
+    }
+    ASSERT_TRUE(h.failure.finding().has_value());
+    EXPECT_EQ(h.failure.finding()->reactive, "careless") << h.failure.finding()->message;
+  }
+}
+
+// (d) "services bound by a halted task stop": the task binds a nested
+// service, sends it a message and then fails. Lo's worker stops the service
+// (the message finds none); one that leaves it running
+// (FailureHandling::keep_bound_services) is caught when it runs.
+struct Binder : LoHarness {
+  explicit Binder(lo::FailureHandling handling) : LoHarness(1) {
+    system.set_failure_handling(handling);
+    const lo::Address svc = system.install(0, "outer", [](lo::TaskContext& ctx) {
+      const Value address = ctx.bind("inner", [](lo::TaskContext& inner) { inner.env()["ran"] = Value::boolean(true); });
+      ctx.send(address, Value());
+      core::checked::map_fetch(Value::map({}), Value::integer(1));
+    });
+    system.user_request(0, svc, Value());
+  }
+};
+
+TEST(LoFailure, ServicesBoundByAHaltedTaskStop) {
+  for (auto handling : {lo::FailureHandling::halt, lo::FailureHandling::keep_bound_services}) {
+    Binder h(handling);
+    ASSERT_TRUE(h.run_random(1));
+    h.failure.on_schedule_end(h.world);
+    if (handling == lo::FailureHandling::halt) {
+      EXPECT_FALSE(h.failure.finding().has_value()) << h.failure.finding()->message;
+      EXPECT_EQ(h.count(sim::EventKind::dropped, "no service at"), 1U);
+      continue;
+    }
+    ASSERT_TRUE(h.failure.finding().has_value());
+    EXPECT_EQ(h.failure.finding()->property, "lo-failure");
+  }
+}
+
 // ---- the tag format -----------------------------------------------------------------
 
 RC_GTEST_PROP(LoEventTag, ParsesWhatItPrints, ()) {

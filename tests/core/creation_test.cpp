@@ -184,5 +184,61 @@ RC_GTEST_PROP(Creation, ACrashAfterAnyPrefixRestoresEveryCreatedReactive, ()) {
   RC_ASSERT(original.sigma.fingerprint() == crashed.sigma.fingerprint());
 }
 
+// A workload action's creation (sim::Action::create): the creation code
+// defines "task", which creates a Source holding the argument and a Map
+// shouting it; the action runs it after the creation prefix.
+struct TaskApp {
+  Snapshot sigma;
+  RuntimeOptions options;
+
+  std::unique_ptr<Runtime> start() {
+    auto rt = std::make_unique<Runtime>(sigma, options);
+    rt->source(Value::integer(0), "clicks");
+    rt->define_creation("task", [](Creation& create, const Value& title) {
+      const Value task = create.source(title, "task:" + title.as_string());
+      create.map({task}, [](std::span<const Value> in) { return Value::string(in[0].as_string() + "!"); });
+    });
+    rt->replay_creations();
+    return rt;
+  }
+};
+
+TEST(Creation, AWorkloadActionsCreationIsRecordedInSigmaAndReplayedAtRestart) {
+  TaskApp app;
+  auto rt = app.start();
+  rt->create("task", Value::string("milk"));
+  rt->create("task", Value::string("eggs"));
+  ASSERT_EQ(rt->size(), 5u);
+  ASSERT_TRUE(rt->fire(3, Value::string("bread")).committed);  // the second task, renamed
+  ASSERT_EQ(app.sigma.creations.size(), 2u);
+  EXPECT_EQ(app.sigma.creations[1].creator, action_creator);
+  EXPECT_EQ(app.sigma.creations[1].first, 3u);
+  const auto fingerprint = rt->fingerprint();
+  rt.reset();  // crash
+  auto restarted = app.start();
+  ASSERT_EQ(restarted->size(), 5u);
+  EXPECT_EQ(restarted->label(3), "task:eggs");
+  EXPECT_EQ(restarted->value(3), Value::string("bread"));  // Σ's value (lookup), not the argument
+  EXPECT_EQ(restarted->value(4), Value::string("bread!"));
+  EXPECT_EQ(restarted->fingerprint(), fingerprint);
+  EXPECT_EQ(app.sigma.creations.size(), 2u);  // the replay records nothing again
+  // Without the replay (the mutant) the tasks are restored constants only.
+  rt = std::move(restarted);
+  rt.reset();
+  app.options.forget_dynamic_creation = true;
+  EXPECT_EQ(app.start()->size(), 1u);
+}
+
+TEST(Creation, AnUnknownProcedureOrOneDuringAPropagationIsAnError) {
+  TaskApp app;
+  auto rt = app.start();
+  EXPECT_THROW(rt->create("nothing", Value::unit()), Error);
+  EXPECT_THROW(rt->define_creation("task", [](Creation&, const Value&) {}), Error);
+  rt->create("task", Value::string("x"));  // creates: fine
+  rt->define_creation("quiet", [](Creation&, const Value&) {});
+  rt->create("quiet", Value::unit());  // creates nothing: no record
+  EXPECT_EQ(app.sigma.creations.size(), 1u);
+}
+
 }  // namespace
 }  // namespace frsim::core

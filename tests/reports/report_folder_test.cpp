@@ -66,7 +66,24 @@ TEST(ReportFolder, DefaultOptionsAreWhatFrsimExploreRuns) {
   EXPECT_EQ(options.limits.time_limit_seconds, 60.0);
   EXPECT_EQ(ex::campaign_stage1(options).por, ex::Por::sleep);
   EXPECT_TRUE(ex::campaign_stage1(options).symmetry);
-  EXPECT_EQ(ex::campaign_stage1(options).limits.time_limit_seconds, 30.0);
+  // Stage 1 has half the time; a quarter of that and of the states is kept
+  // for its fine-grain search, which gets whatever the coarse one left.
+  EXPECT_EQ(ex::campaign_stage1(options).limits.time_limit_seconds, 22.5);
+  EXPECT_EQ(ex::campaign_stage1(options).limits.states_max, 1'500'000u);
+  EXPECT_EQ(ex::campaign_stage1(options).world.grain, sim::Grain::coarse);
+  ASSERT_TRUE(ex::campaign_has_fine_stage(options));
+  ex::Stats coarse;
+  coarse.states = 1000;
+  coarse.elapsed_seconds = 5;
+  const auto fine = ex::campaign_stage1_fine(options, coarse);
+  EXPECT_EQ(fine.world.grain, sim::Grain::fine);
+  EXPECT_EQ(fine.strategy, ex::Strategy::bfs);
+  EXPECT_EQ(fine.limits.time_limit_seconds, 25.0);
+  EXPECT_EQ(fine.limits.states_max, 1'999'000u);
+  coarse.elapsed_seconds = 29;  // the coarse search ran long: the fine one gets what is left
+  EXPECT_EQ(ex::campaign_stage1_fine(options, coarse).limits.time_limit_seconds, 1.0);
+  coarse.elapsed_seconds = 31;  // it overran stage 1: nothing (the campaign then skips it)
+  EXPECT_EQ(ex::campaign_stage1_fine(options, coarse).limits.time_limit_seconds, 0.0);
   EXPECT_EQ(ex::campaign_stage2(options, 12.5).strategy, ex::Strategy::swarm);
   EXPECT_EQ(ex::campaign_stage2(options, 12.5).limits.time_limit_seconds, 47.5);
 }
