@@ -209,6 +209,37 @@ void BM_explore_chat_bfs(benchmark::State& state) {
 }
 BENCHMARK(BM_explore_chat_bfs)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
+// Symmetry that renames device numbers inside values (issue 14, item 6):
+// the same breadth-first search with symmetry off and on, side by side.
+// Arguments: the scenario (0 counter: 3 devices, one drop, one duplicate, no
+// partition, complete; 1 gset-replication N = 2; 2 the same N = 3; 3 chat,
+// depth 8, where RGA node ids order replicas and symmetry must stay off), and
+// 1 for symmetry. Ended at stuck states only, no properties judged.
+void BM_symmetry_reduction(benchmark::State& state) {
+  static const char* const names[] = {"counter", "gset-replication", "gset-replication", "chat"};
+  const auto which = state.range(0);
+  const auto scenario = scenarios::get(names[which]);
+  Options o = base(Strategy::bfs);
+  o.world = scenario->defaults;
+  if (which == 0) o.world.partitions = 0;
+  if (which == 1) o.world.devices = 2;
+  o.symmetry = state.range(1) != 0;
+  o.limits.depth_max = which == 3 ? 8 : 1000;
+  o.limits.states_max = 1'000'000'000;
+  o.limits.schedules_max = 1'000'000'000;
+  o.limits.time_limit_seconds = 30;
+  o.limits.memory_bytes_max = 3ULL << 30;
+  Result r;
+  for (auto _ : state) r = frsim::sim::explore::explore(*scenario, o, quiet());
+  report(state, r);
+  state.SetLabel(std::string(names[which]) + (o.symmetry ? " symmetry" : " plain") +
+                 (r.complete ? " complete" : std::string(" stopped: ") + std::string(to_string(r.budget_hit))));
+}
+BENCHMARK(BM_symmetry_reduction)
+    ->ArgsProduct({{0, 1, 2, 3}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
 // The transitions of the execution tree below `world` (stateless search
 // without reduction), through a memo keyed by state.
 std::uint64_t tree_transitions(const World& world, std::map<std::uint64_t, std::uint64_t>& memo) {

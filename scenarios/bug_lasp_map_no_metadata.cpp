@@ -25,6 +25,7 @@
 #include <fmt/format.h>
 
 #include "core/crdt/sets.hpp"
+#include "core/crdt/rename.hpp"
 #include "scenarios/registry.hpp"
 #include "scenarios/set_edits.hpp"
 
@@ -70,6 +71,8 @@ sim::Scenario bug_lasp_map_no_metadata() {
       default: return std::vector<sim::Action>{fire("add", 4)};
     }
   };
+  // The replica id is the device number.
+  s.rename_devices = core::crdt::rename_replicas;
   s.defaults.devices = 3;
   s.expected_violation = "sequential-spec";
   return s;

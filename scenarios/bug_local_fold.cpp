@@ -5,6 +5,7 @@
 // receives disagree after healing. Expected verdict: convergence.
 
 #include "core/crdt/counters.hpp"
+#include "core/crdt/rename.hpp"
 #include "scenarios/registry.hpp"
 
 namespace frsim::scenarios {
@@ -30,6 +31,8 @@ sim::Scenario bug_local_fold() {
   s.workload = [](std::uint32_t, std::uint32_t) {
     return std::vector<sim::Action>{sim::Action::fire("click", core::Value::integer(1))};
   };
+  // The replica id is the device number (the G-Counter's entries).
+  s.rename_devices = core::crdt::rename_replicas;
   s.defaults.devices = 3;
   s.expected_violation = "convergence";
   return s;

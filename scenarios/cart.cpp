@@ -31,6 +31,7 @@
 
 #include "core/crdt/counters.hpp"
 #include "core/crdt/or_map.hpp"
+#include "core/crdt/rename.hpp"
 #include "scenarios/registry.hpp"
 
 namespace frsim::scenarios {
@@ -116,6 +117,8 @@ sim::Scenario cart() {
                                                sim::Action::fire("gesture", gesture("remove", "pear", 0))};
     }
   };
+  // The replica id is the device number (the OR-Map's dots, the counters' entries).
+  s.rename_devices = core::crdt::rename_replicas;
   s.defaults.devices = 3;
   s.defaults.drops = 1;
   s.defaults.dups = 1;

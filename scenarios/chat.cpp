@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "core/crdt/rga.hpp"
+#include "core/crdt/rename.hpp"
 #include "scenarios/registry.hpp"
 
 namespace frsim::scenarios {
@@ -78,6 +79,10 @@ sim::Scenario chat() {
         sim::Action::fire("index", Value::integer(0)),
     };
   };
+  // The replica id is the device number (the RGA's node ids). RGA orders
+  // concurrent inserts by (Lamport, replica), so no permutation renames a
+  // non-empty room faithfully: symmetry reduction says so and stays off.
+  s.rename_devices = core::crdt::rename_replicas;
   s.defaults.devices = 3;
   s.defaults.drops = 1;
   s.defaults.dups = 1;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/crdt/counters.hpp"
+#include "core/crdt/rename.hpp"
 #include "scenarios/registry.hpp"
 
 namespace frsim::scenarios {
@@ -43,6 +44,10 @@ sim::Scenario counter() {
     return std::vector<sim::Action>{sim::Action::fire("click", core::Value::integer(1)),
                                     sim::Action::fire("click", core::Value::integer(1))};
   };
+  // The replica id is the device number: a permutation of devices renames
+  // the G-Counter's entries, so the devices (same code, same clicks) are
+  // interchangeable under symmetry reduction.
+  s.rename_devices = core::crdt::rename_replicas;
   s.defaults.devices = 3;
   s.defaults.drops = 1;
   s.defaults.dups = 1;

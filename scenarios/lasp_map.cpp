@@ -26,6 +26,7 @@
 
 #include "core/crdt/sets.hpp"
 #include "core/lasp/combinators.hpp"
+#include "core/crdt/rename.hpp"
 #include "scenarios/registry.hpp"
 #include "scenarios/set_edits.hpp"
 
@@ -62,6 +63,8 @@ sim::Scenario lasp_map() {
       default: return std::vector<sim::Action>{fire("add", 5), fire("remove", 4)};
     }
   };
+  // The replica id is the device number (the OR-Set's dots).
+  s.rename_devices = core::crdt::rename_replicas;
   s.defaults.devices = 3;
   s.defaults.drops = 1;
   s.defaults.dups = 1;

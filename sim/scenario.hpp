@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -119,10 +120,15 @@ struct Scenario {
   // reduction (explore::Symmetry, issue 14): `to_new[d]` is device d's new
   // number, and the result is `value` with every device number inside it
   // renamed (a set of device numbers, a replica id, a timestamp's tie
-  // breaker). The program must treat devices alike up to this renaming.
+  // breaker), or nullopt where no renaming keeps the value's meaning (a
+  // timestamp whose tie-break orders replica ids). The program must treat
+  // devices alike up to this renaming. A program whose replica ids are its
+  // device numbers and whose values are library CRDTs declares
+  // `rename_devices = core::crdt::rename_replicas` (core/crdt/rename.hpp).
   // Empty: symmetry renames device numbers outside values only, so devices
   // whose values hold their numbers are not interchangeable.
-  std::function<core::Value(const core::Value& value, std::span<const std::uint32_t> to_new)> rename_devices;
+  std::function<std::optional<core::Value>(const core::Value& value, std::span<const std::uint32_t> to_new)>
+      rename_devices;
   // Engine customisation of each device's runtime, for self-tests only
   // (checker::with_mutant installs a broken policy, snapshot writer or
   // receiver here); empty for every real scenario.

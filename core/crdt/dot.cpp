@@ -53,6 +53,18 @@ void CausalContext::insert(const Dot& dot) {
   cloud_.insert(std::lower_bound(cloud_.begin(), cloud_.end(), dot), dot);
 }
 
+CausalContext CausalContext::renamed(std::span<const ReplicaId> to_new) const {
+  const auto rename = [to_new](ReplicaId r) { return r < to_new.size() ? to_new[r] : r; };
+  CausalContext out;
+  out.compact_ = compact_;
+  for (Prefix& p : out.compact_) p.replica = rename(p.replica);
+  std::sort(out.compact_.begin(), out.compact_.end(), [](const Prefix& a, const Prefix& b) { return a.replica < b.replica; });
+  out.cloud_ = cloud_;
+  for (Dot& d : out.cloud_) d.replica = rename(d.replica);
+  std::sort(out.cloud_.begin(), out.cloud_.end());
+  return out;  // a bijection keeps every prefix and cloud dot where normalise() put it
+}
+
 void CausalContext::insert(const DotSet& dots) {
   for (const Dot& dot : dots) insert(dot);
 }

@@ -10,6 +10,7 @@
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +60,9 @@ class CausalContext {
   // other ⊆ this
   bool includes(const CausalContext& other) const;
   bool empty() const { return compact_.empty() && cloud_.empty(); }
+  // The same context with replica r named to_new[r] (ids past to_new's end
+  // unchanged); `to_new` must be a permutation (crdt/rename.hpp).
+  CausalContext renamed(std::span<const ReplicaId> to_new) const;
 
   void encode(Encoder& out) const;
   static CausalContext decode(Decoder& in);

@@ -42,6 +42,11 @@ class OrMap final : public LatticeBase<OrMap> {
   // The present keys, ascending.
   ValueList keys() const { return keys_of(keys_); }
   std::size_t size() const { return size_; }
+  // The (key, dot) pairs of the present keys, the context, and the value of
+  // every key ever put (removed ones too), read in place.
+  const KeyedDots& key_dots() const { return keys_; }
+  const CausalContext& context() const { return context_; }
+  const KeyValues& all_values() const { return values_; }
 
   // Joins `update` (a lattice value, e.g. a mutated copy or a delta of get(key))
   // into the key's value and makes the key present. TypeError if `update` is

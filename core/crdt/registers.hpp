@@ -120,6 +120,8 @@ class EwFlag final : public LatticeBase<EwFlag> {
   static Rc<const EwFlag> empty();
 
   bool enabled() const { return !dots_.empty(); }
+  const DotSet& dots() const { return dots_; }
+  const CausalContext& context() const { return context_; }
 
   Rc<const EwFlag> enable(ReplicaId replica) const;
   Rc<const EwFlag> enable_delta(ReplicaId replica) const;

@@ -55,6 +55,9 @@ class TwoPSet final : public LatticeBase<TwoPSet> {
   bool contains(const Value& element) const;
   // added \ removed, ascending.
   ValueList elements() const;
+  // Every element ever added, and every one removed (read in place).
+  const SortedValues& added() const { return added_; }
+  const SortedValues& removed() const { return removed_; }
 
   Rc<const TwoPSet> add(const Value& element) const;
   Rc<const TwoPSet> add_delta(const Value& element) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <span>
 
 #include <fmt/format.h>
@@ -40,10 +41,24 @@ bool budgeted(TransitionKind kind) {
   return kind == TransitionKind::drop || kind == TransitionKind::duplicate || kind == TransitionKind::crash;
 }
 
+// Thrown where the scenario's rename_devices cannot rename a value (it
+// orders device numbers): no permutation but the identity may act on it.
+struct NotRenamable {};
+
+bool is_identity(std::span<const std::uint32_t> to_new) {
+  for (std::uint32_t d = 0; d < to_new.size(); ++d) {
+    if (to_new[d] != d) return false;
+  }
+  return true;
+}
+
 // The hash of `value` as the permutation `to_new` renames it (the
 // scenario's rename_devices; without one, values are not renamed).
 std::uint64_t renamed_hash(const Scenario& scenario, const core::Value& value, std::span<const std::uint32_t> to_new) {
-  return scenario.rename_devices ? scenario.rename_devices(value, to_new).hash() : value.hash();
+  if (!scenario.rename_devices || is_identity(to_new)) return value.hash();
+  const std::optional<core::Value> renamed = scenario.rename_devices(value, to_new);
+  if (!renamed) throw NotRenamable{};
+  return renamed->hash();
 }
 
 // Device d's store and snapshot as `to_new` renames their values: what
@@ -164,7 +179,13 @@ Symmetry::Symmetry(const World& initial) {
   }
   // Devices with the same probe signature form one class, in device order.
   std::map<std::uint64_t, std::vector<std::uint32_t>> classes;
-  for (std::uint32_t d = 0; d < initial.devices(); ++d) classes[probe(initial, d)].push_back(d);
+  try {
+    for (std::uint32_t d = 0; d < initial.devices(); ++d) classes[probe(initial, d)].push_back(d);
+  } catch (const NotRenamable&) {
+    explanation_ = "symmetry: off (a value orders device numbers, as a Lamport timestamp's tie-break does: no "
+                   "permutation renames it faithfully)";
+    return;
+  }
   std::vector<std::vector<std::uint32_t>> ordered;
   for (auto& [signature, members] : classes) ordered.push_back(std::move(members));
   std::sort(ordered.begin(), ordered.end());
@@ -187,10 +208,25 @@ Symmetry::Symmetry(const World& initial) {
   }
   explanation_ = fmt::format("symmetry: {} permutations of device classes{}{}", permutations_.size(), classes_text,
                              initial.scenario().rename_devices ? ", device numbers in values renamed" : "");
+  if (initial.scenario().customize_runtime) {
+    explanation_ += " (engine customised per device: taken to treat devices alike)";
+  }
 }
 
 std::uint64_t Symmetry::fingerprint(const World& world) const {
   if (trivial()) return world.fingerprint();
+  try {
+    return canonical(world);
+  } catch (const NotRenamable&) {
+    // The probe saw no such value, the search met one: from here on the
+    // program is not symmetric, and states merged before may have hidden
+    // others. The search stops claiming completeness (broken()).
+    broken_ = true;
+    return core::hash_combine(0x6e6f7379ULL, world.fingerprint());
+  }
+}
+
+std::uint64_t Symmetry::canonical(const World& world) const {
   Parts parts;
   std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
   if (!world.scenario().rename_devices) {

@@ -20,13 +20,18 @@
 // devices are explored once (canonical fingerprint: the least over the
 // permutations). A permutation renames the devices and, through the
 // scenario's rename_devices, the device numbers inside values (issue 14):
-// replicas that differ only by their own numbers (replica i adds element i)
-// are then interchangeable too. "Identical code" is probed, not assumed: each device runs its
+// replicas that differ only by their own numbers (replica i adds element i,
+// a G-Counter keyed by replica: core/crdt/rename.hpp renames the library's
+// CRDTs) are then interchangeable too. A value that orders device numbers
+// (a Lamport timestamp's tie-break) has no faithful renaming: met by the
+// probe, symmetry is off; met later by the search, the search says it is
+// not exhaustive (broken()). "Identical code" is probed, not assumed: each device runs its
 // whole workload alone on a fresh world, and devices whose runtimes end in
 // different states (say, a counter keyed by the device number) are not
 // interchangeable. Only a mesh topology and scenarios without Lo services
 // qualify.
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -70,6 +75,11 @@ class Symmetry {
   std::size_t permutations() const { return permutations_.size(); }
   // Equal for a state and every image of it under the symmetry group.
   std::uint64_t fingerprint(const World& world) const;
+  // A state held a value that no permutation but the identity renames (it
+  // orders device numbers: core/crdt/rename.hpp) although the probe found
+  // none: the reduced search may have merged states that behave differently,
+  // so it is not exhaustive.
+  bool broken() const { return broken_; }
 
  private:
   // What a permutation renames, hashed once per state.
@@ -86,12 +96,14 @@ class Symmetry {
     std::vector<std::uint64_t> devices;  // store, snapshot, next action
     std::vector<Send> sends;
   };
+  std::uint64_t canonical(const World& world) const;
   std::uint64_t fingerprint(const World& world, const std::vector<std::uint32_t>& to_new, const Parts& parts) const;
   void add_values(const World& world, const std::vector<std::uint32_t>& to_new, Parts& parts) const;
 
   // permutations_[k][d]: the new number of device d.
   std::vector<std::vector<std::uint32_t>> permutations_;
   std::string explanation_;
+  mutable std::atomic<bool> broken_{false};
 };
 
 }  // namespace frsim::sim::explore

@@ -230,7 +230,13 @@ Result Search::run() {
         static_cast<double>(codec_->table_bytes()) / mb,
         static_cast<double>(sleep_table_.size() * 64 + sleep_keys_ * sizeof(std::uint64_t)) / mb));
   }
-  return conclude(hit, frontier_.empty(), memory_bytes());
+  const bool symmetric = !symmetry_ || !symmetry_->broken();
+  if (!symmetric) {
+    result_.notes.push_back(
+        "symmetry: a state held a value that orders device numbers (a Lamport timestamp's tie-break), so devices "
+        "are not interchangeable there: the search is not exhaustive, run it without symmetry");
+  }
+  return conclude(hit, frontier_.empty() && symmetric, memory_bytes());
 }
 
 void Search::start() {
