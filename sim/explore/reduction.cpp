@@ -61,11 +61,50 @@ std::uint64_t renamed_hash(const Scenario& scenario, const core::Value& value, s
   return renamed->hash();
 }
 
-// Device d's store and snapshot as `to_new` renames their values: what
+// Renaming builds a new value, and a state holds mostly the values its parent
+// held: each (value, permutation) is renamed once and remembered. The memo is
+// direct-mapped (a miss only renames again) and per thread (parallel search's
+// workers each keep their own); its key is the value's hash — the fingerprint
+// already takes values of equal hash for equal — with the permutation's
+// number and the Symmetry it belongs to. It memoizes a pure function, so no
+// result depends on what it holds.
+class RenameMemo {
+ public:
+  template <class Compute>
+  static std::uint64_t get(std::uint64_t key, const Compute& compute) {
+    thread_local std::vector<Slot> slots(size);
+    key |= 1;  // 0 marks an empty slot
+    Slot& slot = slots[key & (size - 1)];
+    if (slot.key != key) slot = {key, compute()};
+    return slot.renamed;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0, renamed = 0;
+  };
+  static constexpr std::size_t size = std::size_t{1} << 15;  // 512 KiB per thread
+};
+
+// A permutation as the memo keys it: 0 for the identity or when nothing is
+// renamed (the memo is skipped).
+struct Renaming {
+  const Scenario& scenario;
+  std::span<const std::uint32_t> to_new;
+  std::uint64_t memo_key = 0;
+  // `value_hash`: value.hash(), which the caller has at hand.
+  std::uint64_t hash(const core::Value& value, std::uint64_t value_hash) const {
+    if (memo_key == 0) return renamed_hash(scenario, value, to_new);
+    return RenameMemo::get(hash_combine(memo_key, value_hash), [&] { return renamed_hash(scenario, value, to_new); });
+  }
+  std::uint64_t hash(const core::Value& value) const { return hash(value, value.hash()); }
+};
+
+// Device d's store and snapshot as `renaming` renames their values: what
 // World::device_store_hash is for the identity.
-std::uint64_t renamed_store_hash(const World& world, std::uint32_t d, std::span<const std::uint32_t> to_new) {
+std::uint64_t renamed_store_hash(const World& world, std::uint32_t d, const Renaming& renaming) {
   const Device& device = world.device(d);
-  const auto value_hash = [&](const core::Value& v) { return renamed_hash(world.scenario(), v, to_new); };
+  const auto value_hash = [&](const core::Value& v) { return renaming.hash(v); };
   const std::uint64_t h = device.up() ? device.runtime()->fingerprint(value_hash) : 0xdeadULL;
   return hash_combine(h, device.snapshot().fingerprint(value_hash));
 }
@@ -93,10 +132,11 @@ std::uint64_t probe(const World& initial, std::uint32_t d) {
   }
   std::vector<std::uint32_t> to_zero(world.devices());
   for (std::uint32_t k = 0; k < world.devices(); ++k) to_zero[k] = k == d ? 0 : k == 0 ? d : k;
-  std::uint64_t h = renamed_store_hash(world, d, to_zero);
+  const Renaming renaming{world.scenario(), to_zero};
+  std::uint64_t h = renamed_store_hash(world, d, renaming);
   for (const Action& action : world.device(d).workload()) {
     h = hash_combine(h, core::hash_bytes(action.target));
-    h = hash_combine(h, renamed_hash(world.scenario(), action.value, to_zero));
+    h = hash_combine(h, renaming.hash(action.value));
   }
   return h;
 }
@@ -167,6 +207,8 @@ bool independent(const Slim& a, const Slim& b) {
 bool por_applicable(const Scenario& scenario) { return scenario.services.empty(); }
 
 Symmetry::Symmetry(const World& initial) {
+  static std::atomic<std::uint64_t> instances{0};
+  memo_key_ = core::mix64(++instances);
   permutations_.push_back({});
   for (std::uint32_t d = 0; d < initial.devices(); ++d) permutations_.back().push_back(d);
   if (initial.config().topology != Topology::mesh) {
@@ -227,92 +269,114 @@ std::uint64_t Symmetry::fingerprint(const World& world) const {
 }
 
 std::uint64_t Symmetry::canonical(const World& world) const {
-  Parts parts;
+  thread_local Parts parts;  // reused: a state's parts are gathered without allocating
+  gather(world, parts);
   std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
-  if (!world.scenario().rename_devices) {
-    add_values(world, permutations_.front(), parts);  // the identity: values as they are
-    for (const auto& p : permutations_) best = std::min(best, fingerprint(world, p, parts));
-    return best;
-  }
-  for (const auto& p : permutations_) {
-    add_values(world, p, parts);
-    best = std::min(best, fingerprint(world, p, parts));
+  const bool renames = world.scenario().rename_devices != nullptr;
+  if (!renames) rename(world, 0, parts);  // the identity: values as they are
+  for (std::size_t k = 0; k < permutations_.size(); ++k) {
+    if (renames) rename(world, k, parts);
+    best = std::min(best, fingerprint(world, permutations_[k], parts));
   }
   return best;
 }
 
-// The messages (an anonymous network's without their senders) and the
-// devices' stores, with values as `to_new` renames them.
-void Symmetry::add_values(const World& world, const std::vector<std::uint32_t>& to_new, Parts& parts) const {
+// What no permutation changes, once per state: the messages (an anonymous
+// network's without their senders), the devices' stores, and what each
+// device last sent to whom (a send waiting for room in a full inbox is not
+// enabled, so enabled sends alone would not tell), in device order.
+void Symmetry::gather(const World& world, Parts& parts) const {
   const Network& network = world.network();
   parts.messages.clear();
-  parts.messages.reserve(network.size());
   for (const Message& m : network.in_flight()) {
     const std::uint32_t from = network.anonymous() ? no_device : m.from;
-    parts.messages.push_back({from, m.to, hash_combine(core::hash_bytes(m.name), renamed_hash(world.scenario(), m.value, to_new))});
+    parts.messages.push_back({from, m.to, core::hash_bytes(m.name), &m.value, m.value.hash(), 0});
   }
-  parts.devices.clear();
-  for (std::uint32_t d = 0; d < world.devices(); ++d) {
-    const std::uint64_t store =
-        world.scenario().rename_devices ? renamed_store_hash(world, d, to_new) : world.device_store_hash(d);
-    parts.devices.push_back(hash_combine(store, world.device(d).next_action()));
-  }
-  // What each device last sent to whom (a send waiting for room in a full
-  // inbox is not enabled, so enabled sends alone would not tell).
+  const std::uint32_t n = world.devices();
+  parts.devices.resize(n);
   parts.sends.clear();
-  for (std::uint32_t d = 0; d < world.devices(); ++d) {
+  parts.sends_of.assign(n + 1, 0);
+  for (std::uint32_t d = 0; d < n; ++d) {
     const Device& device = world.device(d);
+    parts.devices[d] = {world.device_store_hash(d), device.next_action(), 0};
+    parts.sends_of[d] = static_cast<std::uint32_t>(parts.sends.size());
     if (!device.up()) continue;
     const auto distributed = device.runtime()->distributed_reactives();
-    const auto& peers = world.network().neighbors(d);
+    const auto& peers = network.neighbors(d);
     for (std::size_t k = 0; k < distributed.size(); ++k) {
       for (std::size_t p = 0; p < peers.size(); ++p) {
         const core::Value* sent = device.last_sent_value(k, p);
-        std::uint64_t what = sent != nullptr ? renamed_hash(world.scenario(), *sent, to_new) : 0x6e6f6e65ULL;
-        if (const std::uint32_t again = device.last_sent_resends(k, p); again > 0) what = hash_combine(what, again);
-        parts.sends.push_back({d, peers[p], hash_combine(distributed[k].name_hash, what)});
+        parts.sends.push_back({peers[p], distributed[k].name_hash, sent, sent != nullptr ? sent->hash() : 0,
+                               device.last_sent_resends(k, p), 0});
       }
     }
+  }
+  parts.sends_of[n] = static_cast<std::uint32_t>(parts.sends.size());
+  const Budgets& budgets = world.budgets_left();
+  std::uint64_t h = hash_combine(0x73796d6dULL, world.lo().fingerprint());
+  h = hash_combine(h, budgets.drops);
+  h = hash_combine(h, budgets.dups);
+  h = hash_combine(h, budgets.crashes);
+  parts.fixed = hash_combine(h, budgets.partitions);
+}
+
+// The values of the parts as permutations_[permutation] renames them.
+void Symmetry::rename(const World& world, std::size_t permutation, Parts& parts) const {
+  const std::vector<std::uint32_t>& to_new = permutations_[permutation];
+  const bool renames = world.scenario().rename_devices && !is_identity(to_new);
+  const Renaming renaming{world.scenario(), to_new, renames ? hash_combine(memo_key_, permutation + 1) : 0};
+  for (auto& m : parts.messages) m.content = hash_combine(m.name, renaming.hash(*m.value, m.value_hash));
+  for (std::uint32_t d = 0; d < parts.devices.size(); ++d) {
+    // A device's store renames as a whole: one that hashes as before renames
+    // as before (World::device_store_hash is kept up to date incrementally).
+    auto& device = parts.devices[d];
+    std::uint64_t store = device.store;
+    if (renaming.memo_key != 0) {
+      store = RenameMemo::get(hash_combine(renaming.memo_key ^ 0x73746f7265ULL, store),
+                              [&] { return renamed_store_hash(world, d, renaming); });
+    } else if (world.scenario().rename_devices) {
+      store = renamed_store_hash(world, d, renaming);
+    }
+    device.renamed = hash_combine(store, device.next_action);
+  }
+  for (auto& send : parts.sends) {
+    std::uint64_t what = send.value != nullptr ? renaming.hash(*send.value, send.value_hash) : 0x6e6f6e65ULL;
+    if (send.resends > 0) what = hash_combine(what, send.resends);
+    send.sent = hash_combine(send.name, what);
   }
 }
 
 // Every device number in the state goes through `to_new`, and every value
 // (with the scenario's rename_devices) through the renaming.
 std::uint64_t Symmetry::fingerprint(const World& world, const std::vector<std::uint32_t>& to_new,
-                                    const Parts& parts) const {
+                                    Parts& parts) const {
   const std::uint32_t n = world.devices();
-  const Budgets& budgets = world.budgets_left();
-  std::uint64_t h = hash_combine(0x73796d6dULL, world.lo().fingerprint());
-  h = hash_combine(h, budgets.drops);
-  h = hash_combine(h, budgets.dups);
-  h = hash_combine(h, budgets.crashes);
-  h = hash_combine(h, budgets.partitions);
+  std::uint64_t h = parts.fixed;
   std::uint64_t messages = 0;  // a commutative sum: the multiset, in no order
   for (const auto& m : parts.messages) {
-    const std::uint64_t mh = hash_combine(m.from == no_device ? 0xa11ULL : to_new.at(m.from), to_new.at(m.to));
+    const std::uint64_t mh = hash_combine(m.from == no_device ? 0xa11ULL : to_new[m.from], to_new[m.to]);
     messages += hash_combine(mh, m.content);
   }
   h = hash_combine(h, messages);
   if (const auto& sides = world.network().sides()) {
-    std::vector<std::uint32_t> permuted(n, 0);
-    for (std::uint32_t d = 0; d < n; ++d) permuted[to_new[d]] = (*sides)[d];
-    for (auto s : permuted) h = hash_combine(h, s);
+    parts.permuted_sides.assign(n, 0);
+    for (std::uint32_t d = 0; d < n; ++d) parts.permuted_sides[to_new[d]] = (*sides)[d];
+    for (auto s : parts.permuted_sides) h = hash_combine(h, s);
   } else {
     h = hash_combine(h, 0x6e6f7061ULL);
   }
-  std::vector<std::uint64_t> devices(n);
-  std::vector<std::uint64_t> sends;
+  parts.permuted_devices.resize(n);
   for (std::uint32_t d = 0; d < n; ++d) {
-    std::uint64_t dh = parts.devices[d];
-    sends.clear();
-    for (const auto& s : parts.sends) {
-      if (s.device == d) sends.push_back(hash_combine(to_new.at(s.peer), s.sent));
+    std::uint64_t dh = parts.devices[d].renamed;
+    parts.device_sends.clear();
+    for (std::uint32_t i = parts.sends_of[d]; i < parts.sends_of[d + 1]; ++i) {
+      parts.device_sends.push_back(hash_combine(to_new[parts.sends[i].peer], parts.sends[i].sent));
     }
-    std::sort(sends.begin(), sends.end());
-    for (auto s : sends) dh = hash_combine(dh, s);
-    devices[to_new[d]] = dh;
+    std::sort(parts.device_sends.begin(), parts.device_sends.end());
+    for (auto sent : parts.device_sends) dh = hash_combine(dh, sent);
+    parts.permuted_devices[to_new[d]] = dh;
   }
-  for (auto dh : devices) h = hash_combine(h, dh);
+  for (auto dh : parts.permuted_devices) h = hash_combine(h, dh);
   return h;
 }
 

@@ -82,27 +82,46 @@ class Symmetry {
   bool broken() const { return broken_; }
 
  private:
-  // What a permutation renames, hashed once per state.
+  // A state as the permutations see it: gathered once, its values renamed
+  // per permutation (content, renamed, sent), scratch for the fingerprint.
   struct Parts {
     struct Message {
       std::uint32_t from, to;
-      std::uint64_t content;  // name and value
+      std::uint64_t name;
+      const core::Value* value;
+      std::uint64_t value_hash;
+      std::uint64_t content;  // name and renamed value
     };
-    struct Send {  // what `device` last sent of a reactive to `peer`
-      std::uint32_t device, peer;
-      std::uint64_t sent;  // the reactive's name and the value, hashed
+    struct Device {
+      std::uint64_t store, next_action;
+      std::uint64_t renamed;  // renamed store and next action
     };
+    struct Send {  // what a device last sent of a reactive to `peer`
+      std::uint32_t peer;
+      std::uint64_t name;
+      const core::Value* value;  // null: nothing yet
+      std::uint64_t value_hash;
+      std::uint32_t resends;
+      std::uint64_t sent;  // the reactive's name and the renamed value, hashed
+    };
+    std::uint64_t fixed = 0;  // Lo's state and the budgets left
     std::vector<Message> messages;
-    std::vector<std::uint64_t> devices;  // store, snapshot, next action
-    std::vector<Send> sends;
+    std::vector<Device> devices;
+    std::vector<Send> sends;               // device by device
+    std::vector<std::uint32_t> sends_of;   // device d's are [sends_of[d], sends_of[d + 1])
+    std::vector<std::uint32_t> permuted_sides;
+    std::vector<std::uint64_t> permuted_devices, device_sends;
   };
   std::uint64_t canonical(const World& world) const;
-  std::uint64_t fingerprint(const World& world, const std::vector<std::uint32_t>& to_new, const Parts& parts) const;
-  void add_values(const World& world, const std::vector<std::uint32_t>& to_new, Parts& parts) const;
+  void gather(const World& world, Parts& parts) const;
+  void rename(const World& world, std::size_t permutation, Parts& parts) const;
+  std::uint64_t fingerprint(const World& world, const std::vector<std::uint32_t>& to_new, Parts& parts) const;
 
   // permutations_[k][d]: the new number of device d.
   std::vector<std::vector<std::uint32_t>> permutations_;
   std::string explanation_;
+  // Names this Symmetry in the renaming memo (reduction.cpp).
+  std::uint64_t memo_key_ = 0;
   mutable std::atomic<bool> broken_{false};
 };
 
