@@ -19,7 +19,8 @@
 // agree on it before anyone points the register elsewhere.
 // Workload: d0 fires point, then s = 42; the other devices only replicate.
 // Expected verdict: every property holds (convergence compares references by
-// global name; the engine mutant-no-promotion makes it fail).
+// global name; the engine mutant-no-promotion makes it fail). The checker's
+// showcase of that mutant, showcase-ref, is this program with no faults.
 
 #include "scenarios/registry.hpp"
 
