@@ -23,6 +23,7 @@
 // showcase of that mutant, showcase-ref, is this program with no faults.
 
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
@@ -60,11 +61,7 @@ sim::Scenario lww_ref() {
         rt.map({reg}, [](std::span<const Value> in) { return core::checked::array_fetch(in[0], 2); }, "target");
     rt.flatten(target, "shown");
   };
-  s.workload = [](std::uint32_t device, std::uint32_t) {
-    if (device != 0) return std::vector<sim::Action>{};
-    return std::vector<sim::Action>{sim::Action::fire("point", Value::unit()),
-                                    sim::Action::fire("s", Value::integer(42))};
-  };
+  s.workload = only_on(0, {sim::Action::fire("point", Value::unit()), sim::Action::fire("s", Value::integer(42))});
   s.defaults.devices = 2;
   s.defaults.drops = 1;
   s.defaults.dups = 1;

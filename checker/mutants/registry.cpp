@@ -7,6 +7,7 @@
 #include "checker/mutants/engine.hpp"
 #include "core/crdt/counters.hpp"
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::checker {
 
@@ -62,12 +63,7 @@ sim::Scenario replicated_counter(std::string name, std::uint32_t dups) {
   auto s = base(std::move(name), "a replicated G-Counter and its total", fires("click", 1));
   s.create = [](core::Runtime& rt, const sim::DeviceContext& ctx) {
     using core::crdt::GCounter;
-    const auto click = rt.source(Value::integer(0), "click");
-    const auto replica = ctx.device;
-    const auto clicks = rt.distributed_fold(
-        "clicks", click, core::crdt::to_value(GCounter::empty()), [replica](const Value& state, const Value&) {
-          return core::crdt::to_value(core::crdt::as<GCounter>(state).increment(replica, 1));
-        });
+    const auto clicks = scenarios::replicated_clicks(rt, ctx);
     rt.map({clicks},
            [](std::span<const Value> in) {
              return Value::integer(static_cast<std::int64_t>(core::crdt::as<GCounter>(in[0]).count()));
