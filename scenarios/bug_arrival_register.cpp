@@ -15,26 +15,28 @@
 // values (commutativity); `--properties convergence` shows the lasso.
 
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
+namespace {
+
+using core::Value;
+
+// The bug: the value that arrives wins, so merge(a, b) = b but merge(b, a) = a.
+Value take_remote(const Value&, const Value& remote) { return remote; }
+
+Value set_to(const Value&, const Value& v) { return v; }
+
+}  // namespace
+
 sim::Scenario bug_arrival_register() {
-  using core::Value;
-  sim::Scenario s;
-  s.name = "bug-arrival-register";
-  s.description = "a register whose merge keeps the value that arrived last: replicas swap values forever";
-  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
-    const auto set = rt.source(Value::string("free"), "set");
-    rt.distributed_fold(
-        "status", set, Value::string("free"), [](const Value&, const Value& v) { return v; },
-        [](const Value&, const Value& remote) { return remote; });
-  };
-  s.workload = [](std::uint32_t device, std::uint32_t) {
-    if (device != 0) return std::vector<sim::Action>{};
-    return std::vector<sim::Action>{sim::Action::fire("set", Value::string("busy"))};
-  };
-  s.defaults.devices = 2;
-  s.expected_violation = "convergence";
+  auto s = broken_merge("bug-arrival-register",
+                        "a register whose merge keeps the value that arrived last: replicas swap values forever",
+                        {.source = "set", .source_initial = Value::string("free"), .name = "status",
+                         .initial = Value::string("free"), .step = set_to, .merge = take_remote},
+                        2, "convergence");
+  s.workload = only_on(0, {sim::Action::fire("set", Value::string("busy"))});
   return s;
 }
 

@@ -11,13 +11,14 @@
 #include <memory>
 
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
 sim::Scenario bug_impure_operator() {
-  sim::Scenario s;
-  s.name = "bug-impure-operator";
-  s.description = "a total that reads the tax through a cache the tax operator writes: order-dependent";
+  auto s = broken_scenario("bug-impure-operator",
+                           "a total that reads the tax through a cache the tax operator writes: order-dependent", 2,
+                           "confluence");
   s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
     auto last_tax = std::make_shared<std::int64_t>(0);  // the bug: state shared by two operators
     const auto amount = rt.source(core::Value::integer(0), "amount");
@@ -33,8 +34,6 @@ sim::Scenario bug_impure_operator() {
     return std::vector<sim::Action>{sim::Action::fire("amount", core::Value::integer(100)),
                                     sim::Action::fire("amount", core::Value::integer(250))};
   };
-  s.defaults.devices = 2;
-  s.expected_violation = "confluence";
   return s;
 }
 

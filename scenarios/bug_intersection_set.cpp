@@ -15,6 +15,7 @@
 // Expected verdict: sequential-spec.
 
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
@@ -45,22 +46,22 @@ Value with(const Value& set, const Value& member) {
 }  // namespace
 
 sim::Scenario bug_intersection_set() {
-  sim::Scenario s;
-  s.name = "bug-intersection-set";
-  s.description = "a set of participants whose merge is intersection: concurrent joins cancel each other";
+  auto s = broken_scenario("bug-intersection-set",
+                           "a set of participants whose merge is intersection: concurrent joins cancel each other", 2,
+                           "sequential-spec");
   s.create = [](core::Runtime& rt, const sim::DeviceContext& ctx) {
-    const auto join = rt.source(Value::integer(0), "join");
     const Value me = Value::integer(ctx.device);
-    const auto participants = rt.distributed_fold(
-        "participants", join, Value::unit(), [me](const Value& set, const Value&) { return with(set, me); },
-        intersect);
+    const auto participants =
+        create(rt, {.source = "join", .source_initial = Value::integer(0), .name = "participants",
+                    .initial = Value::unit(), .step = [me](const Value& set, const Value&) { return with(set, me); },
+                    .merge = intersect});
     rt.map({participants}, [](std::span<const Value> in) {
       return Value::integer(in[0].is_unit() ? 0 : static_cast<std::int64_t>(in[0].as_list().size()));
     }, "headcount");
   };
-  s.workload = [](std::uint32_t, std::uint32_t) { return std::vector<sim::Action>{sim::Action::fire("join", Value::integer(1))}; };
-  s.defaults.devices = 2;
-  s.expected_violation = "sequential-spec";
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>{sim::Action::fire("join", Value::integer(1))};
+  };
   return s;
 }
 

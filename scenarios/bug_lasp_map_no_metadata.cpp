@@ -27,6 +27,7 @@
 #include "core/crdt/sets.hpp"
 #include "core/crdt/rename.hpp"
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 #include "scenarios/set_edits.hpp"
 
 namespace frsim::scenarios {
@@ -50,17 +51,12 @@ Value repopulate(const Value& /*b*/, const Value& a) {
 }  // namespace
 
 sim::Scenario bug_lasp_map_no_metadata() {
-  sim::Scenario s;
-  s.name = "bug-lasp-map-no-metadata";
-  s.description = "seed 000's map repopulating a replicated G-Set: no causal metadata, removals do not propagate";
+  auto s = broken_scenario("bug-lasp-map-no-metadata",
+                           "seed 000's map repopulating a replicated G-Set: no causal metadata, "
+                           "removals do not propagate",
+                           3, "sequential-spec");
   s.create = [](core::Runtime& rt, const sim::DeviceContext& ctx) {
-    const auto edits = rt.source(Value::unit(), "edit");
-    const auto replica = ctx.device;
-    const auto a = rt.distributed_fold(
-        "A", edits, core::crdt::to_value(OrSet::empty()),
-        [replica](const Value& state, const Value& e) {
-          return set_edits::apply(state, e, replica, "bug-lasp-map-no-metadata");
-        });
+    const auto a = set_edits::replicated_a(rt, ctx.device, "bug-lasp-map-no-metadata");
     rt.distributed_fold("B", a, core::crdt::to_value(GSet::empty()), repopulate);
   };
   s.workload = [](std::uint32_t device, std::uint32_t) {
@@ -73,8 +69,6 @@ sim::Scenario bug_lasp_map_no_metadata() {
   };
   // The replica id is the device number.
   s.rename_devices = core::crdt::rename_replicas;
-  s.defaults.devices = 3;
-  s.expected_violation = "sequential-spec";
   return s;
 }
 

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
@@ -38,16 +39,13 @@ void quote(sim::lo::TaskContext& task) {
 }  // namespace
 
 sim::Scenario bug_lo_double_response() {
-  sim::Scenario s;
-  s.name = "bug-lo-double-response";
-  s.description = "a Lo service that answers an over-limit request twice (seed 001: at most one response)";
-  s.create = [](core::Runtime&, const sim::DeviceContext&) {};  // a Lo-only application
+  auto s = broken_lo_application("bug-lo-double-response",
+                                 "a Lo service that answers an over-limit request twice "
+                                 "(seed 001: at most one response)",
+                                 {{"quote", quote}}, "lo-one-response");
   s.workload = [](std::uint32_t device, std::uint32_t) {
     return std::vector<sim::Action>{sim::Action::request("quote", Value::integer(device == 0 ? 5 : 500))};
   };
-  s.services = {{"quote", quote}};
-  s.defaults.devices = 2;
-  s.expected_violation = "lo-one-response";
   return s;
 }
 

@@ -22,6 +22,7 @@
 // the service "take" (or "office").
 
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
@@ -60,18 +61,11 @@ void client(lo::TaskContext& task) {
 }  // namespace
 
 sim::Scenario bug_lo_duplicate_request() {
-  sim::Scenario s;
-  s.name = "bug-lo-duplicate-request";
-  s.description = "a Lo ticket dispenser that answers a duplicated request again with a new ticket";
-  s.create = [](core::Runtime&, const sim::DeviceContext&) {};  // a Lo-only application
-  s.workload = [](std::uint32_t device, std::uint32_t) {
-    return device == 1 ? std::vector<sim::Action>{sim::Action::request("client", Value())}
-                       : std::vector<sim::Action>{};
-  };
-  s.services = {{"office", office}, {"client", client}};
-  s.defaults.devices = 2;
+  auto s = broken_lo_application("bug-lo-duplicate-request",
+                                 "a Lo ticket dispenser that answers a duplicated request again with a new ticket",
+                                 {{"office", office}, {"client", client}}, "lo-one-response");
+  s.workload = only_on(1, {sim::Action::request("client", Value())});
   s.defaults.dups = 1;
-  s.expected_violation = "lo-one-response";
   return s;
 }
 

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
@@ -39,19 +40,15 @@ Value rename(const Value& reg, const Value& title) {
 }  // namespace
 
 sim::Scenario bug_lww_tie() {
-  sim::Scenario s;
-  s.name = "bug-lww-tie";
-  s.description = "a hand-written LWW register whose merge keeps the local value on equal timestamps";
-  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
-    const auto renames = rt.source(Value::unit(), "rename");
-    rt.distributed_fold("title", renames, Value::list({Value::integer(0), Value::string("untitled")}), rename,
-                        merge_keep_local_on_tie);
-  };
+  auto s = broken_merge("bug-lww-tie",
+                        "a hand-written LWW register whose merge keeps the local value on equal timestamps",
+                        {.source = "rename", .source_initial = Value::unit(), .name = "title",
+                         .initial = Value::list({Value::integer(0), Value::string("untitled")}), .step = rename,
+                         .merge = merge_keep_local_on_tie},
+                        3, "convergence");
   s.workload = [](std::uint32_t device, std::uint32_t) {
     return std::vector<sim::Action>{sim::Action::fire("rename", Value::string(fmt::format("draft of d{}", device)))};
   };
-  s.defaults.devices = 3;
-  s.expected_violation = "convergence";
   return s;
 }
 

@@ -13,24 +13,33 @@
 // hold: the bug is in what the program computes, not in how it replicates.
 
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
+namespace {
+
+using core::Value;
+
+// The bug: the merge keeps how far the count got, not who clicked.
+Value max_merge(const Value& a, const Value& b) { return Value::integer(std::max(a.as_int(), b.as_int())); }
+
+Value click(const Value& n, const Value&) { return Value::integer(n.as_int() + 1); }
+
+}  // namespace
+
 sim::Scenario bug_max_counter() {
-  using core::Value;
-  sim::Scenario s;
-  s.name = "bug-max-counter";
-  s.description = "a counter whose merge is max and whose click is max + 1: concurrent clicks are lost";
+  auto s = broken_scenario("bug-max-counter",
+                           "a counter whose merge is max and whose click is max + 1: concurrent clicks are lost", 2,
+                           "sequential-spec");
   s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
-    const auto click = rt.source(Value::integer(0), "click");
-    const auto count = rt.distributed_fold(
-        "count", click, Value::integer(0), [](const Value& n, const Value&) { return Value::integer(n.as_int() + 1); },
-        [](const Value& a, const Value& b) { return Value::integer(std::max(a.as_int(), b.as_int())); });
+    const auto count = create(rt, {.source = "click", .source_initial = Value::integer(0), .name = "count",
+                                   .initial = Value::integer(0), .step = click, .merge = max_merge});
     rt.map({count}, [](std::span<const Value> in) { return Value::boolean(in[0].as_int() >= 2); }, "both_clicked");
   };
-  s.workload = [](std::uint32_t, std::uint32_t) { return std::vector<sim::Action>{sim::Action::fire("click", Value::integer(1))}; };
-  s.defaults.devices = 2;
-  s.expected_violation = "sequential-spec";
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>{sim::Action::fire("click", Value::integer(1))};
+  };
   return s;
 }
 

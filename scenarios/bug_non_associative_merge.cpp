@@ -15,6 +15,7 @@
 #include <array>
 
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
@@ -39,20 +40,14 @@ Value beats(const Value& a, const Value& b) {
 }  // namespace
 
 sim::Scenario bug_non_associative_merge() {
-  sim::Scenario s;
-  s.name = "bug-non-associative-merge";
-  s.description = "a register merged by rock-paper-scissors: commutative, idempotent, not associative";
-  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
-    const auto play = rt.source(Value::unit(), "play");
-    rt.distributed_fold(
-        "winner", play, Value::unit(), [](const Value& winner, const Value& hand) { return beats(winner, hand); },
-        beats);
-  };
+  auto s = broken_merge("bug-non-associative-merge",
+                        "a register merged by rock-paper-scissors: commutative, idempotent, not associative",
+                        {.source = "play", .source_initial = Value::unit(), .name = "winner", .initial = Value::unit(),
+                         .step = beats, .merge = beats},
+                        3, "lattice-laws");
   s.workload = [](std::uint32_t device, std::uint32_t) {
     return std::vector<sim::Action>{sim::Action::fire("play", Value::string(std::string(hands[device % 3])))};
   };
-  s.defaults.devices = 3;
-  s.expected_violation = "lattice-laws";
   return s;
 }
 

@@ -13,30 +13,31 @@
 // running out of its budget.
 
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
+namespace {
+
+using core::Value;
+
+// The bug: addition is not idempotent. Modulo 2^64, so that the ever-growing
+// sums stay defined.
+Value sum_merge(const Value& a, const Value& b) {
+  return Value::integer(
+      static_cast<std::int64_t>(static_cast<std::uint64_t>(a.as_int()) + static_cast<std::uint64_t>(b.as_int())));
+}
+
+Value click(const Value& n, const Value&) { return Value::integer(n.as_int() + 1); }
+
+}  // namespace
+
 sim::Scenario bug_sum_merge() {
-  using core::Value;
-  sim::Scenario s;
-  s.name = "bug-sum-merge";
-  s.description = "a counter whose merge is a plain sum: every echo of a value counts it again";
-  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
-    const auto click = rt.source(Value::integer(0), "click");
-    rt.distributed_fold(
-        "clicks", click, Value::integer(0), [](const Value& n, const Value&) { return Value::integer(n.as_int() + 1); },
-        [](const Value& a, const Value& b) {
-          // Modulo 2^64, so that the ever-growing sums stay defined.
-          return Value::integer(static_cast<std::int64_t>(static_cast<std::uint64_t>(a.as_int()) +
-                                                          static_cast<std::uint64_t>(b.as_int())));
-        });
-  };
-  s.workload = [](std::uint32_t device, std::uint32_t) {
-    if (device != 0) return std::vector<sim::Action>{};
-    return std::vector<sim::Action>{sim::Action::fire("click", Value::integer(1))};
-  };
-  s.defaults.devices = 2;
-  s.expected_violation = "lattice-laws";
+  auto s = broken_merge("bug-sum-merge", "a counter whose merge is a plain sum: every echo of a value counts it again",
+                        {.source = "click", .source_initial = Value::integer(0), .name = "clicks",
+                         .initial = Value::integer(0), .step = click, .merge = sum_merge},
+                        2, "lattice-laws");
+  s.workload = only_on(0, {sim::Action::fire("click", Value::integer(1))});
   return s;
 }
 

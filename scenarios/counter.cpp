@@ -8,6 +8,7 @@
 #include "core/crdt/counters.hpp"
 #include "core/crdt/rename.hpp"
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
@@ -21,15 +22,8 @@ sim::Scenario counter() {
   s.description = "replicated G-Counter of clicks, a derived total and a threshold flag";
   s.create = [](core::Runtime& rt, const sim::DeviceContext& ctx) {
     using core::crdt::GCounter;
-    const auto click = rt.source(core::Value::integer(0), "click");
-    const auto replica = ctx.device;
     // Each click increments this device's own entry (a G-Counter update inflates).
-    const auto clicks = rt.distributed_fold(
-        "clicks", click, core::crdt::to_value(GCounter::empty()),
-        [replica](const core::Value& state, const core::Value& by) {
-          const auto amount = static_cast<std::uint64_t>(std::max<std::int64_t>(by.as_int(), 0));
-          return core::crdt::to_value(core::crdt::as<GCounter>(state).increment(replica, amount));
-        });
+    const auto clicks = replicated_clicks(rt, ctx);
     const auto total = rt.map(
         {clicks},
         [](std::span<const core::Value> in) {

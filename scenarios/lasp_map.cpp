@@ -35,7 +35,6 @@ namespace frsim::scenarios {
 namespace {
 
 using core::Value;
-using core::crdt::OrSet;
 
 using set_edits::edit;
 using set_edits::f;
@@ -47,11 +46,7 @@ sim::Scenario lasp_map() {
   s.name = "lasp-map";
   s.description = "seed 000: OR-Set A replicated on every node, B = map(x mod 3, A) with causal metadata";
   s.create = [](core::Runtime& rt, const sim::DeviceContext& ctx) {
-    const auto edits = rt.source(Value::unit(), "edit");
-    const auto replica = ctx.device;
-    const auto a = rt.distributed_fold(
-        "A", edits, core::crdt::to_value(OrSet::empty()),
-        [replica](const Value& state, const Value& e) { return set_edits::apply(state, e, replica, "lasp-map"); });
+    const auto a = set_edits::replicated_a(rt, ctx.device, "lasp-map");
     rt.map({a}, core::lasp::map_operator([](const Value& x) { return Value::integer(f(x.as_int())); }),
            "B");
   };

@@ -19,9 +19,11 @@
 // agree on it before anyone points the register elsewhere.
 // Workload: d0 fires point, then s = 42; the other devices only replicate.
 // Expected verdict: every property holds (convergence compares references by
-// global name; the engine mutant-no-promotion makes it fail).
+// global name; the engine mutant-no-promotion makes it fail). The checker's
+// showcase of that mutant, showcase-ref, is this program with no faults.
 
 #include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {
 
@@ -59,11 +61,7 @@ sim::Scenario lww_ref() {
         rt.map({reg}, [](std::span<const Value> in) { return core::checked::array_fetch(in[0], 2); }, "target");
     rt.flatten(target, "shown");
   };
-  s.workload = [](std::uint32_t device, std::uint32_t) {
-    if (device != 0) return std::vector<sim::Action>{};
-    return std::vector<sim::Action>{sim::Action::fire("point", Value::unit()),
-                                    sim::Action::fire("s", Value::integer(42))};
-  };
+  s.workload = only_on(0, {sim::Action::fire("point", Value::unit()), sim::Action::fire("s", Value::integer(42))});
   s.defaults.devices = 2;
   s.defaults.drops = 1;
   s.defaults.dups = 1;

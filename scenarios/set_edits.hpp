@@ -1,7 +1,7 @@
 #pragma once
 // The user gesture shared by lasp-map and bug-lasp-map-no-metadata: both run
 // seed 000's program (set A replicated on every node, B = map(f, A)) and differ
-// only in how B is derived, so they share A's edits and f exactly.
+// only in how B is derived, so they share A, its edits and f exactly.
 
 #include <cstdint>
 #include <string>
@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/crdt/sets.hpp"
+#include "core/runtime.hpp"
 #include "core/value.hpp"
 
 namespace frsim::scenarios::set_edits {
@@ -29,6 +30,16 @@ inline core::Value apply(const core::Value& state, const core::Value& e, core::c
   if (op == "add") return core::crdt::to_value(a.add(replica, x));
   if (op == "remove") return core::crdt::to_value(a.remove(x));
   throw core::Error(fmt::format("{}: unknown edit '{}' (known: add, remove)", scenario, op));
+}
+
+// A = edit.Fold(ORSet("A")){a => e => apply(a, e)}: the Source "edit" folded
+// into the distributed reactive "A" on every device.
+inline core::ReactiveId replicated_a(core::Runtime& rt, core::crdt::ReplicaId replica, std::string scenario) {
+  const auto edits = rt.source(core::Value::unit(), "edit");
+  return rt.distributed_fold("A", edits, core::crdt::to_value(core::crdt::OrSet::empty()),
+                             [replica, scenario](const core::Value& state, const core::Value& e) {
+                               return apply(state, e, replica, scenario);
+                             });
 }
 
 // f of B = map(f, A): x mod 3, non-negative for negative x too. Not injective,

@@ -6,6 +6,8 @@
 #include "checker/checker.hpp"
 #include "checker/mutants/engine.hpp"
 #include "core/crdt/counters.hpp"
+#include "scenarios/registry.hpp"
+#include "scenarios/scaffold.hpp"
 
 namespace frsim::checker {
 
@@ -61,12 +63,7 @@ sim::Scenario replicated_counter(std::string name, std::uint32_t dups) {
   auto s = base(std::move(name), "a replicated G-Counter and its total", fires("click", 1));
   s.create = [](core::Runtime& rt, const sim::DeviceContext& ctx) {
     using core::crdt::GCounter;
-    const auto click = rt.source(Value::integer(0), "click");
-    const auto replica = ctx.device;
-    const auto clicks = rt.distributed_fold(
-        "clicks", click, core::crdt::to_value(GCounter::empty()), [replica](const Value& state, const Value&) {
-          return core::crdt::to_value(core::crdt::as<GCounter>(state).increment(replica, 1));
-        });
+    const auto clicks = scenarios::replicated_clicks(rt, ctx);
     rt.map({clicks},
            [](std::span<const Value> in) {
              return Value::integer(static_cast<std::int64_t>(core::crdt::as<GCounter>(in[0]).count()));
@@ -92,33 +89,14 @@ sim::Scenario flatten_deep() {
   return s;
 }
 
-// §3.4: d0 points a replicated register [version, reference] at its local
-// source s, then sets s; the register starts at "none", a distributed
-// reactive every device has. Only d0 writes, so the higher version wins.
+// §3.4: the lww-ref scenario's program itself (d0 points a replicated
+// register at its local source s, then sets s), in the smallest world that
+// shows the mutant: two devices and no faults.
 sim::Scenario reference_in_replicated_value() {
-  auto s = base("showcase-ref", "a replicated register holding a reference to d0's local source", {});
-  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
-    const auto version = [](const Value& reg) { return core::checked::array_fetch(reg, 0).as_int(); };
-    const auto none = rt.distributed_source("none", Value::integer(0));
-    const auto mine = rt.source(Value::integer(0), "s");
-    const auto point = rt.source(Value::unit(), "point");
-    const auto reg = rt.distributed_fold(
-        "reg", point, Value::list({Value::integer(0), Value::ref(none)}),
-        [mine, version](const Value& state, const Value&) {
-          return Value::list({Value::integer(version(state) + 1), Value::ref(mine)});
-        },
-        [version](const Value& local, const Value& remote) {
-          return version(remote) > version(local) ? remote : local;
-        });
-    const auto target =
-        rt.map({reg}, [](std::span<const Value> in) { return core::checked::array_fetch(in[0], 1); }, "target");
-    rt.flatten(target, "shown");
-  };
-  s.workload = [](std::uint32_t device, std::uint32_t) {
-    if (device != 0) return std::vector<sim::Action>{};
-    return std::vector<sim::Action>{sim::Action::fire("point", Value::unit()),
-                                    sim::Action::fire("s", Value::integer(42))};
-  };
+  auto s = scenarios::lww_ref();
+  s.name = "showcase-ref";
+  s.description = "a replicated register holding a reference to d0's local source";
+  s.defaults = sim::WorldConfig{};
   s.defaults.devices = 2;
   return s;
 }

@@ -368,19 +368,33 @@ struct Careless : LoHarness {
   }
 };
 
-TEST(LoFailure, ATaskHaltsInTheStepOfItsInvalidOperationWhateverItsProcedureDoes) {
-  for (auto handling : {lo::FailureHandling::halt, lo::FailureHandling::swallow}) {
-    Careless h(handling);
+// Runs `Harness` under Lo's worker (FailureHandling::halt), where lo-failure
+// finds nothing and one `kind` event mentioning `what` shows the halt, and
+// under the `broken` worker, where lo-failure must find it (at the service
+// `service`, when one is given).
+template <class Harness>
+void expect_only_the_broken_worker_caught(lo::FailureHandling broken, sim::EventKind kind, std::string_view what,
+                                          std::string_view service = {}) {
+  for (auto handling : {lo::FailureHandling::halt, broken}) {
+    Harness h(handling);
     ASSERT_TRUE(h.run_random(1));
     h.failure.on_schedule_end(h.world);
     if (handling == lo::FailureHandling::halt) {
       EXPECT_FALSE(h.failure.finding().has_value()) << h.failure.finding()->message;
-      EXPECT_EQ(h.count(sim::EventKind::aborted, "halted"), 1U);
+      EXPECT_EQ(h.count(kind, what), 1U);
       continue;
     }
     ASSERT_TRUE(h.failure.finding().has_value());
-    EXPECT_EQ(h.failure.finding()->reactive, "careless") << h.failure.finding()->message;
+    EXPECT_EQ(h.failure.finding()->property, "lo-failure");
+    if (!service.empty()) {
+      EXPECT_EQ(h.failure.finding()->reactive, service) << h.failure.finding()->message;
+    }
   }
+}
+
+TEST(LoFailure, ATaskHaltsInTheStepOfItsInvalidOperationWhateverItsProcedureDoes) {
+  expect_only_the_broken_worker_caught<Careless>(lo::FailureHandling::swallow, sim::EventKind::aborted, "halted",
+                                                 "careless");
 }
 
 // (d) "services bound by a halted task stop": the task binds a nested
@@ -400,18 +414,8 @@ struct Binder : LoHarness {
 };
 
 TEST(LoFailure, ServicesBoundByAHaltedTaskStop) {
-  for (auto handling : {lo::FailureHandling::halt, lo::FailureHandling::keep_bound_services}) {
-    Binder h(handling);
-    ASSERT_TRUE(h.run_random(1));
-    h.failure.on_schedule_end(h.world);
-    if (handling == lo::FailureHandling::halt) {
-      EXPECT_FALSE(h.failure.finding().has_value()) << h.failure.finding()->message;
-      EXPECT_EQ(h.count(sim::EventKind::dropped, "no service at"), 1U);
-      continue;
-    }
-    ASSERT_TRUE(h.failure.finding().has_value());
-    EXPECT_EQ(h.failure.finding()->property, "lo-failure");
-  }
+  expect_only_the_broken_worker_caught<Binder>(lo::FailureHandling::keep_bound_services, sim::EventKind::dropped,
+                                               "no service at");
 }
 
 // ---- the tag format -----------------------------------------------------------------
