@@ -209,7 +209,9 @@ struct Runtime::Impl {
     propagating = other.propagating;
     action = other.action;
     epoch = other.epoch;
+    other.list_active();
     active_list = other.active_list;
+    active_unlisted = false;
     active_stored = other.active_stored;
     outdated_log = other.outdated_log;
     outdated_unprocessed = other.outdated_unprocessed;
@@ -237,7 +239,11 @@ struct Runtime::Impl {
   bool propagating = false;
   ActionKind action = ActionKind::fire;
   std::uint64_t epoch = 1;  // odd between propagations, so no stamp matches
-  std::vector<ReactiveId> active_list;  // A, in activation order
+  // A, in activation order; while active_unlisted, the level order in
+  // place (which needs no list) has stamped reactives into A without listing
+  // them, and list_active() lists all of A in ascending order instead.
+  mutable std::vector<ReactiveId> active_list;
+  mutable bool active_unlisted = false;
   std::vector<ReactiveId> active_stored;  // the sources and folds of A: what commit stores
   std::vector<ReactiveId> outdated_log;
   std::size_t outdated_unprocessed = 0;
@@ -395,6 +401,7 @@ struct Runtime::Impl {
     propagating = true;
     action = kind;
     active_list.clear();
+    active_unlisted = false;
     active_stored.clear();
     outdated_log.clear();
     outdated_unprocessed = 0;
@@ -574,7 +581,15 @@ struct Runtime::Impl {
       if (!std::is_sorted(active_stored.begin(), active_stored.end())) {
         std::sort(active_stored.begin(), active_stored.end());
       }
-      for (ReactiveId r : active_stored) store_with_nested(sigma, self, r);
+      for (ReactiveId r : active_stored) {
+        const Value& v = values[r];
+        // A scalar nests no reactive: store_with_nested without the walk.
+        if (v.kind() < Kind::string || v.kind() == Kind::address) {
+          sigma.values.insert_or_assign(r, v);
+        } else {
+          store_with_nested(sigma, self, r);
+        }
+      }
     } else {
       sort_active();
       writer->committed(sigma, self, active_list);
@@ -592,6 +607,7 @@ struct Runtime::Impl {
   // A, ascending. A level-order propagation reaches most of a graph on many
   // shapes: then one pass over the stamps beats a comparison sort.
   void sort_active() {
+    list_active();
     if (std::is_sorted(active_list.begin(), active_list.end())) return;
     if (active_list.size() * 16 < created) {
       std::sort(active_list.begin(), active_list.end());
@@ -658,6 +674,17 @@ struct Runtime::Impl {
     });
   }
 
+  // Lists A again after the level order stamped it without listing
+  // (ascending, as sort_active() would leave it).
+  void list_active() const {
+    if (!active_unlisted) return;
+    active_unlisted = false;
+    active_list.clear();
+    for (ReactiveId r = 0; r < created; ++r) {
+      if (states[r].active_epoch == epoch) active_list.push_back(r);
+    }
+  }
+
   // ---- the level order in place (Propagation::run_level_order) -------------------
   //
   // The rules of apply() for the reactives LevelPolicy would take, in its
@@ -666,7 +693,7 @@ struct Runtime::Impl {
   // reactive the action cannot reach is skipped at (commit)), and activation
   // queues its dependents directly instead of through outdated_log, which
   // only the handle's policies read. Without an observer only.
-  [[gnu::flatten]] bool run_level_order(LevelQueue& queue) {
+  bool run_level_order(LevelQueue& queue) {
     if (observer != nullptr) return false;
     level_queue = &queue;
     struct Forget {
@@ -674,30 +701,77 @@ struct Runtime::Impl {
       ~Forget() { queue = nullptr; }
     } forget{level_queue};
     for (ReactiveId r : outdated_log) queue.push(r, states[r].level);
+    const std::uint64_t now = epoch;
     for (std::uint32_t level = 0; level <= queue.top(); ++level) {
       // By index: a reactive raised above `level` is queued again, which may
       // grow the bucket array; reevaluations queue only higher levels.
-      for (std::size_t i = 0; i < queue.bucket(level).size(); ++i) {
-        const ReactiveId r = queue.bucket(level)[i];
-        const ReactiveState& s = states[r];
-        if (s.processed_epoch == epoch) continue;
+      LevelQueue::Bucket* bucket = &queue.bucket(level);
+      for (std::size_t i = 0; i < bucket->size(); ++i) {
+        const ReactiveId r = (*bucket)[i];
+        ReactiveState& s = states[r];
+        if (s.processed_epoch == now) continue;
         if (s.level != level) {
           // A flatten's inner moved up (REScala's dynamic level increase).
           assert(s.level > level);
           queue.push(r, s.level);
+          bucket = &queue.bucket(level);
           continue;
         }
+        if (s.kind == ReactiveKind::map && !s.outer_of_flatten && !writer_writes && s.logged_epoch != now) {
+          const Node& n = nodes()[r];
+          if (n.map_op) {
+            reevaluate_plain_map(r, s, n, queue);
+            bucket = &queue.bucket(level);
+            continue;
+          }
+        }
         reevaluate_in_level_order(r, queue);
+        bucket = &queue.bucket(level);
       }
-      queue.bucket(level).clear();
+      bucket->clear();
     }
     assert(finished());
     return true;
   }
 
+  // The common case of the level order, kept small so that it stays in
+  // registers: (reevaluate)+(write) of a Map whose operator creates nothing,
+  // whose writes neither a writer nor a flatten watches, not yet written in
+  // this propagation. Exactly what reevaluate_in_level_order does for it.
+  [[gnu::always_inline]] void reevaluate_plain_map(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue) {
+    poll_stop();
+    Value v = evaluate_map(n);
+    const std::uint64_t now = epoch;
+    s.processed_epoch = now;
+    --outdated_unprocessed;  // r was outdated
+    if (s.active_epoch != now) {
+      s.active_epoch = now;
+      active_unlisted = true;  // A is listed on demand (list_active)
+      outdate_derived(n, queue);
+    }
+    s.logged_epoch = now;
+    undo.push_back({r, std::move(values[r])});
+    values[r] = std::move(v);
+  }
+
+  // Activation's half of (reevaluate) in the level order: every reactive
+  // reading r becomes outdated, and is queued at its level once.
+  [[gnu::always_inline]] void outdate_derived(const Node& n, LevelQueue& queue) {
+    const std::uint64_t now = epoch;
+    for (ReactiveId d : n.derived) {
+      ReactiveState& dn = states[d];
+      if (dn.outdated_epoch == now) continue;
+      dn.outdated_epoch = now;
+      if (dn.processed_epoch != now) {
+        ++outdated_unprocessed;
+        queue.push(d, dn.level);
+      }
+    }
+  }
+
   // (reevaluate) then (write) on r, which is outdated and ready: apply(r)
   // with activate(r) queueing the reactives it makes outdated.
-  void reevaluate_in_level_order(ReactiveId r, LevelQueue& queue) {
+  [[gnu::noinline]] void reevaluate_in_level_order(ReactiveId r, LevelQueue& queue) {
     poll_stop();  // as apply() does: a budget ends a long propagation here too
     // A creating operator may grow the graph and the store: references are
     // taken after it ran.
@@ -711,15 +785,7 @@ struct Runtime::Impl {
       s.active_epoch = epoch;
       active_list.push_back(r);
       if (s.kind == ReactiveKind::fold) active_stored.push_back(r);
-      for (ReactiveId d : n.derived) {
-        ReactiveState& dn = states[d];
-        if (dn.outdated_epoch == epoch) continue;
-        dn.outdated_epoch = epoch;
-        if (dn.processed_epoch != epoch) {
-          ++outdated_unprocessed;
-          queue.push(d, dn.level);
-        }
-      }
+      outdate_derived(n, queue);
     }
     if (writer_writes || s.outer_of_flatten || s.logged_epoch == epoch) {
       store(r, std::move(v));
@@ -1156,6 +1222,7 @@ void Runtime::encode_state(Encoder& out, ValueCodec& codec) const {
   if (!m.propagating) return;
   // (A; P) and what an abort restores; the stamps' epoch is not state.
   out.u8(static_cast<std::uint8_t>(m.action));
+  m.list_active();
   encode_ids(out, m.active_list);
   std::vector<ReactiveId> processed;
   for (ReactiveId r = 0; r < m.created; ++r) {
@@ -1195,6 +1262,7 @@ void Runtime::decode_state(Decoder& in, ValueCodec& codec) {
     st.active_epoch = st.processed_epoch = st.outdated_epoch = st.logged_epoch = 0;
   }
   m.active_list.clear();
+  m.active_unlisted = false;
   m.active_stored.clear();
   m.outdated_log.clear();
   m.outdated_unprocessed = 0;
@@ -1673,6 +1741,15 @@ ActionResult Runtime::begin_receive(std::string_view name, const Value& remote) 
 }
 
 ActionResult Runtime::fire(ReactiveId r, Value v) {
+  Impl& m = *impl_;
+  if (!m.propagating && m.is_created(r) && m.states[r].kind == ReactiveKind::source) {
+    // begin_fire and run_policy in one guarded step (one result, one try).
+    return m.guarded([&] {
+      m.start(ActionKind::fire, r, std::move(v));
+      if (!m.finished()) m.options.policy->propagate(m.handle);
+      assert(m.finished() && "a policy returned before every outdated reactive was processed");
+    });
+  }
   ActionResult result = begin_fire(r, std::move(v));
   if (result.committed || !result.failure.empty()) return result;
   return impl_->run_policy();
@@ -1686,6 +1763,8 @@ ActionResult Runtime::receive(std::string_view name, const Value& remote) {
 
 const Value& Runtime::value(ReactiveId r) const {
   // (access)  v = µ(r).val  ⟹  Σ⟨µ⟩ r.value →D Σ⟨µ⟩ v
+  // Created reactives are dense (location(µ)): no look at the graph.
+  if (r < impl_->created) return impl_->values[r];
   if (!impl_->exists(r)) throw Error(fmt::format("value: unknown reactive r{}", r));
   return impl_->values[r];
 }
@@ -1780,6 +1859,7 @@ std::optional<ReactiveId> Runtime::resolve(const Value& reference) const {
 
 std::vector<ReactiveId> Runtime::active() const {
   if (!impl_->propagating) return {};
+  impl_->list_active();
   std::vector<ReactiveId> result = impl_->active_list;
   std::sort(result.begin(), result.end());
   return result;

@@ -51,6 +51,18 @@ std::string_view to_string(Kind kind);
 class Value {
  public:
   Value() = default;  // unit
+  Value(const Value&) = default;
+  Value(Value&&) noexcept = default;
+  Value& operator=(Value&&) noexcept = default;
+  // Inline, with no reference counting between two values without a heap
+  // payload (scalars): a Map's inputs are copied this way on every
+  // reevaluation.
+  Value& operator=(const Value& other) {
+    if (heap_ || other.heap_) heap_ = other.heap_;
+    kind_ = other.kind_;
+    scalar_ = other.scalar_;
+    return *this;
+  }
   static Value unit() { return Value(); }
   static Value boolean(bool b) {
     Value v;
