@@ -207,8 +207,6 @@ bool independent(const Slim& a, const Slim& b) {
 bool por_applicable(const Scenario& scenario) { return scenario.services.empty(); }
 
 Symmetry::Symmetry(const World& initial) {
-  static std::atomic<std::uint64_t> instances{0};
-  memo_key_ = core::mix64(++instances);
   permutations_.push_back({});
   for (std::uint32_t d = 0; d < initial.devices(); ++d) permutations_.back().push_back(d);
   if (initial.config().topology != Topology::mesh) {
@@ -248,6 +246,15 @@ Symmetry::Symmetry(const World& initial) {
     for (std::size_t i = 0; i < members.size(); ++i) classes_text += fmt::format("{}d{}", i ? "," : "", members[i]);
     classes_text += "}";
   }
+  // The memo's key of each permutation: this Symmetry's number and the
+  // permutation's; 0 where nothing is renamed (the identity, or no
+  // rename_devices).
+  static std::atomic<std::uint64_t> instances{0};
+  const std::uint64_t instance = core::mix64(++instances);
+  for (std::size_t k = 0; k < permutations_.size(); ++k) {
+    const bool renames = initial.scenario().rename_devices && !is_identity(permutations_[k]);
+    memo_keys_.push_back(renames ? hash_combine(instance, k + 1) : 0);
+  }
   explanation_ = fmt::format("symmetry: {} permutations of device classes{}{}", permutations_.size(), classes_text,
                              initial.scenario().rename_devices ? ", device numbers in values renamed" : "");
   if (initial.scenario().customize_runtime) {
@@ -272,10 +279,10 @@ std::uint64_t Symmetry::canonical(const World& world) const {
   thread_local Parts parts;  // reused: a state's parts are gathered without allocating
   gather(world, parts);
   std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
-  const bool renames = world.scenario().rename_devices != nullptr;
-  if (!renames) rename(world, 0, parts);  // the identity: values as they are
   for (std::size_t k = 0; k < permutations_.size(); ++k) {
-    if (renames) rename(world, k, parts);
+    // permutations_[0] is the identity; a permutation that renames no value
+    // sees the values as it does.
+    if (k == 0 || memo_keys_[k] != 0) rename(world, k, parts);
     best = std::min(best, fingerprint(world, permutations_[k], parts));
   }
   return best;
@@ -322,20 +329,17 @@ void Symmetry::gather(const World& world, Parts& parts) const {
 
 // The values of the parts as permutations_[permutation] renames them.
 void Symmetry::rename(const World& world, std::size_t permutation, Parts& parts) const {
-  const std::vector<std::uint32_t>& to_new = permutations_[permutation];
-  const bool renames = world.scenario().rename_devices && !is_identity(to_new);
-  const Renaming renaming{world.scenario(), to_new, renames ? hash_combine(memo_key_, permutation + 1) : 0};
+  const Renaming renaming{world.scenario(), permutations_[permutation], memo_keys_[permutation]};
   for (auto& m : parts.messages) m.content = hash_combine(m.name, renaming.hash(*m.value, m.value_hash));
   for (std::uint32_t d = 0; d < parts.devices.size(); ++d) {
     // A device's store renames as a whole: one that hashes as before renames
     // as before (World::device_store_hash is kept up to date incrementally).
+    // Nothing renamed (memo key 0): the store hash is the identity's.
     auto& device = parts.devices[d];
     std::uint64_t store = device.store;
     if (renaming.memo_key != 0) {
       store = RenameMemo::get(hash_combine(renaming.memo_key ^ 0x73746f7265ULL, store),
                               [&] { return renamed_store_hash(world, d, renaming); });
-    } else if (world.scenario().rename_devices) {
-      store = renamed_store_hash(world, d, renaming);
     }
     device.renamed = hash_combine(store, device.next_action);
   }

@@ -120,8 +120,9 @@ class Symmetry {
   // permutations_[k][d]: the new number of device d.
   std::vector<std::vector<std::uint32_t>> permutations_;
   std::string explanation_;
-  // Names this Symmetry in the renaming memo (reduction.cpp).
-  std::uint64_t memo_key_ = 0;
+  // memo_keys_[k]: permutation k in the renaming memo (reduction.cpp), 0
+  // where it renames no value.
+  std::vector<std::uint64_t> memo_keys_;
   mutable std::atomic<bool> broken_{false};
 };
 
