@@ -264,15 +264,52 @@ Symmetry::Symmetry(const World& initial) {
 
 std::uint64_t Symmetry::fingerprint(const World& world) const {
   if (trivial()) return world.fingerprint();
-  try {
-    return canonical(world);
-  } catch (const NotRenamable&) {
-    // The probe saw no such value, the search met one: from here on the
-    // program is not symmetric, and states merged before may have hidden
-    // others. The search stops claiming completeness (broken()).
-    broken_ = true;
-    return core::hash_combine(0x6e6f7379ULL, world.fingerprint());
+  const std::uint64_t concrete = world.fingerprint();
+  const auto compute = [&] {
+    try {
+      return canonical(world);
+    } catch (const NotRenamable&) {
+      // The probe saw no such value, the search met one: from here on the
+      // program is not symmetric, and states merged before may have hidden
+      // others. The search stops claiming completeness (broken()).
+      broken_ = true;
+      return core::hash_combine(0x6e6f7379ULL, concrete);
+    }
+  };
+  if (memo_max_slots_ == 0) return compute();
+  // A state is reached again far more often than a new one is met (about 7
+  // transitions per distinct state on gset-replication), and many of those
+  // children are the very concrete state met before, not another member of
+  // its orbit: its canonical fingerprint is remembered, keyed by
+  // World::fingerprint(), which hashes everything canonical() does (and
+  // more: a running request, the senders of an anonymous network). Equal
+  // keys thus mean equal canonical fingerprints, up to the 64-bit collisions
+  // the visited set itself accepts. Direct-mapped: a miss only computes
+  // again, so no result depends on what the memo holds or on its size. It
+  // starts small and grows (emptied) while it misses more than it holds.
+  if (memo_.empty() || (memo_misses_ > 2 * memo_.size() && memo_.size() < memo_max_slots_)) {
+    memo_.assign(memo_.empty() ? std::size_t{1} << 12 : std::min(memo_.size() * 4, memo_max_slots_), MemoSlot{});
+    memo_misses_ = 0;
   }
+  const std::uint64_t key = concrete | 1;  // 0 marks an empty slot
+  MemoSlot& slot = memo_[core::mix64(key) & (memo_.size() - 1)];
+  if (slot.concrete != key) {
+    ++memo_misses_;
+    slot = {key, compute()};
+  }
+  return slot.canonical;
+}
+
+void Symmetry::memo_limit(std::uint64_t bytes) {
+  std::size_t slots = 0;
+  if (bytes >= (sizeof(MemoSlot) << 12)) {
+    slots = std::size_t{1} << 12;
+    while (slots * 2 * sizeof(MemoSlot) <= bytes) slots *= 2;
+  }
+  memo_max_slots_ = slots;
+  memo_.clear();
+  memo_.shrink_to_fit();
+  memo_misses_ = 0;
 }
 
 std::uint64_t Symmetry::canonical(const World& world) const {

@@ -73,8 +73,13 @@ class Symmetry {
   bool trivial() const { return permutations_.size() <= 1; }
   const std::string& explanation() const { return explanation_; }
   std::size_t permutations() const { return permutations_.size(); }
-  // Equal for a state and every image of it under the symmetry group.
+  // Equal for a state and every image of it under the symmetry group. Not
+  // for two threads at once once memo_limit() gave it a memo.
   std::uint64_t fingerprint(const World& world) const;
+  // Lets fingerprint() remember canonical fingerprints in at most `bytes`
+  // (0: no memo, the default); memo_bytes() is what it holds now.
+  void memo_limit(std::uint64_t bytes);
+  std::uint64_t memo_bytes() const { return memo_.capacity() * sizeof(MemoSlot); }
   // A state held a value that no permutation but the identity renames (it
   // orders device numbers: core/crdt/rename.hpp) although the probe found
   // none: the reduced search may have merged states that behave differently,
@@ -123,6 +128,14 @@ class Symmetry {
   // memo_keys_[k]: permutation k in the renaming memo (reduction.cpp), 0
   // where it renames no value.
   std::vector<std::uint64_t> memo_keys_;
+  // Canonical fingerprints by concrete fingerprint (fingerprint(), in
+  // reduction.cpp), up to memo_max_slots_; none until memo_limit().
+  struct MemoSlot {
+    std::uint64_t concrete = 0, canonical = 0;
+  };
+  mutable std::vector<MemoSlot> memo_;
+  mutable std::uint64_t memo_misses_ = 0;
+  std::size_t memo_max_slots_ = 0;
   mutable std::atomic<bool> broken_{false};
 };
 

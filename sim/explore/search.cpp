@@ -245,6 +245,10 @@ void Search::start() {
   result_.properties = root->monitor().properties();
   if (options_.symmetry) {
     symmetry_.emplace(root->world());
+    // The memo of canonical fingerprints takes up to an eighth of the memory
+    // budget, at most 64 MiB (4 M states): enough to halve the permutations
+    // tried on gset-replication N = 3.
+    symmetry_->memo_limit(std::min<std::uint64_t>(options_.limits.memory_bytes_max / 8, 64ULL << 20));
     result_.notes.push_back(symmetry_->explanation());
   }
   if (options_.por == Por::sleep && !por_) result_.notes.push_back("sleep sets: off (Lo services are not reduced)");
@@ -316,6 +320,7 @@ std::uint64_t Search::memory_bytes() {
   if (!shared_monitor_) monitors = frontier_.size() * monitor_bytes_;
   std::uint64_t bytes = visited_bytes() + frontier_bytes_ + monitors + codec_->table_bytes();
   bytes += sleep_table_.size() * 64 + sleep_keys_ * sizeof(std::uint64_t);
+  if (symmetry_) bytes += symmetry_->memo_bytes();
   return bytes;
 }
 
