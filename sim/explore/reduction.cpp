@@ -239,6 +239,7 @@ Symmetry::Symmetry(const World& initial) {
   }
   for (const auto& members : ordered) {
     if (members.size() > 1) permute_class(members, permutations_);
+    if (members.size() > 1) classes_.push_back(members);
   }
   std::string classes_text;
   for (const auto& members : ordered) {
@@ -315,14 +316,39 @@ void Symmetry::memo_limit(std::uint64_t bytes) {
 std::uint64_t Symmetry::canonical(const World& world) const {
   thread_local Parts parts;  // reused: a state's parts are gathered without allocating
   gather(world, parts);
+  // permutations_[0] is the identity: its renaming is also what every
+  // permutation that renames no value sees (memo key 0).
+  rename(world, 0, parts);
   std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
   for (std::size_t k = 0; k < permutations_.size(); ++k) {
-    // permutations_[0] is the identity; a permutation that renames no value
-    // sees the values as it does.
-    if (k == 0 || memo_keys_[k] != 0) rename(world, k, parts);
+    if (!sorts_by_signature(permutations_[k], parts)) continue;
+    if (k != 0 && memo_keys_[k] != 0) rename(world, k, parts);
     best = std::min(best, fingerprint(world, permutations_[k], parts));
   }
   return best;
+}
+
+// Only the images in which each class's devices are numbered in the order of
+// their signatures compete for the least fingerprint. A signature is what a
+// renaming carries along with the device (its position in the workload,
+// whether it is up, its partition side, the names and number of messages to
+// and from it, how many values it has sent), so for a state s and any
+// permutation g of the group, the images of g(s) that qualify are exactly
+// those of s that qualify (an image of g(s) by p is the image of s by p∘g,
+// and p∘g sorts s's devices iff p sorts g(s)'s): the least of them is still
+// one fingerprint per orbit. Some permutation always qualifies (number each
+// class's devices by rising signature); when a class's signatures differ, it
+// is the only one, and one image is fingerprinted instead of all.
+bool Symmetry::sorts_by_signature(const std::vector<std::uint32_t>& to_new, const Parts& parts) const {
+  for (const auto& members : classes_) {
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      for (std::size_t j = 0; j < members.size(); ++j) {
+        const std::uint32_t d = members[i], e = members[j];
+        if (parts.signatures[d] < parts.signatures[e] && to_new[d] > to_new[e]) return false;
+      }
+    }
+  }
+  return true;
 }
 
 // What no permutation changes, once per state: the messages (an anonymous
@@ -356,6 +382,24 @@ void Symmetry::gather(const World& world, Parts& parts) const {
     }
   }
   parts.sends_of[n] = static_cast<std::uint32_t>(parts.sends.size());
+  // Signatures (sorts_by_signature): nothing in them names a device.
+  parts.signatures.assign(n, 0);
+  const auto& sides = network.sides();
+  for (std::uint32_t d = 0; d < n; ++d) {
+    const Device& device = world.device(d);
+    std::uint64_t sig = hash_combine(device.up() ? 1 : 2, device.next_action());
+    if (sides) sig = hash_combine(sig, (*sides)[d] + 1U);
+    std::uint64_t sent = 0;
+    for (std::uint32_t i = parts.sends_of[d]; i < parts.sends_of[d + 1]; ++i) {
+      if (parts.sends[i].value != nullptr) sent += core::mix64(hash_combine(parts.sends[i].name, parts.sends[i].resends));
+    }
+    parts.signatures[d] = hash_combine(sig, sent);
+  }
+  for (const auto& m : parts.messages) {
+    // A sum per device: the multiset of names, in no order.
+    parts.signatures[m.to] += core::mix64(hash_combine(0x746fULL, m.name));
+    if (m.from != no_device) parts.signatures[m.from] += core::mix64(hash_combine(0x66726fULL, m.name));
+  }
   const Budgets& budgets = world.budgets_left();
   std::uint64_t h = hash_combine(0x73796d6dULL, world.lo().fingerprint());
   h = hash_combine(h, budgets.drops);

@@ -114,16 +114,20 @@ class Symmetry {
     std::vector<Device> devices;
     std::vector<Send> sends;               // device by device
     std::vector<std::uint32_t> sends_of;   // device d's are [sends_of[d], sends_of[d + 1])
+    std::vector<std::uint64_t> signatures;  // per device: see sorts_by_signature
     std::vector<std::uint32_t> permuted_sides;
     std::vector<std::uint64_t> permuted_devices, device_sends;
   };
   std::uint64_t canonical(const World& world) const;
   void gather(const World& world, Parts& parts) const;
   void rename(const World& world, std::size_t permutation, Parts& parts) const;
+  bool sorts_by_signature(const std::vector<std::uint32_t>& to_new, const Parts& parts) const;
   std::uint64_t fingerprint(const World& world, const std::vector<std::uint32_t>& to_new, Parts& parts) const;
 
   // permutations_[k][d]: the new number of device d.
   std::vector<std::vector<std::uint32_t>> permutations_;
+  // The classes of interchangeable devices with more than one member.
+  std::vector<std::vector<std::uint32_t>> classes_;
   std::string explanation_;
   // memo_keys_[k]: permutation k in the renaming memo (reduction.cpp), 0
   // where it renames no value.

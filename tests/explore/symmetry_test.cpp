@@ -210,6 +210,17 @@ TEST(SymmetryInValues, CounterWithFaultsOnTwoDevicesHasOneStatePerOrbit) {
   EXPECT_LT(f.orbits, f.states);
 }
 
+// A partition's sides travel with the devices, and so does every part of the
+// signatures that decide which images compete (Symmetry::sorts_by_signature):
+// a crash and a partition on three devices.
+TEST(SymmetryInValues, CounterWithACrashAndAPartitionOnThreeDevicesHasOneStatePerOrbit) {
+  const auto counter = one_click_counter();
+  WorldConfig config = no_faults(counter->defaults, 3);
+  config.crashes = config.partitions = 1;
+  const auto f = expect_one_state_per_orbit(counter, config, 4);
+  EXPECT_LT(f.orbits * 2, f.states);
+}
+
 TEST(SymmetryInValues, GsetReplicationHasOneStatePerOrbit) {
   const auto gset = scenarios::get("gset-replication");
   WorldConfig config = gset->defaults;
