@@ -46,6 +46,17 @@ std::map<std::string, core::Value> distributed_values(const core::Runtime& rt) {
   return out;
 }
 
+std::uint64_t sends_hash_since(const core::Runtime& rt, const std::map<std::string, core::Value>& before) {
+  std::uint64_t h = 0x73656e6473ULL;
+  for (const auto& [name, r] : rt.distributed()) {
+    const core::Value& now = rt.value(r);
+    auto it = before.find(name);
+    if (it != before.end() && it->second == now) continue;
+    h = hash_combine(hash_combine(h, core::hash_bytes(name)), now.hash());
+  }
+  return h;
+}
+
 std::pair<std::uint64_t, std::string> sends_since(const core::Runtime& rt,
                                                   const std::map<std::string, core::Value>& before) {
   std::uint64_t h = 0x73656e6473ULL;

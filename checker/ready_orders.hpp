@@ -73,6 +73,8 @@ std::map<std::string, core::Value> distributed_values(const core::Runtime& rt);
 // from `before` (hash, and the printed list).
 std::pair<std::uint64_t, std::string> sends_since(const core::Runtime& rt,
                                                   const std::map<std::string, core::Value>& before);
+// The hash alone (sends_since's first), without printing a value.
+std::uint64_t sends_hash_since(const core::Runtime& rt, const std::map<std::string, core::Value>& before);
 
 // Runs `action` from the pre-state (device's Σ, store hash `store_before`)
 // in `orders` random ready orders drawn from `seed`. Operators run on fresh

@@ -1,5 +1,6 @@
 #include "sim/state.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 #include <fmt/format.h>
@@ -155,6 +156,12 @@ std::uint64_t StateCodec::table_bytes() const {
 }
 
 std::uint32_t StateCodec::string_id(const std::string& s) {
+  // Names are few (a scenario's reactive and service names): the first ones
+  // are found by comparing, without hashing the string.
+  const std::size_t scanned = std::min<std::size_t>(strings_.size(), 8);
+  for (std::size_t i = 0; i < scanned; ++i) {
+    if (strings_[i] == s) return static_cast<std::uint32_t>(i);
+  }
   auto [it, added] = string_ids_.try_emplace(s, static_cast<std::uint32_t>(strings_.size()));
   if (added) strings_.push_back(s);
   return it->second;

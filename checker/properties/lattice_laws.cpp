@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/hash.hpp"
 #include "core/receive.hpp"
 
 namespace frsim::checker {
@@ -59,14 +60,21 @@ const core::MergeFunction* MergeFunctions::find(std::uint32_t device, const std:
 
 // ---- the laws -------------------------------------------------------------------
 
-bool LawsChecked::contains(const Key& key) const {
+LawsChecked::Key LawsChecked::key(What what, std::uint32_t device, std::uint64_t reactive_hash, std::uint64_t a,
+                                  std::uint64_t b, std::uint64_t c) {
+  std::uint64_t h = core::hash_combine(0x6c617773ULL + static_cast<std::uint64_t>(what), device);
+  h = core::hash_combine(core::hash_combine(h, reactive_hash), a);
+  return core::hash_combine(core::hash_combine(h, b), c);
+}
+
+bool LawsChecked::contains(Key key) const {
   std::lock_guard lock(mutex_);
   return held_.contains(key);
 }
 
 void LawsChecked::insert(Key key) {
   std::lock_guard lock(mutex_);
-  if (held_.size() < entries_max) held_.insert(std::move(key));
+  if (held_.size() < entries_max) held_.insert(key);
 }
 
 std::shared_ptr<MergeFunctions> LawsChecked::merges(const sim::World& world) {
@@ -99,8 +107,8 @@ void LatticeLaws::on_event(const sim::Event& e, const sim::World& world) {
   };
   // The pair's laws may have held in another schedule; its values still
   // join this schedule's sample, whose triples may be new.
-  const LawsChecked::Key pair{LawsChecked::What::pair, e.device, e.reactive_label, local.hash(), remote.hash(),
-                              result.hash()};
+  const LawsChecked::Key pair = LawsChecked::key(LawsChecked::What::pair, e.device, core::hash_bytes(e.reactive_label),
+                                                local.hash(), remote.hash(), result.hash());
   const bool held = held_->contains(pair);
   if (!held) check(e, merge, local, remote, result);
   for (const core::Value* x : {&local, &remote, &result}) {
@@ -149,8 +157,10 @@ void LatticeLaws::check_associativity(const sim::Event& e, const Merge& merge, c
   auto& sample = samples_[e.reactive_label];
   if (std::find(sample.begin(), sample.end(), x) != sample.end() || sample.size() >= sample_max) return;
   sample.push_back(x);
+  const std::uint64_t reactive_hash = core::hash_bytes(e.reactive_label);
   const auto assoc = [&](const core::Value& a, const core::Value& b, const core::Value& c) {
-    const LawsChecked::Key triple{LawsChecked::What::triple, e.device, e.reactive_label, a.hash(), b.hash(), c.hash()};
+    const LawsChecked::Key triple =
+        LawsChecked::key(LawsChecked::What::triple, e.device, reactive_hash, a.hash(), b.hash(), c.hash());
     if (held_->contains(triple)) return true;
     ++triples_;
     const auto ab = merge(a, b);

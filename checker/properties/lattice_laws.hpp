@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <unordered_set>
 
 #include "checker/property.hpp"
 
@@ -41,8 +42,12 @@ class LawsChecked {
  public:
   // (what: a pair's laws or a triple's associativity, device, reactive, value hashes)
   enum class What : std::uint8_t { pair, triple };
-  using Key = std::tuple<What, std::uint32_t, std::string, std::uint64_t, std::uint64_t, std::uint64_t>;
-  bool contains(const Key& key) const;
+  // A digest of (what, device, reactive, the values' hashes): two checks
+  // with one digest count as one, as two states with one fingerprint do.
+  using Key = std::uint64_t;
+  static Key key(What what, std::uint32_t device, std::uint64_t reactive_hash, std::uint64_t a, std::uint64_t b,
+                 std::uint64_t c);
+  bool contains(Key key) const;
   void insert(Key key);
   static constexpr std::size_t entries_max = 1 << 20;
   // The merge functions of `world`'s scenario and size, built once for the
@@ -52,7 +57,7 @@ class LawsChecked {
 
  private:
   mutable std::mutex mutex_;
-  std::set<Key> held_;
+  std::unordered_set<Key> held_;
   std::shared_ptr<MergeFunctions> merges_;
 };
 

@@ -396,15 +396,21 @@ Child Search::step(Node& node, std::uint32_t index, bool last) {
   Monitor* monitor = own ? own.get() : shared_monitor_.get();
   child_.watch(monitor);
   world.apply_enabled(enabled_, index);
+  // The fingerprint first, so that the visited set's slot is on its way
+  // from memory while the monitor watches the transition.
+  child.fingerprint = fingerprint(world);
+  visited_.prefetch(child.fingerprint);
   monitor->on_transition(world);
   child.finding = monitor->finding();
-  child.fingerprint = fingerprint(world);
   if (por_ && symmetry_) child.concrete = world.fingerprint();
   child.seen = visited_.contains(child.fingerprint);
   const std::uint64_t depth = node.depth + 1;
-  if (!child.finding) {
+  const bool at_depth_max = depth >= options_.limits.depth_max;
+  if (!child.finding && (por_ || !child.seen || at_depth_max)) {
+    // (A state seen before, above the depth budget, is neither judged nor
+    // stored again without sleep sets: whether it is stuck decides nothing.)
     const bool stuck = !world.any_enabled();
-    child.cut = !stuck && depth >= options_.limits.depth_max;
+    child.cut = !stuck && at_depth_max;
     if ((stuck || child.cut) && !child.seen) {
       child.end = true;
       child.finding = judge(child_, *monitor, node.link, index);
@@ -417,7 +423,7 @@ Child Search::step(Node& node, std::uint32_t index, bool last) {
       child.tally.add(judging ? *judging : *monitor);
       child.ends = 1;
     }
-  } else {
+  } else if (child.finding) {
     child.tally.add(*monitor);
   }
   if (!child.finding && !child.end && !child.cut && (por_ || !child.seen)) {

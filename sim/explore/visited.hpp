@@ -25,6 +25,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/hash.hpp"
+
 namespace frsim::sim::explore {
 
 class VisitedSet {
@@ -37,6 +39,12 @@ class VisitedSet {
   // exact table would outgrow the budget: check full() after a false.
   bool insert(std::uint64_t fingerprint);
   bool contains(std::uint64_t fingerprint) const;
+  // Asks the memory for the fingerprint's first slot ahead of contains() or
+  // insert(): the table outgrows the caches, and a probe is a cache miss.
+  void prefetch(std::uint64_t fingerprint) const {
+    if (bitstate_ || table_.empty()) return;
+    __builtin_prefetch(&table_[core::mix64(fingerprint == 0 ? 1 : fingerprint) & (table_.size() - 1)]);
+  }
   bool full() const { return full_; }
   bool bitstate() const { return bitstate_; }
   std::uint64_t size() const { return size_; }
