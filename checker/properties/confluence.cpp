@@ -7,13 +7,13 @@
 
 namespace frsim::checker {
 
-ConfluenceTable::Outcome ConfluenceTable::record(std::uint32_t device, std::uint64_t before,
-                                                 const std::string& action, Outcome outcome) {
+ConfluenceTable::Outcome ConfluenceTable::record(std::uint32_t device, std::uint64_t before, std::uint64_t action,
+                                                 Outcome outcome) {
   std::lock_guard lock(mutex_);
-  auto key = std::make_tuple(device, before, action);
+  const auto key = std::make_tuple(device, before, action);
   auto it = outcomes_.find(key);
   if (it != outcomes_.end()) return it->second;
-  if (outcomes_.size() < entries_max) outcomes_.emplace(std::move(key), outcome);
+  if (outcomes_.size() < entries_max) outcomes_.emplace(key, outcome);
   return outcome;
 }
 
@@ -54,8 +54,10 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
       if (rt != nullptr) d.before = pre_state_key(*rt);
       d.action = e.text;
       // The same action means the same value too: a printed form may hide a
-      // CRDT's metadata (an OR-Map prints only its present keys).
-      for (const auto& v : e.values) d.action += fmt::format(" #{}", sim::hex16(v.hash()));
+      // CRDT's metadata (an OR-Map prints only its present keys). One digest
+      // of both keys the table (as a fingerprint keys the visited set).
+      d.action_key = core::hash_bytes(e.text);
+      for (const auto& v : e.values) d.action_key = core::hash_combine(d.action_key, v.hash());
       break;
     }
     case sim::EventKind::committed: {
@@ -71,12 +73,13 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
       // Judged where the ready order was a choice: other schedules take the
       // other orders from the same key, and the table compares them.
       if (d.orders) count_judged();
-      const auto first = table_->record(e.device, d.before, d.action, now);
+      const auto first = table_->record(e.device, d.before, d.action_key, now);
       if (first.after != now.after) {
         report(e.device, e.reactive_label,
                fmt::format("d{}: the same store and action \"{}\" committed to different stores ({} at step {} "
                            "of an earlier schedule, {} now)",
-                           e.device, d.action, sim::hex16(first.after), first.first_seen_step, sim::hex16(now.after)),
+                           e.device, fmt::format("{} #{}", d.action, sim::hex16(d.action_key)), sim::hex16(first.after),
+                           first.first_seen_step, sim::hex16(now.after)),
                {sim::hex16(first.after), sim::hex16(now.after)});
       }
       break;

@@ -34,14 +34,15 @@ class ConfluenceTable {
     std::uint64_t first_seen_step = 0;
   };
   // The outcome recorded first for `key`, after recording `outcome` if none was.
-  Outcome record(std::uint32_t device, std::uint64_t before, const std::string& action, Outcome outcome);
+  // `action`: a digest of the action's text and values (Confluence::on_event).
+  Outcome record(std::uint32_t device, std::uint64_t before, std::uint64_t action, Outcome outcome);
   std::size_t size() const;
 
  private:
   // Bounded: past the limit, new keys are no longer recorded (old ones still judge).
   static constexpr std::size_t entries_max = 1u << 20;
   mutable std::mutex mutex_;
-  std::map<std::tuple<std::uint32_t, std::uint64_t, std::string>, Outcome> outcomes_;
+  std::map<std::tuple<std::uint32_t, std::uint64_t, std::uint64_t>, Outcome> outcomes_;
 };
 
 class Confluence final : public CopyableProperty<Confluence> {
@@ -61,7 +62,8 @@ class Confluence final : public CopyableProperty<Confluence> {
     bool running = false;
     bool orders = false;  // two or more reactives were ready and outdated at once
     std::uint64_t before = 0;
-    std::string action;
+    std::string action;           // the action's text, for a report
+    std::uint64_t action_key = 0;  // its text and values, hashed: the table's key
     OrdersProbe probe;
   };
   void judge_orders(const sim::Event& e, const sim::World& world, Device& d);
