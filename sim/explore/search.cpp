@@ -224,11 +224,12 @@ Result Search::run() {
     constexpr double mb = 1 << 20;
     result_.notes.push_back(fmt::format(
         "memory: visited set and parent links {:.1f} MB, frontier {:.1f} MB ({} states, {} bytes of monitor state "
-        "each), state tables {:.1f} MB, sleep sets {:.1f} MB",
+        "each), state tables {:.1f} MB, sleep sets {:.1f} MB, symmetry's memo {:.1f} MB",
         static_cast<double>(visited_bytes()) / mb, static_cast<double>(frontier_bytes_) / mb, frontier_.size(),
         shared_monitor_ ? 0 : monitor_bytes_,
         static_cast<double>(codec_->table_bytes()) / mb,
-        static_cast<double>(sleep_table_.size() * 64 + sleep_keys_ * sizeof(std::uint64_t)) / mb));
+        static_cast<double>(sleep_table_.size() * 64 + sleep_keys_ * sizeof(std::uint64_t)) / mb,
+        static_cast<double>(symmetry_ ? symmetry_->memo_bytes() : 0) / mb));
   }
   const bool symmetric = !symmetry_ || !symmetry_->broken();
   if (!symmetric) {
