@@ -59,17 +59,15 @@ std::uint64_t sends_hash_since(const core::Runtime& rt, const std::map<std::stri
 
 std::pair<std::uint64_t, std::string> sends_since(const core::Runtime& rt,
                                                   const std::map<std::string, core::Value>& before) {
-  std::uint64_t h = 0x73656e6473ULL;
   std::string text;
   for (const auto& [name, r] : rt.distributed()) {
     const core::Value& now = rt.value(r);
     auto it = before.find(name);
     if (it != before.end() && it->second == now) continue;
-    h = hash_combine(hash_combine(h, core::hash_bytes(name)), now.hash());
     if (!text.empty()) text += ", ";
     text += fmt::format("{}={}", name, now.to_string());
   }
-  return {h, text.empty() ? std::string("(no send)") : text};
+  return {sends_hash_since(rt, before), text.empty() ? std::string("(no send)") : text};
 }
 
 namespace {

@@ -3,8 +3,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
-#include <tuple>
 #include <unordered_set>
 
 #include "checker/property.hpp"

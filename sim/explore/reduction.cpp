@@ -238,8 +238,9 @@ Symmetry::Symmetry(const World& initial) {
     return;
   }
   for (const auto& members : ordered) {
-    if (members.size() > 1) permute_class(members, permutations_);
-    if (members.size() > 1) classes_.push_back(members);
+    if (members.size() < 2) continue;
+    permute_class(members, permutations_);
+    classes_.push_back(members);
   }
   std::string classes_text;
   for (const auto& members : ordered) {

@@ -28,7 +28,7 @@ std::uint64_t VisitedSet::bytes() const {
 
 std::uint64_t VisitedSet::slot(std::uint64_t fingerprint) const {
   const std::uint64_t mask = table_.size() - 1;
-  std::uint64_t i = core::mix64(fingerprint) & mask;
+  std::uint64_t i = home(fingerprint);
   while (table_[i] != 0 && table_[i] != fingerprint) i = (i + 1) & mask;
   return i;
 }

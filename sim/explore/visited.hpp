@@ -43,7 +43,7 @@ class VisitedSet {
   // insert(): the table outgrows the caches, and a probe is a cache miss.
   void prefetch(std::uint64_t fingerprint) const {
     if (bitstate_ || table_.empty()) return;
-    __builtin_prefetch(&table_[core::mix64(fingerprint == 0 ? 1 : fingerprint) & (table_.size() - 1)]);
+    __builtin_prefetch(&table_[home(fingerprint == 0 ? 1 : fingerprint)]);
   }
   bool full() const { return full_; }
   bool bitstate() const { return bitstate_; }
@@ -53,6 +53,8 @@ class VisitedSet {
  private:
   bool grow();
   std::uint64_t slot(std::uint64_t fingerprint) const;
+  // Where a fingerprint's linear probe starts.
+  std::uint64_t home(std::uint64_t fingerprint) const { return core::mix64(fingerprint) & (table_.size() - 1); }
   std::uint64_t bit(std::uint64_t fingerprint) const;
 
   std::uint64_t bytes_max_;
