@@ -47,7 +47,7 @@ class Device {
   template <class Op>
   ReactiveId map(std::vector<ReactiveId> inputs, Op op) {
     std::int64_t* executions = &executions_;
-    return runtime_.map(std::move(inputs), [executions, op](std::span<const Value> in) {
+    return runtime_.map(std::move(inputs), [executions, op](core::Inputs in) {
       ++*executions;
       return op(in);
     });
@@ -57,12 +57,12 @@ class Device {
   // into the one indirect call the runtime makes, as in the fair floor.
   template <class Op>
   ReactiveId map1(ReactiveId input, Op op) {
-    return map({input}, [op](std::span<const Value> in) { return Value::integer(op(in[0].as_int())); });
+    return map({input}, [op](core::Inputs in) { return Value::integer(op(in[0].as_int())); });
   }
 
   // An observer: a reactive nobody reads, the calculus's stand-in for an effect.
   ReactiveId observe(ReactiveId input) {
-    return map({input}, [](std::span<const Value>) { return Value(); });
+    return map({input}, [](core::Inputs) { return Value(); });
   }
 
   bool fire(ReactiveId r, Value v) { return runtime_.fire(r, std::move(v)).committed; }
@@ -136,14 +136,14 @@ void run_broad(benchmark::State& state, PolicyMaker make) {
   ReactiveId last = head;
   for (std::int64_t i = 0; i < broad_width; ++i) {
     const ReactiveId a =
-        d.map({head}, [i](std::span<const Value> in) { return Value::integer(in[0].as_int() + i); });
+        d.map({head}, [i](core::Inputs in) { return Value::integer(in[0].as_int() + i); });
     last = d.map1(a, plus_one);
     d.observe(last);
   }
   run_kairo(state, d, head, broad_width, broad_nodes, last, [](std::int64_t x) { return x + broad_width; });
 }
 
-constexpr auto sum_of = [](std::span<const Value> in) {
+constexpr auto sum_of = [](core::Inputs in) {
   std::int64_t total = 0;
   for (const Value& v : in) total += v.as_int();
   return Value::integer(total);
@@ -174,12 +174,12 @@ void run_mux(benchmark::State& state, PolicyMaker make) {
   Device d(make);
   std::vector<ReactiveId> heads;
   for (int i = 0; i < mux_width; ++i) heads.push_back(d.source(0));
-  const ReactiveId all = d.map(heads, [](std::span<const Value> in) {
-    return Value::list(core::ValueList(in.begin(), in.end()));
+  const ReactiveId all = d.map(heads, [](core::Inputs in) {
+    return Value::list_of(in);
   });
   std::vector<ReactiveId> outs;
   for (std::size_t j = 0; j < static_cast<std::size_t>(mux_width); ++j) {
-    const ReactiveId split = d.map({all}, [j](std::span<const Value> in) { return in[0].as_list()[j]; });
+    const ReactiveId split = d.map({all}, [j](core::Inputs in) { return in[0].as_list()[j]; });
     outs.push_back(d.map1(split, plus_one));
     d.observe(outs.back());
   }
@@ -210,11 +210,11 @@ void run_unstable(benchmark::State& state, PolicyMaker make) {
   const ReactiveId twice = d.map1(head, [](std::int64_t v) { return v * 2; });
   const ReactiveId inverse = d.map1(head, [](std::int64_t v) { return -v; });
   // The dynamic dependency: a flatten over a map that names double or inverse.
-  const ReactiveId choice = d.map({head}, [twice, inverse](std::span<const Value> in) {
+  const ReactiveId choice = d.map({head}, [twice, inverse](core::Inputs in) {
     return Value::ref(in[0].as_int() % 2 != 0 ? twice : inverse);
   });
   const ReactiveId flat = d.rt().flatten(choice);
-  const ReactiveId current = d.map({flat}, [](std::span<const Value> in) {
+  const ReactiveId current = d.map({flat}, [](core::Inputs in) {
     std::int64_t total = 0;
     for (int i = 0; i < unstable_reads; ++i) total += in[0].as_int();
     return Value::integer(total);
@@ -253,15 +253,15 @@ void run_cellx(benchmark::State& state, PolicyMaker make, int layers) {
   const ReactiveId start = d.rt().source(back);
   std::array<ReactiveId, 4> layer{};
   for (std::size_t k = 0; k < 4; ++k) {
-    layer[k] = d.map({start}, [k](std::span<const Value> in) { return in[0].as_list()[k]; });
+    layer[k] = d.map({start}, [k](core::Inputs in) { return in[0].as_list()[k]; });
   }
   for (int l = 0; l < layers; ++l) {
     const auto [a, b, c, e] = layer;
-    layer = {d.map({b}, [](std::span<const Value> in) { return in[0]; }),
-             d.map({a, c}, [](std::span<const Value> in) {
+    layer = {d.map({b}, [](core::Inputs in) { return in[0]; }),
+             d.map({a, c}, [](core::Inputs in) {
                return Value::integer(in[0].as_int() - in[1].as_int());
              }),
-             d.map({b, e}, sum_of), d.map({c}, [](std::span<const Value> in) { return in[0]; })};
+             d.map({b, e}, sum_of), d.map({c}, [](core::Inputs in) { return in[0]; })};
     for (const ReactiveId node : layer) d.observe(node);
   }
   measure(state, d, cellx_nodes(layers), 2, [&] {
@@ -281,13 +281,13 @@ void run_cellx(benchmark::State& state, PolicyMaker make, int layers) {
 Value from_double(double v) { return Value::integer(std::bit_cast<std::int64_t>(v)); }
 double to_double(const Value& v) { return std::bit_cast<double>(v.as_int()); }
 
-constexpr auto grid_static_node = [](std::span<const Value> in) {
+constexpr auto grid_static_node = [](core::Inputs in) {
   double sum = 0;
   for (const Value& v : in) sum += to_double(v);
   return from_double(sum);
 };
 
-constexpr auto grid_dynamic_node = [](std::span<const Value> in) {
+constexpr auto grid_dynamic_node = [](core::Inputs in) {
   double sum = to_double(in[0]);
   const bool drops = grid_drops(sum);
   const int drop_index = grid_drop_index(sum, static_cast<int>(in.size()) - 1);
@@ -354,7 +354,7 @@ void run_flatten(benchmark::State& state, PolicyMaker make) {
   std::vector<ReactiveId> inners;
   for (int i = 0; i < flatten_inners; ++i) inners.push_back(d.source(3 * i));
   const ReactiveId selector = d.source(0);
-  const ReactiveId outer = d.map({selector}, [inners](std::span<const Value> in) {
+  const ReactiveId outer = d.map({selector}, [inners](core::Inputs in) {
     return Value::ref(inners[static_cast<std::size_t>(in[0].as_int())]);
   });
   const ReactiveId flat = d.rt().flatten(outer);

@@ -268,8 +268,11 @@ struct Runtime::Impl {
   unsigned creating = 0;
   LevelQueue* level_queue = nullptr;
   bool replaying = false;
-  std::vector<Value> input_values;     // scratch for map operators
+  std::vector<Value> input_values;     // scratch: a map's input values for its observer
   std::vector<ReactiveId> raise_work;  // scratch for level raises
+  // Where each reactive's entry in Σ was at its last commit: a hint that
+  // SnapshotValues checks before use, so neither copied nor kept exact.
+  std::vector<std::uint32_t> sigma_hint;
 
   // ---- the shared graph -----------------------------------------------------
 
@@ -378,7 +381,8 @@ struct Runtime::Impl {
     if (s.outdated_epoch == epoch) --outdated_unprocessed;
   }
 
-  void activate(ReactiveId r) {
+  // Flattened: the pushes inline (std::vector's push_back is not).
+  [[gnu::flatten]] void activate(ReactiveId r) {
     ReactiveState& s = states[r];
     if (s.active_epoch == epoch) return;
     s.active_epoch = epoch;
@@ -475,18 +479,19 @@ struct Runtime::Impl {
     if (n.creating_map_op || n.creating_fold_op) return reevaluate_creating(r, true);
     switch (states[r].kind) {
       case ReactiveKind::map: {
-        // One input: the operator reads µ(input).val in place (nothing is
-        // written while it runs). More: copied into one contiguous span.
-        std::span<const Value> in;
-        if (n.inputs.size() == 1) {
-          in = std::span<const Value>(&values[n.inputs[0]], 1);
-        } else {
-          input_values.clear();
-          for (ReactiveId i : n.inputs) input_values.push_back(values[i]);
-          in = input_values;
+        // The observer gets the values read side by side; the operator
+        // reads them in place, as evaluate_map gives them.
+        if (observer != nullptr) {
+          if (n.inputs.size() == 1) {
+            observer->reevaluated(r, n.inputs, std::span<const Value>(&values[n.inputs[0]], 1));
+          } else {
+            input_values.clear();
+            for (ReactiveId i : n.inputs) input_values.push_back(values[i]);
+            observer->reevaluated(r, n.inputs, input_values);
+            input_values.clear();
+          }
         }
-        if (observer != nullptr) observer->reevaluated(r, n.inputs, in);
-        return n.map_op(in);
+        return evaluate_map(n);
       }
       case ReactiveKind::fold: {
         const ReactiveId input = n.inputs[0];
@@ -585,7 +590,8 @@ struct Runtime::Impl {
         const Value& v = values[r];
         // A scalar nests no reactive: store_with_nested without the walk.
         if (v.kind() < Kind::string || v.kind() == Kind::address) {
-          sigma.values.insert_or_assign(r, v);
+          if (r >= sigma_hint.size()) sigma_hint.resize(created);
+          sigma.values.insert_or_assign(r, v, sigma_hint[r]);
         } else {
           store_with_nested(sigma, self, r);
         }
@@ -717,10 +723,15 @@ struct Runtime::Impl {
           bucket = &queue.bucket(level);
           continue;
         }
-        if (s.kind == ReactiveKind::map && !s.outer_of_flatten && !writer_writes && s.logged_epoch != now) {
+        if (!s.outer_of_flatten && !writer_writes && s.logged_epoch != now) {
           const Node& n = nodes()[r];
-          if (n.map_op) {
+          if (s.kind == ReactiveKind::map && n.map_op) {
             reevaluate_plain_map(r, s, n, queue);
+            bucket = &queue.bucket(level);
+            continue;
+          }
+          if (s.kind == ReactiveKind::fold && n.fold_op) {
+            reevaluate_plain_fold(r, s, n, queue);
             bucket = &queue.bucket(level);
             continue;
           }
@@ -747,6 +758,25 @@ struct Runtime::Impl {
     if (s.active_epoch != now) {
       s.active_epoch = now;
       active_unlisted = true;  // A is listed on demand (list_active)
+      outdate_derived(n, queue);
+    }
+    s.logged_epoch = now;
+    undo.push_back({r, std::move(values[r])});
+    values[r] = std::move(v);
+  }
+
+  // The same for a Fold (inputs {r, r1}: its own value and r1's), which
+  // Σ stores at (commit).
+  [[gnu::noinline]] void reevaluate_plain_fold(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue) {
+    poll_stop();
+    Value v = n.fold_op(values[r], values[n.inputs[0]]);
+    const std::uint64_t now = epoch;
+    s.processed_epoch = now;
+    --outdated_unprocessed;  // r was outdated
+    if (s.active_epoch != now) {
+      s.active_epoch = now;
+      active_unlisted = true;
+      active_stored.push_back(r);
       outdate_derived(n, queue);
     }
     s.logged_epoch = now;
@@ -797,24 +827,13 @@ struct Runtime::Impl {
     values[r] = std::move(v);
   }
 
-  // reevexp(r, µ) of a map, as reevaluate(r) computes it without an observer.
-  // Several inputs are copied into one contiguous span by assignment into
-  // slots kept across reevaluations (no push_back, no destructor per input);
-  // slots that took a heap value are emptied after the call, so the scratch
-  // never keeps a string, list, map or CRDT alive.
+  // reevexp(r, µ) of a map, as reevaluate(r) computes it without an observer:
+  // the operator reads µ(input).val where the store holds it (nothing is
+  // written while it runs), one input as a run of one value.
   Value evaluate_map(const Node& n) {
     const std::size_t count = n.inputs.size();
-    if (count == 1) return n.map_op(std::span<const Value>(&values[n.inputs[0]], 1));
-    if (input_values.size() < count) input_values.resize(count);
-    bool holds_heap = false;
-    for (std::size_t k = 0; k < count; ++k) {
-      const Value& v = values[n.inputs[k]];
-      holds_heap |= v.kind() >= Kind::string && v.kind() != Kind::ref;
-      input_values[k] = v;
-    }
-    Value result = n.map_op(std::span<const Value>(input_values.data(), count));
-    if (holds_heap) std::fill_n(input_values.begin(), count, Value());
-    return result;
+    if (count == 1) return n.map_op(Inputs(std::span<const Value>(&values[n.inputs[0]], 1)));
+    return n.map_op(Inputs(values.data(), n.inputs.data(), count));
   }
 
   // ---- dynamic edges -------------------------------------------------------------
@@ -1767,6 +1786,39 @@ const Value& Runtime::value(ReactiveId r) const {
   if (r < impl_->created) return impl_->values[r];
   if (!impl_->exists(r)) throw Error(fmt::format("value: unknown reactive r{}", r));
   return impl_->values[r];
+}
+
+// ---- MapOperator --------------------------------------------------------------------
+
+namespace {
+// The buffers MapOperator::Gathered copies into, one per nesting depth (an
+// operator may apply another: the checker's, a creation's initial map).
+struct GatherBuffers {
+  std::vector<std::vector<Value>> by_depth;
+  std::size_t depth = 0;
+};
+thread_local GatherBuffers gather_buffers;
+}  // namespace
+
+MapOperator::Gathered::Gathered(Inputs inputs) {
+  if (inputs.contiguous()) {
+    values_ = inputs.span();
+    return;
+  }
+  GatherBuffers& g = gather_buffers;
+  if (g.depth == g.by_depth.size()) g.by_depth.emplace_back();
+  std::vector<Value>& buffer = g.by_depth[g.depth];
+  buffer.assign(inputs.begin(), inputs.end());
+  ++g.depth;
+  values_ = buffer;
+  owned_ = true;
+}
+
+MapOperator::Gathered::~Gathered() {
+  if (!owned_) return;
+  GatherBuffers& g = gather_buffers;
+  --g.depth;
+  g.by_depth[g.depth].clear();  // keeps no string, list, map or CRDT alive
 }
 
 Value Runtime::apply_operator(ReactiveId r, std::span<const Value> inputs) const {

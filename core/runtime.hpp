@@ -13,6 +13,7 @@
 // action cannot reach. Both end every propagation in the same store (Lemma 4.11).
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -21,6 +22,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/bytes.hpp"
@@ -33,7 +35,52 @@ enum class ReactiveKind : std::uint8_t { source, map, fold, flatten };
 std::string_view to_string(ReactiveKind kind);
 
 // Map: "(r1, r2).Map{vop}", applied to the inputs' values in input order.
-using MapOperator = std::function<Value(std::span<const Value> inputs)>;
+// An operator takes them as Inputs, read where the store holds them; one
+// written for a std::span<const Value> is accepted too, and gets its inputs
+// side by side (one input in place, several gathered into a scratch buffer
+// the runtime reuses: a copy of each, as before Inputs existed).
+class MapOperator {
+ public:
+  MapOperator() = default;
+  MapOperator(std::nullptr_t) {}  // NOLINT: as std::function
+  template <class F>
+    requires(!std::is_same_v<std::remove_cvref_t<F>, MapOperator> && std::is_invocable_r_v<Value, F&, Inputs>)
+  MapOperator(F f) : call_(std::move(f)) {}  // NOLINT: any callable, as std::function
+  template <class F>
+    requires(!std::is_same_v<std::remove_cvref_t<F>, MapOperator> && !std::is_invocable_r_v<Value, F&, Inputs> &&
+             std::is_invocable_r_v<Value, F&, std::span<const Value>>)
+  MapOperator(F f) : call_(ReadsSpan<F>{std::move(f)}) {}  // NOLINT
+
+  Value operator()(Inputs inputs) const { return call_(inputs); }
+  explicit operator bool() const { return static_cast<bool>(call_); }
+
+ private:
+  // Values side by side for the span of an operator that takes one: the
+  // inputs themselves when contiguous, else copies in a per-thread buffer
+  // (one per nesting depth, kept across calls, emptied after each).
+  class Gathered {
+   public:
+    explicit Gathered(Inputs inputs);
+    ~Gathered();
+    Gathered(const Gathered&) = delete;
+    Gathered& operator=(const Gathered&) = delete;
+    std::span<const Value> span() const { return values_; }
+
+   private:
+    std::span<const Value> values_;
+    bool owned_ = false;
+  };
+  template <class F>
+  struct ReadsSpan {
+    F f;
+    Value operator()(Inputs inputs) {
+      if (inputs.contiguous()) return f(inputs.span());
+      const Gathered gathered(inputs);
+      return f(gathered.span());
+    }
+  };
+  std::function<Value(Inputs)> call_;
+};
 // Fold: "r1.Fold(v){state => v => state'}".
 using FoldOperator = std::function<Value(const Value& state, const Value& input)>;
 // M(r): the merge of a distributed reactive (Fig. 9). Must be a semilattice join;
@@ -65,10 +112,21 @@ class SnapshotValues {
   bool contains(ReactiveId r) const { return find(r) != end(); }
   const Value& at(ReactiveId r) const;  // throws core::Error when absent
   void insert_or_assign(ReactiveId r, Value v);
+  // The same for a caller that remembers where r's entry was: `hint` is
+  // tried first (an index; any value is safe) and then set to r's index.
+  // A commit stores the same few reactives every time: no search.
+  void insert_or_assign(ReactiveId r, Value v, std::uint32_t& hint) {
+    if (hint < entries_.size() && entries_[hint].first == r) {
+      entries_[hint].second = std::move(v);
+      return;
+    }
+    hint = insert_or_assign_at(r, std::move(v));
+  }
   void clear() { entries_.clear(); }
   friend bool operator==(const SnapshotValues&, const SnapshotValues&) = default;
 
  private:
+  std::uint32_t insert_or_assign_at(ReactiveId r, Value v);  // returns r's index
   std::vector<value_type> entries_;
 };
 

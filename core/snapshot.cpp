@@ -69,14 +69,17 @@ const Value& SnapshotValues::at(ReactiveId r) const {
   return it->second;
 }
 
-void SnapshotValues::insert_or_assign(ReactiveId r, Value v) {
+void SnapshotValues::insert_or_assign(ReactiveId r, Value v) { insert_or_assign_at(r, std::move(v)); }
+
+std::uint32_t SnapshotValues::insert_or_assign_at(ReactiveId r, Value v) {
   auto it = std::lower_bound(entries_.begin(), entries_.end(), r,
                              [](const value_type& e, ReactiveId key) { return e.first < key; });
   if (it != entries_.end() && it->first == r) {
     it->second = std::move(v);
   } else {
-    entries_.emplace(it, r, std::move(v));
+    it = entries_.emplace(it, r, std::move(v));
   }
+  return static_cast<std::uint32_t>(it - entries_.begin());
 }
 
 namespace {

@@ -31,12 +31,97 @@ constexpr std::uint32_t decode_depth_max = 64;
 }  // namespace
 
 struct Value::Node : RcObject {
+  Node() = default;
+  ~Node() override;
+  // Blocks and list storage freed on a thread are kept for the thread's next
+  // values (see Spares below).
+  static void* operator new(std::size_t bytes);
+  static void operator delete(void* block) noexcept;
+
   std::string text;  // string, named_ref
   ValueList items;   // list
   ValueMap entries;  // map
   mutable std::uint64_t hash_cache = 0;
   mutable bool hashed = false;
 };
+
+namespace {
+
+// What a thread frees of its heap values and allocates again right after: a
+// Map that builds a list on every reevaluation frees the list it built one
+// propagation earlier (it leaves the undo log when the next propagation
+// begins). Blocks of Node and the element storage of lists are kept here,
+// a bounded number of each, so such a propagation allocates nothing
+// (issue 17: zero heap allocations per steady-state propagation). Contents
+// are never kept: a spare list is empty, a spare block is raw memory. Off
+// under AddressSanitizer, which must see every free to catch a use after it.
+struct Spares {
+  static constexpr std::size_t max_blocks = 64;
+  static constexpr std::size_t max_lists = 16;
+  static constexpr std::size_t max_list_capacity = 4096;  // elements
+
+  Spares() {
+    blocks.reserve(max_blocks);
+    lists.reserve(max_lists);
+  }
+  ~Spares();
+  Spares(const Spares&) = delete;
+  Spares& operator=(const Spares&) = delete;
+
+  std::vector<void*> blocks;    // raw memory of sizeof(Value::Node)
+  std::vector<ValueList> lists;  // empty, with capacity
+};
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool keep_spares = false;
+#else
+constexpr bool keep_spares = true;
+#endif
+
+// This thread's spares once opened (by the first list built from Inputs)
+// and until the thread ends; blocks and lists are freed normally otherwise.
+thread_local Spares* spares = nullptr;
+thread_local bool spares_closed = false;
+
+Spares* open_spares() {
+  if (!keep_spares || spares_closed) return nullptr;
+  if (spares == nullptr) {
+    thread_local Spares owner;
+    spares = &owner;
+  }
+  return spares;
+}
+
+Spares::~Spares() {
+  spares = nullptr;
+  spares_closed = true;
+  for (void* block : blocks) ::operator delete(block);
+}
+
+}  // namespace
+
+void* Value::Node::operator new(std::size_t bytes) {
+  if (spares != nullptr && !spares->blocks.empty() && bytes == sizeof(Node)) {
+    void* block = spares->blocks.back();
+    spares->blocks.pop_back();
+    return block;
+  }
+  return ::operator new(bytes);
+}
+
+void Value::Node::operator delete(void* block) noexcept {
+  if (spares != nullptr && spares->blocks.size() < Spares::max_blocks) {
+    spares->blocks.push_back(block);  // reserved: no allocation
+    return;
+  }
+  ::operator delete(block);
+}
+
+Value::Node::~Node() {
+  if (spares == nullptr || items.capacity() == 0 || items.capacity() > Spares::max_list_capacity) return;
+  items.clear();  // may free nested values, and with them spare more
+  if (spares != nullptr && spares->lists.size() < Spares::max_lists) spares->lists.push_back(std::move(items));
+}
 
 std::string_view to_string(Kind kind) {
   switch (kind) {
@@ -98,6 +183,22 @@ Value Value::list(ValueList items) {
   v.kind_ = Kind::list;
   v.heap_ = Rc<const RcObject>(node);
   return v;
+}
+
+Value Value::list_of(Inputs items) {
+  ValueList storage;
+  if (Spares* kept = open_spares()) {
+    // The most recently kept list that is large enough.
+    for (auto it = kept->lists.rbegin(); it != kept->lists.rend(); ++it) {
+      if (it->capacity() >= items.size()) {
+        storage = std::move(*it);
+        kept->lists.erase(std::next(it).base());
+        break;
+      }
+    }
+  }
+  storage.assign(items.begin(), items.end());
+  return list(std::move(storage));
 }
 
 Value Value::map(ValueMap entries) {

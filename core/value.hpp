@@ -9,10 +9,14 @@
 // byte encoding with round trip.
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <ranges>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -31,6 +35,7 @@ using ReactiveId = std::uint32_t;
 
 class Lattice;
 class Value;
+class Inputs;
 using ValueList = std::vector<Value>;
 using ValueMap = std::vector<std::pair<Value, Value>>;  // sorted by key, keys unique
 
@@ -78,6 +83,11 @@ class Value {
   }
   static Value string(std::string s);
   static Value list(ValueList items);
+  // A list of the values of `items` (an operator's Inputs, or any run of
+  // values), built in the storage of a list this thread freed when one is
+  // kept: a Map that builds a list on every reevaluation allocates nothing in
+  // steady state (docs/DESIGN.md §3).
+  static Value list_of(Inputs items);
   // Keys are sorted; for a repeated key the last pair wins.
   static Value map(ValueMap entries);
   // A reactive of this device's store (paper: values v include reactives r).
@@ -182,6 +192,78 @@ class Value {
 };
 
 std::ostream& operator<<(std::ostream& out, const Value& v);
+
+// The values a Map's operator reads, µ(r_i).val for its inputs r_1 .. r_n in
+// order, where the store holds them: the runtime passes the store and the
+// input ids, and nothing is copied (a fair engine reads its inputs in place,
+// DESIGN §3). Also a plain run of values (a span or a vector), which is what
+// the checker and tests apply an operator to. A view: valid while the
+// operator runs, never to be kept.
+class Inputs {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using iterator_concept = std::random_access_iterator_tag;
+    using value_type = Value;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Value*;
+    using reference = const Value&;
+
+    iterator() = default;
+    iterator(const Value* values, const ReactiveId* ids, difference_type k) : values_(values), ids_(ids), k_(k) {}
+    reference operator*() const { return ids_ == nullptr ? values_[k_] : values_[ids_[k_]]; }
+    pointer operator->() const { return &**this; }
+    reference operator[](difference_type n) const { return *(*this + n); }
+    iterator& operator++() { ++k_; return *this; }
+    iterator operator++(int) { iterator old = *this; ++k_; return old; }
+    iterator& operator--() { --k_; return *this; }
+    iterator operator--(int) { iterator old = *this; --k_; return old; }
+    iterator& operator+=(difference_type n) { k_ += n; return *this; }
+    iterator& operator-=(difference_type n) { k_ -= n; return *this; }
+    friend iterator operator+(iterator it, difference_type n) { return it += n; }
+    friend iterator operator+(difference_type n, iterator it) { return it += n; }
+    friend iterator operator-(iterator it, difference_type n) { return it -= n; }
+    friend difference_type operator-(const iterator& a, const iterator& b) { return a.k_ - b.k_; }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.k_ == b.k_; }
+    friend auto operator<=>(const iterator& a, const iterator& b) { return a.k_ <=> b.k_; }
+
+   private:
+    const Value* values_ = nullptr;
+    const ReactiveId* ids_ = nullptr;
+    difference_type k_ = 0;
+  };
+  using value_type = Value;
+  using size_type = std::size_t;
+  using const_iterator = iterator;
+
+  Inputs() = default;
+  // A run of values side by side: a span, a vector, an array.
+  template <class Run>
+    requires(!std::is_same_v<std::remove_cvref_t<Run>, Inputs> && std::ranges::contiguous_range<const Run&> &&
+             std::ranges::sized_range<const Run&> &&
+             std::is_same_v<std::ranges::range_value_t<const Run&>, Value>)
+  Inputs(const Run& values) : values_(std::ranges::data(values)), count_(std::ranges::size(values)) {}  // NOLINT
+  // values[ids[0]], .., values[ids[count - 1]]: a store and the input ids.
+  Inputs(const Value* values, const ReactiveId* ids, std::size_t count) : values_(values), ids_(ids), count_(count) {}
+
+  std::size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  const Value& operator[](std::size_t k) const { return ids_ == nullptr ? values_[k] : values_[ids_[k]]; }
+  const Value& front() const { return (*this)[0]; }
+  const Value& back() const { return (*this)[count_ - 1]; }
+  iterator begin() const { return iterator(values_, ids_, 0); }
+  iterator end() const { return iterator(values_, ids_, static_cast<std::ptrdiff_t>(count_)); }
+  // Whether the values lie side by side (then span() is them).
+  bool contiguous() const { return ids_ == nullptr; }
+  std::span<const Value> span() const { return contiguous() ? std::span<const Value>(values_, count_) : std::span<const Value>(); }
+  std::vector<Value> to_vector() const { return std::vector<Value>(begin(), end()); }
+
+ private:
+  const Value* values_ = nullptr;
+  const ReactiveId* ids_ = nullptr;
+  std::size_t count_ = 0;
+};
 
 // Checked operations for operators, one per row of Lo's table of invalid
 // operations (seed 001, Table 1). Each throws InvalidOperation; propagation

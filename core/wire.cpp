@@ -70,7 +70,7 @@ Value creator_wins(const Value& local, const Value& /*remote*/) { return local; 
 // restarted holder's replica keeps what it had.
 ReactiveId replicate(Runtime& rt, const std::string& name, Value replicated) {
   const ReactiveId source = rt.distributed_source(name, std::move(replicated), last_writer_wins);
-  return rt.map({source}, [](std::span<const Value> in) { return checked::array_fetch(in[0], 3); },
+  return rt.map({source}, [](Inputs in) { return checked::array_fetch(in[0], 3); },
                 view_label(name));
 }
 

@@ -22,11 +22,11 @@ sim::Scenario bug_impure_operator() {
   s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
     auto last_tax = std::make_shared<std::int64_t>(0);  // the bug: state shared by two operators
     const auto amount = rt.source(core::Value::integer(0), "amount");
-    rt.map({amount}, [last_tax](std::span<const core::Value> in) {
+    rt.map({amount}, [last_tax](core::Inputs in) {
       *last_tax = in[0].as_int() / 5;
       return core::Value::integer(*last_tax);
     }, "tax");
-    rt.map({amount}, [last_tax](std::span<const core::Value> in) {
+    rt.map({amount}, [last_tax](core::Inputs in) {
       return core::Value::integer(in[0].as_int() + *last_tax);
     }, "total");
   };

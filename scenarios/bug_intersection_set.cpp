@@ -55,7 +55,7 @@ sim::Scenario bug_intersection_set() {
         create(rt, {.source = "join", .source_initial = Value::integer(0), .name = "participants",
                     .initial = Value::unit(), .step = [me](const Value& set, const Value&) { return with(set, me); },
                     .merge = intersect});
-    rt.map({participants}, [](std::span<const Value> in) {
+    rt.map({participants}, [](core::Inputs in) {
       return Value::integer(in[0].is_unit() ? 0 : static_cast<std::int64_t>(in[0].as_list().size()));
     }, "headcount");
   };

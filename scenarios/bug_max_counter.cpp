@@ -35,7 +35,7 @@ sim::Scenario bug_max_counter() {
   s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
     const auto count = create(rt, {.source = "click", .source_initial = Value::integer(0), .name = "count",
                                    .initial = Value::integer(0), .step = click, .merge = max_merge});
-    rt.map({count}, [](std::span<const Value> in) { return Value::boolean(in[0].as_int() >= 2); }, "both_clicked");
+    rt.map({count}, [](core::Inputs in) { return Value::boolean(in[0].as_int() >= 2); }, "both_clicked");
   };
   s.workload = [](std::uint32_t, std::uint32_t) {
     return std::vector<sim::Action>{sim::Action::fire("click", Value::integer(1))};

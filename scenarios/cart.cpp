@@ -104,8 +104,8 @@ sim::Scenario cart() {
         "cart", gestures, core::crdt::to_value(OrMap::empty()),
         [replica](const Value& state, const Value& g) { return apply_gesture(state, g, replica); });
     const auto quantities =
-        rt.map({cart}, [](std::span<const Value> in) { return quantities_of(in[0]); }, "quantities");
-    rt.map({quantities}, [](std::span<const Value> in) { return total_of(in[0]); }, "total");
+        rt.map({cart}, [](core::Inputs in) { return quantities_of(in[0]); }, "quantities");
+    rt.map({quantities}, [](core::Inputs in) { return total_of(in[0]); }, "total");
   };
   s.workload = [](std::uint32_t device, std::uint32_t) {
     switch (device % 3) {

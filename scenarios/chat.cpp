@@ -50,7 +50,7 @@ sim::Scenario chat() {
     const auto text = rt.source(Value::string(""), "text");
     const auto message = rt.map(
         {name, text},
-        [](std::span<const Value> in) { return Value::string(in[0].as_string() + ": " + in[1].as_string()); },
+        [](core::Inputs in) { return Value::string(in[0].as_string() + ": " + in[1].as_string()); },
         "message");
     const auto replica = ctx.device;
     const auto room1 = rt.distributed_fold(
@@ -61,12 +61,12 @@ sim::Scenario chat() {
     const auto index = rt.source(Value::integer(0), "index");
     const auto selected = rt.map(
         {room_list, index},
-        [](std::span<const Value> in) { return core::checked::array_fetch(in[0], in[1].as_int()); },
+        [](core::Inputs in) { return core::checked::array_fetch(in[0], in[1].as_int()); },
         "selectedRoom");
     const auto content = rt.flatten(selected, "roomContent");
     rt.map(
         {content},
-        [](std::span<const Value> in) { return Value::list(core::crdt::as<core::crdt::Rga>(in[0]).elements()); },
+        [](core::Inputs in) { return Value::list(core::crdt::as<core::crdt::Rga>(in[0]).elements()); },
         "contentWidget");
   };
   s.workload = [](std::uint32_t device, std::uint32_t) {

@@ -26,11 +26,11 @@ sim::Scenario counter() {
     const auto clicks = replicated_clicks(rt, ctx);
     const auto total = rt.map(
         {clicks},
-        [](std::span<const core::Value> in) {
+        [](core::Inputs in) {
           return core::Value::integer(static_cast<std::int64_t>(core::crdt::as<GCounter>(in[0]).count()));
         },
         "total");
-    rt.map({total}, [](std::span<const core::Value> in) { return core::Value::boolean(in[0].as_int() >= threshold); },
+    rt.map({total}, [](core::Inputs in) { return core::Value::boolean(in[0].as_int() >= threshold); },
            "reached");
   };
   // Device d clicks twice; with 2+ devices only the merged total reaches the threshold.

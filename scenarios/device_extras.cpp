@@ -32,7 +32,7 @@ sim::Scenario device_extras() {
     const std::int64_t me = ctx.device;
     if (me == 1) {
       const auto theme = rt.source(Value::string("dark"), "theme");
-      rt.map({theme}, [me](std::span<const Value> in) {
+      rt.map({theme}, [me](core::Inputs in) {
         return Value::string(fmt::format("hello from d{} ({})", me, in[0].as_string()));
       }, "greeting");
     }
@@ -43,14 +43,14 @@ sim::Scenario device_extras() {
                                               return core::crdt::to_value(
                                                   core::crdt::as<GCounter>(state).increment(replica, 1));
                                             });
-    const auto total = rt.map({clicks}, [](std::span<const Value> in) {
+    const auto total = rt.map({clicks}, [](core::Inputs in) {
       return Value::integer(static_cast<std::int64_t>(core::crdt::as<GCounter>(in[0]).count()));
     }, "total");
-    rt.map({total}, [me](std::span<const Value> in) {
+    rt.map({total}, [me](core::Inputs in) {
       return Value::string(fmt::format("d{}: {} clicks", me, in[0].as_int()));
     }, "badge");
     if (me == 1) {
-      rt.map({total}, [](std::span<const Value> in) { return Value::integer(2 * in[0].as_int()); }, "doubled");
+      rt.map({total}, [](core::Inputs in) { return Value::integer(2 * in[0].as_int()); }, "doubled");
     }
   };
   s.workload = [](std::uint32_t, std::uint32_t) {

@@ -203,7 +203,7 @@ sim::Scenario lo_bank() {
     const auto ledger = rt.distributed_fold(
         "ledger", posts, opening_ledger(),
         [replica](const Value& state, const Value& t) { return post(state, t, replica); });
-    rt.map({ledger}, [](std::span<const Value> in) { return balances_of(in[0]); }, "balances");
+    rt.map({ledger}, [](core::Inputs in) { return balances_of(in[0]); }, "balances");
   };
   s.workload = [](std::uint32_t device, std::uint32_t) {
     auto both = [](Value t) {

@@ -58,7 +58,7 @@ sim::Scenario lww_ref() {
         },
         last_writer_wins);
     const auto target =
-        rt.map({reg}, [](std::span<const Value> in) { return core::checked::array_fetch(in[0], 2); }, "target");
+        rt.map({reg}, [](core::Inputs in) { return core::checked::array_fetch(in[0], 2); }, "target");
     rt.flatten(target, "shown");
   };
   s.workload = only_on(0, {sim::Action::fire("point", Value::unit()), sim::Action::fire("s", Value::integer(42))});

@@ -71,7 +71,7 @@ sim::Scenario read_receipts() {
         },
         merge_receipts);
     const std::int64_t devices = ctx.devices;
-    rt.map({receipts}, [devices](std::span<const Value> in) {
+    rt.map({receipts}, [devices](core::Inputs in) {
       std::int64_t all = last_message;
       for (std::int64_t d = 0; d < devices; ++d) all = std::min(all, entry(in[0], d).as_int());
       return Value::integer(all);

@@ -216,7 +216,7 @@ Value add_tasks(const Value& state, const Value& list, core::Creation& create, c
         [id, replica](const Value& s, const Value& g) { return apply_to_task(s, g, id, replica); }, merge_task);
     // Unlabelled: devices that learn of tasks in other orders build other
     // chains, so these Maps are matched across devices by their inputs.
-    head = create.map({head, task}, [id](std::span<const Value> in) { return with_task(in[0], id, in[1]); });
+    head = create.map({head, task}, [id](core::Inputs in) { return with_task(in[0], id, in[1]); });
     known.emplace_back(key(id), task);
     added = true;
   }
@@ -236,20 +236,20 @@ sim::Scenario todomvc() {
     const auto todos = rt.distributed_fold(
         "todos", todo, core::crdt::to_value(Rga::empty()),
         [replica](const Value& state, const Value& g) { return apply_to_list(state, g, replica); });
-    const auto none = rt.map({todos}, [](std::span<const Value>) { return Value::map({}); }, "no-tasks");
+    const auto none = rt.map({todos}, [](core::Inputs) { return Value::map({}); }, "no-tasks");
     const auto tasks = rt.fold(
         todos, Value::map({{key("head"), Value::ref(none)}, {key("tasks"), Value::map({})}}),
         [todo = Value::ref(todo), replica](const Value& state, const Value& list, core::Creation& create) {
           return add_tasks(state, list, create, todo, replica);
         },
         "tasks");
-    const auto head = rt.map({tasks}, [](std::span<const Value> in) { return field(in[0], "head"); }, "head");
+    const auto head = rt.map({tasks}, [](core::Inputs in) { return field(in[0], "head"); }, "head");
     const auto table = rt.flatten(head, "table");
     const auto view =
-        rt.map({todos, table}, [](std::span<const Value> in) { return render(in[0], in[1]); }, "view");
+        rt.map({todos, table}, [](core::Inputs in) { return render(in[0], in[1]); }, "view");
     rt.map(
         {view},
-        [](std::span<const Value> in) {
+        [](core::Inputs in) {
           const auto rows = in[0].as_list();
           return Value::integer(std::count_if(rows.begin(), rows.end(),
                                               [](const Value& row) { return !field(row, "done").as_bool(); }));

@@ -135,7 +135,7 @@ std::int64_t number(const Value& v) {
   }
 }
 
-Value apply(MapOp op, std::span<const Value> inputs) {
+Value apply(MapOp op, core::Inputs inputs) {
   std::int64_t result = inputs.empty() ? 0 : number(inputs[0]);
   for (std::size_t i = 1; i < inputs.size(); ++i) {
     const std::int64_t n = number(inputs[i]);
@@ -256,7 +256,7 @@ void create_node(core::Runtime& rt, const sim::DeviceContext& ctx, const std::ve
       rt.distributed_source(label(i), contribution(n.crdt, ctx.device, n.initial));
       return;
     case NodeKind::map:
-      rt.map(inputs, [op = n.map_op](std::span<const Value> in) { return apply(op, in); }, label(i));
+      rt.map(inputs, [op = n.map_op](core::Inputs in) { return apply(op, in); }, label(i));
       return;
     case NodeKind::fold:
       rt.fold(inputs[0], Value::integer(n.initial),
@@ -276,7 +276,7 @@ void create_node(core::Runtime& rt, const sim::DeviceContext& ctx, const std::ve
     case NodeKind::flatten_select: {
       const auto outer = rt.map(
           {inputs[0]},
-          [then_id = inputs[1], else_id = inputs[2]](std::span<const Value> in) {
+          [then_id = inputs[1], else_id = inputs[2]](core::Inputs in) {
             return select(in[0], then_id, else_id);
           },
           outer_label(i));

@@ -106,7 +106,7 @@ inline constexpr std::size_t nodes_max = 1000;
 // max-int its maximum (0 at bottom); a G-Set its size (Lasp's set size); 0 for
 // anything else. Arithmetic wraps (two's complement) instead of overflowing.
 std::int64_t number(const core::Value& v);
-core::Value apply(MapOp op, std::span<const core::Value> inputs);
+core::Value apply(MapOp op, core::Inputs inputs);
 core::Value apply(FoldOp op, const core::Value& state, const core::Value& input);
 // A distributed fold's inflation: device `replica` adds number(input) to its
 // G-Counter entry (negative counts as 0), raises the max-int, or adds the

@@ -18,7 +18,7 @@ crdt::CausalContext joined(const OrSet& a, const OrSet& b) {
   return context;
 }
 
-const OrSet& input(std::span<const Value> inputs, std::size_t index, std::size_t arity) {
+const OrSet& input(Inputs inputs, std::size_t index, std::size_t arity) {
   if (inputs.size() != arity) {
     std::string message = "lasp operator expects ";
     message += std::to_string(arity);
@@ -109,37 +109,37 @@ std::int64_t fold(const OrSet& in, const Weight& weight) {
 }
 
 MapOperator map_operator(ElementFunction f) {
-  return [f = std::move(f)](std::span<const Value> inputs) {
+  return [f = std::move(f)](Inputs inputs) {
     return crdt::to_value(map(input(inputs, 0, 1), f));
   };
 }
 
 MapOperator filter_operator(Predicate keep) {
-  return [keep = std::move(keep)](std::span<const Value> inputs) {
+  return [keep = std::move(keep)](Inputs inputs) {
     return crdt::to_value(filter(input(inputs, 0, 1), keep));
   };
 }
 
 MapOperator union_operator() {
-  return [](std::span<const Value> inputs) {
+  return [](Inputs inputs) {
     return crdt::to_value(union_of(input(inputs, 0, 2), input(inputs, 1, 2)));
   };
 }
 
 MapOperator intersection_operator() {
-  return [](std::span<const Value> inputs) {
+  return [](Inputs inputs) {
     return crdt::to_value(intersection(input(inputs, 0, 2), input(inputs, 1, 2)));
   };
 }
 
 MapOperator product_operator() {
-  return [](std::span<const Value> inputs) {
+  return [](Inputs inputs) {
     return crdt::to_value(product(input(inputs, 0, 2), input(inputs, 1, 2)));
   };
 }
 
 MapOperator fold_operator(Weight weight) {
-  return [weight = std::move(weight)](std::span<const Value> inputs) {
+  return [weight = std::move(weight)](Inputs inputs) {
     return Value::integer(fold(input(inputs, 0, 1), weight));
   };
 }

@@ -558,5 +558,32 @@ TEST(Runtime, DefaultHooksAreTheCalculus) {
   EXPECT_EQ(hooked_sigma.commits, 2u);
 }
 
+// Σ's table with a remembered index: any hint is safe (a wrong one falls back
+// to the search), and a hint made stale by an insertion before it is found
+// out, never used to overwrite another reactive's entry.
+TEST(SnapshotValues, AHintedStoreWritesOnlyItsOwnEntryWhateverTheHint) {
+  SnapshotValues values;
+  std::uint32_t hint5 = 12345;  // garbage: out of range
+  values.insert_or_assign(5, Value::integer(50), hint5);
+  EXPECT_EQ(hint5, 0u);
+  std::uint32_t hint9 = 0;  // in range, but r5's entry
+  values.insert_or_assign(9, Value::integer(90), hint9);
+  EXPECT_EQ(hint9, 1u);
+  EXPECT_EQ(values.at(5), Value::integer(50));
+  // An insertion before both shifts them: the hints are stale.
+  values.insert_or_assign(1, Value::integer(10));
+  values.insert_or_assign(9, Value::integer(91), hint9);
+  values.insert_or_assign(5, Value::integer(51), hint5);
+  EXPECT_EQ(hint5, 1u);
+  EXPECT_EQ(hint9, 2u);
+  // A valid hint: assigned in place.
+  values.insert_or_assign(9, Value::integer(92), hint9);
+  EXPECT_EQ(hint9, 2u);
+  ASSERT_EQ(values.size(), 3u);
+  EXPECT_EQ(values.at(1), Value::integer(10));
+  EXPECT_EQ(values.at(5), Value::integer(51));
+  EXPECT_EQ(values.at(9), Value::integer(92));
+}
+
 }  // namespace
 }  // namespace frsim::core
