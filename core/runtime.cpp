@@ -751,32 +751,27 @@ struct Runtime::Impl {
   // this propagation. Exactly what reevaluate_in_level_order does for it.
   [[gnu::always_inline]] void reevaluate_plain_map(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue) {
     poll_stop();
-    Value v = evaluate_map(n);
-    const std::uint64_t now = epoch;
-    s.processed_epoch = now;
-    --outdated_unprocessed;  // r was outdated
-    if (s.active_epoch != now) {
-      s.active_epoch = now;
-      active_unlisted = true;  // A is listed on demand (list_active)
-      outdate_derived(n, queue);
-    }
-    s.logged_epoch = now;
-    undo.push_back({r, std::move(values[r])});
-    values[r] = std::move(v);
+    write_plain(r, s, n, queue, evaluate_map(n));
   }
 
   // The same for a Fold (inputs {r, r1}: its own value and r1's), which
   // Σ stores at (commit).
   [[gnu::noinline]] void reevaluate_plain_fold(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue) {
     poll_stop();
-    Value v = n.fold_op(values[r], values[n.inputs[0]]);
+    write_plain(r, s, n, queue, n.fold_op(values[r], values[n.inputs[0]]));
+  }
+
+  // The rest of (reevaluate)+(write) for both: r is processed and active
+  // (its readers outdated and queued), and v replaces its value, the old one
+  // kept in the undo log for an abort.
+  [[gnu::always_inline]] void write_plain(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue, Value v) {
     const std::uint64_t now = epoch;
     s.processed_epoch = now;
     --outdated_unprocessed;  // r was outdated
     if (s.active_epoch != now) {
       s.active_epoch = now;
-      active_unlisted = true;
-      active_stored.push_back(r);
+      active_unlisted = true;  // A is listed on demand (list_active)
+      if (s.kind == ReactiveKind::fold) active_stored.push_back(r);
       outdate_derived(n, queue);
     }
     s.logged_epoch = now;

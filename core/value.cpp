@@ -120,7 +120,7 @@ void Value::Node::operator delete(void* block) noexcept {
 Value::Node::~Node() {
   if (spares == nullptr || items.capacity() == 0 || items.capacity() > Spares::max_list_capacity) return;
   items.clear();  // may free nested values, and with them spare more
-  if (spares != nullptr && spares->lists.size() < Spares::max_lists) spares->lists.push_back(std::move(items));
+  if (spares->lists.size() < Spares::max_lists) spares->lists.push_back(std::move(items));
 }
 
 std::string_view to_string(Kind kind) {
