@@ -41,6 +41,16 @@ class Rc {
   }
 
   T* get() const { return object_; }
+
+  // Hands the reference to a raw pointer and takes one back (Value::Raw):
+  // leak() leaves this empty without a release, adopt() takes over a
+  // reference without an acquire.
+  T* leak() noexcept { return std::exchange(object_, nullptr); }
+  static Rc adopt(T* object) noexcept {
+    Rc rc;
+    rc.object_ = object;
+    return rc;
+  }
   T& operator*() const { return *object_; }
   T* operator->() const { return object_; }
   explicit operator bool() const { return object_ != nullptr; }

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstddef>
 #include <memory>
 #include <limits>
 #include <typeinfo>
 #include <utility>
 
+#include <boost/container/options.hpp>
+#include <boost/container/vector.hpp>
 #include <fmt/format.h>
 
 #include "core/graph.hpp"
@@ -30,6 +33,13 @@ std::string_view to_string(ReactiveKind kind) {
 namespace {
 
 constexpr ReactiveId no_reactive = std::numeric_limits<ReactiveId>::max();
+
+// A node's inputs or dependents: a vector with 32-bit size and capacity (16
+// bytes), so that a node's operator and both lists share one cache line.
+using IdList = boost::container::vector<ReactiveId, void,
+                                        boost::container::vector_options_t<boost::container::stored_size<std::uint32_t>>>;
+
+std::span<const ReactiveId> ids(const IdList& list) { return {list.data(), list.size()}; }
 
 // A slot of the store. Restored nested reactives (§3.2) occupy the slot of
 // their id as constants until the application creates them.
@@ -76,17 +86,21 @@ ActionResult in_progress() {
 // the reactives it reevaluates.
 class Dataflow {
  public:
-  struct Node {
+  // The fields a reevaluation in the level order reads come first and fill
+  // one 64-byte cache line: the Map's operator, its inputs, its dependents
+  // (ids in vectors with 32-bit sizes). The rest is read off the hot path
+  // (DESIGN §3, "A graph node's hot line").
+  struct alignas(64) Node {
+    MapOperator map_op;
+    IdList inputs;   // map: its inputs; fold: {r1}; flatten: {r0}
+    IdList derived;  // {d ≠ r | r ∈ inputs(d, µ)}, static and dynamic
+    FoldOperator fold_op;
     Slot slot = Slot::empty;
     bool distributed = false;
     bool outer_of_flatten = false;    // some flatten reads this value as a reference
     ReactiveKind kind = ReactiveKind::source;
     std::uint32_t level = 0;          // see Runtime::level
     ReactiveId inner = no_reactive;   // flatten: the reactive µ(r0).val denotes
-    std::vector<ReactiveId> inputs;   // map: its inputs; fold: {r1}; flatten: {r0}
-    std::vector<ReactiveId> derived;  // {d ≠ r | r ∈ inputs(d, µ)}, static and dynamic
-    MapOperator map_op;
-    FoldOperator fold_op;
     // Operators that create reactives (Creation); set instead of map_op/fold_op.
     CreatingMapOperator creating_map_op;
     CreatingFoldOperator creating_fold_op;
@@ -97,6 +111,7 @@ class Dataflow {
     // over that reevaluation's values, so graphs of equal shape differ here.
     std::uint64_t provenance = 0;
   };
+  static_assert(sizeof(MapOperator) + 2 * sizeof(IdList) == 64, "map_op, inputs and derived fill one cache line");
   // A graph reached from this one by moving flatten `flatten`'s dynamic edge
   // to `inner`: copies of a runtime that move the same edge share the result
   // instead of each copying the graph. Valid while this graph is shared (a
@@ -154,12 +169,60 @@ std::uint64_t signature(const Dataflow& graph) {
 
 std::size_t slots(const Dataflow& graph) { return graph.nodes.size(); }
 
+// The values an action replaced, each with its reactive, so that an abort
+// restores µ exactly (roll_back). Kept as Value::Raw with the reactive in its
+// tag (24 bytes an entry, the size of a Value): a log of scalars — the writes
+// of a propagation over numbers — is emptied at the next action without a
+// pass over it (DESIGN §3, "The undo log").
+class UndoLog {
+ public:
+  using Entry = Value::Raw;  // tag: the reactive
+  UndoLog() = default;
+  UndoLog(const UndoLog& other) : entries_(other.entries_), holds_objects_(other.holds_objects_) {
+    if (holds_objects_) {
+      for (const Entry& e : entries_) Value::share_raw(e);
+    }
+  }
+  UndoLog& operator=(const UndoLog& other) {
+    if (this != &other) {
+      UndoLog copy(other);
+      clear();
+      std::swap(entries_, copy.entries_);
+      std::swap(holds_objects_, copy.holds_objects_);
+    }
+    return *this;
+  }
+  ~UndoLog() { clear(); }
+
+  [[gnu::always_inline]] void push(ReactiveId r, Value& old) {
+    Entry& e = entries_.emplace_back();
+    old.into_raw(e);
+    e.tag = r;
+    holds_objects_ = holds_objects_ || e.heap != nullptr;
+  }
+  void clear() noexcept {
+    if (holds_objects_) {
+      for (const Entry& e : entries_) Value::drop_raw(e);
+      holds_objects_ = false;
+    }
+    entries_.clear();
+  }
+  // Gives every old value back to `values`, latest first; the log is empty after.
+  void restore(std::vector<Value>& values) noexcept {
+    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) values[it->tag] = Value::from_raw(*it);
+    entries_.clear();
+    holds_objects_ = false;
+  }
+  std::size_t size() const { return entries_.size(); }
+  const std::vector<Entry>& entries() const { return entries_; }
+
+ private:
+  std::vector<Entry> entries_;
+  bool holds_objects_ = false;  // some entry owns a reference
+};
+
 struct Runtime::Impl {
   using Node = Dataflow::Node;
-  struct Undo {
-    ReactiveId r;
-    Value old;
-  };
   struct Rewire {
     ReactiveId flatten;
     ReactiveId old_inner;
@@ -248,7 +311,7 @@ struct Runtime::Impl {
   std::vector<ReactiveId> outdated_log;
   std::size_t outdated_unprocessed = 0;
   Propagation handle{*this};
-  std::vector<Undo> undo;
+  UndoLog undo;
   std::vector<Rewire> rewires;
   // Reactives an operator created in this propagation, with what their slot
   // held before (a restored constant, or nothing): (commit) stores them in
@@ -350,7 +413,7 @@ struct Runtime::Impl {
     const Node& n = nodes()[r];
     switch (states[r].kind) {
       case ReactiveKind::source: return {};
-      case ReactiveKind::map: return n.inputs;
+      case ReactiveKind::map: return {n.inputs.begin(), n.inputs.end()};
       case ReactiveKind::fold: return {r, n.inputs[0]};
       case ReactiveKind::flatten: return {n.inputs[0], n.inner};
     }
@@ -427,7 +490,7 @@ struct Runtime::Impl {
     ReactiveState& s = states[r];
     if (s.logged_epoch != epoch) {
       s.logged_epoch = epoch;
-      undo.push_back({r, std::move(values[r])});
+      undo.push(r, values[r]);
     }
     values[r] = std::move(v);
     if (writer_writes) writer->written(sigma, self, r);
@@ -483,11 +546,11 @@ struct Runtime::Impl {
         // reads them in place, as evaluate_map gives them.
         if (observer != nullptr) {
           if (n.inputs.size() == 1) {
-            observer->reevaluated(r, n.inputs, std::span<const Value>(&values[n.inputs[0]], 1));
+            observer->reevaluated(r, ids(n.inputs), std::span<const Value>(&values[n.inputs[0]], 1));
           } else {
             input_values.clear();
             for (ReactiveId i : n.inputs) input_values.push_back(values[i]);
-            observer->reevaluated(r, n.inputs, input_values);
+            observer->reevaluated(r, ids(n.inputs), input_values);
             input_values.clear();
           }
         }
@@ -642,7 +705,7 @@ struct Runtime::Impl {
   // dynamic edges and the reactives operators created. Levels stay raised:
   // they remain valid upper bounds.
   void roll_back() {
-    for (auto it = undo.rbegin(); it != undo.rend(); ++it) values[it->r] = std::move(it->old);
+    undo.restore(values);
     for (auto it = rewires.rbegin(); it != rewires.rend(); ++it) relink(it->flatten, it->old_inner);
     for (auto it = made.rbegin(); it != made.rend(); ++it) unpublish(it->r, it->previous_slot, std::move(it->previous_value));
     made.clear();
@@ -775,7 +838,7 @@ struct Runtime::Impl {
       outdate_derived(n, queue);
     }
     s.logged_epoch = now;
-    undo.push_back({r, std::move(values[r])});
+    undo.push(r, values[r]);
     values[r] = std::move(v);
   }
 
@@ -818,7 +881,7 @@ struct Runtime::Impl {
     }
     // store(r, v) when neither a writer nor a flatten watches r's writes.
     s.logged_epoch = epoch;
-    undo.push_back({r, std::move(values[r])});
+    undo.push(r, values[r]);
     values[r] = std::move(v);
   }
 
@@ -1052,7 +1115,7 @@ struct Runtime::Impl {
       g.by_name.erase(n.label);
       std::erase_if(g.distributed, [r](const Runtime::Distributed& d) { return d.id == r; });
     }
-    std::vector<ReactiveId> derived = std::move(n.derived);  // a restored constant's dependents
+    IdList derived = std::move(n.derived);  // a restored constant's dependents
     n = Node{};
     n.slot = previous_slot;
     n.derived = std::move(derived);
@@ -1245,9 +1308,9 @@ void Runtime::encode_state(Encoder& out, ValueCodec& codec) const {
   encode_ids(out, processed);
   encode_ids(out, m.outdated_log);
   out.varint(m.undo.size());
-  for (const Impl::Undo& u : m.undo) {
-    out.varint(u.r);
-    codec.write(out, u.old);
+  for (const UndoLog::Entry& u : m.undo.entries()) {
+    out.varint(u.tag);
+    codec.write(out, Value::copy_of_raw(u));
   }
   out.varint(m.rewires.size());
   for (const Impl::Rewire& w : m.rewires) {
@@ -1304,7 +1367,8 @@ void Runtime::decode_state(Decoder& in, ValueCodec& codec) {
   for (std::uint64_t i = 0, n = in.count(); i < n; ++i) {
     const ReactiveId r = decode_id(in, slots);
     m.states[r].logged_epoch = m.epoch;
-    m.undo.push_back({r, codec.read(in)});
+    Value old = codec.read(in);
+    m.undo.push(r, old);
   }
   for (std::uint64_t i = 0, n = in.count(); i < n; ++i) {
     const ReactiveId f = decode_id(in, slots);
@@ -1347,7 +1411,7 @@ ReactiveId Runtime::Impl::create_map(std::vector<ReactiveId> inputs, MapOperator
   Value previous_value = values[r];
   std::uint32_t level = creation_level;
   for (ReactiveId i : inputs) level = std::max(level, states[i].level + 1);
-  n.inputs = std::move(inputs);
+  n.inputs.assign(inputs.begin(), inputs.end());
   if (creating) {
     n.creating_map_op = std::move(creating);
   } else {

@@ -182,14 +182,62 @@ class Value {
   static std::strong_ordering compare(const Value& a, const Value& b);
   static bool equal(const Value& a, const Value& b);  // same kind
 
-  Kind kind_ = Kind::unit;
-  union {
+  union Scalar {
     bool boolean_;
     std::int64_t integer_;
     ReactiveId ref_;
-  } scalar_{.integer_ = 0};
+  };
+  Kind kind_ = Kind::unit;
+  Scalar scalar_{.integer_ = 0};
   Rc<const RcObject> heap_;  // Node or Lattice
+
+ public:
+  // A value as a trivially copyable record that owns its reference to a heap
+  // object, if any: a log of many values (the runtime's undo log) is emptied
+  // without a pass over it when none of them holds an object. A Raw's
+  // reference is given back exactly once, by from_raw or drop_raw.
+  struct Raw {
+    Kind kind;
+    std::uint32_t tag;  // not part of the value: free for the holder (the undo log's reactive)
+    Scalar scalar;
+    const RcObject* heap;
+  };
+  // The value as a Raw, written field by field into `out` (a log's own
+  // entry: no wide copy of a record just built; its tag is left as it is);
+  // this becomes unit (nothing released, nothing acquired).
+  void into_raw(Raw& out) noexcept {
+    out.kind = kind_;
+    out.scalar = scalar_;
+    out.heap = heap_.leak();
+    kind_ = Kind::unit;
+    scalar_.integer_ = 0;
+  }
+  // The value again, taking over the Raw's reference.
+  static Value from_raw(const Raw& raw) noexcept {
+    Value v;
+    v.kind_ = raw.kind;
+    v.scalar_ = raw.scalar;
+    v.heap_ = Rc<const RcObject>::adopt(raw.heap);
+    return v;
+  }
+  // A copy of the value; the Raw keeps its reference.
+  static Value copy_of_raw(const Raw& raw) {
+    Value v;
+    v.kind_ = raw.kind;
+    v.scalar_ = raw.scalar;
+    if (raw.heap != nullptr) v.heap_ = Rc<const RcObject>(raw.heap);
+    return v;
+  }
+  // One more reference for a copy of the Raw (a copied log).
+  static void share_raw(const Raw& raw) noexcept {
+    if (raw.heap != nullptr) (void)Rc<const RcObject>(raw.heap).leak();
+  }
+  // Gives the Raw's reference back (the value is gone).
+  static void drop_raw(const Raw& raw) noexcept {
+    if (raw.heap != nullptr) (void)Rc<const RcObject>::adopt(raw.heap);
+  }
 };
+static_assert(std::is_trivially_copyable_v<Value::Raw> && sizeof(Value::Raw) == sizeof(Value));
 
 std::ostream& operator<<(std::ostream& out, const Value& v);
 

@@ -413,6 +413,70 @@ TEST(Runtime, StepwisePropagationFollowsTheRules) {
   EXPECT_EQ(sigma.values.at(s), Value::integer(4));
 }
 
+// The undo log keeps the values an action replaced as raw records (DESIGN §3,
+// "The undo log"); these hold heap objects (lists), so a lost or doubled
+// reference shows here as a wrong value, and under AddressSanitizer as a
+// use after free or a leak.
+Value pair_of(const Value& v) { return Value::list({v, v}); }
+
+struct ListChain {
+  Snapshot sigma;
+  Runtime rt{sigma};  // the level order in place: no observer
+  ReactiveId s = rt.source(Value::list({Value::integer(1)}), "s");
+  ReactiveId a = rt.map({s}, [](Inputs in) { return pair_of(in[0]); }, "a");
+  ReactiveId b = rt.map({a}, [](Inputs in) { return pair_of(in[0]); }, "b");
+  // Fails when s holds 0: after a and b were written.
+  ReactiveId bad = rt.map({b, s}, [](Inputs in) {
+    if (in[1].as_list()[0].as_int() == 0) throw Error("bad: zero");
+    return Value::integer(1);
+  }, "bad");
+};
+
+TEST(Runtime, AnAbortGivesBackTheListsTheLevelOrderReplaced) {
+  ListChain c;
+  const Value a_before = c.rt.value(c.a);
+  const Value b_before = c.rt.value(c.b);
+  const std::uint64_t store_before = c.rt.fingerprint();
+  const ActionResult failed = c.rt.fire(c.s, Value::list({Value::integer(0)}));
+  EXPECT_FALSE(failed.committed);
+  EXPECT_NE(failed.failure.find("bad: zero"), std::string::npos) << failed.failure;
+  EXPECT_EQ(c.rt.value(c.a), a_before);
+  EXPECT_EQ(c.rt.value(c.b), b_before);
+  EXPECT_EQ(c.rt.value(c.s), Value::list({Value::integer(1)}));
+  EXPECT_EQ(c.rt.fingerprint(), store_before);
+  // The next action's start empties the log of a committed action too.
+  const Value two = Value::list({Value::integer(2)});
+  ASSERT_TRUE(c.rt.fire(c.s, two).committed);
+  ASSERT_TRUE(c.rt.fire(c.s, Value::list({Value::integer(3)})).committed);
+  EXPECT_EQ(c.rt.value(c.b), pair_of(pair_of(Value::list({Value::integer(3)}))));
+  EXPECT_FALSE(c.rt.fire(c.s, Value::list({Value::integer(0)})).committed);
+  EXPECT_EQ(c.rt.value(c.a), pair_of(Value::list({Value::integer(3)})));
+}
+
+TEST(Runtime, ACopyTakenMidPropagationRollsBackOnItsOwn) {
+  ListChain c;
+  const Value a_before = c.rt.value(c.a);
+  const Value b_before = c.rt.value(c.b);
+  ASSERT_FALSE(c.rt.begin_fire(c.s, Value::list({Value::integer(0)})).committed);
+  ASSERT_FALSE(c.rt.step(c.a).committed);
+  ASSERT_FALSE(c.rt.step(c.b).committed);  // the log now owns a's and b's old lists
+  Snapshot sigma2 = c.sigma;
+  {
+    Runtime copy(c.rt, sigma2, nullptr);
+    EXPECT_EQ(copy.value(c.b), pair_of(pair_of(Value::list({Value::integer(0)}))));
+    const ActionResult failed = copy.step(c.bad);
+    EXPECT_FALSE(failed.committed);
+    EXPECT_FALSE(failed.failure.empty());
+    EXPECT_EQ(copy.value(c.a), a_before);
+    EXPECT_EQ(copy.value(c.b), b_before);
+  }  // the copy and its log are gone; the original's log still holds its lists
+  EXPECT_TRUE(c.rt.propagating());
+  EXPECT_EQ(c.rt.value(c.a), pair_of(Value::list({Value::integer(0)})));
+  EXPECT_FALSE(c.rt.step(c.bad).committed);
+  EXPECT_EQ(c.rt.value(c.a), a_before);
+  EXPECT_EQ(c.rt.value(c.b), b_before);
+}
+
 TEST(Runtime, FinishRunsThePolicyAfterSomeSteps) {
   Snapshot sigma;
   Runtime rt(sigma);
