@@ -146,6 +146,29 @@ BENCHMARK(BM_gset_replication)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
+// The same with N worker processes (--jobs N, the fifth argument): one
+// visited set in shared memory, level by level. Distinct states and
+// transitions are those of --jobs 1; compare states/s side by side.
+void BM_gset_replication_jobs(benchmark::State& state) {
+  const auto scenario = scenarios::get("gset-replication");
+  Options o = gset_options(*scenario, state);
+  o.symmetry = state.range(3) != 0;
+  o.jobs = static_cast<std::uint32_t>(state.range(4));
+  Result r;
+  for (auto _ : state) r = frsim::sim::explore::explore(*scenario, o, quiet());
+  report(state, r);
+  state.SetLabel(r.complete ? "complete" : std::string("stopped: ") + std::string(to_string(r.budget_hit)));
+}
+BENCHMARK(BM_gset_replication_jobs)
+    ->ArgsProduct({{3}, {0, 1}, {0, 1}, {1}, {1, 2}})
+    ->Args({3, 0, 0, 0, 1})
+    ->Args({3, 0, 0, 0, 2})
+    ->Args({4, 0, 0, 1, 1})
+    ->Args({4, 0, 0, 1, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
+
 #ifdef FRSIM_WORLD_IS_A_VALUE
 // The same in bitstate mode (supertrace, one bit per state in an array of
 // 2^31 bits, 256 MiB), with symmetry: the count is a lower bound, the

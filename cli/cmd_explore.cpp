@@ -466,7 +466,7 @@ void register_explore(CLI::App& app, Context& context) {
   cmd->add_option("--pct-depth", flags->pct_depth, "PCT bug depth d, with --strategy pct")
       ->check(Decimal)->check(CLI::Range(1U, pct_depth_max))
       ->capture_default_str();
-  cmd->add_option("--jobs", flags->jobs, "threads; verdicts and exhaustive counts do not depend on it")
+  cmd->add_option("--jobs", flags->jobs, "worker processes for bfs (one visited set in shared memory), threads for sampling; verdicts, counterexamples and distinct states do not depend on it")
       ->check(Decimal)->check(CLI::Range(1U, jobs_max))
       ->capture_default_str();
   cmd->add_option("--seed", flags->seed, "campaign seed")->check(Decimal)->capture_default_str();

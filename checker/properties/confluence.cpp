@@ -1,5 +1,8 @@
 #include "checker/properties/confluence.hpp"
 
+#include <atomic>
+#include <new>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -7,20 +10,53 @@
 
 namespace frsim::checker {
 
-ConfluenceTable::Outcome ConfluenceTable::record(std::uint32_t device, std::uint64_t before, std::uint64_t action,
-                                                 Outcome outcome) {
-  std::lock_guard lock(mutex_);
-  const auto key = std::make_tuple(device, before, action);
-  auto it = outcomes_.find(key);
-  if (it != outcomes_.end()) return it->second;
-  if (outcomes_.size() < entries_max) outcomes_.emplace(key, outcome);
-  return outcome;
+namespace {
+constexpr std::size_t header_bytes = 64;  // the count, on a line of its own
 }
 
-std::size_t ConfluenceTable::size() const {
-  std::lock_guard lock(mutex_);
-  return outcomes_.size();
+ConfluenceTable::ConfluenceTable() : memory_(header_bytes + slots * sizeof(Slot)) {
+  static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
+  new (memory_.data()) std::atomic<std::uint64_t>(0);
 }
+
+std::atomic<std::uint64_t>& ConfluenceTable::count() const {
+  return *std::launder(reinterpret_cast<std::atomic<std::uint64_t>*>(memory_.data()));
+}
+
+ConfluenceTable::Slot* ConfluenceTable::slot_array() const {
+  return reinterpret_cast<Slot*>(memory_.data() + header_bytes);
+}
+
+ConfluenceTable::Outcome ConfluenceTable::record(std::uint32_t device, std::uint64_t before, std::uint64_t action,
+                                                 Outcome outcome) {
+  std::uint64_t key = core::hash_combine(core::hash_combine(core::mix64(device + 1), before), action);
+  if (key == 0) key = 1;  // 0 marks an empty slot
+  Slot* table = slot_array();
+  for (std::uint64_t i = core::mix64(key) & (slots - 1);; i = (i + 1) & (slots - 1)) {
+    Slot& s = table[i];
+    std::atomic_ref<std::uint64_t> claimed(s.key);
+    std::uint64_t held = claimed.load(std::memory_order_acquire);
+    if (held == 0) {
+      if (count().load(std::memory_order_relaxed) >= entries_max) return outcome;
+      if (claimed.compare_exchange_strong(held, key, std::memory_order_acq_rel)) {
+        count().fetch_add(1, std::memory_order_relaxed);
+        s.after = outcome.after;
+        s.step = outcome.first_seen_step;
+        std::atomic_ref<std::uint64_t>(s.ready).store(1, std::memory_order_release);
+        return outcome;
+      }
+      // Another schedule (thread or worker) claimed the slot first: `held` is its key.
+    }
+    if (held != key) continue;
+    std::atomic_ref<std::uint64_t> ready(s.ready);
+    while (ready.load(std::memory_order_acquire) == 0) {
+      // Its outcome is being written.
+    }
+    return Outcome{s.after, s.step};
+  }
+}
+
+std::size_t ConfluenceTable::size() const { return count().load(std::memory_order_relaxed); }
 
 namespace {
 

@@ -1,12 +1,13 @@
 #pragma once
 #include <map>
 #include <memory>
-#include <mutex>
+#include <atomic>
 #include <optional>
 #include <tuple>
 
 #include "checker/property.hpp"
 #include "checker/ready_orders.hpp"
+#include "core/shared_memory.hpp"
 #include "sim/scenario.hpp"
 
 namespace frsim::checker {
@@ -33,6 +34,7 @@ class ConfluenceTable {
     std::uint64_t after = 0;
     std::uint64_t first_seen_step = 0;
   };
+  ConfluenceTable();
   // The outcome recorded first for `key`, after recording `outcome` if none was.
   // `action`: a digest of the action's text and values (Confluence::on_event).
   Outcome record(std::uint32_t device, std::uint64_t before, std::uint64_t action, Outcome outcome);
@@ -41,8 +43,19 @@ class ConfluenceTable {
  private:
   // Bounded: past the limit, new keys are no longer recorded (old ones still judge).
   static constexpr std::size_t entries_max = 1u << 20;
-  mutable std::mutex mutex_;
-  std::map<std::tuple<std::uint32_t, std::uint64_t, std::uint64_t>, Outcome> outcomes_;
+  // Open addressing at a load of at most one half, in memory that the worker
+  // processes of a parallel search share (core/shared_memory.hpp): a schedule
+  // one worker explores is compared with those every other worker explored,
+  // as in one process. Lock-free: a slot's key is claimed by compare-and-swap,
+  // its outcome written, then published by `ready`. A key is the digest of
+  // (device, µ and Σ, action), as a fingerprint keys the visited set.
+  static constexpr std::size_t slots = 2 * entries_max;
+  struct Slot {
+    std::uint64_t key, after, step, ready;
+  };
+  std::atomic<std::uint64_t>& count() const;
+  Slot* slot_array() const;
+  core::SharedMemory memory_;
 };
 
 class Confluence final : public CopyableProperty<Confluence> {

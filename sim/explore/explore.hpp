@@ -13,10 +13,13 @@
 // from the factory and ends with the world's healing phase and
 // Monitor::on_schedule_end (DESIGN §1: properties observe, never steer).
 //
-// Determinism: every decision comes from the seed. Work is handed to threads
-// in batches whose size does not depend on --jobs and merged in order, so the
-// verdict and (for exhaustive strategies) the state counts do not depend on
-// the number of threads. Only the time budget reads a clock.
+// Determinism: every decision comes from the seed. Sampling hands work to
+// threads in batches whose size does not depend on --jobs and merges them in
+// order, so its results do not depend on the number of threads. Breadth-first
+// search with --jobs N runs N worker processes level by level over one
+// visited set (DESIGN §6, parallel search): the verdict, the counterexample
+// and the distinct states do not depend on N (a violation found in parallel
+// is searched for again in one process). Only the time budget reads a clock.
 
 #include <atomic>
 #include <cstdint>

@@ -7,10 +7,24 @@
 #include <unordered_map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <cstring>
 #include <span>
 
-#include <fmt/format.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/shared_memory.hpp"
 #include "sim/explore/engine.hpp"
 #include "sim/explore/reduction.hpp"
 #include "sim/explore/run.hpp"
@@ -21,10 +35,12 @@ namespace frsim::sim::explore {
 
 namespace {
 
-// Nodes per batch. A batch's nodes are all expanded before any of their
-// children is merged into the visited set, so that the order in which states
-// are first seen, and every count, is what it was when batches ran on
-// threads: a child is healed and judged when it was new at the batch's start.
+double level_room_scale = 1;  // set_level_room_scale_for_testing
+
+// Nodes per batch: a batch's nodes are expanded, then their children merged
+// into the frontier in order, and the budgets checked. A child claims its
+// state in the visited set when it is stepped to (Search::step), so a state
+// is healed and judged once, by whichever node reached it first.
 constexpr std::size_t bfs_batch = 32;
 constexpr std::size_t dfs_batch = 4;
 
@@ -70,9 +86,13 @@ struct Child {
   std::uint64_t fingerprint = 0;
   std::uint64_t concrete = 0;  // World::fingerprint(), when symmetry and sleep sets meet
   std::vector<Slim> sleep;
-  bool seen = false;  // already visited before this batch: not healed again
+  // Visited before this child: not healed nor judged again. A child that is
+  // new claims its state in the visited set here, so that each state is
+  // judged once, by the one worker of a parallel search whose insert took it.
+  bool seen = false;
   bool end = false;   // the schedule ended here (nothing enabled, or the depth budget)
   bool cut = false;   // ended by the depth budget with transitions still enabled
+  bool stuck = false;  // nothing is enabled there (sleep sets: known for states seen before too)
   std::uint64_t ends = 0;  // healed copies judged here (end_every_state)
   Tally tally;             // of the schedules ended here
   std::optional<Finding> finding;
@@ -147,6 +167,10 @@ class Search : Exhaustive {
       : Exhaustive(scenario, options, monitors, control), por_(options.por == Por::sleep && por_applicable(*scenario)) {}
 
   Result run();
+  // A worker process of a parallel search found a violation (this process
+  // included): search() runs the search again in one process for the
+  // counterexample --jobs 1 reports.
+  bool violation_in_parallel() const { return violation_in_parallel_; }
 
  private:
   std::uint64_t fingerprint(const World& world) const {
@@ -191,6 +215,81 @@ class Search : Exhaustive {
   std::unique_ptr<Monitor> shared_monitor_;
   std::uint64_t checkpoints_ = 0;
   std::uint64_t monitor_bytes_ = 0;  // one node's monitor, as last measured
+
+  // Parallel breadth-first search (--jobs N, DESIGN §6 "Parallel search"):
+  // the search forks N - 1 worker processes once a level is wide enough,
+  // each keeps every N-th node of it, and they go on level by level in step
+  // (a barrier between levels, so every state is reached at its least depth
+  // as in one process) over one visited set in shared memory: a state is
+  // expanded by the worker whose insert claimed it.
+  struct Shared;
+  struct Worker {
+    pid_t pid = -1;
+    int fd = -1;  // the read end of its pipe: its results, as JSON, at the end
+  };
+  bool parallel() const { return shared_ != nullptr; }
+  bool should_fork() const;
+  void fork_workers();
+  // Between batches: publishes this worker's counts, and checks the budgets
+  // against every worker's.
+  BudgetHit parallel_checkpoint();
+  // Every worker at the end of a level. False: the search stops here (a
+  // budget, a violation, or no next level: then `exhausted_`).
+  bool level_barrier();
+  // Between batches or while waiting at a level's end, when some worker
+  // asked for room in the visited set: waits for every worker, and the last
+  // to come grows the table while no one inserts.
+  void grow_together();
+  std::uint64_t batch_room() const;
+  void raise_stop(BudgetHit hit);
+  BudgetHit shared_stop() const;
+  // A worker's end: its results to the parent, then _exit (its worlds and
+  // monitors are copies that die with the process).
+  [[noreturn]] void finish_worker(BudgetHit hit, const std::string& error);
+  // The parent's end: every worker's results merged into this one's.
+  void collect_workers(BudgetHit& hit);
+  bool workers_alive();
+
+  std::uint32_t worker_ = 0;
+  std::uint32_t workers_count_ = 1;
+  std::uint64_t level_ = 0;
+  std::uint64_t max_branching_ = 1;
+  std::uint64_t expanded_ = 0;  // nodes this process expanded
+  // New states per expanded node, the most of any level (parallel search).
+  double branching_ = 1;
+  std::uint64_t level_states_ = 0, level_expanded_ = 0;
+  core::SharedMemory shared_memory_;
+  Shared* shared_ = nullptr;
+  std::vector<Worker> workers_;
+  int result_fd_ = -1;
+  pid_t parent_pid_ = 0;
+  std::size_t notes_at_fork_ = 0;
+  bool exhausted_ = false;
+  bool asymmetric_worker_ = false;
+  bool violation_in_parallel_ = false;
+  std::uint64_t workers_memory_ = 0;  // what the other workers held last (frontiers, tables)
+};
+
+struct Search::Shared {
+  static constexpr std::uint32_t workers_max = 64;
+  std::atomic<std::uint32_t> arrived{0};
+  std::atomic<std::uint32_t> generation{0};
+  // 0 while the search goes on; then 1 + the BudgetHit that ended it
+  // (BudgetHit::none: a violation or an error).
+  std::atomic<std::uint32_t> stop{0};
+  std::atomic<std::uint32_t> violation{0};
+  std::atomic<std::uint64_t> next_total{0};
+  // Every worker's transitions and expanded nodes at the last barrier.
+  std::atomic<std::uint64_t> states_at_level{0}, expanded_at_level{0};
+  // The visited set is filling up within a level: every worker meets, the
+  // last to come grows it (Search::grow_together).
+  std::atomic<std::uint32_t> grow{0}, grow_arrived{0}, grow_generation{0};
+  std::atomic<std::uint64_t> grown_within{0};  // how many times, for the notes
+  struct alignas(64) Slot {
+    std::atomic<std::uint64_t> transitions{0}, revisits{0}, schedules{0}, memory{0}, next{0}, expanded{0};
+    std::atomic<std::uint64_t> branching{1};  // the most transitions a node of this worker had
+  };
+  Slot slots[workers_max];
 };
 
 Result Search::run() {
@@ -200,7 +299,15 @@ Result Search::run() {
     std::vector<Taken> batch;
     std::vector<Expansion> expansions;
     std::vector<Added> added;
-    while (!frontier_.empty() && !result_.violation) {
+    while (!result_.violation) {
+      if (parallel()) {
+        if (frontier_.empty() || frontier_.front().depth != level_) {
+          if (!level_barrier()) break;
+          continue;
+        }
+      } else if (frontier_.empty()) {
+        break;
+      }
       take_batch(batch);
       arena_.clear();
       expansions.resize(batch.size());
@@ -212,14 +319,29 @@ Result Search::run() {
         push(std::move(next.node), std::span(arena_).subspan(next.state_at, next.state_bytes));
         frontier_bytes_ += node_bytes(frontier_.back());
       }
-      hit = checkpoint(memory_bytes());
-      if (hit != BudgetHit::none) break;
+      hit = parallel() ? parallel_checkpoint() : checkpoint(memory_bytes());
+      if (hit != BudgetHit::none || (parallel() && shared_->stop.load(std::memory_order_relaxed) != 0)) break;
+      if (should_fork()) fork_workers();
     }
   } catch (const core::PropagationStopped&) {
     // The budget ran out inside a batch: what it did is dropped, the rest stands.
     hit = meter_.stop_reason();
+  } catch (const std::exception& e) {
+    if (!parallel()) throw;
+    raise_stop(BudgetHit::none);
+    if (worker_ != 0) finish_worker(hit, e.what());
+    collect_workers(hit);
+    throw;
   }
-  if (hit == BudgetHit::none && meter_.stopped() && !frontier_.empty()) hit = meter_.stop_reason();
+  if (parallel()) {
+    if (!exhausted_) raise_stop(hit);
+    if (hit == BudgetHit::none) hit = shared_stop();
+    if (worker_ != 0) finish_worker(hit, "");
+    collect_workers(hit);
+  } else {
+    exhausted_ = frontier_.empty();
+    if (hit == BudgetHit::none && meter_.stopped() && !frontier_.empty()) hit = meter_.stop_reason();
+  }
   if (hit == BudgetHit::memory) {
     constexpr double mb = 1 << 20;
     result_.notes.push_back(fmt::format(
@@ -231,13 +353,13 @@ Result Search::run() {
         static_cast<double>(sleep_table_.size() * 64 + sleep_keys_ * sizeof(std::uint64_t)) / mb,
         static_cast<double>(symmetry_ ? symmetry_->memo_bytes() : 0) / mb));
   }
-  const bool symmetric = !symmetry_ || !symmetry_->broken();
+  const bool symmetric = (!symmetry_ || !symmetry_->broken()) && !asymmetric_worker_;
   if (!symmetric) {
     result_.notes.push_back(
         "symmetry: a state held a value that orders device numbers (a Lamport timestamp's tie-break), so devices "
         "are not interchangeable there: the search is not exhaustive, run it without symmetry");
   }
-  return conclude(hit, frontier_.empty() && symmetric, memory_bytes());
+  return conclude(hit, exhausted_ && symmetric, memory_bytes() + workers_memory_);
 }
 
 void Search::start() {
@@ -253,8 +375,8 @@ void Search::start() {
     result_.notes.push_back(symmetry_->explanation());
   }
   if (options_.por == Por::sleep && !por_) result_.notes.push_back("sleep sets: off (Lo services are not reduced)");
-  if (options_.jobs > 1) {
-    result_.notes.push_back(fmt::format("{}: runs on one thread (a monitor's state is not handed between threads)",
+  if (options_.jobs > 1 && options_.strategy != Strategy::bfs) {
+    result_.notes.push_back(fmt::format("{}: runs in one process (only breadth-first search runs in parallel)",
                                         to_string(options_.strategy)));
   }
   const bool wants_events = root->monitor().wants_events();
@@ -288,7 +410,15 @@ void Search::push(Node node, std::span<const std::uint8_t> state) {
 
 void Search::take_batch(std::vector<Taken>& batch) {
   const bool dfs = options_.strategy == Strategy::dfs;
-  const std::size_t n = std::min(frontier_.size(), dfs ? dfs_batch : bfs_batch);
+  std::size_t n = std::min(frontier_.size(), dfs ? dfs_batch : bfs_batch);
+  if (options_.jobs > 1 && !dfs && n > 0) {
+    // Level by level: the next level waits for the barrier (and, before the
+    // workers start, for a level to end, where they start).
+    const std::uint64_t level = parallel() ? level_ : frontier_.front().depth;
+    std::size_t same = 0;
+    while (same < n && frontier_[same].depth == level) ++same;
+    n = same;
+  }
   batch.resize(n);
   for (Taken& taken : batch) {
     Node& node = dfs ? frontier_.back() : frontier_.front();
@@ -362,6 +492,8 @@ void Search::expand(Taken& taken, Expansion& out) {
     }
     todo.push_back(i);
   }
+  max_branching_ = std::max<std::uint64_t>(max_branching_, todo.size());
+  ++expanded_;
   // Sleep sets (Godefroid): a child sleeps on whatever slept here or was
   // explored before it, provided that commutes with the child's transition.
   std::vector<Slim>& explored = explored_;
@@ -404,13 +536,15 @@ Child Search::step(Node& node, std::uint32_t index, bool last) {
   monitor->on_transition(world);
   child.finding = monitor->finding();
   if (por_ && symmetry_) child.concrete = world.fingerprint();
-  child.seen = visited_.contains(child.fingerprint);
+  // (A violating state is not stored: the search stops at it.)
+  child.seen = child.finding ? visited_.contains(child.fingerprint) : !visited_.insert(child.fingerprint);
   const std::uint64_t depth = node.depth + 1;
   const bool at_depth_max = depth >= options_.limits.depth_max;
   if (!child.finding && (por_ || !child.seen || at_depth_max)) {
     // (A state seen before, above the depth budget, is neither judged nor
     // stored again without sleep sets: whether it is stuck decides nothing.)
     const bool stuck = !world.any_enabled();
+    child.stuck = stuck;
     child.cut = !stuck && at_depth_max;
     if ((stuck || child.cut) && !child.seen) {
       child.end = true;
@@ -488,7 +622,7 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Added>& o
       continue;
     }
     depth_cut_ = depth_cut_ || child.cut;
-    const bool fresh = visited_.insert(child.fingerprint);
+    const bool fresh = !child.seen;  // step() inserted it
     if (!fresh) ++result_.stats.revisits;
     if (visited_.full()) return;
     if (child.end || child.cut) continue;
@@ -498,7 +632,11 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Added>& o
     }
     const std::uint64_t concrete = symmetry_ ? child.concrete : child.fingerprint;
     auto keys = sorted_keys(child.sleep);
-    if (fresh) {
+    auto known = sleep_table_.find(child.fingerprint);
+    // In a parallel search a state another worker claimed has no sleep set
+    // here: it is explored with this one's, which leaves asleep no more than
+    // the difference rule below would (more transitions, the same states).
+    if (fresh || (parallel() && known == sleep_table_.end() && !child.stuck)) {
       sleep_keys_ += keys.size();
       sleep_table_[child.fingerprint] = {concrete, std::move(keys)};
       out.push_back(make_node(node, child));
@@ -506,7 +644,7 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Added>& o
     }
     // A revisit (Godefroid 1996, state caching with sleep sets): what slept
     // on the first visit but is awake now must still be explored.
-    auto& [stored_concrete, stored] = sleep_table_[child.fingerprint];
+    auto& [stored_concrete, stored] = known != sleep_table_.end() ? known->second : sleep_table_[child.fingerprint];
     if (stored.empty()) continue;
     if (stored_concrete != concrete) {
       // A symmetric image: its keys name other devices. Explore it fully once.
@@ -530,12 +668,389 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Added>& o
   }
 }
 
+// ---- Parallel breadth-first search -------------------------------------
+
+bool Search::should_fork() const {
+  // A level wide enough that every worker starts with a few batches of it.
+  const std::uint32_t workers = std::min(options_.jobs, Shared::workers_max);
+  return workers > 1 && !parallel() && options_.strategy == Strategy::bfs && !frontier_.empty() &&
+         frontier_.front().depth == frontier_.back().depth && frontier_.size() >= 2 * bfs_batch * workers &&
+         !result_.violation;
+}
+
+void Search::fork_workers() {
+  const std::uint32_t workers = std::min(options_.jobs, Shared::workers_max);
+  // What the workers share is made before the fork; the rest each copies.
+  workers_count_ = workers;
+  shared_memory_ = core::SharedMemory(sizeof(Shared));
+  shared_ = new (shared_memory_.data()) Shared();
+  visited_.share();
+  visited_.reserve(batch_room());  // the first level grows it as it needs: grow_together
+  level_ = frontier_.front().depth;
+  level_states_ = visited_.size();
+  level_expanded_ = expanded_;
+  notes_at_fork_ = result_.notes.size();
+  parent_pid_ = ::getpid();
+  std::fflush(nullptr);  // no buffered output printed twice
+  for (std::uint32_t w = 1; w < workers; ++w) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw core::Error(fmt::format("--jobs: cannot make a pipe: {}", std::strerror(errno)));
+    const pid_t pid = ::fork();
+    if (pid < 0) throw core::Error(fmt::format("--jobs: cannot start a worker process: {}", std::strerror(errno)));
+    if (pid == 0) {
+      ::close(fds[0]);
+      for (const Worker& other : workers_) ::close(other.fd);
+      workers_.clear();
+      worker_ = w;
+      result_fd_ = fds[1];
+      // What the search did before the fork is the parent's to report.
+      result_.stats.transitions = result_.stats.revisits = result_.stats.schedules = 0;
+      expanded_ = 0;
+      tally_ = Tally{};
+      break;
+    }
+    ::close(fds[1]);
+    workers_.push_back(Worker{pid, fds[0]});
+  }
+  // Every workers-th node of the level, with its state vector.
+  std::deque<Node> nodes;
+  std::deque<std::uint8_t> states;
+  std::size_t at = 0;
+  frontier_bytes_ = 0;
+  for (std::size_t i = 0; i < frontier_.size(); ++i) {
+    Node& node = frontier_[i];
+    if (i % workers == worker_) {
+      states.insert(states.end(), states_.begin() + static_cast<std::ptrdiff_t>(at),
+                    states_.begin() + static_cast<std::ptrdiff_t>(at + node.bytes));
+      nodes.push_back(std::move(node));
+      frontier_bytes_ += node_bytes(nodes.back());
+    }
+    at += node.bytes;
+  }
+  frontier_ = std::move(nodes);
+  states_ = std::move(states);
+  if (worker_ == 0) {
+    result_.notes.push_back(fmt::format(
+        "bfs: {} worker processes from depth {} on, over one visited set in shared memory", workers, level_));
+  }
+}
+
+void Search::raise_stop(BudgetHit hit) {
+  std::uint32_t running = 0;
+  shared_->stop.compare_exchange_strong(running, 1 + static_cast<std::uint32_t>(hit));
+}
+
+BudgetHit Search::shared_stop() const {
+  const std::uint32_t stop = shared_->stop.load();
+  return stop == 0 ? BudgetHit::none : static_cast<BudgetHit>(stop - 1);
+}
+
+BudgetHit Search::parallel_checkpoint() {
+  shared_->slots[worker_].branching.store(max_branching_, std::memory_order_relaxed);
+  if (visited_.wants_room()) shared_->grow.store(1);
+  if (shared_->grow.load() != 0) grow_together();
+  const std::uint64_t memory = memory_bytes();
+  Shared::Slot& mine = shared_->slots[worker_];
+  mine.transitions.store(result_.stats.transitions, std::memory_order_relaxed);
+  mine.revisits.store(result_.stats.revisits, std::memory_order_relaxed);
+  mine.schedules.store(result_.stats.schedules, std::memory_order_relaxed);
+  mine.memory.store(memory - visited_.bytes(), std::memory_order_relaxed);
+  if (result_.violation) {
+    shared_->violation.store(1);
+    raise_stop(BudgetHit::none);
+    return BudgetHit::none;
+  }
+  // Every worker's counts, for the budgets and (the parent's) progress.
+  Stats all = result_.stats;
+  std::uint64_t all_memory = memory;
+  for (std::uint32_t w = 0; w < workers_count_; ++w) {
+    if (w == worker_) continue;
+    const Shared::Slot& other = shared_->slots[w];
+    all.transitions += other.transitions.load(std::memory_order_relaxed);
+    all.revisits += other.revisits.load(std::memory_order_relaxed);
+    all.schedules += other.schedules.load(std::memory_order_relaxed);
+    all_memory += other.memory.load(std::memory_order_relaxed);
+  }
+  all.states = all.distinct_states = visited_.size();
+  all.visited_bytes = visited_bytes();
+  all.memory_bytes = all_memory;
+  result_.stats.memory_bytes = memory;
+  if (worker_ == 0) meter_.update(all);
+  BudgetHit hit = visited_.full() ? BudgetHit::memory : meter_.check(all, all.distinct_states);
+  if (hit == BudgetHit::none && meter_.stopped()) hit = meter_.stop_reason();
+  if (hit != BudgetHit::none) raise_stop(hit);
+  return hit;
+}
+
+bool Search::workers_alive() {
+  if (worker_ != 0) return ::getppid() == parent_pid_;
+  for (const Worker& w : workers_) {
+    int status = 0;
+    if (::waitpid(w.pid, &status, WNOHANG) == w.pid) return false;
+  }
+  return true;
+}
+
+// What a batch of every worker can add between two checkpoints, four times
+// over: reserve() leaves at least this much room below three quarters, so
+// the table's last sixteenths take the batches that run while a request to
+// grow waits for every worker to come.
+std::uint64_t Search::batch_room() const {
+  std::uint64_t branching = max_branching_;
+  for (std::uint32_t w = 0; w < workers_count_; ++w) {
+    branching = std::max<std::uint64_t>(branching, shared_->slots[w].branching.load(std::memory_order_relaxed));
+  }
+  return 4 * workers_count_ * bfs_batch * branching;
+}
+
+void Search::grow_together() {
+  Shared& s = *shared_;
+  const std::uint32_t generation = s.grow_generation.load(std::memory_order_acquire);
+  if (s.grow.load() == 0) return;
+  if (s.grow_arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == workers_count_) {
+    visited_.reserve(std::max(visited_.size(), batch_room()));  // twice the states it holds
+    s.grown_within.fetch_add(1);
+    s.grow.store(0);
+    s.grow_arrived.store(0, std::memory_order_relaxed);
+    s.grow_generation.store(generation + 1, std::memory_order_release);
+  } else {
+    for (std::uint64_t spins = 0; s.grow_generation.load(std::memory_order_acquire) == generation; ++spins) {
+      if (s.stop.load() != 0) return;  // the search ends: nobody inserts again
+      if (spins % 4096 == 4095 && !workers_alive()) {
+        raise_stop(BudgetHit::none);
+        if (worker_ != 0) ::_exit(1);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(20));
+    }
+  }
+  visited_.refresh();
+}
+
+bool Search::level_barrier() {
+  Shared& s = *shared_;
+  Shared::Slot& mine = s.slots[worker_];
+  mine.next.store(frontier_.size());
+  mine.expanded.store(expanded_);
+  const std::uint32_t generation = s.generation.load(std::memory_order_acquire);
+  if (s.arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == workers_count_) {
+    // The last to arrive: every other worker waits, so the visited set can
+    // grow for the next level, sized for a quarter more new states per node
+    // than any level has had so far. A level that finds more grows it
+    // within (grow_together).
+    std::uint64_t next = 0, expanded = 0;
+    for (std::uint32_t w = 0; w < workers_count_; ++w) {
+      next += s.slots[w].next.load();
+      expanded += s.slots[w].expanded.load();
+    }
+    const std::uint64_t states = visited_.size();
+    if (expanded > level_expanded_) {
+      const double per_node =
+          static_cast<double>(states - level_states_) / static_cast<double>(expanded - level_expanded_);
+      branching_ = std::max(branching_, per_node);
+    }
+    if (s.stop.load() == 0) {
+      visited_.reserve(std::max<std::uint64_t>(
+          static_cast<std::uint64_t>(level_room_scale * 1.25 * branching_ * static_cast<double>(next)), batch_room()));
+    }
+    s.states_at_level.store(states);
+    s.expanded_at_level.store(expanded);
+    s.next_total.store(next);
+    s.arrived.store(0, std::memory_order_relaxed);
+    s.generation.store(generation + 1, std::memory_order_release);
+  } else {
+    for (std::uint64_t spins = 0; s.generation.load(std::memory_order_acquire) == generation; ++spins) {
+      if (s.stop.load() != 0) return false;
+      if (s.grow.load() != 0) grow_together();
+      if (spins % 4096 == 4095 && !workers_alive()) {
+        raise_stop(BudgetHit::none);
+        if (worker_ != 0) ::_exit(1);  // the parent is gone: nobody reads the results
+        return false;
+      }
+      if (meter_.stopped() || (options_.limits.time_limit_seconds > 0 &&
+                               meter_.elapsed_seconds() >= options_.limits.time_limit_seconds)) {
+        raise_stop(meter_.stopped() ? meter_.stop_reason() : BudgetHit::time);
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+  }
+  visited_.refresh();
+  ++level_;
+  level_states_ = s.states_at_level.load();
+  level_expanded_ = s.expanded_at_level.load();
+  if (s.stop.load() != 0) return false;
+  if (s.next_total.load() == 0) {
+    exhausted_ = true;
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+nlohmann::json finding_to_json(const Finding& f) {
+  return {{"property", f.property}, {"message", f.message}, {"device", f.device},
+          {"reactive", f.reactive}, {"values", f.values}};
+}
+
+Finding finding_from_json(const nlohmann::json& j) {
+  Finding f;
+  f.property = j.at("property").get<std::string>();
+  f.message = j.at("message").get<std::string>();
+  f.device = j.at("device").get<std::uint32_t>();
+  f.reactive = j.at("reactive").get<std::string>();
+  f.values = j.at("values").get<std::vector<std::string>>();
+  return f;
+}
+
+void write_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+std::string read_all(int fd) {
+  std::string text;
+  char buffer[1 << 14];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  return text;
+}
+
 }  // namespace
+
+void Search::finish_worker(BudgetHit hit, const std::string& error) {
+  nlohmann::json j;
+  try {
+    if (!error.empty()) {
+      j["error"] = error;
+    } else {
+      j["hit"] = static_cast<std::uint32_t>(hit);
+      j["transitions"] = result_.stats.transitions;
+      j["revisits"] = result_.stats.revisits;
+      j["schedules"] = result_.stats.schedules;
+      j["max_depth"] = result_.stats.max_depth;
+      j["depth_cut"] = depth_cut_;
+      j["asymmetric"] = symmetry_ && symmetry_->broken();
+      j["judged"] = tally_.judged;
+      j["tally_notes"] = tally_.notes;
+      j["notes"] = std::vector<std::string>(result_.notes.begin() + static_cast<std::ptrdiff_t>(notes_at_fork_),
+                                            result_.notes.end());
+      if (result_.violation) {
+        nlohmann::json choices = nlohmann::json::array();
+        for (const auto& [index, text] : result_.violation->choices) choices.push_back({index, text});
+        j["violation"] = {{"finding", finding_to_json(result_.violation->finding)}, {"choices", choices}};
+      }
+    }
+  } catch (const std::exception& e) {
+    j = nlohmann::json{{"error", e.what()}};
+  }
+  write_all(result_fd_, j.dump());
+  ::close(result_fd_);
+  std::fflush(nullptr);
+  ::_exit(0);
+}
+
+void Search::collect_workers(BudgetHit& hit) {
+  std::string error;
+  for (const Worker& w : workers_) {
+    const std::string text = read_all(w.fd);
+    ::close(w.fd);
+    int status = 0;
+    while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      if (error.empty()) {
+        error = fmt::format("--jobs: worker process {} ended without its results (status {})", w.pid, status);
+      }
+      continue;
+    }
+    if (j.contains("error")) {
+      if (error.empty()) error = j.at("error").get<std::string>();
+      continue;
+    }
+    const auto their_hit = static_cast<BudgetHit>(j.at("hit").get<std::uint32_t>());
+    if (hit == BudgetHit::none) hit = their_hit;
+    result_.stats.transitions += j.at("transitions").get<std::uint64_t>();
+    result_.stats.revisits += j.at("revisits").get<std::uint64_t>();
+    result_.stats.schedules += j.at("schedules").get<std::uint64_t>();
+    result_.stats.max_depth = std::max(result_.stats.max_depth, j.at("max_depth").get<std::uint64_t>());
+    depth_cut_ = depth_cut_ || j.at("depth_cut").get<bool>();
+    asymmetric_worker_ = asymmetric_worker_ || j.at("asymmetric").get<bool>();
+    Tally theirs;
+    theirs.judged = j.at("judged").get<std::vector<std::uint64_t>>();
+    theirs.notes = j.at("tally_notes").get<std::set<std::string>>();
+    tally_.add(theirs);
+    for (const auto& note : j.at("notes")) {
+      const auto text = note.get<std::string>();
+      if (std::find(result_.notes.begin(), result_.notes.end(), text) == result_.notes.end()) {
+        result_.notes.push_back(text);
+      }
+    }
+    if (j.contains("violation")) {
+      violation_in_parallel_ = true;
+      if (!result_.violation) {
+        Violation v{finding_from_json(j.at("violation").at("finding")), options_.world, options_.seed, {}, ""};
+        for (const auto& c : j.at("violation").at("choices")) {
+          v.choices.emplace_back(c.at(0).get<std::size_t>(), c.at(1).get<std::string>());
+        }
+        result_.violation = std::move(v);
+      }
+    }
+  }
+  for (std::uint32_t w = 1; w < workers_count_; ++w) workers_memory_ += shared_->slots[w].memory.load();
+  if (const std::uint64_t grown = shared_->grown_within.load(); grown > 0) {
+    result_.notes.push_back(
+        fmt::format("bfs: the shared visited set grew within a level {} time{}", grown, grown == 1 ? "" : "s"));
+  }
+  workers_.clear();
+  if (result_.violation) violation_in_parallel_ = true;
+  if (!error.empty()) throw core::Error(error);
+}
+
+}  // namespace
+
+void set_level_room_scale_for_testing(double scale) { level_room_scale = scale; }
 
 Result search(const std::shared_ptr<const Scenario>& scenario, const Options& options,
               const MonitorFactory& monitors, const Control& control) {
   assert(exhaustive(options.strategy));
-  if (options.por != Por::dpor) return Search(scenario, options, monitors, control).run();
+  if (options.por != Por::dpor) {
+    Search parallel(scenario, options, monitors, control);
+    Result result = parallel.run();
+    if (!parallel.violation_in_parallel()) return result;
+    // Which worker finds a violation first is a race; the counterexample
+    // reported is not: the search runs again in one process, within what is
+    // left of the time budget, and reports what --jobs 1 reports.
+    Options one = options;
+    one.jobs = 1;
+    if (one.limits.time_limit_seconds > 0) {
+      one.limits.time_limit_seconds -= result.stats.elapsed_seconds;
+      if (one.limits.time_limit_seconds <= 0) return result;
+    }
+    Result again = Search(scenario, one, monitors, control).run();
+    if (!again.violation) {
+      result.notes.push_back(
+          "bfs: the worker processes found this violation; one process did not reach one within the time left, so "
+          "the counterexample is the one a worker found first (another run may report another)");
+      return result;
+    }
+    again.notes.push_back(fmt::format(
+        "bfs: the worker processes found a violation in {:.2f} s; the search ran again in one process so that the "
+        "counterexample is the one --jobs 1 reports",
+        result.stats.elapsed_seconds));
+    return again;
+  }
   if (por_applicable(*scenario)) return dpor(scenario, options, monitors, control);
   Options plain = options;
   plain.por = Por::none;

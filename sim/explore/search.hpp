@@ -14,4 +14,10 @@ Result search(const std::shared_ptr<const Scenario>& scenario, const Options& op
 Result dpor(const std::shared_ptr<const Scenario>& scenario, const Options& options, const MonitorFactory& monitors,
             const Control& control);
 
+// Tests only: scales the room a parallel search makes in its visited set at
+// the start of a level (1, the default: as estimated; 0: none beyond a
+// batch), so that a test can make levels outgrow it and see the workers
+// grow the table together within a level (DESIGN §6).
+void set_level_room_scale_for_testing(double scale);
+
 }  // namespace frsim::sim::explore

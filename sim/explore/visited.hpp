@@ -20,12 +20,14 @@
 // that led from there; following the links from a node back to the initial
 // state gives the choices that reach it.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <vector>
 
 #include "core/hash.hpp"
+#include "core/shared_memory.hpp"
 
 namespace frsim::sim::explore {
 
@@ -42,29 +44,61 @@ class VisitedSet {
   // Asks the memory for the fingerprint's first slot ahead of contains() or
   // insert(): the table outgrows the caches, and a probe is a cache miss.
   void prefetch(std::uint64_t fingerprint) const {
-    if (bitstate_ || table_.empty()) return;
-    __builtin_prefetch(&table_[home(fingerprint == 0 ? 1 : fingerprint)]);
+    if (bitstate_) return;
+    __builtin_prefetch(&slots_[home(fingerprint == 0 ? 1 : fingerprint)]);
   }
   bool full() const { return full_; }
   bool bitstate() const { return bitstate_; }
-  std::uint64_t size() const { return size_; }
+  std::uint64_t size() const { return shared_ ? shared_count().load(std::memory_order_relaxed) : size_; }
   std::uint64_t bytes() const;
+
+  // Parallel search (DESIGN §6): moves the set into memory that the worker
+  // processes forked after this call share, where insert() claims a slot by
+  // compare-and-swap, so a state is new to exactly one worker. The exact
+  // table cannot grow while workers insert: it grows in reserve(), which
+  // one worker calls while every other waits at a barrier, and the others
+  // then call refresh().
+  void share();
+  bool shared() const { return shared_; }
+  // Makes room for `more` new states at the usual load (at most three
+  // quarters), within the budget. Exact mode only; no other worker may touch
+  // the set meanwhile.
+  void reserve(std::uint64_t more);
+  // Takes up the table reserve() made in another worker.
+  void refresh();
+  // Shared exact table past three quarters that may still grow: the workers
+  // should meet and reserve() room.
+  bool wants_room() const;
 
  private:
   bool grow();
   std::uint64_t slot(std::uint64_t fingerprint) const;
   // Where a fingerprint's linear probe starts.
-  std::uint64_t home(std::uint64_t fingerprint) const { return core::mix64(fingerprint) & (table_.size() - 1); }
+  std::uint64_t home(std::uint64_t fingerprint) const { return core::mix64(fingerprint) & mask_; }
   std::uint64_t bit(std::uint64_t fingerprint) const;
+  bool insert_shared(std::uint64_t fingerprint);
+  // Shared mode: the count, the table's size and which half holds it, at the
+  // start of the shared memory; the two halves after it.
+  struct Header;
+  Header& header() const;
+  std::atomic<std::uint64_t>& shared_count() const;
+  std::uint64_t* half(std::uint64_t which) const;
 
   std::uint64_t bytes_max_;
   bool bitstate_;
   bool full_ = false;
+  bool shared_ = false;
   std::uint64_t size_ = 0;
   // Exact: 0 marks an empty slot, so fingerprint 0 is stored as 1 (one more
-  // way to collide, of probability 2^-64).
+  // way to collide, of probability 2^-64). `slots_` is table_'s storage, or
+  // the shared table's.
   std::vector<std::uint64_t> table_;
+  std::uint64_t* slots_ = nullptr;
+  std::uint64_t mask_ = 0;
   std::vector<std::uint64_t> bits_;
+  std::uint64_t* words_ = nullptr;  // bits_'s storage, or the shared array's
+  std::uint64_t word_count_ = 0;
+  core::SharedMemory memory_;
 };
 
 class ParentLinks {

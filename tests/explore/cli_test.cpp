@@ -95,6 +95,46 @@ TEST(ExploreCli, SignalsLeaveAValidReportAndExit130Or143) {
   }
 }
 
+// Processes whose command line names `needle` (a report folder of this test).
+int processes_naming(const std::string& needle) {
+  int n = 0;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    if (!in) continue;
+    const std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(needle) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+// --jobs 2: a signal to the campaign's process stops its worker processes
+// too (through the shared stop flag), the report counts what all of them
+// explored, and no worker outlives the run.
+TEST(ExploreCli, ASignalStopsEveryWorkerProcess) {
+  const fs::path dir = scratch("signal-jobs");
+  const pid_t pid = spawn({"frsim", "explore", "gset-replication", "--strategy", "bfs", "--devices", "4", "--jobs",
+                           "2", "--time-limit", "0", "--quiet", "--out", dir.string()});
+  wait_for_folder(dir);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past the fork, at depth 4 or 5
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  EXPECT_EQ(wait_status(pid), 130);
+  const auto report = read_json(dir / "report.json");
+  EXPECT_EQ(report["verdict"], "interrupted");
+  EXPECT_EQ(report["budget_hit"], "interrupted");
+  bool parallel = false;
+  for (const auto& note : report["notes"]) {
+    parallel = parallel || note.get<std::string>().find("2 worker processes") != std::string::npos;
+  }
+  EXPECT_TRUE(parallel) << report["notes"].dump();
+  EXPECT_GT(report["stats"]["distinct_states"].get<std::uint64_t>(), 0u);
+  int left = processes_naming(dir.string());
+  for (int i = 0; i < 100 && left > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    left = processes_naming(dir.string());
+  }
+  EXPECT_EQ(left, 0);
+}
+
 // Budgets hold at any size (issue 14): on 64 devices a single healing or a
 // single batch of schedules takes longer than the whole budget, and the
 // campaign still ends on time and says so. What it catches is a search that
