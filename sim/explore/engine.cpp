@@ -32,17 +32,44 @@ void Meter::watch() {
   constexpr auto poll = std::chrono::milliseconds(5);
   std::unique_lock lock(mutex_);
   while (!done_) {
-    if (control_.interrupt != nullptr && control_.interrupt->load()) {
-      interrupted_.store(true);
-      stop_.store(true);
-      return;
-    }
-    if (limits_.time_limit_seconds > 0 && elapsed_seconds() >= limits_.time_limit_seconds) {
-      stop_.store(true);
-      return;
-    }
+    if (should_stop()) return;
     wake_.wait_for(lock, poll);
   }
+}
+
+// Raises the stop flag when it should be; true once raised.
+bool Meter::should_stop() {
+  if (control_.interrupt != nullptr && control_.interrupt->load()) {
+    interrupted_.store(true);
+    stop_.store(true);
+    return true;
+  }
+  const std::atomic<std::uint32_t>* also = also_.load();
+  if ((limits_.time_limit_seconds > 0 && elapsed_seconds() >= limits_.time_limit_seconds) ||
+      (also != nullptr && also->load() != 0)) {
+    stop_.store(true);
+    return true;
+  }
+  return false;
+}
+
+void Meter::also_stop_on(const std::atomic<std::uint32_t>* flag, bool forked) {
+  if (forked) {
+    also_.store(flag);
+    // The worker ends with _exit, never destroying this meter: the thread
+    // may outlive nothing it uses.
+    std::thread([this] {
+      while (!should_stop()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }).detach();
+    return;
+  }
+  {
+    // The watcher reads the flag holding the lock: once this returns with
+    // nullptr, the flag's memory may go.
+    std::lock_guard lock(mutex_);
+    also_.store(flag);
+  }
+  if (flag != nullptr && !watcher_.joinable()) watcher_ = std::thread([this] { watch(); });
 }
 
 BudgetHit Meter::stop_reason() const {

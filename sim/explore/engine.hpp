@@ -40,15 +40,23 @@ class Meter {
   bool stopped() const { return stop_.load(std::memory_order_relaxed); }
   // time or interrupted, once stopped.
   BudgetHit stop_reason() const;
+  // Parallel search: also stop when `flag` (the workers' shared stop flag)
+  // is raised, within milliseconds, even in the middle of a batch. In a
+  // worker process (`forked`), whose watcher thread did not come along
+  // through fork(), starts a watcher of its own; in the parent, starts one
+  // if there was none. nullptr: no longer (before the flag's memory goes).
+  void also_stop_on(const std::atomic<std::uint32_t>* flag, bool forked);
 
  private:
   void watch();
+  bool should_stop();
 
   Limits limits_;
   const Control& control_;
   std::chrono::steady_clock::time_point start_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> interrupted_{false};
+  std::atomic<const std::atomic<std::uint32_t>*> also_{nullptr};
   std::mutex mutex_;
   std::condition_variable wake_;
   bool done_ = false;

@@ -324,8 +324,9 @@ Result Search::run() {
       if (should_fork()) fork_workers();
     }
   } catch (const core::PropagationStopped&) {
-    // The budget ran out inside a batch: what it did is dropped, the rest stands.
-    hit = meter_.stop_reason();
+    // The budget ran out inside a batch: what it did is dropped, the rest
+    // stands. (Parallel: or another worker stopped them all, and said why.)
+    hit = parallel() && shared_->stop.load() != 0 ? shared_stop() : meter_.stop_reason();
   } catch (const std::exception& e) {
     if (!parallel()) throw;
     raise_stop(BudgetHit::none);
@@ -729,6 +730,8 @@ void Search::fork_workers() {
   }
   frontier_ = std::move(nodes);
   states_ = std::move(states);
+  // A stop raised by any worker ends every worker's batch within milliseconds.
+  meter_.also_stop_on(&shared_->stop, worker_ != 0);
   if (worker_ == 0) {
     result_.notes.push_back(fmt::format(
         "bfs: {} worker processes from depth {} on, over one visited set in shared memory", workers, level_));
@@ -962,6 +965,11 @@ void Search::finish_worker(BudgetHit hit, const std::string& error) {
 
 void Search::collect_workers(BudgetHit& hit) {
   std::string error;
+  // Before the shared flag's memory goes with this search.
+  struct Unwatch {
+    Meter& meter;
+    ~Unwatch() { meter.also_stop_on(nullptr, false); }
+  } unwatch{meter_};
   for (const Worker& w : workers_) {
     const std::string text = read_all(w.fd);
     ::close(w.fd);
