@@ -213,18 +213,19 @@ TEST(Parallel, TheTimeBudgetStopsAWorkerInsideItsBatch) {
   o.world = scenario->defaults;
   o.world.devices = 16;
   o.jobs = 2;
-  o.limits.time_limit_seconds = 2;
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr double budget = 15;  // the root alone takes seconds to expand under ASan+UBSan
+#else
+  constexpr double budget = 2;
+#endif
+  o.limits.time_limit_seconds = budget;
   o.limits.depth_max = 60;
   const auto start = std::chrono::steady_clock::now();
   const Result r = explore(*scenario, o, checker::monitor_factory(*scenario));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_TRUE(ran_in_parallel(r)) << notes(r);
   EXPECT_EQ(r.budget_hit, BudgetHit::time);
-#if defined(__SANITIZE_ADDRESS__)
-  EXPECT_LT(seconds, 12.0);
-#else
-  EXPECT_LT(seconds, 5.0);
-#endif
+  EXPECT_LT(seconds, budget + 3);
 }
 
 // ---- What the workers share -------------------------------------------------
