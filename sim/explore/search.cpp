@@ -11,7 +11,6 @@
 #include <cstring>
 #include <span>
 
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -241,6 +240,10 @@ class Search : Exhaustive {
   // to come grows the table while no one inserts.
   void grow_together();
   std::uint64_t batch_room() const;
+  // Waits until `generation` moves past `seen` (a barrier's release), taking
+  // part in any growth of the visited set meanwhile if `join_growth`. False:
+  // the search stopped instead.
+  bool await(const std::atomic<std::uint32_t>& generation, std::uint32_t seen, bool join_growth);
   void raise_stop(BudgetHit hit);
   BudgetHit shared_stop() const;
   // A worker's end: its results to the parent, then _exit (its worlds and
@@ -277,7 +280,6 @@ struct Search::Shared {
   // 0 while the search goes on; then 1 + the BudgetHit that ended it
   // (BudgetHit::none: a violation or an error).
   std::atomic<std::uint32_t> stop{0};
-  std::atomic<std::uint32_t> violation{0};
   std::atomic<std::uint64_t> next_total{0};
   // Every worker's transitions and expanded nodes at the last barrier.
   std::atomic<std::uint64_t> states_at_level{0}, expanded_at_level{0};
@@ -759,7 +761,6 @@ BudgetHit Search::parallel_checkpoint() {
   mine.schedules.store(result_.stats.schedules, std::memory_order_relaxed);
   mine.memory.store(memory - visited_.bytes(), std::memory_order_relaxed);
   if (result_.violation) {
-    shared_->violation.store(1);
     raise_stop(BudgetHit::none);
     return BudgetHit::none;
   }
@@ -816,18 +817,28 @@ void Search::grow_together() {
     s.grow.store(0);
     s.grow_arrived.store(0, std::memory_order_relaxed);
     s.grow_generation.store(generation + 1, std::memory_order_release);
-  } else {
-    for (std::uint64_t spins = 0; s.grow_generation.load(std::memory_order_acquire) == generation; ++spins) {
-      if (s.stop.load() != 0) return;  // the search ends: nobody inserts again
-      if (spins % 4096 == 4095 && !workers_alive()) {
-        raise_stop(BudgetHit::none);
-        if (worker_ != 0) ::_exit(1);
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::microseconds(20));
-    }
+  } else if (!await(s.grow_generation, generation, false)) {
+    return;  // the search ends: nobody inserts again
   }
   visited_.refresh();
+}
+
+bool Search::await(const std::atomic<std::uint32_t>& generation, std::uint32_t seen, bool join_growth) {
+  for (std::uint64_t spins = 0; generation.load(std::memory_order_acquire) == seen; ++spins) {
+    if (shared_->stop.load() != 0) return false;
+    if (meter_.stopped()) {  // this worker's budget or interrupt (its watcher, Meter::also_stop_on)
+      raise_stop(meter_.stop_reason());
+      return false;
+    }
+    if (join_growth && shared_->grow.load() != 0) grow_together();
+    if (spins % 4096 == 4095 && !workers_alive()) {
+      raise_stop(BudgetHit::none);
+      if (worker_ != 0) ::_exit(1);  // the parent is gone: nobody reads the results
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(20));
+  }
+  return true;
 }
 
 bool Search::level_barrier() {
@@ -861,22 +872,8 @@ bool Search::level_barrier() {
     s.next_total.store(next);
     s.arrived.store(0, std::memory_order_relaxed);
     s.generation.store(generation + 1, std::memory_order_release);
-  } else {
-    for (std::uint64_t spins = 0; s.generation.load(std::memory_order_acquire) == generation; ++spins) {
-      if (s.stop.load() != 0) return false;
-      if (s.grow.load() != 0) grow_together();
-      if (spins % 4096 == 4095 && !workers_alive()) {
-        raise_stop(BudgetHit::none);
-        if (worker_ != 0) ::_exit(1);  // the parent is gone: nobody reads the results
-        return false;
-      }
-      if (meter_.stopped() || (options_.limits.time_limit_seconds > 0 &&
-                               meter_.elapsed_seconds() >= options_.limits.time_limit_seconds)) {
-        raise_stop(meter_.stopped() ? meter_.stop_reason() : BudgetHit::time);
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::microseconds(50));
-    }
+  } else if (!await(s.generation, generation, true)) {
+    return false;
   }
   visited_.refresh();
   ++level_;

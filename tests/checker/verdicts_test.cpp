@@ -687,6 +687,63 @@ TEST(Judged, CountsAreSummedAlignedAndJudgedOnAnyNumberOfJobs) {
   EXPECT_EQ(status(*confluence, true, false, judged(none, "confluence")), "not_exercised");
 }
 
+// Confluence across the worker processes of a parallel search (its table is
+// shared, DESIGN §6): two maps read one source; in the broken program b reads
+// what a last wrote (a hidden channel), so the store a fire ends in depends on
+// which ran first (from a device's third fire on); in the sound one b reads
+// only its input. Fine grain makes
+// the order a choice; with no extra ready orders, only the table compares
+// schedules. --jobs 2 must judge both as --jobs 1 does.
+sim::Scenario order_sensitive(bool broken) {
+  sim::Scenario s;
+  s.name = broken ? "order-sensitive" : "order-free";
+  s.create = [broken](core::Runtime& rt, const sim::DeviceContext&) {
+    auto last = std::make_shared<std::int64_t>(0);
+    const auto src = rt.source(Value::integer(0), "s");
+    rt.map({src}, [last](std::span<const Value> in) { return int_of(*last = in[0].as_int() + 1); }, "a");
+    rt.map({src}, [last, broken](std::span<const Value> in) {
+      // (The channel only at a device's third fire: deep enough that the
+      // workers have started.)
+      return int_of(broken && in[0].as_int() == 3 ? *last + in[0].as_int() : in[0].as_int() * 2);
+    }, "b");
+  };
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>{sim::Action::fire("s", int_of(1)), sim::Action::fire("s", int_of(2)),
+                                    sim::Action::fire("s", int_of(3))};
+  };
+  s.defaults.devices = 4;
+  s.defaults.grain = sim::Grain::fine;
+  return s;
+}
+
+TEST(Confluence, WorkerProcessesJudgeAnOrderSensitiveProgramAsOneProcessDoes) {
+  CheckOptions check{{"confluence"}};
+  check.ready_orders = 0;
+  for (const bool broken : {true, false}) {
+    const auto s = order_sensitive(broken);
+    SCOPED_TRACE(s.name);
+    sim::explore::Options o;
+    o.world = s.defaults;
+    o.limits.depth_max = 30;
+    o.limits.states_max = 200'000;
+    const auto one = sim::explore::explore(s, o, monitor_factory(s, check));
+    o.jobs = 2;
+    const auto two = sim::explore::explore(s, o, monitor_factory(s, check));
+    EXPECT_TRUE(std::any_of(two.notes.begin(), two.notes.end(), [](const std::string& n) {
+      return n.find("worker processes") != std::string::npos;
+    }));
+    ASSERT_EQ(one.violation.has_value(), broken);
+    ASSERT_EQ(two.violation.has_value(), broken);
+    if (broken) {
+      EXPECT_EQ(two.violation->finding.property, "confluence");
+      EXPECT_EQ(two.violation->choices, one.violation->choices);
+    } else {
+      EXPECT_EQ(two.budget_hit, one.budget_hit);
+      EXPECT_EQ(two.stats.distinct_states, one.stats.distinct_states);
+    }
+  }
+}
+
 // One source read by two maps: after a fire both are ready, and the fine
 // grain's schedules run them in either order; in coarse grain, the ready
 // orders the checker adds.
