@@ -90,11 +90,22 @@ void Network::add(Message m) {
 
 void Network::sort() const {
   if (sorted_ == in_flight_.size()) return;
-  const auto middle = in_flight_.begin() + static_cast<std::ptrdiff_t>(sorted_);
+  // Usually one message came since the last listing: insert each new one
+  // into its place (`after` is a total order, ids being unique, so this is
+  // the order any sort gives) without the buffer inplace_merge allocates.
   const auto order = [this](const Message& a, const Message& b) { return after(a, b); };
-  std::sort(middle, in_flight_.end(), order);
-  std::inplace_merge(in_flight_.begin(), middle, in_flight_.end(), order);
-  sorted_ = in_flight_.size();
+  if (in_flight_.size() - sorted_ > 8) {  // a restored network: sort it whole
+    const auto middle = in_flight_.begin() + static_cast<std::ptrdiff_t>(sorted_);
+    std::sort(middle, in_flight_.end(), order);
+    std::inplace_merge(in_flight_.begin(), middle, in_flight_.end(), order);
+    sorted_ = in_flight_.size();
+    return;
+  }
+  for (; sorted_ < in_flight_.size(); ++sorted_) {
+    const auto end = in_flight_.begin() + static_cast<std::ptrdiff_t>(sorted_);
+    const auto at = std::upper_bound(in_flight_.begin(), end, *end, order);
+    std::rotate(at, end, end + 1);
+  }
 }
 
 std::size_t Network::position(std::uint64_t id) const {

@@ -14,8 +14,9 @@
 // Messages are kept in canonical order — (destination, sender, name, value),
 // then id — from the back of a vector: transitions list them in that order,
 // and healing delivers the first one and removes it in constant time. Sends
-// append; the order is restored when next read, by sorting what was appended
-// since and merging it in (linear in the messages, not m log m per read).
+// append; the order is restored when next read, by inserting each message
+// appended since into its place (usually one: linear in the messages, no
+// allocation), or, after a restore, by sorting the batch and merging it in.
 
 #include <cassert>
 #include <cstdint>

@@ -519,7 +519,6 @@ void World::list_device(const Device& device, std::vector<Transition>& out) cons
       Transition& t = out.emplace_back(make(TransitionKind::send, device.id_));
       t.peer = peers[p];
       t.reactive = distributed[k].id;
-      t.name = distributed[k].name;
     }
   }
 }
@@ -565,6 +564,14 @@ std::string World::message_text(const Message& m) const {
   return fmt::format("#{} {} d{}->d{}", m.id, m.name, m.from, m.to);
 }
 
+const core::Runtime::Distributed* World::distributed_of(const Transition& t) const {
+  if (t.kind != TransitionKind::send || t.device >= devices_.size() || !devices_[t.device]->up()) return nullptr;
+  for (const auto& d : devices_[t.device]->runtime_->distributed_reactives()) {
+    if (d.id == t.reactive) return &d;
+  }
+  return nullptr;
+}
+
 std::string World::describe(const Transition& t) const {
   switch (t.kind) {
     case TransitionKind::fire:
@@ -573,7 +580,10 @@ std::string World::describe(const Transition& t) const {
       const auto& label = device(t.device).runtime()->label(t.reactive);
       return label.empty() ? fmt::format("d{} step r{}", t.device, t.reactive) : fmt::format("d{} step {}", t.device, label);
     }
-    case TransitionKind::send: return fmt::format("d{} send {} to d{}", t.device, t.name, t.peer);
+    case TransitionKind::send: {
+      const core::Runtime::Distributed* d = distributed_of(t);
+      return fmt::format("d{} send {} to d{}", t.device, d != nullptr ? std::string_view(d->name) : "?", t.peer);
+    }
     case TransitionKind::deliver:
     case TransitionKind::drop:
     case TransitionKind::duplicate: {
@@ -586,7 +596,7 @@ std::string World::describe(const Transition& t) const {
     case TransitionKind::restart: return fmt::format("restart d{}", t.device);
     case TransitionKind::partition: return fmt::format("partition d{} from the others", t.device);
     case TransitionKind::heal: return "heal the partition";
-    case TransitionKind::lo: return t.lo_step.description;
+    case TransitionKind::lo: return lo_.describe(t.lo_step);
   }
   return {};
 }
@@ -1041,7 +1051,6 @@ bool World::heal_sends(Healing& healing) {
         Transition t = make(TransitionKind::send, device->id_);
         t.peer = peers[p];
         t.reactive = distributed[k].id;
-        t.name = distributed[k].name;
         if (!heal_apply(healing, t)) return sent;
         sent = true;
         check_stop();

@@ -92,10 +92,11 @@ struct Transition {
   std::uint32_t device = no_device;       // who acts (partition: the isolated device)
   std::uint32_t peer = no_device;         // send: destination
   core::ReactiveId reactive = no_reactive;  // step: the reactive; send: the distributed reactive
-  std::string name;                       // send: the distributed reactive's name
   std::uint64_t message = 0;              // deliver, drop, duplicate
   lo::System::Step lo_step;               // lo
   std::string text;                       // from enabled() only; empty from list()
+  // Listing makes one of these per enabled transition after every step, so
+  // it holds ids only: names and words come from World::describe.
 
   const std::string& description() const { return text; }
 };
@@ -249,6 +250,9 @@ class World {
   bool any_enabled() const;
   // The description enabled() gives `t` in this state.
   std::string describe(const Transition& t) const;
+  // A send's distributed reactive (name, id, name hash) on its device; null
+  // for any other transition or while the device is down.
+  const core::Runtime::Distributed* distributed_of(const Transition& t) const;
   // Precondition: `t` is one of enabled() and heal() has not run.
   void apply(const Transition& t);
   // apply(enabled().at(index)); returns the transition applied.

@@ -160,7 +160,11 @@ std::uint64_t transition_key(const World& world, const Transition& t) {
   std::uint64_t h = hash_combine(static_cast<std::uint64_t>(t.kind), t.device);
   h = hash_combine(h, t.peer);
   h = hash_combine(h, t.reactive);
-  h = hash_combine(h, core::hash_bytes(t.name));
+  // The distributed reactive's name for a send (ids may differ after a
+  // restart, names do not); the empty name for every other transition.
+  static const std::uint64_t no_name = core::hash_bytes("");
+  const core::Runtime::Distributed* d = world.distributed_of(t);
+  h = hash_combine(h, d != nullptr ? d->name_hash : no_name);
   if (t.kind == TransitionKind::deliver || t.kind == TransitionKind::drop || t.kind == TransitionKind::duplicate) {
     const std::uint64_t content = message_content(world, t);
     h = hash_combine(h, content != 0 ? content : t.message);

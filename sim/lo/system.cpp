@@ -212,15 +212,24 @@ std::vector<System::Step> System::enabled(
   std::vector<Step> steps;
   for (const auto& m : in_flight_) {
     if (blocked && blocked(m.from.device, m.to.device)) continue;
-    steps.push_back(Step{Step::Kind::deliver, m.id, {},
-                         fmt::format("lo deliver #{} {} -> {}", m.id, to_string(m.from), to_string(m.to))});
+    steps.push_back(Step{Step::Kind::deliver, m.id, {}});
   }
   for (const auto& [address, queue] : queues_) {
     if (queue.empty() || !runnable(address, queue.front())) continue;
-    steps.push_back(Step{Step::Kind::run, 0, address,
-                         fmt::format("lo run {} #{}", to_string(address), queue.front().id)});
+    steps.push_back(Step{Step::Kind::run, 0, address});
   }
   return steps;
+}
+
+std::string System::describe(const Step& step) const {
+  if (step.kind == Step::Kind::deliver) {
+    const Message* m = find_in_flight(step.message);
+    if (m == nullptr) return fmt::format("lo deliver #{}", step.message);
+    return fmt::format("lo deliver #{} {} -> {}", m->id, to_string(m->from), to_string(m->to));
+  }
+  auto queue = queues_.find(step.queue);
+  if (queue == queues_.end() || queue->second.empty()) return fmt::format("lo run {}", to_string(step.queue));
+  return fmt::format("lo run {} #{}", to_string(step.queue), queue->second.front().id);
 }
 
 // Whether a response to `request` waits in the queue at `at` already (a

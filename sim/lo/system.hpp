@@ -180,12 +180,14 @@ class System {
     enum class Kind : std::uint8_t { deliver, run } kind = Kind::deliver;
     std::uint64_t message = 0;  // deliver
     Address queue;              // run
-    std::string description;
   };
   // Deterministic order: deliveries by message id, then runs by address.
   // `blocked(from, to)` hides deliveries a partition blocks (may be empty).
   std::vector<Step> enabled(const std::function<bool(std::uint32_t, std::uint32_t)>& blocked = {}) const;
   void apply(const Step& step);
+  // What an enabled step does, in words (traces and reports only: listing
+  // formats nothing).
+  std::string describe(const Step& step) const;
   // The network's faults on Lo messages (the world keeps their budgets): an
   // in-flight message is lost, or a copy of it is made with a new id.
   const Message* find_in_flight(std::uint64_t id) const;

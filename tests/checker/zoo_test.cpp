@@ -281,11 +281,11 @@ struct Halting : LoHarness {
   }
   void deliver(std::uint64_t id) {
     ++step;
-    system.apply(lo::System::Step{lo::System::Step::Kind::deliver, id, {}, {}});
+    system.apply(lo::System::Step{lo::System::Step::Kind::deliver, id, {}});
   }
   void run(lo::Address queue) {
     ++step;
-    system.apply(lo::System::Step{lo::System::Step::Kind::run, 0, queue, {}});
+    system.apply(lo::System::Step{lo::System::Step::Kind::run, 0, queue});
   }
 };
 

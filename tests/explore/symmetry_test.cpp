@@ -69,6 +69,12 @@ std::map<std::uint64_t, Path> reachable(const std::shared_ptr<const Scenario>& s
 
 std::uint32_t image(const Permutation& to_new, std::uint32_t d) { return d == no_device ? d : to_new.at(d); }
 
+// The name of the distributed reactive a send sends; empty for any other transition.
+std::string sent_name(const World& world, const Transition& t) {
+  const auto* d = world.distributed_of(t);
+  return d != nullptr ? d->name : std::string();
+}
+
 // Transition `t` of `world`, as device numbers renamed by `to_new` make it a
 // transition of `other` (the image world): its index there, if it has one.
 std::optional<std::size_t> image_of(const World& world, const Transition& t, const World& other,
@@ -79,7 +85,7 @@ std::optional<std::size_t> image_of(const World& world, const Transition& t, con
   for (std::size_t i = 0; i < enabled.size(); ++i) {
     const Transition& u = enabled[i];
     if (u.kind != t.kind || u.device != image(to_new, t.device) || u.peer != image(to_new, t.peer) ||
-        u.reactive != t.reactive || u.name != t.name) {
+        u.reactive != t.reactive || sent_name(other, u) != sent_name(world, t)) {
       continue;
     }
     if (m == nullptr) return i;

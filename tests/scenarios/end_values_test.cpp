@@ -86,7 +86,7 @@ TEST(TodoMvc, AnEntryShowsItsStoredInitialValueUntilTheTaskReplicaArrives) {
   fire(*w, 0);  // d0 adds task-0-0 "buy milk"
   bool sent = false;
   for (const auto& t : w->enabled()) {
-    if (t.kind == TransitionKind::send && t.device == 0 && t.name == "todos" && t.peer == 1) {
+    if (t.kind == TransitionKind::send && t.device == 0 && w->distributed_of(t)->name == "todos" && t.peer == 1) {
       w->apply(t);
       sent = true;
       break;
@@ -109,7 +109,7 @@ TEST(TodoMvc, HealingDeliversATaskWhoseOnlyMessageWasDropped) {
   fire(*w, 1);  // d1 adds task-1-0 "write paper"
   bool dropped = false;
   for (const auto& t : w->enabled()) {
-    if (t.kind == TransitionKind::send && t.device == 1 && t.name == "task-1-0") {
+    if (t.kind == TransitionKind::send && t.device == 1 && w->distributed_of(t)->name == "task-1-0") {
       w->apply(t);
       ASSERT_TRUE(apply_first(*w, TransitionKind::drop, 0));
       dropped = true;

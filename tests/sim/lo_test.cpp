@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -91,6 +92,25 @@ struct DivisionByZero : Harness {
     EXPECT_EQ(system.live_tasks(), 0U);
   }
 };
+
+// Steps are listed as ids; describe() names them from the state they are
+// enabled in: a delivery by its message's endpoints, a run by its queue's head.
+TEST(Lo, DescribesAnEnabledStepFromTheState) {
+  Harness h;
+  const Address echo = h.system.install(1, "echo", [](TaskContext& ctx) { ctx.respond(true, ctx.message().payload); });
+  const std::uint64_t request = h.system.user_request(1, echo, Value::integer(7));
+  const auto steps = h.system.enabled();
+  ASSERT_EQ(steps.size(), 1U);
+  const Message* m = h.system.find_in_flight(request);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(h.system.describe(steps[0]),
+            fmt::format("lo deliver #{} {} -> {}", request, to_string(m->from), to_string(m->to)));
+  ASSERT_TRUE(h.deliver(request));
+  const auto runs = h.system.enabled();
+  ASSERT_EQ(runs.size(), 1U);
+  EXPECT_EQ(runs[0].kind, System::Step::Kind::run);
+  EXPECT_EQ(h.system.describe(runs[0]), fmt::format("lo run {} #{}", to_string(echo), request));
+}
 
 TEST(Lo, DivisionByZeroDropsResponsesAlreadyQueued) {
   DivisionByZero h;
