@@ -94,9 +94,7 @@ struct Transition {
   core::ReactiveId reactive = no_reactive;  // step: the reactive; send: the distributed reactive
   std::uint64_t message = 0;              // deliver, drop, duplicate
   lo::System::Step lo_step;               // lo
-  std::string text;                       // from enabled() only; empty from list()
-  // Listing makes one of these per enabled transition after every step, so
-  // it holds ids only: names and words come from World::describe.
+  std::string text;                       // from enabled() only; empty from list(): words come from World::describe
 
   const std::string& description() const { return text; }
 };

@@ -160,8 +160,8 @@ std::uint64_t transition_key(const World& world, const Transition& t) {
   std::uint64_t h = hash_combine(static_cast<std::uint64_t>(t.kind), t.device);
   h = hash_combine(h, t.peer);
   h = hash_combine(h, t.reactive);
-  // The distributed reactive's name for a send (ids may differ after a
-  // restart, names do not); the empty name for every other transition.
+  // A send's distributed reactive by name hash (hash_bytes(name)); the
+  // empty name's hash for every other transition.
   static const std::uint64_t no_name = core::hash_bytes("");
   const core::Runtime::Distributed* d = world.distributed_of(t);
   h = hash_combine(h, d != nullptr ? d->name_hash : no_name);
