@@ -43,6 +43,11 @@ std::uint8_t Decoder::u8() {
   return bytes_[offset_++];
 }
 
+void Decoder::skip(std::size_t n) {
+  if (n > remaining()) throw DecodeError("truncated input: expected more bytes");
+  offset_ += n;
+}
+
 std::uint64_t Decoder::varint() {
   std::uint64_t result = 0;
   for (unsigned shift = 0; shift < 64; shift += 7) {

@@ -88,6 +88,9 @@ class Decoder {
 
   bool at_end() const { return offset_ == bytes_.size(); }
   std::size_t remaining() const { return bytes_.size() - offset_; }
+  // The bytes not read yet; skip(n) reads n of them unseen.
+  std::span<const std::uint8_t> rest() const { return bytes_.subspan(offset_); }
+  void skip(std::size_t n);
   // Nesting guard for recursive decoders (lists of lists ...).
   std::uint32_t depth = 0;
 

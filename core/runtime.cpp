@@ -1990,11 +1990,12 @@ const Snapshot& Runtime::snapshot() const { return impl_->sigma; }
 template <class ValueHash>
 std::uint64_t Runtime::fingerprint_of(const ValueHash& value_hash) const {
   const Impl& m = *impl_;
-  std::uint64_t h = hash_combine(0x66727369'6d2d6d75ULL, m.created);
+  std::uint64_t values = 0;  // each reactive's value at its id (core/hash.hpp, hash_at)
   for (ReactiveId r = 0; r < m.nodes().size(); ++r) {
     if (m.nodes()[r].slot == Slot::empty) continue;
-    h = hash_combine(hash_combine(h, r), value_hash(m.values[r]));
+    values += hash_at(r, value_hash(m.values[r]));
   }
+  std::uint64_t h = hash_combine(hash_combine(0x66727369'6d2d6d75ULL, m.created), values);
   if (m.propagating) {
     h = hash_combine(h, 0x41ULL);
     for (ReactiveId r : active()) h = hash_combine(h, r);

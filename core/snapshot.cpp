@@ -86,8 +86,9 @@ namespace {
 template <class ValueHash>
 std::uint64_t fingerprint_of(const SnapshotValues& values, const std::vector<CreationRecord>& creations,
                              const ValueHash& value_hash) {
-  std::uint64_t h = hash_combine(0x5349474d41ULL, values.size());
-  for (const auto& [r, v] : values) h = hash_combine(hash_combine(h, r), value_hash(v));
+  std::uint64_t stored = 0;  // each value at its reactive's id (core/hash.hpp, hash_at)
+  for (const auto& [r, v] : values) stored += hash_at(r, value_hash(v));
+  std::uint64_t h = hash_combine(hash_combine(0x5349474d41ULL, values.size()), stored);
   for (const CreationRecord& record : creations) {
     h = hash_combine(hash_combine(hash_combine(h, record.creator), record.first), record.count);
     for (const Value& v : record.inputs) h = hash_combine(h, value_hash(v));

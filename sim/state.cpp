@@ -339,6 +339,21 @@ std::unique_ptr<World> StateCodec::decode(std::span<const std::uint8_t> bytes) {
 }
 
 void StateCodec::decode(std::span<const std::uint8_t> bytes, World& world) {
+  if (kept_world_ == &world) kept_world_ = nullptr;  // its devices change here unrecorded
+  decode_into(bytes, world, nullptr);
+}
+
+void StateCodec::decode_over(std::span<const std::uint8_t> bytes, World& world) {
+  if (kept_world_ != &world) {
+    kept_.assign(world.devices(), {});
+    kept_world_ = &world;
+  }
+  world.forget_changes();
+  decode_into(bytes, world, &kept_);
+}
+
+void StateCodec::decode_into(std::span<const std::uint8_t> bytes, World& world,
+                             std::vector<std::vector<std::uint8_t>>* kept) {
   Decoder d(bytes);
   const std::uint8_t flags = d.u8();
   world.healed_ = (flags & healed_flag) != 0;
@@ -367,7 +382,22 @@ void StateCodec::decode(std::span<const std::uint8_t> bytes, World& world) {
   world.network_.restore(std::move(messages), std::move(sides), next_id);
   if ((flags & lo_flag) != 0) decode_lo(world.lo_, d);
   world.touch_lo();
-  for (auto& device : world.devices_) decode_device(world, *device, d);
+  for (std::size_t i = 0; i < world.devices_.size(); ++i) {
+    Device& device = *world.devices_[i];
+    if (kept == nullptr) {
+      decode_device(world, device, d);
+      continue;
+    }
+    std::vector<std::uint8_t>& before = (*kept)[i];
+    const auto rest = d.rest();
+    if (!before.empty() && rest.size() >= before.size() && std::equal(before.begin(), before.end(), rest.begin())) {
+      d.skip(before.size());
+      continue;
+    }
+    before.clear();  // (a decoding that throws leaves nothing to compare with)
+    decode_device(world, device, d);
+    before.assign(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(rest.size() - d.remaining()));
+  }
   if (!d.at_end()) throw DecodeError("corrupt state vector: trailing bytes");
   world.choices_.clear();
   world.events_.clear();

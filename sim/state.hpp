@@ -49,6 +49,14 @@ class StateCodec {
   void decode(std::span<const std::uint8_t> bytes, World& world);
   // A new world for `bytes`: a copy of `like`, then decode().
   std::unique_ptr<World> decode(std::span<const std::uint8_t> bytes);
+  // decode() into a world that nothing but decode_over() has changed since
+  // the last decode_over() into it (a search's parent world): a device
+  // whose encoding is byte for byte the one decoded there last keeps its
+  // state, hash included. Encodings are read front to back and each part's
+  // end follows from its own bytes, so equal bytes are an equal device.
+  // Afterwards the world lists exactly the devices decoded anew as changed
+  // (World::take_changes copies those into a copy of its previous state).
+  void decode_over(std::span<const std::uint8_t> bytes, World& world);
 
   // What the shared tables hold, for memory budgets.
   std::uint64_t table_bytes() const;
@@ -57,6 +65,10 @@ class StateCodec {
   class Values;
   void encode_device(const World& world, const Device& device, core::Encoder& out);
   void decode_device(World& world, Device& device, core::Decoder& in);
+  // decode() and decode_over(): `kept`, when not null, is each device's
+  // encoding as last decoded into `world`, to compare and keep up to date.
+  void decode_into(std::span<const std::uint8_t> bytes, World& world,
+                   std::vector<std::vector<std::uint8_t>>* kept);
   void encode_lo(const lo::System& lo, core::Encoder& out);
   void decode_lo(lo::System& lo, core::Decoder& in);
   std::uint32_t graph_id(std::uint32_t device, const core::Runtime& runtime);
@@ -66,6 +78,10 @@ class StateCodec {
   std::unique_ptr<World> like_;
   std::unique_ptr<Values> values_;
   core::Encoder encoder_;  // reused: one buffer for every encoding
+  // decode_over(): the world last decoded over, and each of its devices'
+  // encoding as decoded there.
+  const World* kept_world_ = nullptr;
+  std::vector<std::vector<std::uint8_t>> kept_;
   // Dataflow graphs by (device, signature); graphs_[id].
   std::vector<std::shared_ptr<const core::Dataflow>> graphs_;
   std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t> graph_ids_;

@@ -250,10 +250,23 @@ World& World::operator=(const World& other) {
   return *this;
 }
 
-void World::revert_to(const World& other) {
+void World::revert_to(const World& other) { copy_changes(other, false); }
+
+void World::take_changes(const World& other) { copy_changes(other, true); }
+
+void World::forget_changes() {
+  for (const std::uint32_t d : touched_) {
+    devices_[d]->touched_ = false;
+    devices_[d]->store_touched_ = false;
+  }
+  touched_.clear();
+  lo_touched_ = false;
+}
+
+void World::copy_changes(const World& other, bool theirs) {
   assert(devices_.size() == other.devices_.size());
   network_ = other.network_;
-  if (lo_touched_) lo_.assign(other.lo_);
+  if (lo_touched_ || (theirs && other.lo_touched_)) lo_.assign(other.lo_);
   lo_touched_ = false;
   budgets_ = other.budgets_;
   choices_ = other.choices_;
@@ -265,11 +278,32 @@ void World::revert_to(const World& other) {
   event_hash_ = other.event_hash_;
   lo_hash_ = other.lo_hash_;
   lo_hashed_ = other.lo_hashed_;
-  for (const std::uint32_t d : touched_) copy_device(*devices_[d], *other.devices_[d]);
+  if (theirs) {
+    for (const std::uint32_t d : other.touched_) copy_device(*devices_[d], *other.devices_[d]);
+  }
+  for (const std::uint32_t d : touched_) {
+    Device& to = *devices_[d];
+    const Device& from = *other.devices_[d];
+    if (!to.touched_) continue;  // copied above
+    if (to.store_touched_) {
+      copy_device(to, from);
+      continue;
+    }
+    to.touched_ = false;
+    to.last_sent_ = from.last_sent_;
+    to.hash_ = from.hash_;
+    to.hashed_ = from.hashed_;
+  }
   touched_.clear();
 }
 
 void World::touch(Device& device) {
+  device.store_hashed_ = false;
+  device.store_touched_ = true;
+  touch_sent(device);
+}
+
+void World::touch_sent(Device& device) {
   device.hashed_ = false;
   if (device.touched_) return;
   device.touched_ = true;
@@ -285,6 +319,7 @@ void World::touch_lo() {
 // be any world's device of the same number.
 void World::copy_device(Device& to, const Device& from) {
   to.touched_ = false;
+  to.store_touched_ = false;
   to.storage_ = from.storage_;
   to.workload_ = from.workload_;
   to.next_action_ = from.next_action_;
@@ -294,6 +329,7 @@ void World::copy_device(Device& to, const Device& from) {
   to.hash_ = from.hash_;
   to.store_hash_ = from.store_hash_;
   to.hashed_ = from.hashed_;
+  to.store_hashed_ = from.store_hashed_;
   if (!from.runtime_) {
     to.runtime_.reset();
   } else if (to.runtime_) {
@@ -807,12 +843,21 @@ core::Value World::travel(Device& device, Convert&& convert) {
 }
 
 void World::apply_send(Device& device, std::uint32_t peer, core::ReactiveId r) {
-  touch(device);
+  touch_sent(device);
   core::Runtime& rt = *device.runtime_;
   // §3.4: what travels names the reactives it refers to, promoting those
-  // that are not distributed yet (which adds distributed reactives).
-  const core::Value wire = travel(device, [&] { return core::serialise(rt, device.id_, r); });
+  // that are not distributed yet (which adds distributed reactives). A
+  // promotion is serialise's only change to the store.
+  const std::size_t distributed_before = rt.distributed_reactives().size();
+  core::Value wire;
+  try {
+    wire = travel(device, [&] { return core::serialise(rt, device.id_, r); });
+  } catch (...) {
+    touch(device);  // whatever serialise changed before it threw is copied back too
+    throw;
+  }
   const auto distributed = rt.distributed_reactives();
+  if (distributed.size() != distributed_before) touch(device);
   const auto k = static_cast<std::size_t>(
       std::find_if(distributed.begin(), distributed.end(), [r](const auto& d) { return d.id == r; }) -
       distributed.begin());
@@ -880,7 +925,7 @@ void World::resend_later(const Message& m) {
   const std::size_t p = index_of(network_.neighbors(sender.id_), m.to);
   const std::size_t at = k * sender.peers_ + p;
   if (k == distributed.size() || at >= sender.last_sent_.size()) return;
-  touch(sender);
+  touch_sent(sender);
   sender.last_sent_[at] = Device::LastSent{};
 }
 
@@ -1071,25 +1116,29 @@ std::uint64_t World::device_store_hash(std::uint32_t d) const {
 std::uint64_t World::device_hash(const Device& device) const {
   if (device.hashed_) return device.hash_;
   using core::hash_combine;
-  std::uint64_t h = device.up() ? device.runtime_->fingerprint() : 0xdeadULL;
-  h = hash_combine(h, device.storage_.fingerprint());
-  device.store_hash_ = h;
-  h = hash_combine(h, device.next_action_);
+  if (!device.store_hashed_) {
+    const std::uint64_t store = device.up() ? device.runtime_->fingerprint() : 0xdeadULL;
+    device.store_hash_ = hash_combine(store, device.storage_.fingerprint());
+    device.store_hashed_ = true;
+  }
+  std::uint64_t h = hash_combine(device.store_hash_, device.next_action_);
   h = hash_combine(h, device.running_request_ != 0);
   if (device.up()) {
+    // What was last sent, summed over (reactive, peer) (core/hash.hpp, hash_at).
+    std::uint64_t sent = 0;
     const auto distributed = device.runtime_->distributed_reactives();
     const auto& peers = network_.neighbors(device.id_);
     for (std::size_t k = 0; k < distributed.size(); ++k) {
       for (std::size_t p = 0; p < peers.size(); ++p) {
         const std::size_t at = k * device.peers_ + p;
         if (at >= device.last_sent_.size() || !device.last_sent_[at].sent) continue;
-        h = hash_combine(h, peers[p]);
-        h = hash_combine(h, distributed[k].name_hash);
-        h = hash_combine(h, device.last_sent_[at].value.hash());
-        // Only a world with a re-send budget has counts; without, the hash is as before it.
-        if (device.last_sent_[at].resends > 0) h = hash_combine(h, device.last_sent_[at].resends);
+        std::uint64_t what = device.last_sent_[at].value.hash();
+        // Only a world with a re-send budget has counts.
+        if (device.last_sent_[at].resends > 0) what = hash_combine(what, device.last_sent_[at].resends);
+        sent += core::hash_at(hash_combine(distributed[k].name_hash, peers[p]), what);
       }
     }
+    h = hash_combine(h, sent);
   }
   device.hash_ = h;
   device.hashed_ = true;
@@ -1097,19 +1146,16 @@ std::uint64_t World::device_hash(const Device& device) const {
 }
 
 std::uint64_t World::fingerprint() const {
-  using core::hash_combine;
-  std::uint64_t h = hash_combine(0x776f726c64ULL, network_.fingerprint());
+  using core::hash_at;
   if (!lo_hashed_) {
     lo_hash_ = lo_.fingerprint();
     lo_hashed_ = true;
   }
-  h = hash_combine(h, lo_hash_);
-  h = hash_combine(h, budgets_.drops);
-  h = hash_combine(h, budgets_.dups);
-  h = hash_combine(h, budgets_.crashes);
-  h = hash_combine(h, budgets_.partitions);
-  for (const auto& device : devices_) h = hash_combine(h, device_hash(*device));
-  return h;
+  // The parts side by side (core/hash.hpp, hash_at), each at its place.
+  std::uint64_t parts = hash_at(0, network_.fingerprint()) + hash_at(1, lo_hash_) + hash_at(2, budgets_.drops) +
+                        hash_at(3, budgets_.dups) + hash_at(4, budgets_.crashes) + hash_at(5, budgets_.partitions);
+  for (std::size_t d = 0; d < devices_.size(); ++d) parts += hash_at(6 + d, device_hash(*devices_[d]));
+  return core::hash_combine(0x776f726c64ULL, parts);
 }
 
 }  // namespace frsim::sim

@@ -208,7 +208,11 @@ class Device {
   mutable std::uint64_t hash_ = 0;
   mutable std::uint64_t store_hash_ = 0;
   mutable bool hashed_ = false;
+  mutable bool store_hashed_ = false;
   bool touched_ = false;  // changed since the world last equalled another (World::revert_to)
+  // ... and not only in what it last sent (World::touch_sent): its store,
+  // snapshot or workload position changed too.
+  bool store_touched_ = false;
 };
 
 class World {
@@ -228,6 +232,11 @@ class World {
   // network, the Lo substrate). A search's inner loop: copy a node once,
   // then for each transition apply, look, revert.
   void revert_to(const World& other);
+  // Becomes equal to `other` when this world equals what `other` was before
+  // the changes it lists (StateCodec::decode_over lists the devices it
+  // decoded anew) and, like revert_to, after this world's own transitions:
+  // copies the devices either lists.
+  void take_changes(const World& other);
   std::unique_ptr<World> clone() const { return std::make_unique<World>(*this); }
   // A fresh world that re-executes this world's choices from the seed (and
   // heals if this one did): the determinism check of Lemma 4.12. Null when
@@ -318,8 +327,15 @@ class World {
   friend class StateCodec;
 
   void copy_device(Device& to, const Device& from);
+  // revert_to (`theirs` false) and take_changes (true).
+  void copy_changes(const World& other, bool theirs);
+  // Lists no device as changed (StateCodec::decode_over, before it decodes).
+  void forget_changes();
   // A transition changes the device: its hash is stale, revert_to copies it.
   void touch(Device& device);
+  // ... changes only what the device last sent (a send that promoted
+  // nothing): its store's hash holds, revert_to copies the last sends back.
+  void touch_sent(Device& device);
   void touch_lo();
   void start_device(Device& device, bool restart);
   void do_apply(const Transition& t);

@@ -468,8 +468,11 @@ void Search::expand(Taken& taken, Expansion& out) {
   out.root_tally = Tally{};
   Node& node = taken.node;
   World& parent = *parent_.world;
-  codec_->decode(taken.state, parent);
+  // Only decode_over changes the parent world, and the child world follows
+  // every change at once: it equals the parent when each child begins.
+  codec_->decode_over(taken.state, parent);
   parent.fingerprint();  // every device's part, which the children keep but one
+  child_.world->take_changes(parent);
   parent.list(enabled_);
   if (enabled_.empty()) {
     // Only the root gets here: a child without transitions ended in step().
@@ -502,7 +505,6 @@ void Search::expand(Taken& taken, Expansion& out) {
   std::vector<Slim>& explored = explored_;
   explored = sleep_of(node);
   out.children.reserve(todo.size());
-  *child_.world = parent;
   for (std::size_t k = 0; k < todo.size(); ++k) {
     if (meter_.stopped()) throw core::PropagationStopped{};
     const std::uint32_t i = todo[k];

@@ -218,6 +218,81 @@ RC_GTEST_PROP(StateVector, DecodingAnEncodedWorldGivesAnEqualWorld, ()) {
   }
 }
 
+// A search's parent world (Search::expand): states of a schedule, in an
+// order that comes back to some and jumps between others, decoded one over
+// the other, so that each device is decoded anew only where its bytes
+// changed; a child world that takes the changes equals the parent each
+// time, and again after one of its transitions is applied and reverted. A
+// plain decode into the parent now and then (and a whole assignment of the
+// child) must not leave the next decode_over comparing with stale bytes.
+RC_GTEST_PROP(StateVector, DecodingOverTheLastStateGivesAnEqualWorld, ()) {
+  const Case c = *cases();
+  World world(c.scenario, c.world, c.seed);
+  StateCodec codec(world);
+  World parent(world);
+  World child(world);
+  std::vector<std::vector<std::uint8_t>> states;
+  std::vector<std::unique_ptr<World>> originals;
+  std::vector<Transition> enabled;
+  for (std::size_t i = 0;; ++i) {
+    states.emplace_back();
+    codec.encode(world, states.back());
+    originals.push_back(std::make_unique<World>(world));
+    world.list(enabled);
+    if (i == c.schedule.size() || enabled.empty()) break;
+    world.apply_enabled(enabled, c.schedule[i] % enabled.size());
+  }
+  const auto order = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, states.size()));
+  const auto plain = *rc::gen::container<std::vector<bool>>(order.size(), rc::gen::weightedElement<bool>({{1, true}, {4, false}}));
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const std::size_t at = order[k];
+    if (plain[k]) {
+      codec.decode(states[at], parent);
+      child = parent;
+    } else {
+      codec.decode_over(states[at], parent);
+      parent.fingerprint();
+      child.take_changes(parent);
+    }
+    RC_ASSERT_SAME(parent, *originals[at], fmt::format("parent, state {} as the {}th", at, k));
+    RC_ASSERT_SAME(child, *originals[at], fmt::format("child, state {} as the {}th", at, k));
+    child.list(enabled);
+    if (enabled.empty()) continue;
+    child.apply_enabled(enabled, (at + k) % enabled.size());
+    child.revert_to(parent);
+    RC_ASSERT_SAME(child, *originals[at], fmt::format("child reverted, state {} as the {}th", at, k));
+  }
+}
+
+// A send whose value holds a reference that is not distributed promotes it
+// (§3.4): the send changed the sender's store, not only what it last sent,
+// and reverting the world must copy the store back too (World::apply_send).
+TEST(WorldCopy, RevertingASendThatPromotedRestoresTheStore) {
+  const auto scenario = scenarios::get("lww-ref");
+  ASSERT_TRUE(scenario);
+  World world(scenario, scenario->defaults, 1);
+  std::vector<Transition> enabled;
+  std::size_t promoting = 0, plain = 0;
+  for (int step = 0; step < 40; ++step) {
+    world.list(enabled);
+    if (enabled.empty()) break;
+    const World before(world);
+    for (std::size_t i = 0; i < enabled.size(); ++i) {
+      if (enabled[i].kind != TransitionKind::send) continue;
+      const std::size_t distributed = world.device(enabled[i].device).runtime()->distributed_reactives().size();
+      world.apply_enabled(enabled, i);
+      const bool promoted = world.device(enabled[i].device).runtime()->distributed_reactives().size() != distributed;
+      (promoted ? promoting : plain) += 1;
+      world.revert_to(before);
+      const auto diff = difference(world, before);
+      ASSERT_FALSE(diff) << "after reverting a " << (promoted ? "promoting" : "plain") << " send: " << *diff;
+    }
+    world.apply_enabled(enabled, static_cast<std::size_t>(step) % enabled.size());
+  }
+  EXPECT_GT(promoting, 0U) << "no send promoted: the test did not test the promoting path";
+  EXPECT_GT(plain, 0U);
+}
+
 // The copy costs what the state holds: a copy of a world far into its
 // schedule carries no choices or events unless the world keeps them.
 TEST(WorldCopy, AWorldWithoutHistoryCopiesNone) {
