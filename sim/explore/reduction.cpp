@@ -1,7 +1,6 @@
 #include "sim/explore/reduction.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <limits>
 #include <map>
 #include <optional>
@@ -299,20 +298,13 @@ std::uint64_t Symmetry::fingerprint(const World& world) const {
     memo_misses_ = 0;
   }
   const std::uint64_t key = concrete | 1;  // 0 marks an empty slot
-  if (near_.empty()) near_.assign(near_slots(memo_max_slots_), MemoSlot{});
-  MemoSlot& near = near_[key >> (64 - std::countr_zero(near_.size()))];
-  if (near.concrete == key) return near.canonical;
   MemoSlot& slot = memo_[core::mix64(key) & (memo_.size() - 1)];
   if (slot.concrete != key) {
     ++memo_misses_;
     slot = {key, compute()};
   }
-  near = slot;
   return slot.canonical;
 }
-
-// The memo's front (near_): an eighth of the memo's slots, at most 8 K (128 KiB).
-std::size_t Symmetry::near_slots(std::size_t memo_slots) { return std::min<std::size_t>(memo_slots / 8, 1 << 13); }
 
 void Symmetry::memo_limit(std::uint64_t bytes) {
   std::size_t slots = 0;
@@ -323,8 +315,6 @@ void Symmetry::memo_limit(std::uint64_t bytes) {
   memo_max_slots_ = slots;
   memo_.clear();
   memo_.shrink_to_fit();
-  near_.clear();
-  near_.shrink_to_fit();
   memo_misses_ = 0;
 }
 

@@ -77,10 +77,9 @@ class Symmetry {
   // for two threads at once once memo_limit() gave it a memo.
   std::uint64_t fingerprint(const World& world) const;
   // Lets fingerprint() remember canonical fingerprints in at most `bytes`
-  // (0: no memo, the default), and the last ones met in front of those in an
-  // eighth as much again, at most 128 KiB; memo_bytes() is what both hold now.
+  // (0: no memo, the default); memo_bytes() is what it holds now.
   void memo_limit(std::uint64_t bytes);
-  std::uint64_t memo_bytes() const { return (memo_.capacity() + near_.capacity()) * sizeof(MemoSlot); }
+  std::uint64_t memo_bytes() const { return memo_.capacity() * sizeof(MemoSlot); }
   // A state held a value that no permutation but the identity renames (it
   // orders device numbers: core/crdt/rename.hpp) although the probe found
   // none: the reduced search may have merged states that behave differently,
@@ -139,11 +138,6 @@ class Symmetry {
     std::uint64_t concrete = 0, canonical = 0;
   };
   mutable std::vector<MemoSlot> memo_;
-  // The concrete states met a moment ago, direct-mapped by their top bits,
-  // in front of memo_: memo_ outgrows the processor's caches (its probe is a
-  // memory access) and most revisits come soon after the first visit.
-  mutable std::vector<MemoSlot> near_;
-  static std::size_t near_slots(std::size_t memo_slots);
   mutable std::uint64_t memo_misses_ = 0;
   std::size_t memo_max_slots_ = 0;
   mutable std::atomic<bool> broken_{false};

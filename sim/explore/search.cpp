@@ -452,7 +452,7 @@ std::uint64_t Search::memory_bytes() {
   }
   std::uint64_t monitors = 0;
   if (!shared_monitor_) monitors = frontier_.size() * monitor_bytes_;
-  std::uint64_t bytes = visited_bytes() + visited_.recent_bytes() + frontier_bytes_ + monitors + codec_->table_bytes();
+  std::uint64_t bytes = visited_bytes() + frontier_bytes_ + monitors + codec_->table_bytes();
   bytes += sleep_table_.size() * 64 + sleep_keys_ * sizeof(std::uint64_t);
   if (symmetry_) bytes += symmetry_->memo_bytes();
   return bytes;

@@ -1,7 +1,6 @@
 #include "sim/explore/visited.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cassert>
 #include <new>
 #include <stdexcept>
@@ -35,20 +34,7 @@ VisitedSet::VisitedSet(std::uint64_t bytes_max, bool bitstate, std::uint64_t bit
     table_.assign(initial_slots, 0);
     slots_ = table_.data();
     mask_ = table_.size() - 1;
-    size_recent(table_.size());
   }
-}
-
-void VisitedSet::size_recent(std::uint64_t table_slots) {
-  constexpr std::uint64_t most = std::uint64_t{1} << 14;
-  const std::uint64_t slots = std::min(most, table_slots / 32);
-  if (slots < 64) {
-    recent_.clear();
-    return;
-  }
-  if (slots == recent_.size()) return;
-  recent_.assign(slots, 0);
-  recent_shift_ = static_cast<unsigned>(64 - std::countr_zero(slots));
 }
 
 VisitedSet::Header& VisitedSet::header() const { return *std::launder(reinterpret_cast<Header*>(memory_.data())); }
@@ -82,7 +68,6 @@ bool VisitedSet::contains(std::uint64_t fingerprint) const {
     return ((word >> (b % 64)) & 1) != 0;
   }
   if (fingerprint == 0) fingerprint = 1;
-  if (recently(fingerprint)) return true;
   if (!shared_) return slots_[slot(fingerprint)] == fingerprint;
   for (std::uint64_t i = home(fingerprint);; i = (i + 1) & mask_) {
     const std::uint64_t held = std::atomic_ref<std::uint64_t>(slots_[i]).load(std::memory_order_relaxed);
@@ -103,7 +88,6 @@ bool VisitedSet::insert(std::uint64_t fingerprint) {
     return true;
   }
   if (fingerprint == 0) fingerprint = 1;
-  if (recently(fingerprint)) return false;
   // Keep the load at most three quarters: linear probes stay short, and a
   // stored state costs 10.7 to 21.3 bytes between two growths.
   if ((size_ + 1) * 4 > table_.size() * 3 && !grow()) {
@@ -111,7 +95,6 @@ bool VisitedSet::insert(std::uint64_t fingerprint) {
     return false;
   }
   const std::uint64_t i = slot(fingerprint);
-  remember(fingerprint);
   if (table_[i] == fingerprint) return false;
   table_[i] = fingerprint;
   ++size_;
@@ -131,7 +114,6 @@ bool VisitedSet::insert_shared(std::uint64_t fingerprint) {
     return true;
   }
   if (fingerprint == 0) fingerprint = 1;
-  if (recently(fingerprint)) return false;
   // reserve() keeps the load at three quarters between levels; within one,
   // a table fuller than fifteen sixteenths is the budget's end.
   if ((count.load(std::memory_order_relaxed) + 1) * 16 > (mask_ + 1) * 15) {
@@ -144,15 +126,11 @@ bool VisitedSet::insert_shared(std::uint64_t fingerprint) {
     if (now == 0) {
       if (held.compare_exchange_strong(now, fingerprint, std::memory_order_relaxed)) {
         count.fetch_add(1, std::memory_order_relaxed);
-        remember(fingerprint);
         return true;
       }
       // Another worker took the slot first; `now` is what it wrote.
     }
-    if (now == fingerprint) {
-      remember(fingerprint);
-      return false;
-    }
+    if (now == fingerprint) return false;
   }
 }
 
@@ -166,7 +144,6 @@ bool VisitedSet::grow() {
   for (std::uint64_t fp : old) {
     if (fp != 0) table_[slot(fp)] = fp;
   }
-  size_recent(slots);
   return true;
 }
 
@@ -215,7 +192,6 @@ void VisitedSet::reserve(std::uint64_t more) {
                   h.slots * sizeof(std::uint64_t));
   h.slots = slots;
   h.which = 1 - h.which;
-  size_recent(slots);
 }
 
 bool VisitedSet::wants_room() const {
@@ -228,7 +204,6 @@ void VisitedSet::refresh() {
   if (!shared_ || bitstate_) return;
   slots_ = half(header().which);
   mask_ = header().slots - 1;
-  size_recent(header().slots);
 }
 
 ParentLinks::ParentLinks() { add(root, 0); }

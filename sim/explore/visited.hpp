@@ -51,9 +51,6 @@ class VisitedSet {
   bool bitstate() const { return bitstate_; }
   std::uint64_t size() const { return shared_ ? shared_count().load(std::memory_order_relaxed) : size_; }
   std::uint64_t bytes() const;
-  // The cache of recently met fingerprints (at most 128 KiB), not counted
-  // in bytes(): the state's own cost is the table's.
-  std::uint64_t recent_bytes() const { return recent_.size() * sizeof(std::uint64_t); }
 
   // Parallel search (DESIGN §6): moves the set into memory that the worker
   // processes forked after this call share, where insert() claims a slot by
@@ -80,21 +77,6 @@ class VisitedSet {
   std::uint64_t home(std::uint64_t fingerprint) const { return core::mix64(fingerprint) & mask_; }
   std::uint64_t bit(std::uint64_t fingerprint) const;
   bool insert_shared(std::uint64_t fingerprint);
-  // Exact mode: fingerprints met a moment ago, direct-mapped by their top
-  // bits. A breadth-first search comes back to a state soon after it met it
-  // (a diamond's two paths reach it from two siblings, about half the
-  // lookups on gset-replication): this small table, which stays in the
-  // processor's cache, answers those, and the large one, whose probe is a
-  // cache miss, answers the rest. It holds only fingerprints the set holds,
-  // so no answer depends on what it holds; it is sized with the table (a
-  // thirty-second of its slots, at most 2^14; recent_bytes()).
-  void size_recent(std::uint64_t table_slots);
-  bool recently(std::uint64_t fingerprint) const {
-    return !recent_.empty() && recent_[fingerprint >> recent_shift_] == fingerprint;
-  }
-  void remember(std::uint64_t fingerprint) {
-    if (!recent_.empty()) recent_[fingerprint >> recent_shift_] = fingerprint;
-  }
   // Shared mode: the count, the table's size and which half holds it, at the
   // start of the shared memory; the two halves after it.
   struct Header;
@@ -113,8 +95,6 @@ class VisitedSet {
   std::vector<std::uint64_t> table_;
   std::uint64_t* slots_ = nullptr;
   std::uint64_t mask_ = 0;
-  std::vector<std::uint64_t> recent_;
-  unsigned recent_shift_ = 63;
   std::vector<std::uint64_t> bits_;
   std::uint64_t* words_ = nullptr;  // bits_'s storage, or the shared array's
   std::uint64_t word_count_ = 0;

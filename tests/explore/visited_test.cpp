@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include <algorithm>
 #include <set>
 
 #include "sim/explore/visited.hpp"
@@ -20,38 +19,6 @@ RC_GTEST_PROP(VisitedSet, ExactModeAgreesWithStdSet, (std::vector<std::uint64_t>
   RC_ASSERT(visited.size() == model.size());
   for (auto fp : fingerprints) RC_ASSERT(visited.contains(fp));
   RC_ASSERT(!visited.full());
-}
-
-// Enough states that the table grows past 2,048 slots and keeps a cache of
-// recently met fingerprints (VisitedSet::recently), with fingerprints that
-// share their top bits (the cache's index) in groups, so that the cache's
-// entries are overwritten again and again: its answers must be the table's.
-RC_GTEST_PROP(VisitedSet, RecentlyMetStatesAnswerAsTheTableDoes, ()) {
-  // Every key below `distinct` once, in order, interleaved with keys met
-  // again (or for the first time) in any order.
-  const auto distinct = *rc::gen::inRange<std::uint64_t>(2500, 5000);
-  const auto again = *rc::gen::container<std::vector<std::uint64_t>>(rc::gen::inRange<std::uint64_t>(0, 5000));
-  std::vector<std::uint64_t> keys;
-  for (std::uint64_t i = 0; i < std::max<std::uint64_t>(distinct, again.size()); ++i) {
-    if (i < distinct) keys.push_back(i);
-    if (i < again.size()) keys.push_back(again[i]);
-  }
-  const auto groups = *rc::gen::inRange<std::uint64_t>(1, 17);
-  const auto fingerprint = [&](std::uint64_t key) {
-    return ((key % groups) << 60) | ((key * 0x9e3779b97f4a7c15ULL) >> 24);
-  };
-  VisitedSet visited(1 << 24, false);
-  std::set<std::uint64_t> model;
-  for (auto key : keys) {
-    const std::uint64_t fp = fingerprint(key);
-    RC_ASSERT(visited.insert(fp) == model.insert(fp).second);
-  }
-  RC_ASSERT(visited.recent_bytes() > 0);
-  RC_ASSERT(visited.size() == model.size());
-  for (std::uint64_t key = 0; key < 5000; ++key) {
-    const std::uint64_t fp = fingerprint(key);
-    RC_ASSERT(visited.contains(fp) == model.contains(fp));
-  }
 }
 
 TEST(VisitedSet, ExactModeStopsAtItsBudget) {
