@@ -25,8 +25,7 @@ constexpr std::uint64_t hash_combine(std::uint64_t seed, std::uint64_t value) {
 // One part of a whole's hash: `value` at `position`, mixed on its own. A
 // whole hashed as the sum of its parts' hash_at costs no chain of dependent
 // multiplications (hash_combine folds one part after another, each waiting
-// for the last), so the processor mixes the parts side by side, and the sum
-// can be kept up to date by subtracting a part and adding its successor; the
+// for the last), so the processor mixes the parts side by side; the
 // position keeps the sum sensitive to which part is where.
 constexpr std::uint64_t hash_at(std::uint64_t position, std::uint64_t value) {
   return mix64(value + (position + 1) * 0x9e3779b97f4a7c15ULL);

@@ -287,12 +287,9 @@ void World::copy_changes(const World& other, bool theirs) {
     if (!to.touched_) continue;  // copied above
     if (to.store_touched_) {
       copy_device(to, from);
-      continue;
+    } else {
+      copy_sent(to, from);
     }
-    to.touched_ = false;
-    to.last_sent_ = from.last_sent_;
-    to.hash_ = from.hash_;
-    to.hashed_ = from.hashed_;
   }
   touched_.clear();
 }
@@ -318,17 +315,14 @@ void World::touch_lo() {
 // `to` is this world's device, bound to it (observer, storage); `from` may
 // be any world's device of the same number.
 void World::copy_device(Device& to, const Device& from) {
-  to.touched_ = false;
+  copy_sent(to, from);
   to.store_touched_ = false;
   to.storage_ = from.storage_;
   to.workload_ = from.workload_;
   to.next_action_ = from.next_action_;
   to.running_request_ = from.running_request_;
   to.peers_ = from.peers_;
-  to.last_sent_ = from.last_sent_;
-  to.hash_ = from.hash_;
   to.store_hash_ = from.store_hash_;
-  to.hashed_ = from.hashed_;
   to.store_hashed_ = from.store_hashed_;
   if (!from.runtime_) {
     to.runtime_.reset();
@@ -337,6 +331,15 @@ void World::copy_device(Device& to, const Device& from) {
   } else {
     to.runtime_ = std::make_unique<core::Runtime>(*from.runtime_, to.storage_, runtime_observer(to));
   }
+}
+
+// What a send that promoted nothing changes (World::touch_sent): the last
+// sends and the device's hash; copy_device copies these and the rest.
+void World::copy_sent(Device& to, const Device& from) {
+  to.touched_ = false;
+  to.last_sent_ = from.last_sent_;
+  to.hash_ = from.hash_;
+  to.hashed_ = from.hashed_;
 }
 
 std::unique_ptr<World> World::rerun() const {

@@ -327,6 +327,7 @@ class World {
   friend class StateCodec;
 
   void copy_device(Device& to, const Device& from);
+  void copy_sent(Device& to, const Device& from);
   // revert_to (`theirs` false) and take_changes (true).
   void copy_changes(const World& other, bool theirs);
   // Lists no device as changed (StateCodec::decode_over, before it decodes).
