@@ -1,15 +1,17 @@
 #include "core/runtime.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cstddef>
+#include <cstring>
+#include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <limits>
 #include <typeinfo>
 #include <utility>
 
-#include <boost/container/options.hpp>
-#include <boost/container/vector.hpp>
 #include <fmt/format.h>
 
 #include "core/graph.hpp"
@@ -34,10 +36,94 @@ namespace {
 
 constexpr ReactiveId no_reactive = std::numeric_limits<ReactiveId>::max();
 
-// A node's inputs or dependents: a vector with 32-bit size and capacity (16
-// bytes), so that a node's operator and both lists share one cache line.
-using IdList = boost::container::vector<ReactiveId, void,
-                                        boost::container::vector_options_t<boost::container::stored_size<std::uint32_t>>>;
+// A node's inputs or dependents in 16 bytes, so that a node's operator and
+// both lists share one cache line: up to three ids in place (most nodes have
+// no more inputs or dependents than that, and a propagation then reads no
+// other line to find them), more in an array of their own.
+class IdList {
+ public:
+  IdList() = default;
+  IdList(std::initializer_list<ReactiveId> ids) { assign(ids.begin(), ids.end()); }
+  IdList(const IdList& other) { assign(other.begin(), other.end()); }
+  IdList(IdList&& other) noexcept : words_(other.words_), size_(other.size_) { other.size_ = 0; }
+  IdList& operator=(const IdList& other) {
+    if (this != &other) assign(other.begin(), other.end());
+    return *this;
+  }
+  IdList& operator=(IdList&& other) noexcept {
+    if (this != &other) {
+      release();
+      words_ = other.words_;
+      size_ = other.size_;
+      other.size_ = 0;
+    }
+    return *this;
+  }
+  IdList& operator=(std::initializer_list<ReactiveId> ids) {
+    assign(ids.begin(), ids.end());
+    return *this;
+  }
+  ~IdList() { release(); }
+
+  std::uint32_t size() const { return size_ & ~heap_bit; }
+  bool empty() const { return size() == 0; }
+  const ReactiveId* data() const { return on_heap() ? heap() : words_.data(); }
+  ReactiveId* data() { return on_heap() ? heap() : words_.data(); }
+  const ReactiveId* begin() const { return data(); }
+  const ReactiveId* end() const { return data() + size(); }
+  ReactiveId* begin() { return data(); }
+  ReactiveId* end() { return data() + size(); }
+  ReactiveId operator[](std::size_t i) const { return data()[i]; }
+
+  void clear() { size_ &= heap_bit; }
+  void push_back(ReactiveId id) {
+    const std::uint32_t n = size();
+    if (n == capacity()) reserve(n == 0 ? in_place : 2 * n);
+    data()[n] = id;
+    ++size_;
+  }
+  void erase(ReactiveId* at) {
+    std::copy(at + 1, end(), at);
+    --size_;
+  }
+  template <class It>
+  void assign(It first, It last) {
+    const auto n = static_cast<std::uint32_t>(std::distance(first, last));
+    clear();
+    if (n > capacity()) reserve(n);
+    std::copy(first, last, data());
+    size_ = (size_ & heap_bit) | n;
+  }
+
+ private:
+  static constexpr std::uint32_t in_place = 3;
+  static constexpr std::uint32_t heap_bit = 1U << 31;
+  // On the heap, words_ holds the array's address and then its capacity.
+  bool on_heap() const { return (size_ & heap_bit) != 0; }
+  ReactiveId* heap() const {
+    ReactiveId* p;
+    std::memcpy(&p, words_.data(), sizeof p);
+    return p;
+  }
+  std::uint32_t capacity() const { return on_heap() ? words_[2] : in_place; }
+  void reserve(std::uint32_t capacity) {
+    auto* fresh = new ReactiveId[capacity];
+    std::copy(begin(), end(), fresh);
+    const std::uint32_t n = size();
+    release();
+    std::memcpy(words_.data(), &fresh, sizeof fresh);
+    words_[2] = capacity;
+    size_ = heap_bit | n;
+  }
+  void release() {
+    if (on_heap()) delete[] heap();
+    size_ = 0;
+  }
+
+  std::array<ReactiveId, in_place> words_{};
+  std::uint32_t size_ = 0;  // with heap_bit when the ids are on the heap
+};
+static_assert(sizeof(IdList) == 16);
 
 std::span<const ReactiveId> ids(const IdList& list) { return {list.data(), list.size()}; }
 
@@ -86,14 +172,19 @@ ActionResult in_progress() {
 // the reactives it reevaluates.
 class Dataflow {
  public:
-  // The fields a reevaluation in the level order reads come first and fill
-  // one 64-byte cache line: the Map's operator, its inputs, its dependents
-  // (ids in vectors with 32-bit sizes). The rest is read off the hot path
-  // (DESIGN §3, "A graph node's hot line").
+  // A node's hot line: what a reevaluation in the level order reads of the
+  // graph, the Map's operator, its inputs and its dependents (ids in vectors
+  // with 32-bit sizes), 64 bytes and nothing else, so that the nodes of a
+  // propagation lie side by side. Everything else about a node is its Info,
+  // in an array of its own that the fast path does not touch (DESIGN §3,
+  // "A graph node's hot line").
   struct alignas(64) Node {
     MapOperator map_op;
     IdList inputs;   // map: its inputs; fold: {r1}; flatten: {r0}
     IdList derived;  // {d ≠ r | r ∈ inputs(d, µ)}, static and dynamic
+  };
+  static_assert(sizeof(Node) == 64, "map_op, inputs and derived fill one cache line");
+  struct Info {
     FoldOperator fold_op;
     Slot slot = Slot::empty;
     bool distributed = false;
@@ -111,7 +202,6 @@ class Dataflow {
     // over that reevaluation's values, so graphs of equal shape differ here.
     std::uint64_t provenance = 0;
   };
-  static_assert(sizeof(MapOperator) + 2 * sizeof(IdList) == 64, "map_op, inputs and derived fill one cache line");
   // A graph reached from this one by moving flatten `flatten`'s dynamic edge
   // to `inner`: copies of a runtime that move the same edge share the result
   // instead of each copying the graph. Valid while this graph is shared (a
@@ -125,6 +215,7 @@ class Dataflow {
   Dataflow() = default;
   Dataflow(const Dataflow& other)
       : nodes(other.nodes),
+        info(other.info),
         created(other.created),
         by_label(other.by_label),
         by_name(other.by_name),
@@ -133,6 +224,7 @@ class Dataflow {
   Dataflow& operator=(const Dataflow&) = delete;
 
   std::vector<Node> nodes;  // [0, created) is dom(µ); restored constants may follow
+  std::vector<Info> info;   // the same reactives' Info, aligned with nodes
   std::size_t created = 0;
   std::map<std::string, ReactiveId, std::less<>> by_label;  // first reactive with each label
   std::map<std::string, ReactiveId, std::less<>> by_name;   // distributed reactives
@@ -150,14 +242,16 @@ std::uint64_t signature(const Dataflow& graph) {
   if (graph.signature != 0) return graph.signature;
   std::uint64_t h = hash_combine(0x64666c6f77ULL, graph.created);
   h = hash_combine(h, graph.nodes.size());
-  for (const Dataflow::Node& n : graph.nodes) {
-    h = hash_combine(h, static_cast<std::uint64_t>(n.slot));
-    h = hash_combine(h, static_cast<std::uint64_t>(n.kind));
-    h = hash_combine(h, n.level);
-    h = hash_combine(h, n.inner);
-    h = hash_combine(h, n.distributed ? 1 : 0);
-    h = hash_combine(h, hash_bytes(n.label));
-    h = hash_combine(h, n.provenance);
+  for (std::size_t r = 0; r < graph.nodes.size(); ++r) {
+    const Dataflow::Node& n = graph.nodes[r];
+    const Dataflow::Info& c = graph.info[r];
+    h = hash_combine(h, static_cast<std::uint64_t>(c.slot));
+    h = hash_combine(h, static_cast<std::uint64_t>(c.kind));
+    h = hash_combine(h, c.level);
+    h = hash_combine(h, c.inner);
+    h = hash_combine(h, c.distributed ? 1 : 0);
+    h = hash_combine(h, hash_bytes(c.label));
+    h = hash_combine(h, c.provenance);
     h = hash_combine(h, n.inputs.size());
     for (ReactiveId i : n.inputs) h = hash_combine(h, i);
     h = hash_combine(h, n.derived.size());
@@ -223,6 +317,7 @@ class UndoLog {
 
 struct Runtime::Impl {
   using Node = Dataflow::Node;
+  using Info = Dataflow::Info;
   struct Rewire {
     ReactiveId flatten;
     ReactiveId old_inner;
@@ -340,6 +435,7 @@ struct Runtime::Impl {
   // ---- the shared graph -----------------------------------------------------
 
   const std::vector<Node>& nodes() const { return graph->nodes; }
+  const Info& info(ReactiveId r) const { return graph->info[r]; }
 
   // The graph to change: this runtime's own (copy-on-write). A graph changed
   // in place forgets its successors, which were computed from it as it was;
@@ -357,7 +453,7 @@ struct Runtime::Impl {
   // The per-runtime copies of the graph's kinds, levels and flags (the
   // policy handle reads them), after the graph pointer moved.
   void sync_states() {
-    const auto& n = nodes();
+    const auto& n = graph->info;
     states.resize(n.size());
     values.resize(n.size());
     for (std::size_t r = 0; r < n.size(); ++r) {
@@ -369,7 +465,7 @@ struct Runtime::Impl {
   }
 
   void set_level(ReactiveId r, std::uint32_t level) {
-    own().nodes[r].level = level;
+    own().info[r].level = level;
     states[r].level = level;
   }
 
@@ -381,17 +477,21 @@ struct Runtime::Impl {
 
   // ---- lookups --------------------------------------------------------------
 
-  bool exists(ReactiveId r) const { return r < nodes().size() && nodes()[r].slot != Slot::empty; }
+  bool exists(ReactiveId r) const { return r < nodes().size() && info(r).slot != Slot::empty; }
   bool is_created(ReactiveId r) const { return r < created; }
 
   std::string describe(ReactiveId r) const {
-    if (r < nodes().size() && !nodes()[r].label.empty()) return fmt::format("{} (r{})", nodes()[r].label, r);
+    if (r < nodes().size() && !info(r).label.empty()) return fmt::format("{} (r{})", info(r).label, r);
     return fmt::format("r{}", r);
   }
 
   const Node& created_node(ReactiveId r, std::string_view what) const {
     if (!is_created(r)) throw Error(fmt::format("{}: unknown reactive r{}", what, r));
     return nodes()[r];
+  }
+  const Info& created_info(ReactiveId r, std::string_view what) const {
+    created_node(r, what);
+    return info(r);
   }
 
   std::optional<ReactiveId> resolve(const Value& reference) const {
@@ -415,7 +515,7 @@ struct Runtime::Impl {
       case ReactiveKind::source: return {};
       case ReactiveKind::map: return {n.inputs.begin(), n.inputs.end()};
       case ReactiveKind::fold: return {r, n.inputs[0]};
-      case ReactiveKind::flatten: return {n.inputs[0], n.inner};
+      case ReactiveKind::flatten: return {n.inputs[0], info(r).inner};
     }
     return {};
   }
@@ -432,7 +532,7 @@ struct Runtime::Impl {
       case ReactiveKind::map:
         return std::all_of(n.inputs.begin(), n.inputs.end(), [&](ReactiveId i) { return processed(i); });
       case ReactiveKind::fold: return processed(n.inputs[0]);  // and r itself: P ∪ {r}
-      case ReactiveKind::flatten: return processed(n.inputs[0]) && (n.inner == r || processed(n.inner));
+      case ReactiveKind::flatten: return processed(n.inputs[0]) && (info(r).inner == r || processed(info(r).inner));
     }
     return false;
   }
@@ -539,7 +639,8 @@ struct Runtime::Impl {
   // reevexp(r, µ) = µ(r).op inputs(r, µ).val, evaluated to a value (inner).
   Value reevaluate(ReactiveId r) {
     const Node& n = nodes()[r];
-    if (n.creating_map_op || n.creating_fold_op) return reevaluate_creating(r, true);
+    const Info& c = info(r);
+    if (c.creating_map_op || c.creating_fold_op) return reevaluate_creating(r, true);
     switch (states[r].kind) {
       case ReactiveKind::map: {
         // The observer gets the values read side by side; the operator
@@ -563,16 +664,16 @@ struct Runtime::Impl {
           const Value read[2] = {values[r], values[input]};
           observer->reevaluated(r, ids, read);
         }
-        return n.fold_op(values[r], values[input]);
+        return c.fold_op(values[r], values[input]);
       }
       case ReactiveKind::flatten: {
         // Operator x_r => x_v => x_v: the value of the inner reactive.
         if (observer != nullptr) {
-          const ReactiveId ids[2] = {n.inputs[0], n.inner};
-          const Value read[2] = {values[n.inputs[0]], values[n.inner]};
+          const ReactiveId ids[2] = {n.inputs[0], c.inner};
+          const Value read[2] = {values[n.inputs[0]], values[c.inner]};
           observer->reevaluated(r, ids, read);
         }
-        return values[n.inner];
+        return values[c.inner];
       }
       case ReactiveKind::source: break;
     }
@@ -602,9 +703,8 @@ struct Runtime::Impl {
   }
 
   Value run_creating(ReactiveId r, std::span<const Value> in) {
-    const Node& n = nodes()[r];
-    const CreatingMapOperator map_op = n.creating_map_op;
-    const CreatingFoldOperator fold_op = n.creating_fold_op;
+    const CreatingMapOperator map_op = info(r).creating_map_op;
+    const CreatingFoldOperator fold_op = info(r).creating_fold_op;
     struct Scope {
       Impl& m;
       std::uint32_t level;
@@ -793,7 +893,7 @@ struct Runtime::Impl {
             bucket = &queue.bucket(level);
             continue;
           }
-          if (s.kind == ReactiveKind::fold && n.fold_op) {
+          if (s.kind == ReactiveKind::fold && info(r).fold_op) {
             reevaluate_plain_fold(r, s, n, queue);
             bucket = &queue.bucket(level);
             continue;
@@ -821,7 +921,7 @@ struct Runtime::Impl {
   // Σ stores at (commit).
   [[gnu::noinline]] void reevaluate_plain_fold(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue) {
     poll_stop();
-    write_plain(r, s, n, queue, n.fold_op(values[r], values[n.inputs[0]]));
+    write_plain(r, s, n, queue, info(r).fold_op(values[r], values[n.inputs[0]]));
   }
 
   // The rest of (reevaluate)+(write) for both: r is processed and active
@@ -863,7 +963,7 @@ struct Runtime::Impl {
     poll_stop();  // as apply() does: a budget ends a long propagation here too
     // A creating operator may grow the graph and the store: references are
     // taken after it ran.
-    Value v = states[r].kind == ReactiveKind::map && !nodes()[r].creating_map_op ? evaluate_map(nodes()[r])
+    Value v = states[r].kind == ReactiveKind::map && !info(r).creating_map_op ? evaluate_map(nodes()[r])
                                                                                   : reevaluate(r);
     const Node& n = nodes()[r];
     ReactiveState& s = states[r];
@@ -924,7 +1024,7 @@ struct Runtime::Impl {
   }
 
   void set_inner(ReactiveId f, ReactiveId inner) {
-    const ReactiveId old = nodes()[f].inner;
+    const ReactiveId old = info(f).inner;
     if (old == inner) return;
     // Every path strictly increases levels, so an inner below f cannot be
     // downstream of f: only a move upwards needs the graph check.
@@ -964,13 +1064,13 @@ struct Runtime::Impl {
 
   void move_edge(ReactiveId f, ReactiveId inner) {
     Dataflow& g = own();
-    Node& n = g.nodes[f];
-    const ReactiveId outer = n.inputs[0];
-    if (n.inner != no_reactive && n.inner != outer) {
-      auto& list = g.nodes[n.inner].derived;
+    const ReactiveId outer = g.nodes[f].inputs[0];
+    ReactiveId& current = g.info[f].inner;
+    if (current != no_reactive && current != outer) {
+      auto& list = g.nodes[current].derived;
       list.erase(std::find(list.begin(), list.end(), f));
     }
-    n.inner = inner;
+    current = inner;
     if (inner != outer) g.nodes[inner].derived.push_back(f);
     if (states[inner].level >= states[f].level) raise(f, states[inner].level + 1);
   }
@@ -1006,7 +1106,7 @@ struct Runtime::Impl {
         case ReactiveKind::fold: edges.push_back({n.inputs[0], r, false}); break;
         case ReactiveKind::flatten:
           edges.push_back({n.inputs[0], r, false});
-          if (n.inner != no_reactive) edges.push_back({n.inner, r, true});
+          if (info(r).inner != no_reactive) edges.push_back({info(r).inner, r, true});
           break;
       }
     }
@@ -1051,7 +1151,9 @@ struct Runtime::Impl {
 
   void grow(std::size_t size) {
     if (nodes().size() >= size) return;
-    own().nodes.resize(size);
+    Dataflow& g = own();
+    g.nodes.resize(size);
+    g.info.resize(size);
     states.resize(size);
     values.resize(size);
   }
@@ -1069,30 +1171,32 @@ struct Runtime::Impl {
     if (propagating && creating == 0) throw Error("cannot create a reactive while a propagation is running");
     const auto r = static_cast<ReactiveId>(created);
     grow(r + 1);
-    if (propagating) made.push_back({r, nodes()[r].slot, values[r]});
-    Node& n = own().nodes[r];
-    n.provenance = creating > 0 ? creation_provenance : 0;
-    n.kind = kind;
+    if (propagating) made.push_back({r, info(r).slot, values[r]});
+    Dataflow& g = own();
+    Info& c = g.info[r];
+    c.provenance = creating > 0 ? creation_provenance : 0;
+    c.kind = kind;
     states[r].kind = kind;
-    n.label = std::move(label);
-    n.inputs.clear();
-    n.inner = no_reactive;
+    c.label = std::move(label);
+    g.nodes[r].inputs.clear();
+    c.inner = no_reactive;
     return r;
   }
 
   void publish(ReactiveId r) {
     Dataflow& g = own();
     Node& n = g.nodes[r];
-    n.slot = Slot::created;
+    Info& c = g.info[r];
+    c.slot = Slot::created;
     set_created(r + 1);
-    if (!n.label.empty()) g.by_label.emplace(n.label, r);
+    if (!c.label.empty()) g.by_label.emplace(c.label, r);
     for (ReactiveId i : n.inputs) g.nodes[i].derived.push_back(r);
     if (states[r].kind == ReactiveKind::flatten) {
-      g.nodes[n.inputs[0]].outer_of_flatten = true;
+      g.info[n.inputs[0]].outer_of_flatten = true;
       states[n.inputs[0]].outer_of_flatten = true;
     }
     raise(r, states[r].level);
-    if (observer != nullptr) observer->created(r, states[r].kind, g.nodes[r].label);
+    if (observer != nullptr) observer->created(r, states[r].kind, c.label);
   }
 
   // A reactive whose creation failed, or was rolled back with its
@@ -1100,24 +1204,26 @@ struct Runtime::Impl {
   void unpublish(ReactiveId r, Slot previous_slot, Value previous_value) {
     Dataflow& g = own();
     Node& n = g.nodes[r];
+    Info& c = g.info[r];
     const auto unlink = [&](ReactiveId i) {
       auto& list = g.nodes[i].derived;
       auto it = std::find(list.begin(), list.end(), r);
       if (it != list.end()) list.erase(it);
     };
     for (ReactiveId i : n.inputs) unlink(i);
-    if (states[r].kind == ReactiveKind::flatten && n.inner != no_reactive && n.slot == Slot::created) unlink(n.inner);
-    if (!n.label.empty()) {
-      auto it = g.by_label.find(n.label);
+    if (states[r].kind == ReactiveKind::flatten && c.inner != no_reactive && c.slot == Slot::created) unlink(c.inner);
+    if (!c.label.empty()) {
+      auto it = g.by_label.find(c.label);
       if (it != g.by_label.end() && it->second == r) g.by_label.erase(it);
     }
-    if (n.distributed) {
-      g.by_name.erase(n.label);
+    if (c.distributed) {
+      g.by_name.erase(c.label);
       std::erase_if(g.distributed, [r](const Runtime::Distributed& d) { return d.id == r; });
     }
     IdList derived = std::move(n.derived);  // a restored constant's dependents
     n = Node{};
-    n.slot = previous_slot;
+    c = Info{};
+    c.slot = previous_slot;
     n.derived = std::move(derived);
     values[r] = std::move(previous_value);
     states[r].kind = ReactiveKind::source;
@@ -1126,8 +1232,8 @@ struct Runtime::Impl {
 
   void make_distributed(ReactiveId r, std::string name, MergeFunction merge) {
     Dataflow& g = own();
-    g.nodes[r].distributed = true;
-    g.nodes[r].merge = merge ? std::move(merge) : MergeFunction(&Value::join);
+    g.info[r].distributed = true;
+    g.info[r].merge = merge ? std::move(merge) : MergeFunction(&Value::join);
     // The creation code's in name order; an operator's after them, in
     // creation order, so that a position once taken stays (a world keeps
     // what it last sent to each peer by position).
@@ -1176,7 +1282,7 @@ struct Runtime::Impl {
       auto it = sigma.values.find(r);
       if (it == sigma.values.end()) return;
       grow(r + 1);
-      own().nodes[r].slot = Slot::placeholder;
+      own().info[r].slot = Slot::placeholder;
       values[r] = it->second;
       if (observer != nullptr) observer->restored(r, it->second);
       restore_nested(it->second);
@@ -1291,9 +1397,9 @@ CreationRecord decode_record(Decoder& in, ValueCodec& values) {
 
 void Runtime::encode_state(Encoder& out, ValueCodec& codec) const {
   const Impl& m = *impl_;
-  const auto& nodes = m.nodes();
-  for (ReactiveId r = 0; r < nodes.size(); ++r) {
-    if (nodes[r].slot != Slot::empty) codec.write(out, m.values[r]);
+  const auto& info = m.graph->info;
+  for (ReactiveId r = 0; r < info.size(); ++r) {
+    if (info[r].slot != Slot::empty) codec.write(out, m.values[r]);
   }
   out.u8(m.propagating ? 1 : 0);
   if (!m.propagating) return;
@@ -1330,10 +1436,10 @@ void Runtime::encode_state(Encoder& out, ValueCodec& codec) const {
 
 void Runtime::decode_state(Decoder& in, ValueCodec& codec) {
   Impl& m = *impl_;
-  const auto& nodes = m.nodes();
-  const std::size_t slots = nodes.size();
+  const auto& info = m.graph->info;
+  const std::size_t slots = info.size();
   for (ReactiveId r = 0; r < slots; ++r) {
-    m.values[r] = nodes[r].slot != Slot::empty ? codec.read(in) : Value();
+    m.values[r] = info[r].slot != Slot::empty ? codec.read(in) : Value();
   }
   for (ReactiveState& st : m.states) {
     st.active_epoch = st.processed_epoch = st.outdated_epoch = st.logged_epoch = 0;
@@ -1407,13 +1513,13 @@ ReactiveId Runtime::Impl::create_map(std::vector<ReactiveId> inputs, MapOperator
   for (ReactiveId i : inputs) check_input(i, "map");
   const ReactiveId r = allocate(ReactiveKind::map, std::move(label));
   Node& n = own().nodes[r];
-  const Slot previous_slot = n.slot;
+  const Slot previous_slot = info(r).slot;
   Value previous_value = values[r];
   std::uint32_t level = creation_level;
   for (ReactiveId i : inputs) level = std::max(level, states[i].level + 1);
   n.inputs.assign(inputs.begin(), inputs.end());
   if (creating) {
-    n.creating_map_op = std::move(creating);
+    own().info[r].creating_map_op = std::move(creating);
   } else {
     n.map_op = options.wrap_map_operator ? options.wrap_map_operator(std::move(op)) : std::move(op);
   }
@@ -1453,7 +1559,7 @@ Value Runtime::Impl::initial_map_value(ReactiveId r) {
   const Node& n = nodes()[r];
   std::vector<Value> in;
   for (ReactiveId i : n.inputs) in.push_back(values[i]);
-  if (n.creating_map_op) return run_creating(r, in);
+  if (info(r).creating_map_op) return run_creating(r, in);
   const MapOperator op = n.map_op;
   return op(in);
 }
@@ -1466,10 +1572,10 @@ ReactiveId Runtime::Impl::create_fold(ReactiveId input, Value initial, FoldOpera
   check_input(input, "fold");
   const ReactiveId r = allocate(ReactiveKind::fold, std::move(label));
   const bool restored = sigma.values.contains(r);
-  Node& n = own().nodes[r];
-  n.inputs = {input};
-  n.fold_op = std::move(op);
-  n.creating_fold_op = std::move(creating);
+  Dataflow& g = own();
+  g.nodes[r].inputs = {input};
+  g.info[r].fold_op = std::move(op);
+  g.info[r].creating_fold_op = std::move(creating);
   values[r] = lookup(r, std::move(initial));
   set_level(r, std::max(creation_level, states[input].level + 1));
   publish(r);
@@ -1504,7 +1610,7 @@ ReactiveId Runtime::Impl::create_flatten(ReactiveId outer, std::string label) {
     } catch (...) {
       set_created(r);
       own().nodes[r].inputs.clear();
-      own().nodes[r].label.clear();
+      own().info[r].label.clear();
       if (propagating) made.pop_back();
       throw;
     }
@@ -1572,8 +1678,8 @@ void Runtime::Impl::replay_creations() {
     // creation was replayed: a record whose creator is not there (an
     // impure creation code) is left out, and restoration reports it.
     if (!is_created(record.creator) || created != record.first) continue;
-    const Node& n = nodes()[record.creator];
-    if (!n.creating_map_op && !n.creating_fold_op) continue;
+    const Info& c = info(record.creator);
+    if (!c.creating_map_op && !c.creating_fold_op) continue;
     if (record.inputs.size() != inputs_of(record.creator).size()) continue;
     try {
       run_creating(record.creator, record.inputs);  // its value is Σ's already
@@ -1683,11 +1789,11 @@ void Runtime::create(std::string_view name, const Value& argument) {
 }
 
 bool Runtime::creates_reactives(ReactiveId r) const {
-  const Impl::Node& n = impl_->created_node(r, "creates_reactives");
-  return n.creating_map_op || n.creating_fold_op;
+  const Impl::Info& c = impl_->created_info(r, "creates_reactives");
+  return c.creating_map_op || c.creating_fold_op;
 }
 
-std::uint64_t Runtime::provenance(ReactiveId r) const { return impl_->created_node(r, "provenance").provenance; }
+std::uint64_t Runtime::provenance(ReactiveId r) const { return impl_->created_info(r, "provenance").provenance; }
 
 // ---- Creation: Fig. 6 from inside an operator ------------------------------------
 
@@ -1749,8 +1855,7 @@ Value Creation::distributed_fold(std::string name, const Value& in, Value initia
 
 void Runtime::promote(ReactiveId r, std::string name, MergeFunction merge) {
   Impl& m = *impl_;
-  const Impl::Node& n = m.created_node(r, "promote");
-  if (n.distributed) throw Error(fmt::format("promote: {} is distributed already", m.describe(r)));
+  if (m.created_info(r, "promote").distributed) throw Error(fmt::format("promote: {} is distributed already", m.describe(r)));
   if (m.graph->by_name.contains(name)) throw Error(fmt::format("promote: the name \"{}\" is taken", name));
   m.make_distributed(r, std::move(name), std::move(merge));
 }
@@ -1786,7 +1891,7 @@ ActionResult Runtime::begin_receive(std::string_view name, const Value& remote) 
     if (it == m.graph->by_name.end()) return failure(fmt::format("receive: no distributed reactive named \"{}\"", name));
     const ReactiveId r = it->second;
     return m.guarded([&] {
-      Value merged = m.options.receiver->merge(r, m.nodes()[r].merge, m.values[r], remote);
+      Value merged = m.options.receiver->merge(r, m.info(r).merge, m.values[r], remote);
       if (m.observer != nullptr) m.observer->merged(r, m.values[r], remote, merged);
       m.join(ActionKind::receive, r, std::move(merged));
     });
@@ -1796,10 +1901,9 @@ ActionResult Runtime::begin_receive(std::string_view name, const Value& remote) 
     return failure(fmt::format("receive: no distributed reactive named \"{}\"", name));
   }
   const ReactiveId r = it->second;
-  const Impl::Node& n = m.nodes()[r];
   Value merged;
   try {
-    merged = m.options.receiver->merge(r, n.merge, m.values[r], remote);
+    merged = m.options.receiver->merge(r, m.info(r).merge, m.values[r], remote);
   } catch (const Error& e) {
     if (m.observer != nullptr) m.observer->aborted(e);
     return failure(e.what());
@@ -1882,10 +1986,11 @@ MapOperator::Gathered::~Gathered() {
 
 Value Runtime::apply_operator(ReactiveId r, std::span<const Value> inputs) const {
   const Impl::Node& n = impl_->created_node(r, "apply_operator");
+  const Impl::Info& c = impl_->info(r);
   const ReactiveKind kind = impl_->states[r].kind;
   const std::size_t expected = kind == ReactiveKind::map ? n.inputs.size() : kind == ReactiveKind::source ? 0 : 2;
   if (kind == ReactiveKind::source) throw Error(fmt::format("apply_operator: {} is a source", impl_->describe(r)));
-  if (n.creating_map_op || n.creating_fold_op) {
+  if (c.creating_map_op || c.creating_fold_op) {
     // Applied here it would create reactives on this runtime.
     throw Error(fmt::format("apply_operator: {}'s operator creates reactives", impl_->describe(r)));
   }
@@ -1894,7 +1999,7 @@ Value Runtime::apply_operator(ReactiveId r, std::span<const Value> inputs) const
   }
   switch (kind) {
     case ReactiveKind::map: return n.map_op(inputs);
-    case ReactiveKind::fold: return n.fold_op(inputs[0], inputs[1]);
+    case ReactiveKind::fold: return c.fold_op(inputs[0], inputs[1]);
     case ReactiveKind::flatten: return inputs[1];
     case ReactiveKind::source: break;
   }
@@ -1935,7 +2040,7 @@ ReactiveKind Runtime::kind(ReactiveId r) const {
 }
 
 const std::string& Runtime::label(ReactiveId r) const {
-  return impl_->created_node(r, "label").label;
+  return impl_->created_info(r, "label").label;
 }
 
 std::optional<ReactiveId> Runtime::find(std::string_view label) const {
@@ -1961,7 +2066,7 @@ std::vector<std::pair<std::string, ReactiveId>> Runtime::distributed() const {
 std::span<const Runtime::Distributed> Runtime::distributed_reactives() const { return impl_->graph->distributed; }
 
 bool Runtime::is_distributed(ReactiveId r) const {
-  return impl_->created_node(r, "is_distributed").distributed;
+  return impl_->created_info(r, "is_distributed").distributed;
 }
 
 std::optional<ReactiveId> Runtime::resolve(const Value& reference) const {
@@ -1992,7 +2097,7 @@ std::uint64_t Runtime::fingerprint_of(const ValueHash& value_hash) const {
   const Impl& m = *impl_;
   std::uint64_t values = 0;  // each reactive's value at its id (core/hash.hpp, hash_at)
   for (ReactiveId r = 0; r < m.nodes().size(); ++r) {
-    if (m.nodes()[r].slot == Slot::empty) continue;
+    if (m.info(r).slot == Slot::empty) continue;
     values += hash_at(r, value_hash(m.values[r]));
   }
   std::uint64_t h = hash_combine(hash_combine(0x66727369'6d2d6d75ULL, m.created), values);
@@ -2015,10 +2120,10 @@ std::string Runtime::to_dot() const {
   const Impl& m = *impl_;
   std::vector<GraphNode> out(m.nodes().size());
   for (ReactiveId r = 0; r < m.nodes().size(); ++r) {
-    const Impl::Node& n = m.nodes()[r];
-    if (n.slot == Slot::empty) {
+    const Impl::Info& c = m.info(r);
+    if (c.slot == Slot::empty) {
       out[r] = {"", "none"};
-    } else if (n.slot == Slot::placeholder) {
+    } else if (c.slot == Slot::placeholder) {
       out[r] = {fmt::format("r{} (restored)", r), "plaintext"};
     } else {
       static constexpr std::string_view shapes[] = {"box", "ellipse", "box3d", "diamond"};
