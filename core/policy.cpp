@@ -17,6 +17,7 @@ namespace {
 class LevelPolicy final : public Policy {
  public:
   std::string_view name() const override { return "level"; }
+  LevelQueue* level_queue() override { return &queue_; }
 
   void propagate(Propagation& prop) override {
     queue_.reset();
@@ -39,6 +40,7 @@ class LevelPolicy final : public Policy {
         seen = enqueue(prop, seen);
       }
     }
+    queue_.emptied();
     assert(prop.finished());
   }
 

@@ -35,35 +35,47 @@ struct ReactiveState {
   bool outer_of_flatten = false;      // some flatten reads this value as a reference
 };
 
+// A list of reactive ids whose push is inline (std::vector's push_back is
+// not, and a push per reevaluated reactive is the hot path) and which keeps
+// its storage when cleared.
+class IdBuffer {
+ public:
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  ReactiveId operator[](std::size_t i) const { return items_[i]; }
+  ReactiveId back() const { return items_[size_ - 1]; }
+  const ReactiveId* begin() const { return items_.data(); }
+  const ReactiveId* end() const { return items_.data() + size_; }
+  ReactiveId* begin() { return items_.data(); }
+  ReactiveId* end() { return items_.data() + size_; }
+  void pop_back() { --size_; }
+  void clear() { size_ = 0; }
+  [[gnu::always_inline]] void push_back(ReactiveId r) {
+    if (size_ == capacity_) grow();
+    items_[size_++] = r;
+  }
+
+ private:
+  [[gnu::noinline]] void grow() {
+    items_.resize(items_.empty() ? 16 : 2 * items_.size());
+    capacity_ = static_cast<std::uint32_t>(items_.size());
+  }
+  std::vector<ReactiveId> items_;  // capacity: its size
+  std::uint32_t size_ = 0;
+  std::uint32_t capacity_ = 0;  // items_.size(), kept at hand
+};
+
 // Reactives by level, lowest level first: the level policy's buckets. A
 // propagation pushes each outdated reactive once, at its level; the buckets
 // keep their capacity across propagations, so a static graph allocates
 // nothing after its first propagation.
 class LevelQueue {
  public:
-  // One level's reactives. Not a std::vector: its push_back is not inlined,
-  // and a push per reevaluated reactive is the hot path.
-  class Bucket {
-   public:
-    std::size_t size() const { return size_; }
-    bool empty() const { return size_ == 0; }
-    ReactiveId operator[](std::size_t i) const { return items_[i]; }
-    ReactiveId back() const { return items_[size_ - 1]; }
-    void pop_back() { --size_; }
-    void clear() { size_ = 0; }
-    [[gnu::always_inline]] void push_back(ReactiveId r) {
-      if (size_ == items_.size()) grow();
-      items_[size_++] = r;
-    }
-
-   private:
-    [[gnu::noinline]] void grow() { items_.resize(items_.empty() ? 16 : 2 * items_.size()); }
-    std::vector<ReactiveId> items_;  // capacity: its size
-    std::size_t size_ = 0;
-  };
+  // One level's reactives.
+  using Bucket = IdBuffer;
 
   [[gnu::always_inline]] void push(ReactiveId r, std::uint32_t level) {
-    if (level >= buckets_.size()) buckets_.resize(level + 1);
+    if (level >= levels_) add_levels(level);
     buckets_[level].push_back(r);
     if (level > top_) top_ = level;
   }
@@ -73,12 +85,19 @@ class LevelQueue {
   // Empties every bucket: a propagation that an operator's error interrupted
   // leaves some filled.
   void reset() {
-    for (std::uint32_t level = 0; level <= top_ && level < buckets_.size(); ++level) buckets_[level].clear();
+    for (std::uint32_t level = 0; level <= top_ && level < levels_; ++level) buckets_[level].clear();
     top_ = 0;
   }
+  // Every bucket was taken empty: the next reset() has nothing to clear.
+  void emptied() { top_ = 0; }
 
  private:
+  [[gnu::noinline]] void add_levels(std::uint32_t level) {
+    buckets_.resize(level + 1);
+    levels_ = level + 1;
+  }
   std::vector<Bucket> buckets_{1};
+  std::uint32_t levels_ = 1;  // buckets_.size(), kept at hand
   std::uint32_t top_ = 0;
 };
 
@@ -143,6 +162,11 @@ class Policy {
   // policy mid-loop, so a policy resets its buffers at the start of each call.
   virtual void propagate(Propagation& prop) = 0;
   virtual std::string_view name() const = 0;
+  // A policy whose propagate() is exactly Propagation::run_level_order over
+  // this queue when there is no observer (LevelPolicy) returns it: the
+  // runtime then runs a fire and its propagation in one step
+  // (Runtime::fire), without a call through the policy. Others: null.
+  virtual LevelQueue* level_queue() { return nullptr; }
 };
 
 }  // namespace frsim::core

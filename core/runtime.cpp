@@ -346,6 +346,7 @@ struct Runtime::Impl {
     // the runtime then does exactly that without sorting all of A.
     calculus_writer = typeid(*writer) == typeid(SnapshotWriter);
     stop = options.stop;
+    level_order = options.policy->level_queue();
   }
 
   // Everything but the bindings (self, Σ, observer, the policy handle).
@@ -402,7 +403,7 @@ struct Runtime::Impl {
   // them, and list_active() lists all of A in ascending order instead.
   mutable std::vector<ReactiveId> active_list;
   mutable bool active_unlisted = false;
-  std::vector<ReactiveId> active_stored;  // the sources and folds of A: what commit stores
+  IdBuffer active_stored;  // the sources and folds of A: what commit stores
   std::vector<ReactiveId> outdated_log;
   std::size_t outdated_unprocessed = 0;
   Propagation handle{*this};
@@ -425,6 +426,8 @@ struct Runtime::Impl {
   std::uint64_t creation_provenance = 0;
   unsigned creating = 0;
   LevelQueue* level_queue = nullptr;
+  // The policy's queue when it takes the level order (Policy::level_queue).
+  LevelQueue* level_order = nullptr;
   bool replaying = false;
   std::vector<Value> input_values;     // scratch: a map's input values for its observer
   std::vector<ReactiveId> raise_work;  // scratch for level raises
@@ -865,11 +868,43 @@ struct Runtime::Impl {
   bool run_level_order(LevelQueue& queue) {
     if (observer != nullptr) return false;
     level_queue = &queue;
-    struct Forget {
-      LevelQueue*& queue;
-      ~Forget() { queue = nullptr; }
-    } forget{level_queue};
+    Forget forget{level_queue};
     for (ReactiveId r : outdated_log) queue.push(r, states[r].level);
+    level_loop(queue);
+    return true;
+  }
+
+  struct Forget {
+    LevelQueue*& queue;
+    ~Forget() { queue = nullptr; }
+  };
+
+  // (fire) and then the level order, in one step: start() and
+  // run_level_order() with the source's readers queued as its activation
+  // finds them (not through outdated_log) and A listed on demand, for a
+  // runtime without an observer whose policy takes the level order
+  // (Policy::level_queue). The same rules in the same order, with less
+  // bookkeeping for an action whose propagation is short.
+  //   (fire)  µ(r).in = ∅  ⟹  Σ⟨µ⟩ r.fire(v) →D Σ ▷ (({r}; {r}) ⟨update(µ, r, v)⟩ r)
+  void fire_in_level_order(ReactiveId r, Value v, LevelQueue& queue) {
+    assert(observer == nullptr && states[r].kind == ReactiveKind::source);
+    begin(ActionKind::fire, r, v);
+    queue.reset();
+    level_queue = &queue;
+    Forget forget{level_queue};
+    ReactiveState& s = states[r];
+    s.processed_epoch = epoch;  // nothing is outdated yet: mark_processed(r)
+    s.active_epoch = epoch;     // activate(r)
+    active_unlisted = true;
+    active_stored.push_back(r);
+    outdate_derived(nodes()[r], queue);
+    store(r, std::move(v));
+    level_loop(queue);
+  }
+
+  // The level order's loop over the queued reactives, lowest level first,
+  // until none is left; the queue is empty after.
+  void level_loop(LevelQueue& queue) {
     const std::uint64_t now = epoch;
     for (std::uint32_t level = 0; level <= queue.top(); ++level) {
       // By index: a reactive raised above `level` is queued again, which may
@@ -904,8 +939,8 @@ struct Runtime::Impl {
       }
       bucket->clear();
     }
+    queue.emptied();
     assert(finished());
-    return true;
   }
 
   // The common case of the level order, kept small so that it stays in
@@ -1925,6 +1960,11 @@ ActionResult Runtime::begin_receive(std::string_view name, const Value& remote) 
 ActionResult Runtime::fire(ReactiveId r, Value v) {
   Impl& m = *impl_;
   if (!m.propagating && m.is_created(r) && m.states[r].kind == ReactiveKind::source) {
+    if (m.observer == nullptr) {
+      if (m.level_order != nullptr) {
+        return m.guarded([&] { m.fire_in_level_order(r, std::move(v), *m.level_order); });
+      }
+    }
     // begin_fire and run_policy in one guarded step (one result, one try).
     return m.guarded([&] {
       m.start(ActionKind::fire, r, std::move(v));
