@@ -921,17 +921,31 @@ struct Runtime::Impl {
           bucket = &queue.bucket(level);
           continue;
         }
-        if (!s.outer_of_flatten && !writer_writes && s.logged_epoch != now) {
+        if (!writer_writes && s.logged_epoch != now) {
           const Node& n = nodes()[r];
           if (s.kind == ReactiveKind::map && n.map_op) {
+            const bool outer = s.outer_of_flatten;
             reevaluate_plain_map(r, s, n, queue);
+            // As store() does: inputs(f, µ) = {r0, µ(r0).val}, so writing r0
+            // moves its flattens' dynamic edges (which may copy the graph:
+            // n and s are not used after).
+            if (outer) follow_outer(r);
             bucket = &queue.bucket(level);
             continue;
           }
-          if (s.kind == ReactiveKind::fold && info(r).fold_op) {
-            reevaluate_plain_fold(r, s, n, queue);
-            bucket = &queue.bucket(level);
-            continue;
+          if (!s.outer_of_flatten) {
+            if (s.kind == ReactiveKind::fold && info(r).fold_op) {
+              reevaluate_plain_fold(r, s, n, queue);
+              bucket = &queue.bucket(level);
+              continue;
+            }
+            if (s.kind == ReactiveKind::flatten) {
+              // Operator x_r => x_v => x_v: the value of the inner reactive.
+              poll_stop();
+              write_plain(r, s, n, queue, values[info(r).inner]);
+              bucket = &queue.bucket(level);
+              continue;
+            }
           }
         }
         reevaluate_in_level_order(r, queue);
@@ -945,8 +959,9 @@ struct Runtime::Impl {
 
   // The common case of the level order, kept small so that it stays in
   // registers: (reevaluate)+(write) of a Map whose operator creates nothing,
-  // whose writes neither a writer nor a flatten watches, not yet written in
-  // this propagation. Exactly what reevaluate_in_level_order does for it.
+  // whose writes no writer watches, not yet written in this propagation (the
+  // caller then moves the edges of the flattens reading it, as store()
+  // does). Exactly what reevaluate_in_level_order does for it.
   [[gnu::always_inline]] void reevaluate_plain_map(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue) {
     poll_stop();
     write_plain(r, s, n, queue, evaluate_map(n));
