@@ -565,7 +565,7 @@ struct Runtime::Impl {
 
   // ---- propagation ------------------------------------------------------------
 
-  void begin(ActionKind kind, ReactiveId r, const Value& v) {
+  [[gnu::always_inline]] void begin(ActionKind kind, ReactiveId r, const Value& v) {
     assert(!propagating);
     ++epoch;  // even while propagating
     propagating = true;
@@ -589,7 +589,7 @@ struct Runtime::Impl {
 
   // The store update of (fire), (receive) and (write): update(µ, r, v). The
   // old value goes to the undo log so that an abort restores µ exactly.
-  void store(ReactiveId r, Value v) {
+  [[gnu::always_inline]] void store(ReactiveId r, Value&& v) {
     ReactiveState& s = states[r];
     if (s.logged_epoch != epoch) {
       s.logged_epoch = epoch;
