@@ -476,7 +476,8 @@ def write_markdown(path, machine, shapes, reasons, command, harness_lines=()):
     if machine.get("node"):
         peers = ", ".join(machine["peers"].values()) if machine.get("peers") else ""
         out.append(f"Node {machine['node']} ({peers}).")
-    out.append(f"Best of {machine['repetitions']} repetitions. Command: `{command}`.")
+    out.append(f"Best of {machine['repetitions']} rounds (frsim_bench: each round runs a shape's contestants one "
+               f"after the other). Command: `{command}`.")
     out.append("")
     out.append("ns per node = best CPU time per iteration / nodes per iteration (the FR calculus count, the same "
                "for every contestant). Lower is better. frsim = level policy (the product), calculus = calculus "

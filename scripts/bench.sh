@@ -10,7 +10,8 @@
 #   scripts/bench.sh [--filter REGEX] [--repetitions N] [--no-node] [--crdt-baseline REV]
 #
 # --filter REGEX        only shapes whose name matches (e.g. 'deep|cellx')
-# --repetitions N       repetitions per benchmark, the best counts (default 5)
+# --repetitions N       rounds: every benchmark runs once per round, shape by
+#                       shape, and its best round counts (default 5)
 # --no-node             skip the Node peers (their columns are null, with the reason)
 # --crdt-baseline REV   also run the CRDT suite against REV's core
 #                       (bench/crdt_baseline.sh) and report it beside, as "before"
@@ -69,13 +70,37 @@ if [ -z "$listed" ]; then
   echo "bench.sh: --filter '$filter' matches no benchmark" >&2
   exit 2
 fi
-echo "bench: frsim_bench (filter $bench_filter, $repetitions repetitions, CPU $pinned)" >&2
-"${pin[@]}" build/release/frsim_bench \
-  --benchmark_filter="$bench_filter" \
-  --benchmark_format=json \
-  --benchmark_out="$work/frsim.json" --benchmark_out_format=json \
-  --benchmark_repetitions="$repetitions" \
-  --benchmark_report_aggregates_only=true >/dev/null
+echo "bench: frsim_bench (filter $bench_filter, $repetitions rounds, CPU $pinned)" >&2
+# Round by round, and in each round one shape's contestants one after the
+# other: frsim and the floors of a shape run seconds apart, so a drift of the
+# machine does not land in their ratio (with all of frsim's repetitions first
+# and the fair floor's minutes later, it did: bench/results/latest.md).
+# merge_results.py takes each benchmark's best round.
+shapes="$(printf '%s\n' "$listed" | awk -F/ '!seen[$2]++ {print $2}')"
+for round in $(seq 1 "$repetitions"); do
+  k=0
+  for shape in $shapes; do
+    k=$((k + 1))
+    # Named so that sorting them gives rounds, then shapes in listed order.
+    out="$(printf '%s/frsim-%04d-%04d.json' "$work" "$round" "$k")"
+    "${pin[@]}" build/release/frsim_bench \
+      --benchmark_filter="^(frsim|calculus|fair_floor|floor)/${shape}(/|\$)" \
+      --benchmark_out="$out" --benchmark_out_format=json >/dev/null
+  done
+done
+python3 - "$work" <<'PY'
+import glob, json, os, sys
+work = sys.argv[1]
+merged = None
+for path in sorted(glob.glob(os.path.join(work, "frsim-*.json"))):
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    if merged is None:
+        merged = {"context": doc.get("context", {}), "benchmarks": []}
+    merged["benchmarks"].extend(doc.get("benchmarks", []))
+with open(os.path.join(work, "frsim.json"), "w", encoding="utf-8") as f:
+    json.dump(merged, f)
+PY
 
 # ---- the harness's own throughput: one repetition (figures, not a contest) --
 harness_filter='^(BM_SimChat|BM_explore_dfs|BM_explore_reduction|BM_explore_random_walk|BM_Harness)'
