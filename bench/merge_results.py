@@ -33,12 +33,16 @@ ISSUE_17_PROPAGATION = {  # shape: (frsim, fair floor, alien)
 ISSUE_17_MERGE_NS_PER_ELEMENT = {"GCounter": 31.0, "OrSet": 151.0, "OrMap": 401.0, "SortedInts": 0.8}
 
 
-def load_frsim(path):
-    """Returns ({name: entry}, context) where entry is the best repetition."""
-    with open(path, encoding="utf-8") as f:
-        doc = json.load(f)
+def load_frsim(paths):
+    """Returns ({name: entry}, errors, context) where entry is the best
+    repetition or round over every file (in order: a name's first file
+    decides where it is listed); context is the first file's."""
+    docs = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            docs.append(json.load(f))
     best, errors = {}, {}
-    for b in doc.get("benchmarks", []):
+    for b in (b for doc in docs for b in doc.get("benchmarks", [])):
         # "calculus/grid_3x5x500/iterations:1/repeats:1" -> "calculus/grid_3x5x500"
         name = "/".join(b.get("run_name", b["name"]).split("/")[:2])
         if b.get("error_occurred"):
@@ -52,7 +56,7 @@ def load_frsim(path):
         ns = b["cpu_time"] * TIME_UNIT_NS[b.get("time_unit", "ns")]
         if name not in best or ns < best[name]["ns"]:
             best[name] = {"ns": ns, "entry": b}
-    return best, errors, doc.get("context", {})
+    return best, errors, docs[0].get("context", {}) if docs else {}
 
 
 # The harness's own figures (issue 8): (benchmark name prefix, counter or
@@ -505,7 +509,7 @@ def write_markdown(path, machine, shapes, reasons, command, harness_lines=()):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--frsim", help="frsim_bench --benchmark_format=json output")
+    p.add_argument("--frsim", nargs="+", help="frsim_bench JSON output, one file or one per round and shape")
     p.add_argument("--frsim-missing", help="why frsim_bench did not run")
     p.add_argument("--node", help="bench/node/bench.mjs output")
     p.add_argument("--node-missing", help="why the Node peers did not run")

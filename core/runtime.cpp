@@ -173,8 +173,8 @@ ActionResult in_progress() {
 class Dataflow {
  public:
   // A node's hot line: what a reevaluation in the level order reads of the
-  // graph, the Map's operator, its inputs and its dependents (ids in vectors
-  // with 32-bit sizes), 64 bytes and nothing else, so that the nodes of a
+  // graph, the Map's operator, its inputs and its dependents (IdLists of 16
+  // bytes), 64 bytes and nothing else, so that the nodes of a
   // propagation lie side by side. Everything else about a node is its Info,
   // in an array of its own that the fast path does not touch (DESIGN §3,
   // "A graph node's hot line").
@@ -1562,14 +1562,15 @@ ReactiveId Runtime::Impl::create_map(std::vector<ReactiveId> inputs, MapOperator
   if (!op && !creating) throw Error("map: no operator");
   for (ReactiveId i : inputs) check_input(i, "map");
   const ReactiveId r = allocate(ReactiveKind::map, std::move(label));
-  Node& n = own().nodes[r];
-  const Slot previous_slot = info(r).slot;
+  Dataflow& g = own();
+  Node& n = g.nodes[r];
+  const Slot previous_slot = g.info[r].slot;
   Value previous_value = values[r];
   std::uint32_t level = creation_level;
   for (ReactiveId i : inputs) level = std::max(level, states[i].level + 1);
   n.inputs.assign(inputs.begin(), inputs.end());
   if (creating) {
-    own().info[r].creating_map_op = std::move(creating);
+    g.info[r].creating_map_op = std::move(creating);
   } else {
     n.map_op = options.wrap_map_operator ? options.wrap_map_operator(std::move(op)) : std::move(op);
   }

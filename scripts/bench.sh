@@ -75,7 +75,7 @@ echo "bench: frsim_bench (filter $bench_filter, $repetitions rounds, CPU $pinned
 # other: frsim and the floors of a shape run seconds apart, so a drift of the
 # machine does not land in their ratio (with all of frsim's repetitions first
 # and the fair floor's minutes later, it did: bench/results/latest.md).
-# merge_results.py takes each benchmark's best round.
+# merge_results.py takes each benchmark's best round over the files.
 shapes="$(printf '%s\n' "$listed" | awk -F/ '!seen[$2]++ {print $2}')"
 for round in $(seq 1 "$repetitions"); do
   k=0
@@ -88,19 +88,6 @@ for round in $(seq 1 "$repetitions"); do
       --benchmark_out="$out" --benchmark_out_format=json >/dev/null
   done
 done
-python3 - "$work" <<'PY'
-import glob, json, os, sys
-work = sys.argv[1]
-merged = None
-for path in sorted(glob.glob(os.path.join(work, "frsim-*.json"))):
-    with open(path, encoding="utf-8") as f:
-        doc = json.load(f)
-    if merged is None:
-        merged = {"context": doc.get("context", {}), "benchmarks": []}
-    merged["benchmarks"].extend(doc.get("benchmarks", []))
-with open(os.path.join(work, "frsim.json"), "w", encoding="utf-8") as f:
-    json.dump(merged, f)
-PY
 
 # ---- the harness's own throughput: one repetition (figures, not a contest) --
 harness_filter='^(BM_SimChat|BM_explore_dfs|BM_explore_reduction|BM_explore_random_walk|BM_Harness)'
@@ -168,7 +155,7 @@ fi
 # ---- merge --------------------------------------------------------------------
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
 python3 bench/merge_results.py \
-  --frsim "$work/frsim.json" "${node_args[@]}" "${harness_args[@]}" "${crdt_args[@]}" \
+  --frsim "$work"/frsim-*.json "${node_args[@]}" "${harness_args[@]}" "${crdt_args[@]}" \
   --cpu "${cpu:-unknown}" --cores "$(nproc)" --date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   --pinned "$pinned" --repetitions "$repetitions" --command "$command_line" \
   --out-json bench/results/latest.json --out-md bench/results/latest.md
