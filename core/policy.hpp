@@ -10,10 +10,12 @@
 // without touching the runtime. Picking an already processed reactive applies
 // the rule again.
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/runtime.hpp"
@@ -40,6 +42,34 @@ struct ReactiveState {
 // its storage when cleared.
 class IdBuffer {
  public:
+  IdBuffer() = default;
+  // A copy holds the ids, not the storage kept for later pushes: copying an
+  // empty buffer (a runtime between propagations, copied with its world)
+  // allocates nothing.
+  IdBuffer(const IdBuffer& other) : items_(other.begin(), other.end()), size_(other.size_), capacity_(other.size_) {}
+  IdBuffer(IdBuffer&& other) noexcept
+      : items_(std::move(other.items_)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
+  IdBuffer& operator=(const IdBuffer& other) {
+    if (this == &other) return *this;
+    if (other.size_ > capacity_) {
+      items_.assign(other.begin(), other.end());
+      capacity_ = other.size_;
+    } else {
+      std::copy(other.begin(), other.end(), items_.begin());
+    }
+    size_ = other.size_;
+    return *this;
+  }
+  IdBuffer& operator=(IdBuffer&& other) noexcept {
+    if (this == &other) return *this;
+    items_ = std::move(other.items_);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+    return *this;
+  }
+
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   ReactiveId operator[](std::size_t i) const { return items_[i]; }
