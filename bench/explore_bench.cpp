@@ -55,6 +55,7 @@ class Quiet final : public Monitor {
   std::optional<Finding> finding() const override { return std::nullopt; }
   std::unique_ptr<Monitor> clone() const override { return std::make_unique<Quiet>(); }
   std::vector<std::string> properties() const override { return {}; }
+  std::uint64_t memory_bytes() const override { return sizeof(*this); }
 #ifdef FRSIM_WORLD_IS_A_VALUE
   bool wants_events() const override { return false; }
   bool keeps_schedule_state() const override { return false; }

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "checker/heap_bytes.hpp"
 #include "sim/event.hpp"
 #include "sim/monitor.hpp"
 #include "sim/world.hpp"
@@ -28,6 +29,14 @@ class Property {
   virtual void on_transition(const sim::World& /*world*/) {}
   virtual void on_schedule_end(const sim::World& /*world*/) {}
   virtual std::unique_ptr<Property> clone() const = 0;
+  // The memory a copy of this property takes: the object, what its
+  // per-schedule state holds on the heap (heap_bytes.hpp), its finding and
+  // notes. A search counts it for every node of its frontier (DESIGN §6).
+  std::uint64_t memory_bytes() const {
+    std::uint64_t bytes = heap_block(object_bytes()) + state_bytes() + heap_bytes(notes_);
+    if (finding_) bytes += heap_bytes(finding_->property, finding_->message, finding_->reactive, finding_->values);
+    return bytes;
+  }
 
   const std::optional<sim::Finding>& finding() const { return finding_; }
   // How many times this property judged something non-trivially (a restart
@@ -37,6 +46,11 @@ class Property {
   const std::set<std::string>& notes() const { return notes_; }
 
  protected:
+  // sizeof the most derived class (CopyableProperty says it).
+  virtual std::size_t object_bytes() const = 0;
+  // The heap the derived class's members hold: heap_bytes(member, ...).
+  virtual std::uint64_t state_bytes() const { return 0; }
+
   void count_judged(std::uint64_t times = 1) { judged_ += times; }
   // A stable sentence for the report (the same in every schedule that makes
   // it, so a campaign lists it once); the first few only.
@@ -66,6 +80,9 @@ class CopyableProperty : public Property {
   std::unique_ptr<Property> clone() const override {
     return std::make_unique<Derived>(static_cast<const Derived&>(*this));
   }
+
+ protected:
+  std::size_t object_bytes() const override { return sizeof(Derived); }
 };
 
 // Per-device bookkeeping for properties that follow one propagation at a time:
@@ -82,6 +99,8 @@ class PropagationStamps {
     stamps_[r] = epoch_;
     return was;
   }
+
+  std::uint64_t heap_bytes() const { return checker::heap_bytes(stamps_); }
 
  private:
   std::uint64_t epoch_ = 1;

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "checker/heap_bytes.hpp"
 #include "core/runtime.hpp"
 #include "core/value.hpp"
 #include "sim/event.hpp"
@@ -38,6 +39,7 @@ struct StartAction {
   core::ReactiveId reactive = 0;  // fire: the source
   std::string name;               // receive: the distributed reactive's name
   core::Value value;              // fire: the value fired; receive: the remote value
+  std::uint64_t heap_bytes() const { return checker::heap_bytes(name); }
   std::string description() const;
   std::uint64_t hash() const;
 };
@@ -116,6 +118,7 @@ struct OrdersProbe {
   std::shared_ptr<const OrdersRun> run;
   StartAction action;
   std::map<std::string, core::Value> distributed_before;
+  std::uint64_t heap_bytes() const { return checker::heap_bytes(remote, action, distributed_before); }
 
   // Feeds one event of this device. At a fire's or receive's action_started
   // it runs (or finds) the ready orders; a Map's creation, a joined action,

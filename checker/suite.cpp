@@ -70,6 +70,13 @@ std::unique_ptr<sim::Monitor> Suite::clone() const {
   return suite;
 }
 
+std::uint64_t Suite::memory_bytes() const {
+  std::uint64_t bytes = heap_block(sizeof(Suite)) + heap_block(properties_.capacity() * sizeof(properties_[0]));
+  for (const auto& p : properties_) bytes += p->memory_bytes();
+  if (finding_) bytes += heap_bytes(finding_->property, finding_->message, finding_->reactive, finding_->values);
+  return bytes;
+}
+
 std::vector<std::string> Suite::properties() const {
   std::vector<std::string> names;
   for (const auto& p : properties_) names.emplace_back(p->name());

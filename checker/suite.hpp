@@ -22,6 +22,7 @@ class Suite final : public sim::Monitor {
   // Every property's first violation, in the order of properties().
   std::vector<sim::Finding> findings() const;
   std::unique_ptr<sim::Monitor> clone() const override;
+  std::uint64_t memory_bytes() const override;
   std::vector<std::string> properties() const override;
   std::vector<std::uint64_t> judged() const override;
   std::set<std::string> notes() const override;

@@ -48,6 +48,11 @@ class Monitor {
   // An independent copy with the same per-schedule state, for explorers that
   // branch a world (DFS/BFS) rather than re-executing a prefix.
   virtual std::unique_ptr<Monitor> clone() const = 0;
+  // The memory a copy takes (the object and the heap its per-schedule state
+  // holds), estimated from its contents so that it is the same on every
+  // build: a breadth-first search keeps a copy with each node of its
+  // frontier and counts it against the memory budget (DESIGN §6).
+  virtual std::uint64_t memory_bytes() const = 0;
   // False: the monitor keeps nothing from one schedule to the next that a
   // later judgement depends on (it judges each end state by itself), so an
   // explorer may watch every path with one monitor instead of a copy per

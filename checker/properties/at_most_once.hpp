@@ -15,6 +15,7 @@ class AtMostOnce final : public CopyableProperty<AtMostOnce> {
   void on_event(const sim::Event& event, const sim::World& world) override;
 
  private:
+  std::uint64_t state_bytes() const override { return heap_bytes(reevaluated_); }
   std::vector<PropagationStamps> reevaluated_;  // per device
 };
 

@@ -76,7 +76,9 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
     core::Value target_value;
     PropagationStamps written;
     std::map<core::ReactiveId, std::vector<core::Value>> read;  // reevaluated -> inputs read
+    std::uint64_t heap_bytes() const { return checker::heap_bytes(action, written, read); }
   };
+  std::uint64_t state_bytes() const override { return heap_bytes(devices_); }
   void check_commit(const sim::Event& e, const sim::World& world, Device& d);
   // r's operator on `inputs`, or nullopt (and a note) when the creation code
   // does not rebuild r.

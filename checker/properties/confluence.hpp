@@ -78,7 +78,9 @@ class Confluence final : public CopyableProperty<Confluence> {
     std::string action;           // the action's text, for a report
     std::uint64_t action_key = 0;  // its text and values, hashed: the table's key
     OrdersProbe probe;
+    std::uint64_t heap_bytes() const { return checker::heap_bytes(action, probe); }
   };
+  std::uint64_t state_bytes() const override { return heap_bytes(devices_); }
   void judge_orders(const sim::Event& e, const sim::World& world, Device& d);
   std::shared_ptr<ConfluenceTable> table_;
   std::shared_ptr<ReadyOrdersCache> orders_;

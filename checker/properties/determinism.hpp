@@ -26,6 +26,7 @@ class Determinism final : public CopyableProperty<Determinism> {
   void on_event(const sim::Event& event, const sim::World& world) override;
 
  private:
+  std::uint64_t state_bytes() const override { return heap_bytes(devices_); }
   void judge(const sim::Event& e, const std::string& what, const OrderOutcome& expected, const OrderOutcome& actual,
              const std::string& actual_order);
   std::shared_ptr<ReadyOrdersCache> orders_;

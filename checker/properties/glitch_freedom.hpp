@@ -20,7 +20,9 @@ class GlitchFreedom final : public CopyableProperty<GlitchFreedom> {
   struct Device {
     PropagationStamps read;                // inputs read by some reevaluation
     std::vector<core::ReactiveId> reader;  // input -> the reactive that read it
+    std::uint64_t heap_bytes() const { return checker::heap_bytes(read, reader); }
   };
+  std::uint64_t state_bytes() const override { return heap_bytes(devices_); }
   std::vector<Device> devices_;
 };
 

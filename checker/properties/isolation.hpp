@@ -17,6 +17,7 @@ class Isolation final : public CopyableProperty<Isolation> {
   void on_transition(const sim::World& world) override;
 
  private:
+  std::uint64_t state_bytes() const override { return heap_bytes(running_since_); }
   std::vector<std::uint64_t> running_since_;  // per device: step + 1 of the running action, 0 if none
 };
 

@@ -45,6 +45,7 @@ class LoFailure final : public CopyableProperty<LoFailure> {
   struct Failed {
     std::uint32_t device = 0;
     std::string service;
+    std::uint64_t heap_bytes() const { return checker::heap_bytes(service); }
     std::uint64_t request = 0;  // its initiating message
     std::uint64_t step = 0;     // the step that halted it
   };
@@ -72,6 +73,10 @@ class LoFailure final : public CopyableProperty<LoFailure> {
   std::map<std::string, std::uint64_t> bound_by_;         // nested service's address -> task that bound it
   std::map<std::string, std::uint64_t> stopped_;          // address of a stopped service -> halted task
   std::map<std::uint64_t, Failed> invalid_;               // task with an invalid operation, not halted yet
+
+  std::uint64_t state_bytes() const override {
+    return heap_bytes(failed_requests_, failed_, abandoned_, queued_, must_drop_, bound_by_, stopped_, invalid_);
+  }
 };
 
 }  // namespace frsim::checker

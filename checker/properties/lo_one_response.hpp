@@ -42,7 +42,9 @@ class LoOneResponse final : public CopyableProperty<LoOneResponse> {
     std::string text;
     bool success = false;
     std::vector<core::Value> values;
+    std::uint64_t heap_bytes() const { return checker::heap_bytes(text, values); }
   };
+  std::uint64_t state_bytes() const override { return heap_bytes(answered_); }
   std::map<std::uint64_t, Answer> answered_;  // request -> its first response
 };
 

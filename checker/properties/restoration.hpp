@@ -52,6 +52,7 @@ class Restoration final : public CopyableProperty<Restoration> {
     core::ReactiveId reactive = 0;  // fire: the source
     std::string name;               // receive: the distributed reactive
     core::Value value;
+    std::uint64_t heap_bytes() const { return checker::heap_bytes(name); }
   };
   struct Device {
     std::shared_ptr<const Frozen> committed;  // D at the last commit
@@ -60,7 +61,9 @@ class Restoration final : public CopyableProperty<Restoration> {
     std::shared_ptr<const Frozen> before_crash;  // Lemma 4.23: D, following D''s actions
     std::optional<Action> action;        // D''s running action
     std::optional<core::Value> remote;   // the remote value of the merge just before a receive
+    std::uint64_t heap_bytes() const { return checker::heap_bytes(action, remote); }
   };
+  std::uint64_t state_bytes() const override { return heap_bytes(devices_); }
   void judge(const sim::World& world, std::uint32_t device);
   void start_action(const sim::Event& e, const sim::World& world, Device& d);
   void compare_action(const sim::Event& e, const sim::World& world, Device& d);

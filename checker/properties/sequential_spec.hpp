@@ -61,6 +61,7 @@ class SequentialSpec final : public CopyableProperty<SequentialSpec> {
   struct Committed {
     ActionRef action;
     Known before;  // what its device had received the effect of when it started
+    std::uint64_t heap_bytes() const { return checker::heap_bytes(before); }
     // It left something for the future: it changed a fold (distributed or
     // not) or a distributed source, or fired a source whose value can reach
     // one (through maps or flattens). One that did neither — a gesture on
@@ -78,7 +79,11 @@ class SequentialSpec final : public CopyableProperty<SequentialSpec> {
     // Its distributed values (hashes, by name) when the running propagation started.
     std::map<std::string, std::uint64_t> replicated;
     std::uint64_t folds = 0;  // hash of every fold's value when its action started
+    std::uint64_t heap_bytes() const { return checker::heap_bytes(own, known, running, replicated); }
   };
+  std::uint64_t state_bytes() const override {
+    return heap_bytes(offsets_, devices_, messages_, requests_, committed_);
+  }
   void start(const sim::World& world);
   std::size_t number(ActionRef a) const { return offsets_.at(a.device) + a.index; }
   std::vector<std::vector<std::size_t>> causal_order() const;

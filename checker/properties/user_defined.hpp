@@ -34,6 +34,7 @@ class UserDefined final : public CopyableProperty<UserDefined> {
 
   std::shared_ptr<const sim::UserProperty> property_;
   std::string source_;  // "user: always"
+  std::uint64_t state_bytes() const override { return heap_bytes(source_); }
 };
 
 }  // namespace frsim::checker

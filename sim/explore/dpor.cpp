@@ -400,7 +400,7 @@ std::uint64_t Dpor::memory_bytes() const {
   for (const Frame& frame : frames_) {
     bytes += sizeof(Frame) + frame.enabled.capacity() * sizeof(Transition) +
              (frame.backtrack.capacity() + frame.done.capacity()) * sizeof(std::uint64_t) +
-             (frame.slims.capacity() + frame.sleep.capacity()) * sizeof(Slim);
+             (frame.slims.capacity() + frame.sleep.capacity()) * sizeof(Slim) + frame.run->monitor().memory_bytes();
   }
   return bytes;
 }

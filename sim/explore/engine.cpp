@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #if defined(__GLIBC__)
-#include <malloc.h>
 #endif
 #include <atomic>
 #include <thread>
@@ -153,18 +152,6 @@ std::vector<std::pair<std::size_t, std::string>> describe_path(const std::shared
   world.set_hash_events(false);
   for (const std::uint32_t index : path) world.apply_index(index);
   return world.choices();
-}
-
-std::uint64_t heap_bytes_of(const std::function<std::shared_ptr<void>()>& make) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
-  const std::size_t before = mallinfo2().uordblks;
-  const auto object = make();
-  const std::size_t after = mallinfo2().uordblks;
-  return after > before ? after - before : 0;
-#else
-  (void)make;
-  return 0;
-#endif
 }
 
 void conclude_tally(Result& result, const Tally& tally) {

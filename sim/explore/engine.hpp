@@ -94,10 +94,6 @@ class Exhaustive {
   bool depth_cut_ = false;  // some schedule ended at the depth budget
 };
 
-// The heap bytes an object made by `make` holds (glibc's count of bytes in
-// use before and after; 0 where the allocator does not say). For the memory
-// budget of what has no size of its own: a monitor's per-schedule state.
-std::uint64_t heap_bytes_of(const std::function<std::shared_ptr<void>()>& make);
 
 // The choices of a path as traces record them (index, description): the
 // path re-run once on a fresh world. For a counterexample, not a node.

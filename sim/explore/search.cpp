@@ -119,8 +119,13 @@ std::vector<std::uint64_t> sorted_keys(const std::vector<Slim>& sleep) {
   return keys;
 }
 
+// A node in the frontier: itself, its state vector, and the copy of the
+// monitor it carries (Monitor::memory_bytes: an estimate from its contents,
+// the same on every build, so where the budget stops does not depend on the
+// allocator).
 std::uint64_t node_bytes(const Node& node) {
   std::uint64_t bytes = sizeof(Node) + node.bytes;
+  if (node.monitor) bytes += node.monitor->memory_bytes();
   if (node.asleep) {
     bytes += sizeof(Asleep) + node.asleep->sleep.capacity() * sizeof(Slim) +
              node.asleep->only.capacity() * sizeof(std::uint64_t);
@@ -212,8 +217,6 @@ class Search : Exhaustive {
   std::uint64_t frontier_bytes_ = 0;
   // The monitor, when it keeps no per-schedule state: nodes carry none.
   std::unique_ptr<Monitor> shared_monitor_;
-  std::uint64_t checkpoints_ = 0;
-  std::uint64_t monitor_bytes_ = 0;  // one node's monitor, as last measured
 
   // Parallel breadth-first search (--jobs N, DESIGN §6 "Parallel search"):
   // the search forks N - 1 worker processes once a level is wide enough,
@@ -348,10 +351,9 @@ Result Search::run() {
   if (hit == BudgetHit::memory) {
     constexpr double mb = 1 << 20;
     result_.notes.push_back(fmt::format(
-        "memory: visited set and parent links {:.1f} MB, frontier {:.1f} MB ({} states, {} bytes of monitor state "
-        "each), state tables {:.1f} MB, sleep sets {:.1f} MB, symmetry's memo {:.1f} MB",
+        "memory: visited set and parent links {:.1f} MB, frontier {:.1f} MB ({} states with their monitors' "
+        "state), state tables {:.1f} MB, sleep sets {:.1f} MB, symmetry's memo {:.1f} MB",
         static_cast<double>(visited_bytes()) / mb, static_cast<double>(frontier_bytes_) / mb, frontier_.size(),
-        shared_monitor_ ? 0 : monitor_bytes_,
         static_cast<double>(codec_->table_bytes()) / mb,
         static_cast<double>(sleep_table_.size() * 64 + sleep_keys_ * sizeof(std::uint64_t)) / mb,
         static_cast<double>(symmetry_ ? symmetry_->memo_bytes() : 0) / mb));
@@ -442,17 +444,8 @@ void Search::take_batch(std::vector<Taken>& batch) {
   }
 }
 
-// A monitor's per-schedule state has no size of its own: the heap a copy of
-// one in the frontier takes, measured every so often, stands for each.
 std::uint64_t Search::memory_bytes() {
-  constexpr std::uint64_t sample_every = 64;
-  if (++checkpoints_ % sample_every == 1 && !frontier_.empty() && frontier_.back().monitor) {
-    const Monitor& sample = *frontier_.back().monitor;
-    monitor_bytes_ = heap_bytes_of([&sample] { return std::shared_ptr<void>(sample.clone()); });
-  }
-  std::uint64_t monitors = 0;
-  if (!shared_monitor_) monitors = frontier_.size() * monitor_bytes_;
-  std::uint64_t bytes = visited_bytes() + frontier_bytes_ + monitors + codec_->table_bytes();
+  std::uint64_t bytes = visited_bytes() + frontier_bytes_ + codec_->table_bytes();
   bytes += sleep_table_.size() * 64 + sleep_keys_ * sizeof(std::uint64_t);
   if (symmetry_) bytes += symmetry_->memo_bytes();
   return bytes;

@@ -62,6 +62,7 @@ class AgreementMonitor final : public Monitor {
   }
   std::optional<Finding> finding() const override { return finding_; }
   std::unique_ptr<Monitor> clone() const override { return std::make_unique<AgreementMonitor>(*this); }
+  std::uint64_t memory_bytes() const override { return sizeof(*this); }
   std::vector<std::string> properties() const override { return {"agreement"}; }
 
  private:

@@ -63,6 +63,7 @@ class DepthMonitor final : public Monitor {
   void on_schedule_end(const World&) override {}
   std::optional<Finding> finding() const override { return finding_; }
   std::unique_ptr<Monitor> clone() const override { return std::make_unique<DepthMonitor>(*this); }
+  std::uint64_t memory_bytes() const override { return sizeof(*this); }
   std::vector<std::string> properties() const override { return {"flagged"}; }
 
  private:
