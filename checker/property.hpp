@@ -29,21 +29,25 @@ class Property {
   virtual void on_transition(const sim::World& /*world*/) {}
   virtual void on_schedule_end(const sim::World& /*world*/) {}
   virtual std::unique_ptr<Property> clone() const = 0;
-  // The memory a copy of this property takes: the object, what its
-  // per-schedule state holds on the heap (heap_bytes.hpp), its finding and
-  // notes. A search counts it for every node of its frontier (DESIGN §6).
-  std::uint64_t memory_bytes() const {
-    std::uint64_t bytes = heap_block(object_bytes()) + state_bytes() + heap_bytes(notes_);
-    if (finding_) bytes += heap_bytes(finding_->property, finding_->message, finding_->reactive, finding_->values);
-    return bytes;
-  }
+  // The memory a copy of this property takes: the object and what its
+  // per-schedule state holds on the heap (heap_bytes.hpp; the finding and
+  // the notes are shared by the copies). A search counts it for every node
+  // of its frontier (DESIGN §6, "The memory budget").
+  std::uint64_t memory_bytes() const { return heap_block(object_bytes()) + state_bytes(); }
 
-  const std::optional<sim::Finding>& finding() const { return finding_; }
+  const std::optional<sim::Finding>& finding() const {
+    static const std::optional<sim::Finding> none;
+    return finding_ ? *finding_ : none;
+  }
+  bool violated() const { return finding_ != nullptr; }
   // How many times this property judged something non-trivially (a restart
   // compared, a merge checked, a schedule end compared with the oracle):
   // what a verdict "holds" rests on. Zero: not exercised.
   std::uint64_t judged() const { return judged_; }
-  const std::set<std::string>& notes() const { return notes_; }
+  const std::set<std::string>& notes() const {
+    static const std::set<std::string> none;
+    return notes_ ? *notes_ : none;
+  }
 
  protected:
   // sizeof the most derived class (CopyableProperty says it).
@@ -55,22 +59,27 @@ class Property {
   // A stable sentence for the report (the same in every schedule that makes
   // it, so a campaign lists it once); the first few only.
   void note(std::string text) {
-    if (notes_.size() < notes_max) notes_.insert(std::move(text));
+    if (notes_ && (notes_->size() >= notes_max || notes_->contains(text))) return;
+    auto more = notes_ ? std::make_shared<std::set<std::string>>(*notes_) : std::make_shared<std::set<std::string>>();
+    more->insert(std::move(text));
+    notes_ = std::move(more);
   }
 
   // Keeps the first violation only: later ones are usually its consequences.
   void report(std::uint32_t device, std::string reactive, std::string message,
               std::vector<std::string> values = {}) {
     if (finding_) return;
-    finding_ = sim::Finding{std::string(name()), std::move(message), device, std::move(reactive),
-                            std::move(values)};
+    finding_ = std::make_shared<const std::optional<sim::Finding>>(
+        sim::Finding{std::string(name()), std::move(message), device, std::move(reactive), std::move(values)});
   }
 
  private:
   static constexpr std::size_t notes_max = 8;
-  std::optional<sim::Finding> finding_;
+  // Shared by the copies of a property (set once, or copied on a new note):
+  // a search copies the monitor into every node of its frontier.
+  std::shared_ptr<const std::optional<sim::Finding>> finding_;
   std::uint64_t judged_ = 0;
-  std::set<std::string> notes_;
+  std::shared_ptr<const std::set<std::string>> notes_;
 };
 
 // clone() by copy, for properties whose state is plain data.
@@ -100,6 +109,10 @@ class PropagationStamps {
     return was;
   }
 
+  // The propagation ended: no stamp is valid any more (the next begin()
+  // would make them stale), so a copy need not carry them (DESIGN §6, "The
+  // memory budget": a search keeps a copy of the monitor in every node).
+  void clear() { stamps_.clear(); }
   std::uint64_t heap_bytes() const { return checker::heap_bytes(stamps_); }
 
  private:

@@ -210,7 +210,7 @@ void OrdersProbe::on_event(const sim::Event& e, const sim::World& world, ReadyOr
       break;
     }
     case sim::EventKind::crashed:
-      open = false;
+      close();
       remote.reset();
       break;
     default: break;

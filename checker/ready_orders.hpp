@@ -119,6 +119,15 @@ struct OrdersProbe {
   StartAction action;
   std::map<std::string, core::Value> distributed_before;
   std::uint64_t heap_bytes() const { return checker::heap_bytes(remote, action, distributed_before); }
+  // The propagation ended and was judged: nothing of it is kept (a copy of
+  // the property between propagations carries only `remote`, DESIGN §6).
+  void close() {
+    open = false;
+    joined = false;
+    run.reset();
+    action = StartAction{};
+    distributed_before.clear();
+  }
 
   // Feeds one event of this device. At a fire's or receive's action_started
   // it runs (or finds) the ready orders; a Map's creation, a joined action,

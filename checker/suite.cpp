@@ -44,7 +44,7 @@ template <class F>
 void Suite::each(F&& f) {
   for (auto& p : properties_) {
     f(*p);
-    if (!finding_ && p->finding()) finding_ = p->finding();
+    if (!finding_ && p->violated()) finding_ = std::make_shared<const sim::Finding>(*p->finding());
   }
 }
 
@@ -73,7 +73,6 @@ std::unique_ptr<sim::Monitor> Suite::clone() const {
 std::uint64_t Suite::memory_bytes() const {
   std::uint64_t bytes = heap_block(sizeof(Suite)) + heap_block(properties_.capacity() * sizeof(properties_[0]));
   for (const auto& p : properties_) bytes += p->memory_bytes();
-  if (finding_) bytes += heap_bytes(finding_->property, finding_->message, finding_->reactive, finding_->values);
   return bytes;
 }
 
@@ -86,7 +85,7 @@ std::vector<std::string> Suite::properties() const {
 std::vector<sim::Finding> Suite::findings() const {
   std::vector<sim::Finding> out;
   for (const auto& p : properties_) {
-    if (p->finding()) out.push_back(*p->finding());
+    if (p->violated()) out.push_back(*p->finding());
   }
   return out;
 }

@@ -18,7 +18,9 @@ class Suite final : public sim::Monitor {
   void on_event(const sim::Event& event, const sim::World& world) override;
   void on_transition(const sim::World& world) override;
   void on_schedule_end(const sim::World& world) override;
-  std::optional<sim::Finding> finding() const override { return finding_; }
+  std::optional<sim::Finding> finding() const override {
+    return finding_ ? std::optional<sim::Finding>(*finding_) : std::nullopt;
+  }
   // Every property's first violation, in the order of properties().
   std::vector<sim::Finding> findings() const;
   std::unique_ptr<sim::Monitor> clone() const override;
@@ -31,7 +33,7 @@ class Suite final : public sim::Monitor {
   template <class F>
   void each(F&& f);
   std::vector<std::unique_ptr<Property>> properties_;
-  std::optional<sim::Finding> finding_;
+  std::shared_ptr<const sim::Finding> finding_;  // shared by the copies, set once
 };
 
 }  // namespace frsim::checker

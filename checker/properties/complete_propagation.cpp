@@ -33,11 +33,12 @@ void CompletePropagation::on_event(const sim::Event& e, const sim::World& world)
     case sim::EventKind::committed:
       d.open = false;
       check_commit(e, world, d);
+      d.end();
       break;
     case sim::EventKind::aborted:
-      if (e.message == 0) d.open = false;  // a propagation's abort, not a Lo task's
+      if (e.message == 0) d.end();  // a propagation's abort, not a Lo task's
       break;
-    case sim::EventKind::crashed: d.open = false; break;
+    case sim::EventKind::crashed: d.end(); break;
     default: break;
   }
 }

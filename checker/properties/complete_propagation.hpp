@@ -77,6 +77,14 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
     PropagationStamps written;
     std::map<core::ReactiveId, std::vector<core::Value>> read;  // reevaluated -> inputs read
     std::uint64_t heap_bytes() const { return checker::heap_bytes(action, written, read); }
+    // The propagation ended: what follows it is dropped, so that a copy of
+    // the property between propagations carries nothing of it (DESIGN §6).
+    void end() {
+      open = false;
+      action.clear();
+      written.clear();
+      read.clear();
+    }
   };
   std::uint64_t state_bytes() const override { return heap_bytes(devices_); }
   void check_commit(const sim::Event& e, const sim::World& world, Device& d);

@@ -79,7 +79,7 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
   // A Lo task's abort (message != 0) is not a propagation's.
   if (e.kind == sim::EventKind::committed || (e.kind == sim::EventKind::aborted && e.message == 0)) {
     judge_orders(e, world, d);
-    d.probe.open = false;
+    d.probe.close();
   }
   switch (e.kind) {
     case sim::EventKind::action_started: {
@@ -118,10 +118,14 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
                            first.first_seen_step, sim::hex16(now.after)),
                {sim::hex16(first.after), sim::hex16(now.after)});
       }
+      d.action.clear();  // only a report reads it (DESIGN §6: copies between propagations stay small)
       break;
     }
     case sim::EventKind::aborted:
-    case sim::EventKind::crashed: d.running = false; break;
+    case sim::EventKind::crashed:
+      d.running = false;
+      d.action.clear();
+      break;
     default: break;
   }
 }

@@ -10,7 +10,10 @@ void Determinism::on_event(const sim::Event& e, const sim::World& world) {
   probe.on_event(e, world, *orders_);
   const bool ended = e.kind == sim::EventKind::committed || (e.kind == sim::EventKind::aborted && e.message == 0);
   if (e.kind != sim::EventKind::action_started && !ended) return;
-  if (!probe.judgeable()) return;
+  if (!probe.judgeable()) {
+    if (ended) probe.close();
+    return;
+  }
   const auto& orders = probe.run->orders;
   // Texts only for a report (formatting them for every action judged cost a
   // tenth of a checked search).
@@ -27,7 +30,11 @@ void Determinism::on_event(const sim::Event& e, const sim::World& world) {
     }
     return;
   }
-  probe.open = false;
+  // What the propagation kept is let go once it is judged (DESIGN §6).
+  struct Close {
+    OrdersProbe& probe;
+    ~Close() { probe.close(); }
+  } close{probe};
   const core::Runtime* rt = world.device(e.device).runtime();
   if (rt == nullptr) return;
   count_judged();

@@ -21,6 +21,10 @@ class GlitchFreedom final : public CopyableProperty<GlitchFreedom> {
     PropagationStamps read;                // inputs read by some reevaluation
     std::vector<core::ReactiveId> reader;  // input -> the reactive that read it
     std::uint64_t heap_bytes() const { return checker::heap_bytes(read, reader); }
+    void end() {
+      read.clear();
+      reader.clear();
+    }
   };
   std::uint64_t state_bytes() const override { return heap_bytes(devices_); }
   std::vector<Device> devices_;

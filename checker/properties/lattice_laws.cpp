@@ -112,10 +112,10 @@ void LatticeLaws::on_event(const sim::Event& e, const sim::World& world) {
   const bool held = held_->contains(pair);
   if (!held) check(e, merge, local, remote, result);
   for (const core::Value* x : {&local, &remote, &result}) {
-    if (!finding()) check_associativity(e, merge, *x);
+    if (!violated()) check_associativity(e, merge, *x);
   }
-  if (threw && !finding()) fail(e, "totality", *threw, {local, remote});
-  if (!held && !finding()) held_->insert(pair);
+  if (threw && !violated()) fail(e, "totality", *threw, {local, remote});
+  if (!held && !violated()) held_->insert(pair);
 }
 
 void LatticeLaws::check(const sim::Event& e, const Merge& merge, const core::Value& local, const core::Value& remote,

@@ -11,13 +11,6 @@ namespace frsim::checker {
 
 namespace {
 
-void unite(std::vector<bool>& into, const std::vector<bool>& more) {
-  if (into.size() < more.size()) into.resize(more.size(), false);
-  for (std::size_t i = 0; i < more.size(); ++i) {
-    if (more[i]) into[i] = true;
-  }
-}
-
 // "duplicate #12 as #15 clicks d0->d1" -> 12.
 std::optional<std::uint64_t> duplicated_from(std::string_view text) {
   constexpr std::string_view prefix = "duplicate #";
@@ -203,9 +196,7 @@ void SequentialSpec::start(const sim::World& world) {
     offsets_.push_back(next);
     next += world.device(d).workload().size();
   }
-  actions_ = next;
   devices_.assign(world.devices(), Device{});
-  for (auto& device : devices_) device.own = Known(actions_, false);
 }
 
 void SequentialSpec::on_event(const sim::Event& e, const sim::World& world) {
@@ -226,15 +217,15 @@ void SequentialSpec::on_event(const sim::Event& e, const sim::World& world) {
       d.request = e.message;
       d.replicated = replicated_values(world, e.device);
       d.folds = folds_hash(*rt);
-      d.running = Known(actions_, false);
-      d.running->at(number(a)) = true;
+      d.running = Known{};
+      d.running->set(number(a));
       break;
     }
     case sim::EventKind::response: {
       auto it = requests_.find(e.message);
       if (it == requests_.end()) break;
       if (e.values.empty()) {  // a success response: the action committed
-        d.own.at(number(it->second.action)) = true;
+        d.own.set(number(it->second.action));
         committed_.push_back(std::move(it->second));
       }
       requests_.erase(it);
@@ -278,12 +269,12 @@ void SequentialSpec::on_commit(const sim::Event& e, const sim::World& world, con
     if (!r) continue;
     if (fired != nullptr) fired->effect = true;
     Known carried = known[name];
-    for (const auto& upstream : distributed_inputs(*rt, *r)) unite(carried, known[upstream]);
-    if (fired != nullptr) unite(fired->before, carried);
-    unite(carried, brought);
+    for (const auto& upstream : distributed_inputs(*rt, *r)) carried.unite(known[upstream]);
+    if (fired != nullptr) fired->before.unite(carried);
+    carried.unite(brought);
     now.emplace_back(name, std::move(carried));
   }
-  for (auto& [name, carried] : now) unite(known[name], carried);
+  for (auto& [name, carried] : now) known[name].unite(carried);
 }
 
 // Replication messages carry what their reactive's value carries on the
@@ -330,7 +321,7 @@ std::vector<std::vector<std::size_t>> SequentialSpec::causal_order() const {
   for (std::size_t i = 0; i < k; ++i) {
     for (std::size_t j = 0; j < i; ++j) {  // an action commits after what it knew of
       const std::size_t n = number(committed_[j].action);
-      if (n >= committed_[i].before.size() || !committed_[i].before[n]) continue;
+      if (!committed_[i].before.test(n)) continue;
       closed[i][j] = true;
       for (std::size_t m = 0; m < j; ++m) closed[i][m] = closed[i][m] || closed[j][m];
     }

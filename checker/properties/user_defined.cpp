@@ -21,7 +21,7 @@ bool UserDefined::holds(const sim::World& world, std::string& why) const {
 
 void UserDefined::judge_state(const sim::World& world, std::string_view where) {
   using Kind = sim::UserProperty::Kind;
-  if (property_->kind == Kind::eventually || finding()) return;
+  if (property_->kind == Kind::eventually || Property::violated()) return;
   std::string why;
   const bool ok = holds(world, why);
   if (property_->kind == Kind::sometimes) {
@@ -37,7 +37,7 @@ void UserDefined::on_schedule_end(const sim::World& world) {
   if (property_->kind != Kind::eventually) return judge_state(world, "the healed end of the schedule");
   // "Eventually" means once the world has converged; a healing phase that
   // never quiesces is convergence's finding.
-  if (finding() || !world.heal_outcome().quiesced()) return;
+  if (Property::violated() || !world.heal_outcome().quiesced()) return;
   count_judged();
   std::string why;
   if (!holds(world, why)) violated(world, "the converged end of the schedule", why);
