@@ -9,6 +9,40 @@
 
 namespace frsim::checker {
 
+// A set of action numbers (SequentialSpec: the committed actions whose
+// effect a value, a message or an action carries). The first 64 numbers in
+// place (a workload rarely has more), the rest on the heap: the property is
+// copied into every node of a search's frontier (DESIGN §6, "The memory
+// budget"), and a std::vector<bool> took a block of its own for each of the
+// sets a device, message and action keeps.
+class ActionSet {
+ public:
+  bool test(std::size_t i) const {
+    if (i < 64) return ((low_ >> i) & 1U) != 0;
+    const std::size_t word = i / 64 - 1;
+    return word < high_.size() && ((high_[word] >> (i % 64)) & 1U) != 0;
+  }
+  void set(std::size_t i) {
+    if (i < 64) {
+      low_ |= std::uint64_t{1} << i;
+      return;
+    }
+    const std::size_t word = i / 64 - 1;
+    if (word >= high_.size()) high_.resize(word + 1, 0);
+    high_[word] |= std::uint64_t{1} << (i % 64);
+  }
+  void unite(const ActionSet& more) {
+    low_ |= more.low_;
+    if (high_.size() < more.high_.size()) high_.resize(more.high_.size(), 0);
+    for (std::size_t w = 0; w < more.high_.size(); ++w) high_[w] |= more.high_[w];
+  }
+  std::uint64_t heap_bytes() const { return checker::heap_bytes(high_); }
+
+ private:
+  std::uint64_t low_ = 0;
+  std::vector<std::uint64_t> high_;
+};
+
 // Lasp (seed 000): "Regardless of schedule, they are reducible, or
 // equivalent, to the original sequential specification." Made checkable
 // (DESIGN §10, checker/oracle.hpp): after healing, the converged state of the
@@ -57,38 +91,8 @@ class SequentialSpec final : public CopyableProperty<SequentialSpec> {
   void on_schedule_end(const sim::World& world) override;
 
  private:
-  // By action number: the committed actions whose effect is there. The
-  // first 64 numbers in place (a workload rarely has more), the rest on the
-  // heap: the property is copied into every node of a search's frontier
-  // (DESIGN §6, "The memory budget"), and a std::vector<bool> took a block
-  // of its own for each of the sets a device, message and action keeps.
-  class Known {
-   public:
-    bool test(std::size_t i) const {
-      if (i < 64) return ((low_ >> i) & 1U) != 0;
-      const std::size_t word = i / 64 - 1;
-      return word < high_.size() && ((high_[word] >> (i % 64)) & 1U) != 0;
-    }
-    void set(std::size_t i) {
-      if (i < 64) {
-        low_ |= std::uint64_t{1} << i;
-        return;
-      }
-      const std::size_t word = i / 64 - 1;
-      if (word >= high_.size()) high_.resize(word + 1, 0);
-      high_[word] |= std::uint64_t{1} << (i % 64);
-    }
-    void unite(const Known& more) {
-      low_ |= more.low_;
-      if (high_.size() < more.high_.size()) high_.resize(more.high_.size(), 0);
-      for (std::size_t w = 0; w < more.high_.size(); ++w) high_[w] |= more.high_[w];
-    }
-    std::uint64_t heap_bytes() const { return checker::heap_bytes(high_); }
-
-   private:
-    std::uint64_t low_ = 0;
-    std::vector<std::uint64_t> high_;
-  };
+  // By action number: the committed actions whose effect is there.
+  using Known = ActionSet;
   struct Committed {
     ActionRef action;
     Known before;  // what its device had received the effect of when it started

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include "checker/properties/complete_propagation.hpp"
 #include "checker/properties/confluence.hpp"
@@ -572,6 +573,26 @@ TEST(LoProperties, HoldOnTheLoBankScenario) {
     const auto r = testing::random_run(*s, s->defaults, seed, {{"lo-one-response", "lo-failure"}});
     ASSERT_FALSE(r.finding.has_value()) << r.finding->message;
   }
+}
+
+// sequential-spec's sets of action numbers, in place below 64 and on the
+// heap above, against std::set: sets and unions of numbers up to 300.
+RC_GTEST_PROP(ActionSet, HoldsWhatWasSetAndWhatWasUnited,
+              (const std::vector<std::uint16_t>& a, const std::vector<std::uint16_t>& b)) {
+  ActionSet x, y;
+  std::set<std::size_t> expected_x, expected_y;
+  for (const auto n : a) {
+    x.set(n % 300);
+    expected_x.insert(n % 300);
+  }
+  for (const auto n : b) {
+    y.set(n % 300);
+    expected_y.insert(n % 300);
+  }
+  for (std::size_t i = 0; i < 320; ++i) RC_ASSERT(x.test(i) == expected_x.contains(i));
+  x.unite(y);
+  expected_x.insert(expected_y.begin(), expected_y.end());
+  for (std::size_t i = 0; i < 320; ++i) RC_ASSERT(x.test(i) == expected_x.contains(i));
 }
 
 }  // namespace
