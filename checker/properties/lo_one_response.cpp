@@ -34,9 +34,10 @@ void LoOneResponse::on_event(const sim::Event& e, const sim::World& /*world*/) {
   if (!request) return;
   count_judged();
   const bool refused = e.text.find(" refused: ") != std::string::npos;
-  auto [it, first] = answered_.emplace(*request, Answer{e.text, is_success_response(e), e.values});
+  auto [it, first] = answered_.try_emplace(*request);
+  if (first) it->second = std::make_shared<const Answer>(Answer{e.text, is_success_response(e), e.values});
   if (first && !refused) return;
-  const Answer& before = it->second;
+  const Answer& before = *it->second;
   if (!refused && before.success == is_success_response(e) && before.values == e.values) return;
   report(e.device, lo_service(e),
          fmt::format("d{}: request #{} got a second response: \"{}\" after \"{}\"", e.device, *request, e.text,

@@ -1,5 +1,6 @@
 #pragma once
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,10 +43,11 @@ class LoOneResponse final : public CopyableProperty<LoOneResponse> {
     std::string text;
     bool success = false;
     std::vector<core::Value> values;
-    std::uint64_t heap_bytes() const { return checker::heap_bytes(text, values); }
   };
   std::uint64_t state_bytes() const override { return heap_bytes(answered_); }
-  std::map<std::uint64_t, Answer> answered_;  // request -> its first response
+  // request -> its first response (shared by the copies of the property: a
+  // search copies it into every node of its frontier, DESIGN §6)
+  std::map<std::uint64_t, std::shared_ptr<const Answer>> answered_;
 };
 
 }  // namespace frsim::checker

@@ -236,13 +236,18 @@ void SequentialSpec::on_event(const sim::Event& e, const sim::World& world) {
       if (d.running) {
         auto it = requests_.find(std::exchange(d.request, 0));
         on_commit(e, world, *std::exchange(d.running, std::nullopt), it == requests_.end() ? nullptr : &it->second);
+        d.replicated.clear();  // read at a commit only (DESIGN §6: copies between propagations stay small)
       }
       break;
     case sim::EventKind::aborted:
-      if (e.message == 0) d.running.reset();  // a propagation's abort, not a Lo task's
+      if (e.message == 0) {  // a propagation's abort, not a Lo task's
+        d.running.reset();
+        d.replicated.clear();
+      }
       break;
     case sim::EventKind::crashed:
       d.running.reset();
+      d.replicated.clear();
       d.request = 0;  // the running action is lost
       break;
     default: on_replication(e, world); break;

@@ -111,7 +111,7 @@ class SequentialSpec final : public CopyableProperty<SequentialSpec> {
     std::map<std::string, Known> known;  // by distributed reactive: what its value carries
     std::optional<Known> running;       // what the running propagation brings, until it commits
     std::uint64_t request = 0;          // the running fire's request (0: none)
-    // Its distributed values (hashes, by name) when the running propagation started.
+    // Its distributed values (hashes, by name) when the running propagation started; cleared when it ends.
     std::map<std::string, std::uint64_t> replicated;
     std::uint64_t folds = 0;  // hash of every fold's value when its action started
     std::uint64_t heap_bytes() const { return checker::heap_bytes(own, known, running, replicated); }
