@@ -12,15 +12,18 @@
 namespace {
 
 std::atomic<std::uint64_t> allocations{0};
+std::atomic<std::uint64_t> allocated_bytes{0};
 
 void* allocate(std::size_t bytes) {
   allocations.fetch_add(1, std::memory_order_relaxed);
+  allocated_bytes.fetch_add(bytes, std::memory_order_relaxed);
   if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return p;
   throw std::bad_alloc();
 }
 
 void* allocate_aligned(std::size_t bytes, std::align_val_t alignment) {
   allocations.fetch_add(1, std::memory_order_relaxed);
+  allocated_bytes.fetch_add(bytes, std::memory_order_relaxed);
   const auto align = static_cast<std::size_t>(alignment);
   const std::size_t rounded = (bytes + align - 1) / align * align;
   if (void* p = std::aligned_alloc(align, rounded == 0 ? align : rounded)) return p;
@@ -31,6 +34,7 @@ void* allocate_aligned(std::size_t bytes, std::align_val_t alignment) {
 
 namespace frsim::bench {
 std::uint64_t allocation_count() { return allocations.load(std::memory_order_relaxed); }
+std::uint64_t allocation_bytes() { return allocated_bytes.load(std::memory_order_relaxed); }
 }  // namespace frsim::bench
 
 void* operator new(std::size_t bytes) { return allocate(bytes); }

@@ -8,5 +8,7 @@
 namespace frsim::bench {
 
 std::uint64_t allocation_count();
+// The bytes those allocations asked for, summed (frees subtract nothing).
+std::uint64_t allocation_bytes();
 
 }  // namespace frsim::bench
