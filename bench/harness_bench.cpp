@@ -147,14 +147,8 @@ BENCHMARK(BM_HarnessTodomvcMessageBytesPerAdd)->Unit(benchmark::kMillisecond)->I
 void BM_HarnessMonitorCopy(benchmark::State& state, const char* name) {
   const auto scenario = scenarios::get(name);
   sim::explore::Run run(scenario, scenario->defaults, 1, checker::monitor_factory(*scenario));
-  std::uint64_t pick = 0x9e3779b97f4a7c15ULL;
-  for (int step = 1; step <= 40; ++step) {
-    std::vector<sim::Transition> enabled;
-    run.world().list(enabled);
-    if (enabled.empty()) break;
-    pick = pick * 6364136223846793005ULL + 1442695040888963407ULL;
-    run.apply_enabled(enabled, (pick >> 33) % enabled.size());
-  }
+  sim::Prng prng(1);
+  run.walk(40, prng);
   const std::uint64_t bytes_before = allocation_bytes();
   const std::uint64_t count_before = allocation_count();
   std::uint64_t copies = 0;

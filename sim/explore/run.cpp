@@ -68,6 +68,16 @@ void Run::apply_index(std::size_t index) {
   monitor_->on_transition(*world_);
 }
 
+std::uint64_t Run::walk(std::uint64_t transitions, Prng& prng) {
+  std::vector<Transition> enabled;
+  for (std::uint64_t done = 0; done < transitions; ++done) {
+    world_->list(enabled);
+    if (enabled.empty()) return done;
+    apply_enabled(enabled, prng.below(enabled.size()));
+  }
+  return transitions;
+}
+
 void Run::apply_enabled(const std::vector<Transition>& enabled, std::size_t index) {
   world_->apply_enabled(enabled, index);
   monitor_->on_transition(*world_);

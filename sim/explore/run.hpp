@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/monitor.hpp"
+#include "sim/prng.hpp"
 #include "sim/world.hpp"
 
 namespace frsim::sim::explore {
@@ -48,6 +49,10 @@ class Run {
   void apply_index(std::size_t index);
   // `enabled` is the world's list() (or enabled()) in its current state.
   void apply_enabled(const std::vector<Transition>& enabled, std::size_t index);
+  // Up to `transitions` transitions, each chosen uniformly from those enabled
+  // by `prng` (the caller's, so that a schedule can go on in several calls);
+  // returns how many were applied (fewer: nothing was enabled any more).
+  std::uint64_t walk(std::uint64_t transitions, Prng& prng);
   // Ends the schedule: the healing phase, then Monitor::on_schedule_end.
   void finish();
   std::optional<Finding> finding() const { return monitor_->finding(); }

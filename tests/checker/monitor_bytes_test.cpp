@@ -62,14 +62,8 @@ Measured copy_of(const sim::Monitor& monitor) {
 void expect_estimates(const std::shared_ptr<const sim::Scenario>& scenario, const CheckOptions& options,
                       std::int64_t& largest) {
   sim::explore::Run run(scenario, scenario->defaults, 1, monitor_factory(*scenario, options));
-  std::uint64_t pick = 0x9e3779b97f4a7c15ULL;
-  for (int step = 1; step <= 48; ++step) {
-    std::vector<sim::Transition> enabled;
-    run.world().list(enabled);
-    if (enabled.empty()) break;
-    pick = pick * 6364136223846793005ULL + 1442695040888963407ULL;
-    run.apply_enabled(enabled, (pick >> 33) % enabled.size());
-    if (step % 8 != 0) continue;
+  sim::Prng prng(1);
+  for (int step = 8; step <= 48 && run.walk(8, prng) == 8; step += 8) {
     const Measured m = copy_of(run.monitor());
     SCOPED_TRACE(testing::Message() << "after " << step << " transitions: allocated " << m.allocated
                                     << ", estimated " << m.estimated);
