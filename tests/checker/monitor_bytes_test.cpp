@@ -18,24 +18,32 @@
 namespace {
 std::int64_t live_bytes = 0;
 std::int64_t peak_bytes = 0;  // the most live_bytes has been
-}  // namespace
 
-void* operator new(std::size_t bytes) {
-  if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) {
+void* counted(std::size_t bytes) noexcept {
+  void* p = std::malloc(bytes == 0 ? 1 : bytes);
+  if (p != nullptr) {
     live_bytes += static_cast<std::int64_t>(malloc_usable_size(p));
     if (live_bytes > peak_bytes) peak_bytes = live_bytes;
-    return p;
   }
-  throw std::bad_alloc();
+  return p;
 }
-namespace {
+
 void release(void* p) noexcept {
   if (p != nullptr) live_bytes -= static_cast<std::int64_t>(malloc_usable_size(p));
   std::free(p);
 }
 }  // namespace
+
+// Every form that the plain operator delete frees is replaced (std::stable_sort
+// takes its buffer with the nothrow form), so that allocation and release pair.
+void* operator new(std::size_t bytes) {
+  if (void* p = counted(bytes)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t bytes, const std::nothrow_t&) noexcept { return counted(bytes); }
 void operator delete(void* p) noexcept { release(p); }
 void operator delete(void* p, std::size_t) noexcept { release(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
 
 namespace frsim::checker {
 namespace {
