@@ -432,7 +432,8 @@ void register_explore(CLI::App& app, Context& context) {
   cmd->add_option("--time-limit", flags->time_limit, "seconds, 0 for none")
       ->check(Seconds)
       ->capture_default_str();
-  cmd->add_option("--memory-limit", flags->memory_limit_mb, "MB for the visited set and frontier")
+  cmd->add_option("--memory-limit", flags->memory_limit_mb,
+                  "MB for the visited set and the frontier, each state of it with its copy of the checker's state")
       ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, memory_limit_mb_max))
       ->capture_default_str();
   add_world_options(*cmd, flags->world);
