@@ -283,9 +283,26 @@ def crdt_markdown(rows, label):
     return out
 
 
-def load_node(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+def load_node(paths):
+    """bench/node/bench.mjs output, one file or one per round and shape: each
+    (shape, peer) keeps its best (lowest) ns per iteration over the files; an
+    error counts only where no file measured it."""
+    doc, best = None, {}
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            part = json.load(f)
+        if doc is None:
+            doc = {k: v for k, v in part.items() if k != "results"}
+        for r in part.get("results", []):
+            key = (r["shape"], r["contestant"])
+            kept = best.get(key)
+            if kept is None or (kept["error"] and not r["error"]) or (
+                    not r["error"] and r["ns_per_iteration"] < kept["ns_per_iteration"]):
+                best[key] = r
+    if doc is None:
+        return None
+    doc["results"] = list(best.values())
+    return doc
 
 
 def ratio(a, b):
@@ -480,8 +497,8 @@ def write_markdown(path, machine, shapes, reasons, command, harness_lines=()):
     if machine.get("node"):
         peers = ", ".join(machine["peers"].values()) if machine.get("peers") else ""
         out.append(f"Node {machine['node']} ({peers}).")
-    out.append(f"Best of {machine['repetitions']} rounds (frsim_bench: each round runs a shape's contestants one "
-               f"after the other). Command: `{command}`.")
+    out.append(f"Best of {machine['repetitions']} rounds (each round runs a shape's contestants one after the other: "
+               f"frsim_bench's, then the Node peers, one Node process per shape and round). Command: `{command}`.")
     out.append("")
     out.append("ns per node = best CPU time per iteration / nodes per iteration (the FR calculus count, the same "
                "for every contestant). Lower is better. frsim = level policy (the product), calculus = calculus "
@@ -511,7 +528,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--frsim", nargs="+", help="frsim_bench JSON output, one file or one per round and shape")
     p.add_argument("--frsim-missing", help="why frsim_bench did not run")
-    p.add_argument("--node", help="bench/node/bench.mjs output")
+    p.add_argument("--node", nargs="+", help="bench/node/bench.mjs output, one file or one per round and shape")
     p.add_argument("--node-missing", help="why the Node peers did not run")
     p.add_argument("--harness", help="frsim_bench JSON of the harness suites (sim, explore, crdt, harness)")
     p.add_argument("--harness-missing", help="why the harness suites did not run")

@@ -70,12 +70,24 @@ if [ -z "$listed" ]; then
   echo "bench.sh: --filter '$filter' matches no benchmark" >&2
   exit 2
 fi
-echo "bench: frsim_bench (filter $bench_filter, $repetitions rounds, CPU $pinned)" >&2
+# The Node peers run in the same rounds (below); install them first.
+node_status="not run: scripts/bench.sh --no-node"
+if [ "$with_node" -eq 1 ]; then
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    scripts/bootstrap.sh --with-node
+  fi
+  npm install --prefix bench/node --no-audit --no-fund --loglevel=error
+  node_status=ok
+fi
+
+echo "bench: frsim_bench and the Node peers (filter $bench_filter, $repetitions rounds, CPU $pinned)" >&2
 # Round by round, and in each round one shape's contestants one after the
-# other: frsim and the floors of a shape run seconds apart, so a drift of the
-# machine does not land in their ratio (with all of frsim's repetitions first
-# and the fair floor's minutes later, it did: bench/results/latest.md).
-# merge_results.py takes each benchmark's best round over the files.
+# other — frsim, calculus, the floors, then alien-signals and preact (one Node
+# process per shape and round, with its own warm-up) — so that a drift of the
+# machine does not land in their ratios (with all of frsim's repetitions first
+# and the fair floor's minutes later, it did; the Node peers ran after all of
+# frsim until 2026-12-04: bench/results/latest.md). merge_results.py takes
+# each benchmark's best round over the files.
 shapes="$(printf '%s\n' "$listed" | awk -F/ '!seen[$2]++ {print $2}')"
 for round in $(seq 1 "$repetitions"); do
   k=0
@@ -86,6 +98,13 @@ for round in $(seq 1 "$repetitions"); do
     "${pin[@]}" build/release/frsim_bench \
       --benchmark_filter="^(frsim|calculus|fair_floor|floor)/${shape}(/|\$)" \
       --benchmark_out="$out" --benchmark_out_format=json >/dev/null
+    if [ "$node_status" = ok ]; then
+      node_out="$(printf '%s/node-%04d-%04d.json' "$work" "$round" "$k")"
+      if ! "${pin[@]}" node --expose-gc bench/node/bench.mjs --repetitions 1 --filter "^${shape}\$" \
+          >"$node_out"; then
+        node_status="bench/node/bench.mjs failed on $shape (exit status $?); see its output above"
+      fi
+    fi
   done
 done
 
@@ -132,24 +151,11 @@ if [ -n "$crdt_baseline" ]; then
   fi
 fi
 
-# ---- the Node peers ----------------------------------------------------------
-node_args=()
-if [ "$with_node" -eq 1 ]; then
-  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    scripts/bootstrap.sh --with-node
-  fi
-  npm install --prefix bench/node --no-audit --no-fund --loglevel=error
-  node_filter=()
-  [ -n "$filter" ] && node_filter=(--filter "$filter")
-  echo "bench: Node peers ($repetitions repetitions, CPU $pinned)" >&2
-  if "${pin[@]}" node --expose-gc bench/node/bench.mjs --repetitions "$repetitions" "${node_filter[@]}" \
-      >"$work/node.json"; then
-    node_args=(--node "$work/node.json")
-  else
-    node_args=(--node-missing "bench/node/bench.mjs failed (exit status $?); see its output above")
-  fi
+# ---- the Node peers: measured in the rounds above -----------------------------
+if [ "$node_status" = ok ]; then
+  node_args=(--node "$work"/node-*.json)
 else
-  node_args=(--node-missing "not run: scripts/bench.sh --no-node")
+  node_args=(--node-missing "$node_status")
 fi
 
 # ---- merge --------------------------------------------------------------------
