@@ -377,5 +377,41 @@ TEST(OwnPrograms, ADiamondWhoseJoinSeesTheOrderOfItsInputsFailsConfluence) {
                 "confluence", "x");
 }
 
+// ---- many actions ----------------------------------------------------------------------------
+
+// The sets above, with d0's workload ending in 62 fires of a local source
+// "noise" that nothing distributed reads: d1's and d2's actions are then
+// numbered 64 and beyond, past what sequential-spec's sets of actions hold in
+// place (ActionSet). The noise commits and changes no distributed value, so
+// it is left out of what the sequential schedules are compared on.
+sim::Scenario with_noise(sim::Scenario s) {
+  s.name += "-noisy";
+  const auto create = s.create;
+  s.create = [create](core::Runtime& rt, const sim::DeviceContext& ctx) {
+    create(rt, ctx);
+    const auto noise = rt.source(Value::integer(0), "noise");
+    rt.map({noise}, [](std::span<const Value> in) { return Value::integer(in[0].as_int() * 2); }, "echo");
+  };
+  const auto workload = s.workload;
+  s.workload = [workload](std::uint32_t device, std::uint32_t devices) {
+    auto actions = workload(device, devices);
+    if (device == 0) {
+      for (int i = 0; i < 62; ++i) actions.push_back(sim::Action::fire("noise", Value::integer(i)));
+    }
+    return actions;
+  };
+  return s;
+}
+
+TEST(OwnPrograms, AnObservedRemoveSetHoldsWithActionsNumberedPast64) {
+  const auto s = with_noise(set_program(true));
+  ASSERT_EQ(s.workload(0, 3).size(), 64u);
+  expect_holds(s);
+}
+
+TEST(OwnPrograms, ASetWhoseMergeKeepsTheLargerSetFailsWithActionsNumberedPast64) {
+  expect_caught(with_noise(set_program(false)), {"sequential-spec"}, "sequential-spec", "names");
+}
+
 }  // namespace
 }  // namespace frsim::checker
