@@ -82,6 +82,12 @@ class Property {
   std::shared_ptr<const std::set<std::string>> notes_;
 };
 
+// The running propagation ended in (commit) or an operator's abort (an abort
+// with a message is a Lo task's, not a propagation's).
+inline bool propagation_ended(const sim::Event& e) {
+  return e.kind == sim::EventKind::committed || (e.kind == sim::EventKind::aborted && e.message == 0);
+}
+
 // clone() by copy, for properties whose state is plain data.
 template <class Derived>
 class CopyableProperty : public Property {

@@ -17,13 +17,9 @@ void AtMostOnce::on_event(const sim::Event& e, const sim::World& world) {
                            describe(world, e.device, e.reactive), e.step));
       }
       break;
-    // The propagation ended (a Lo task's abort, message != 0, is not one's).
-    case sim::EventKind::committed:
-    case sim::EventKind::crashed: seen.clear(); break;
-    case sim::EventKind::aborted:
-      if (e.message == 0) seen.clear();
+    default:
+      if (propagation_ended(e) || e.kind == sim::EventKind::crashed) seen.clear();
       break;
-    default: break;
   }
 }
 

@@ -76,8 +76,7 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
   Device& d = at_grow(devices_, e.device);
   d.probe.on_event(e, world, *orders_);
   if (e.kind == sim::EventKind::action_started) judge_orders(e, world, d);
-  // A Lo task's abort (message != 0) is not a propagation's.
-  if (e.kind == sim::EventKind::committed || (e.kind == sim::EventKind::aborted && e.message == 0)) {
+  if (propagation_ended(e)) {
     judge_orders(e, world, d);
     d.probe.close();
   }

@@ -8,7 +8,7 @@ void Determinism::on_event(const sim::Event& e, const sim::World& world) {
   if (e.device == sim::no_device) return;
   OrdersProbe& probe = at_grow(devices_, e.device);
   probe.on_event(e, world, *orders_);
-  const bool ended = e.kind == sim::EventKind::committed || (e.kind == sim::EventKind::aborted && e.message == 0);
+  const bool ended = propagation_ended(e);
   if (e.kind != sim::EventKind::action_started && !ended) return;
   if (!probe.judgeable()) {
     if (ended) probe.close();
@@ -30,13 +30,11 @@ void Determinism::on_event(const sim::Event& e, const sim::World& world) {
     }
     return;
   }
-  // What the propagation kept is let go once it is judged (DESIGN §6).
-  struct Close {
-    OrdersProbe& probe;
-    ~Close() { probe.close(); }
-  } close{probe};
   const core::Runtime* rt = world.device(e.device).runtime();
-  if (rt == nullptr) return;
+  if (rt == nullptr) {
+    probe.close();
+    return;
+  }
   count_judged();
   OrderOutcome run;
   run.committed = e.kind == sim::EventKind::committed;
@@ -47,6 +45,7 @@ void Determinism::on_event(const sim::Event& e, const sim::World& world) {
     run.sends_text = sends_since(*rt, probe.distributed_before).second;
     judge(e, probe.action.description(), orders.front(), run, "in this run");
   }
+  probe.close();  // what the propagation kept is let go once it is judged (DESIGN §6)
 }
 
 void Determinism::judge(const sim::Event& e, const std::string& what, const OrderOutcome& expected,

@@ -30,14 +30,10 @@ void GlitchFreedom::on_event(const sim::Event& e, const sim::World& world) {
                {printed(e.values.empty() ? core::Value() : e.values.front())});
       }
       break;
-    // The propagation ended (a Lo task's abort, message != 0, is not one's):
-    // what it read is watched no longer.
-    case sim::EventKind::committed:
-    case sim::EventKind::crashed: d.end(); break;
-    case sim::EventKind::aborted:
-      if (e.message == 0) d.end();
+    default:
+      // What the propagation read is watched no longer.
+      if (propagation_ended(e) || e.kind == sim::EventKind::crashed) d.end();
       break;
-    default: break;
   }
 }
 
