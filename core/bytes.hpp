@@ -24,6 +24,8 @@ class Encoder {
   }
   void svarint(std::int64_t v);
   void string(std::string_view s);
+  // Bytes an encoder wrote before, appended as they are.
+  void raw(std::span<const std::uint8_t> bytes) { bytes_.insert(bytes_.end(), bytes.begin(), bytes.end()); }
 
   const std::vector<std::uint8_t>& bytes() const { return bytes_; }
   std::vector<std::uint8_t> take() { return std::move(bytes_); }

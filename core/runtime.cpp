@@ -886,7 +886,7 @@ struct Runtime::Impl {
   // (Policy::level_queue). The same rules in the same order, with less
   // bookkeeping for an action whose propagation is short.
   //   (fire)  µ(r).in = ∅  ⟹  Σ⟨µ⟩ r.fire(v) →D Σ ▷ (({r}; {r}) ⟨update(µ, r, v)⟩ r)
-  void fire_in_level_order(ReactiveId r, Value v, LevelQueue& queue) {
+  void fire_in_level_order(ReactiveId r, Value&& v, LevelQueue& queue) {
     assert(observer == nullptr && states[r].kind == ReactiveKind::source);
     begin(ActionKind::fire, r, v);
     queue.reset();

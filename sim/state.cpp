@@ -182,7 +182,14 @@ std::uint32_t StateCodec::graph_id(std::uint32_t device, const core::Runtime& ru
 
 // ---- encode ---------------------------------------------------------------------
 
-void StateCodec::encode(const World& world, std::vector<std::uint8_t>& out) {
+void StateCodec::encode(const World& world, std::vector<std::uint8_t>& out) { encode(world, nullptr, out); }
+
+void StateCodec::encode(const World& world, const World& parent, std::vector<std::uint8_t>& out) {
+  encode(world, kept_world_ == &parent ? &kept_ : nullptr, out);
+}
+
+void StateCodec::encode(const World& world, const std::vector<std::vector<std::uint8_t>>* kept,
+                        std::vector<std::uint8_t>& out) {
   Encoder& e = encoder_;
   e.clear();
   std::uint8_t flags = 0;
@@ -213,7 +220,17 @@ void StateCodec::encode(const World& world, std::vector<std::uint8_t>& out) {
     for (auto side : *net.sides()) e.u8(side);
   }
   if (lo) encode_lo(world.lo_, e);
-  for (const auto& device : world.devices_) encode_device(world, *device, e);
+  for (std::size_t i = 0; i < world.devices_.size(); ++i) {
+    const Device& device = *world.devices_[i];
+    // Encodings are canonical given the tables, which only grow: an
+    // untouched device encodes to what its parent's did (DESIGN §6,
+    // "Expanding a node").
+    if (kept != nullptr && !device.touched_ && !(*kept)[i].empty()) {
+      e.raw((*kept)[i]);
+      continue;
+    }
+    encode_device(world, device, e);
+  }
   const auto& bytes = e.bytes();
   out.insert(out.end(), bytes.begin(), bytes.end());
 }

@@ -42,6 +42,11 @@ class StateCodec {
 
   // Appends the state vector of `world` to `out`.
   void encode(const World& world, std::vector<std::uint8_t>& out);
+  // The same for a world that equals `parent` but for what its transitions
+  // changed since (a search's child: World::revert_to and take_changes),
+  // where `parent` is the world decode_over() last decoded into: a device
+  // the transitions did not touch is written as the bytes decoded there.
+  void encode(const World& world, const World& parent, std::vector<std::uint8_t>& out);
   // Makes `world` (of the same scenario and configuration, e.g. a copy of
   // `like`) equal to the world `bytes` were encoded from, reusing its
   // allocations. Its history is cleared; its sink and event settings stay.
@@ -63,6 +68,10 @@ class StateCodec {
 
  private:
   class Values;
+  // encode(): `kept`, when not null, is each device's encoding in the world
+  // decode_over() last decoded into, which `world` equals but for its
+  // touched devices.
+  void encode(const World& world, const std::vector<std::vector<std::uint8_t>>* kept, std::vector<std::uint8_t>& out);
   void encode_device(const World& world, const Device& device, core::Encoder& out);
   void decode_device(World& world, Device& device, core::Decoder& in);
   // decode() and decode_over(): `kept`, when not null, is each device's

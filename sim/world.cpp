@@ -269,12 +269,14 @@ void World::copy_changes(const World& other, bool theirs) {
   if (lo_touched_ || (theirs && other.lo_touched_)) lo_.assign(other.lo_);
   lo_touched_ = false;
   budgets_ = other.budgets_;
-  choices_ = other.choices_;
+  // A search keeps neither choices nor events: no assignment, however
+  // cheap, for two empty lists at every transition.
+  if (!choices_.empty() || !other.choices_.empty()) choices_ = other.choices_;
   history_ = other.history_;
   step_ = other.step_;
   healed_ = other.healed_;
   heal_outcome_ = other.heal_outcome_;
-  events_ = other.events_;
+  if (!events_.empty() || !other.events_.empty()) events_ = other.events_;
   event_hash_ = other.event_hash_;
   lo_hash_ = other.lo_hash_;
   lo_hashed_ = other.lo_hashed_;

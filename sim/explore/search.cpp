@@ -561,7 +561,7 @@ Child Search::step(Node& node, std::uint32_t index, bool last) {
   }
   if (!child.finding && !child.end && !child.cut && (por_ || !child.seen)) {
     child.state_at = static_cast<std::uint32_t>(arena_.size());
-    codec_->encode(world, arena_);
+    codec_->encode(world, *parent_.world, arena_);
     child.state_bytes = static_cast<std::uint32_t>(arena_.size() - child.state_at);
     child.monitor = std::move(own);
   }

@@ -224,7 +224,8 @@ RC_GTEST_PROP(StateVector, DecodingAnEncodedWorldGivesAnEqualWorld, ()) {
 // changed; a child world that takes the changes equals the parent each
 // time, and again after one of its transitions is applied and reverted. A
 // plain decode into the parent now and then (and a whole assignment of the
-// child) must not leave the next decode_over comparing with stale bytes.
+// child) must not leave the next decode_over comparing with stale bytes, nor
+// a child's encoding copying them (StateCodec::encode with a parent).
 RC_GTEST_PROP(StateVector, DecodingOverTheLastStateGivesAnEqualWorld, ()) {
   const Case c = *cases();
   World world(c.scenario, c.world, c.seed);
@@ -259,6 +260,13 @@ RC_GTEST_PROP(StateVector, DecodingOverTheLastStateGivesAnEqualWorld, ()) {
     child.list(enabled);
     if (enabled.empty()) continue;
     child.apply_enabled(enabled, (at + k) % enabled.size());
+    // The child's encoding copies the parent's bytes of every device the
+    // transition did not touch (after a plain decode there are none to
+    // copy): it is the child's whole encoding, byte for byte.
+    std::vector<std::uint8_t> whole, over_parent;
+    codec.encode(child, whole);
+    codec.encode(child, parent, over_parent);
+    RC_ASSERT(over_parent == whole);
     child.revert_to(parent);
     RC_ASSERT_SAME(child, *originals[at], fmt::format("child reverted, state {} as the {}th", at, k));
   }
