@@ -368,12 +368,26 @@ struct Runtime::Impl {
     propagating = other.propagating;
     action = other.action;
     epoch = other.epoch;
+    active_unlisted = false;
+    outdated_unprocessed = other.outdated_unprocessed;
+    if (!other.propagating) {
+      // Between propagations (A; P), the undo log and the creations in
+      // progress are no part of the state (encode_state writes none of
+      // them; begin() empties them): what the last propagation left in
+      // them is not copied. A search copies a device at every transition.
+      active_list.clear();
+      active_stored.clear();
+      outdated_log.clear();
+      undo.clear();
+      rewires.clear();
+      made.clear();
+      records.clear();
+      return;
+    }
     other.list_active();
     active_list = other.active_list;
-    active_unlisted = false;
     active_stored = other.active_stored;
     outdated_log = other.outdated_log;
-    outdated_unprocessed = other.outdated_unprocessed;
     undo = other.undo;
     rewires = other.rewires;
     made = other.made;
