@@ -24,6 +24,11 @@ SharedMemory::SharedMemory(std::size_t bytes) {
   }
   data_ = static_cast<std::byte*>(p);
   size_ = bytes;
+  // A large table read at random (the visited set): huge pages where the
+  // system gives them to shared memory on request (its shmem_enabled says
+  // so; elsewhere the advice is ignored), as sim/explore/visited.hpp asks
+  // for private tables.
+  if (bytes >= (std::size_t{4} << 20)) ::madvise(p, bytes, MADV_HUGEPAGE);
 }
 
 SharedMemory::~SharedMemory() {

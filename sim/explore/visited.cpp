@@ -1,6 +1,9 @@
 #include "sim/explore/visited.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <cassert>
 #include <new>
 #include <stdexcept>
@@ -15,6 +18,28 @@ constexpr std::uint64_t initial_slots = 1024;  // a power of two
 // array) start on a page boundary after it.
 constexpr std::uint64_t header_bytes = 4096;
 }
+
+template <class T>
+void* HugePageAllocator<T>::allocate_bytes(std::size_t bytes) {
+  constexpr std::size_t huge = std::size_t{2} << 20;
+  if (bytes < 2 * huge) {
+    void* p = std::malloc(bytes == 0 ? 1 : bytes);
+    if (p == nullptr) throw std::bad_alloc();
+    return p;
+  }
+  const std::size_t rounded = (bytes + huge - 1) / huge * huge;
+  void* p = std::aligned_alloc(huge, rounded);
+  if (p == nullptr) throw std::bad_alloc();
+  ::madvise(p, rounded, MADV_HUGEPAGE);  // advice: where refused, small pages
+  return p;
+}
+
+template <class T>
+void HugePageAllocator<T>::deallocate_bytes(void* p, std::size_t) {
+  std::free(p);
+}
+
+template struct HugePageAllocator<std::uint64_t>;
 
 struct VisitedSet::Header {
   std::atomic<std::uint64_t> count{0};
@@ -137,7 +162,7 @@ bool VisitedSet::insert_shared(std::uint64_t fingerprint) {
 bool VisitedSet::grow() {
   const std::uint64_t slots = table_.size() * 2;
   if (slots * sizeof(std::uint64_t) > bytes_max_) return false;
-  std::vector<std::uint64_t> old = std::move(table_);
+  auto old = std::move(table_);
   table_.assign(slots, 0);
   slots_ = table_.data();
   mask_ = slots - 1;
@@ -155,7 +180,7 @@ void VisitedSet::share() {
     new (memory_.data()) Header();
     words_ = reinterpret_cast<std::uint64_t*>(memory_.data() + header_bytes);
     std::copy(bits_.begin(), bits_.end(), words_);
-    std::vector<std::uint64_t>().swap(bits_);
+    decltype(bits_)().swap(bits_);
   } else {
     // Two halves, each as large as the budget allows: the table grows from
     // one into the other, whose pages are given back once it has moved.
@@ -166,7 +191,7 @@ void VisitedSet::share() {
     h->half_slots = half_slots;
     h->slots = table_.size();
     std::copy(table_.begin(), table_.end(), half(0));
-    std::vector<std::uint64_t>().swap(table_);
+    decltype(table_)().swap(table_);
     slots_ = half(0);
   }
   header().count.store(size_, std::memory_order_relaxed);

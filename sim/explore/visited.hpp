@@ -31,6 +31,23 @@
 
 namespace frsim::sim::explore {
 
+// Storage for a large table read at random (the visited set): in pages of
+// 2 MiB where the system has transparent huge pages on request
+// (madvise(MADV_HUGEPAGE)), so that a lookup that misses the caches does not
+// also miss the TLB and walk the page tables.
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: converting, as allocators are
+  T* allocate(std::size_t n) { return static_cast<T*>(allocate_bytes(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) { deallocate_bytes(p, n * sizeof(T)); }
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
+  static void* allocate_bytes(std::size_t bytes);
+  static void deallocate_bytes(void* p, std::size_t bytes);
+};
+
 class VisitedSet {
  public:
   // `bytes_max`: the budget for the table. Bitstate: an array of `bits`
@@ -92,10 +109,10 @@ class VisitedSet {
   // Exact: 0 marks an empty slot, so fingerprint 0 is stored as 1 (one more
   // way to collide, of probability 2^-64). `slots_` is table_'s storage, or
   // the shared table's.
-  std::vector<std::uint64_t> table_;
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> table_;
   std::uint64_t* slots_ = nullptr;
   std::uint64_t mask_ = 0;
-  std::vector<std::uint64_t> bits_;
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> bits_;
   std::uint64_t* words_ = nullptr;  // bits_'s storage, or the shared array's
   std::uint64_t word_count_ = 0;
   core::SharedMemory memory_;
