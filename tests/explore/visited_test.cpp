@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstdint>
 #include <set>
 
 #include "sim/explore/visited.hpp"
@@ -28,6 +29,20 @@ TEST(VisitedSet, ExactModeStopsAtItsBudget) {
   EXPECT_TRUE(visited.full());
   EXPECT_EQ(inserted, 6144u);
   EXPECT_LE(visited.bytes(), 64u * 1024);
+}
+
+// A table that grows past 4 MiB moves to storage in huge pages (DESIGN §6,
+// "Expanding a node"): growing into it and out of the small tables keeps
+// every state, and only those.
+TEST(VisitedSet, ATableGrownIntoHugePagesKeepsEveryState) {
+  VisitedSet visited(std::uint64_t{64} << 20, false);
+  constexpr std::uint64_t n = 1'000'000;  // 2^21 slots at three quarters: 16 MiB
+  for (std::uint64_t i = 1; i <= n; ++i) ASSERT_TRUE(visited.insert(i * 0x9e3779b97f4a7c15ULL)) << i;
+  EXPECT_EQ(visited.size(), n);
+  EXPECT_GE(visited.bytes(), std::uint64_t{16} << 20);
+  for (std::uint64_t i = 1; i <= n; ++i) ASSERT_FALSE(visited.insert(i * 0x9e3779b97f4a7c15ULL)) << i;
+  for (std::uint64_t i = n + 1; i <= n + 1000; ++i) EXPECT_FALSE(visited.contains(i * 0x9e3779b97f4a7c15ULL)) << i;
+  EXPECT_EQ(visited.size(), n);
 }
 
 TEST(VisitedSet, BitstateNeverFillsAndRemembersWhatItSaw) {
