@@ -978,7 +978,14 @@ struct Runtime::Impl {
   // does). Exactly what reevaluate_in_level_order does for it.
   [[gnu::always_inline]] void reevaluate_plain_map(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue) {
     poll_stop();
-    write_plain(r, s, n, queue, evaluate_map(n));
+    // The old value goes to the undo log first and the operator's result is
+    // built in its place (no temporary to move and destroy). A map reads
+    // only its inputs, never its own slot; an operator's error leaves the
+    // slot empty, and (abort) restores it from the log like every other.
+    undo.push(r, values[r]);
+    s.logged_epoch = epoch;
+    ::new (static_cast<void*>(&values[r])) Value(evaluate_map(n));  // over the empty value the log left
+    activate_written(s, n, queue);
   }
 
   // The same for a Fold (inputs {r, r1}: its own value and r1's), which
@@ -988,9 +995,21 @@ struct Runtime::Impl {
     write_plain(r, s, n, queue, info(r).fold_op(values[r], values[n.inputs[0]]));
   }
 
-  // The rest of (reevaluate)+(write) for both: r is processed and active
-  // (its readers outdated and queued), and v replaces its value, the old one
-  // kept in the undo log for an abort.
+  // The rest of (reevaluate)+(write) for a map whose value is in place: r
+  // is processed and active, its readers outdated and queued.
+  [[gnu::always_inline]] void activate_written(ReactiveState& s, const Node& n, LevelQueue& queue) {
+    const std::uint64_t now = epoch;
+    s.processed_epoch = now;
+    --outdated_unprocessed;  // r was outdated
+    if (s.active_epoch != now) {
+      s.active_epoch = now;
+      active_unlisted = true;  // A is listed on demand (list_active)
+      outdate_derived(n, queue);
+    }
+  }
+
+  // The same for a fold or a flatten, whose new value v replaces the old
+  // one, kept in the undo log for an abort.
   [[gnu::always_inline]] void write_plain(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue, Value v) {
     const std::uint64_t now = epoch;
     s.processed_epoch = now;
