@@ -985,7 +985,7 @@ struct Runtime::Impl {
     undo.push(r, values[r]);
     s.logged_epoch = epoch;
     ::new (static_cast<void*>(&values[r])) Value(evaluate_map(n));  // over the empty value the log left
-    activate_written(s, n, queue);
+    activate_written(r, s, n, queue, false);
   }
 
   // The same for a Fold (inputs {r, r1}: its own value and r1's), which
@@ -995,15 +995,18 @@ struct Runtime::Impl {
     write_plain(r, s, n, queue, info(r).fold_op(values[r], values[n.inputs[0]]));
   }
 
-  // The rest of (reevaluate)+(write) for a map whose value is in place: r
-  // is processed and active, its readers outdated and queued.
-  [[gnu::always_inline]] void activate_written(ReactiveState& s, const Node& n, LevelQueue& queue) {
+  // The rest of (reevaluate)+(write): r is processed and active, its
+  // readers outdated and queued (`may_store`: r may be a fold, which Σ
+  // stores at (commit); a map's caller passes false).
+  [[gnu::always_inline]] void activate_written(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue,
+                                               bool may_store) {
     const std::uint64_t now = epoch;
     s.processed_epoch = now;
     --outdated_unprocessed;  // r was outdated
     if (s.active_epoch != now) {
       s.active_epoch = now;
       active_unlisted = true;  // A is listed on demand (list_active)
+      if (may_store && s.kind == ReactiveKind::fold) active_stored.push_back(r);
       outdate_derived(n, queue);
     }
   }
@@ -1011,15 +1014,8 @@ struct Runtime::Impl {
   // The same for a fold or a flatten, whose new value v replaces the old
   // one, kept in the undo log for an abort.
   [[gnu::always_inline]] void write_plain(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue, Value v) {
+    activate_written(r, s, n, queue, true);
     const std::uint64_t now = epoch;
-    s.processed_epoch = now;
-    --outdated_unprocessed;  // r was outdated
-    if (s.active_epoch != now) {
-      s.active_epoch = now;
-      active_unlisted = true;  // A is listed on demand (list_active)
-      if (s.kind == ReactiveKind::fold) active_stored.push_back(r);
-      outdate_derived(n, queue);
-    }
     s.logged_epoch = now;
     undo.push(r, values[r]);
     values[r] = std::move(v);
