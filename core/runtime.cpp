@@ -920,6 +920,7 @@ struct Runtime::Impl {
   // until none is left; the queue is empty after.
   void level_loop(LevelQueue& queue) {
     const std::uint64_t now = epoch;
+    const bool unwatched = !writer_writes;  // no operator changes it: read once
     for (std::uint32_t level = 0; level <= queue.top(); ++level) {
       // By index: a reactive raised above `level` is queued again, which may
       // grow the bucket array; reevaluations queue only higher levels.
@@ -935,7 +936,7 @@ struct Runtime::Impl {
           bucket = &queue.bucket(level);
           continue;
         }
-        if (!writer_writes && s.logged_epoch != now) {
+        if (unwatched && s.logged_epoch != now) {
           const Node& n = nodes()[r];
           if (s.kind == ReactiveKind::map && n.map_op) {
             const bool outer = s.outer_of_flatten;
@@ -1018,7 +1019,7 @@ struct Runtime::Impl {
     const std::uint64_t now = epoch;
     s.logged_epoch = now;
     undo.push(r, values[r]);
-    values[r] = std::move(v);
+    ::new (static_cast<void*>(&values[r])) Value(std::move(v));  // over the empty value the log left
   }
 
   // Activation's half of (reevaluate) in the level order: every reactive
