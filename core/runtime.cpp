@@ -991,7 +991,7 @@ struct Runtime::Impl {
 
   // The same for a Fold (inputs {r, r1}: its own value and r1's), which
   // Σ stores at (commit).
-  [[gnu::noinline]] void reevaluate_plain_fold(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue) {
+  [[gnu::always_inline]] void reevaluate_plain_fold(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue) {
     poll_stop();
     write_plain(r, s, n, queue, info(r).fold_op(values[r], values[n.inputs[0]]));
   }
