@@ -1016,8 +1016,7 @@ struct Runtime::Impl {
   // one, kept in the undo log for an abort.
   [[gnu::always_inline]] void write_plain(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue, Value v) {
     activate_written(r, s, n, queue, true);
-    const std::uint64_t now = epoch;
-    s.logged_epoch = now;
+    s.logged_epoch = epoch;
     undo.push(r, values[r]);
     ::new (static_cast<void*>(&values[r])) Value(std::move(v));  // over the empty value the log left
   }

@@ -3,8 +3,8 @@
 #include <sys/mman.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cassert>
+#include <cstdlib>
 #include <new>
 #include <stdexcept>
 
@@ -19,8 +19,7 @@ constexpr std::uint64_t initial_slots = 1024;  // a power of two
 constexpr std::uint64_t header_bytes = 4096;
 }
 
-template <class T>
-void* HugePageAllocator<T>::allocate_bytes(std::size_t bytes) {
+void* allocate_huge_pages(std::size_t bytes) {
   constexpr std::size_t huge = std::size_t{2} << 20;
   if (bytes < 2 * huge) {
     void* p = std::malloc(bytes == 0 ? 1 : bytes);
@@ -28,18 +27,11 @@ void* HugePageAllocator<T>::allocate_bytes(std::size_t bytes) {
     return p;
   }
   const std::size_t rounded = (bytes + huge - 1) / huge * huge;
-  void* p = std::aligned_alloc(huge, rounded);
+  void* p = std::aligned_alloc(huge, rounded);  // released by std::free, as malloc's
   if (p == nullptr) throw std::bad_alloc();
   ::madvise(p, rounded, MADV_HUGEPAGE);  // advice: where refused, small pages
   return p;
 }
-
-template <class T>
-void HugePageAllocator<T>::deallocate_bytes(void* p, std::size_t) {
-  std::free(p);
-}
-
-template struct HugePageAllocator<std::uint64_t>;
 
 struct VisitedSet::Header {
   std::atomic<std::uint64_t> count{0};

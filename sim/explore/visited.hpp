@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <vector>
@@ -31,21 +32,21 @@
 
 namespace frsim::sim::explore {
 
-// Storage for a large table read at random (the visited set): in pages of
-// 2 MiB where the system has transparent huge pages on request
+// Storage for a large table read at random (the visited set): 4 MiB or more
+// in pages of 2 MiB where the system has transparent huge pages on request
 // (madvise(MADV_HUGEPAGE)), so that a lookup that misses the caches does not
-// also miss the TLB and walk the page tables.
+// also miss the TLB and walk the page tables; less from malloc.
+void* allocate_huge_pages(std::size_t bytes);
+
 template <class T>
 struct HugePageAllocator {
   using value_type = T;
   HugePageAllocator() = default;
   template <class U>
   HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: converting, as allocators are
-  T* allocate(std::size_t n) { return static_cast<T*>(allocate_bytes(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t n) { deallocate_bytes(p, n * sizeof(T)); }
+  T* allocate(std::size_t n) { return static_cast<T*>(allocate_huge_pages(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t) { std::free(p); }
   friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
-  static void* allocate_bytes(std::size_t bytes);
-  static void deallocate_bytes(void* p, std::size_t bytes);
 };
 
 class VisitedSet {
