@@ -917,11 +917,16 @@ struct Runtime::Impl {
   }
 
   // The level order's loop over the queued reactives, lowest level first,
-  // until none is left; the queue is empty after.
+  // until none is left; the queue is empty after. Only reactives with an
+  // input are ever outdated, and an input is a level below its reader: level
+  // 0 (sources, constants) is never queued. The loop keeps no count of the
+  // outdated reactives left (the queue is that count): it ends with none, so
+  // finished() holds for (commit).
   void level_loop(LevelQueue& queue) {
     const std::uint64_t now = epoch;
     const bool unwatched = !writer_writes;  // no operator changes it: read once
-    for (std::uint32_t level = 0; level <= queue.top(); ++level) {
+    assert(queue.bucket(0).empty());
+    for (std::uint32_t level = 1; level <= queue.top(); ++level) {
       // By index: a reactive raised above `level` is queued again, which may
       // grow the bucket array; reevaluations queue only higher levels.
       LevelQueue::Bucket* bucket = &queue.bucket(level);
@@ -969,7 +974,7 @@ struct Runtime::Impl {
       bucket->clear();
     }
     queue.emptied();
-    assert(finished());
+    outdated_unprocessed = 0;
   }
 
   // The common case of the level order, kept small so that it stays in
@@ -1002,8 +1007,7 @@ struct Runtime::Impl {
   [[gnu::always_inline]] void activate_written(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue,
                                                bool may_store) {
     const std::uint64_t now = epoch;
-    s.processed_epoch = now;
-    --outdated_unprocessed;  // r was outdated
+    s.processed_epoch = now;  // r was outdated (level_loop settles the count)
     if (s.active_epoch != now) {
       s.active_epoch = now;
       active_unlisted = true;  // A is listed on demand (list_active)
@@ -1029,10 +1033,7 @@ struct Runtime::Impl {
       ReactiveState& dn = states[d];
       if (dn.outdated_epoch == now) continue;
       dn.outdated_epoch = now;
-      if (dn.processed_epoch != now) {
-        ++outdated_unprocessed;
-        queue.push(d, dn.level);
-      }
+      if (dn.processed_epoch != now) queue.push(d, dn.level);  // level_loop settles the count
     }
   }
 
@@ -1046,8 +1047,7 @@ struct Runtime::Impl {
                                                                                   : reevaluate(r);
     const Node& n = nodes()[r];
     ReactiveState& s = states[r];
-    s.processed_epoch = epoch;
-    --outdated_unprocessed;  // r was outdated
+    s.processed_epoch = epoch;  // r was outdated (level_loop settles the count)
     if (s.active_epoch != epoch) {
       s.active_epoch = epoch;
       active_list.push_back(r);
@@ -1076,6 +1076,15 @@ struct Runtime::Impl {
   // ---- dynamic edges -------------------------------------------------------------
 
   ReactiveId inner_of(ReactiveId f) const {
+    // The common case inline: µ(r0).val is a ref to a reactive of the store.
+    const Value& v = values[nodes()[f].inputs[0]];
+    if (v.kind() == Kind::ref && exists(v.as_ref())) return v.as_ref();
+    return inner_of_named_or_bad(f);
+  }
+
+  // inner_of for a named ref, or the error a flatten over a non-reference or
+  // a ref to no reactive raises.
+  [[gnu::noinline]] ReactiveId inner_of_named_or_bad(ReactiveId f) const {
     const Node& n = nodes()[f];
     const ReactiveId outer = n.inputs[0];
     const Value& v = values[outer];
@@ -1269,7 +1278,13 @@ struct Runtime::Impl {
     c.slot = Slot::created;
     set_created(r + 1);
     if (!c.label.empty()) g.by_label.emplace(c.label, r);
-    for (ReactiveId i : n.inputs) g.nodes[i].derived.push_back(r);
+    // derived is a set: a map that names an input twice (x + x) is one
+    // dependent of it, outdated once, so activation visits it once. r is the
+    // newest reactive: a second mention finds it last in the input's list.
+    for (ReactiveId i : n.inputs) {
+      IdList& list = g.nodes[i].derived;
+      if (list.empty() || list[list.size() - 1] != r) list.push_back(r);
+    }
     if (states[r].kind == ReactiveKind::flatten) {
       g.info[n.inputs[0]].outer_of_flatten = true;
       states[n.inputs[0]].outer_of_flatten = true;
