@@ -700,6 +700,7 @@ void Search::fork_workers() {
       for (const Worker& other : workers_) ::close(other.fd);
       workers_.clear();
       worker_ = w;
+      visited_.join(w);
       result_fd_ = fds[1];
       // What the search did before the fork is the parent's to report.
       result_.stats.transitions = result_.stats.revisits = result_.stats.schedules = 0;
