@@ -113,7 +113,7 @@ ex::Stats with_previous(ex::Stats stats, const json* previous) {
 // exhaustive-only run has nothing to resume.
 json resume_json(const ex::Options& options, const ex::Result& result, bool campaign) {
   if (campaign && result.stage == 2) {
-    ex::Options rest = ex::campaign_stage2(options, 0);
+    ex::Options rest = ex::campaign_stage2(options, ex::Stats{});
     rest.limits.time_limit_seconds = options.limits.time_limit_seconds;
     return {{"strategy", "swarm"}, {"stage", 2}, {"next_schedule", result.next_schedule}, {"options", ex::to_json(rest)}};
   }
@@ -214,7 +214,7 @@ json config_json(const ex::Options& options, const ex::Result& result, bool camp
     for (const char* key : exhaustive_only) config.erase(key);
     for (const char* key : sampling_only) config.erase(key);
     config["stages"] = json::array({stage_json(ex::campaign_stage1(options), true),
-                                    stage_json(ex::campaign_stage2(options, 0), result.stage == 2)});
+                                    stage_json(ex::campaign_stage2(options, ex::Stats{}), result.stage == 2)});
     return config;
   }
   const bool exhaustive = ex::exhaustive(options.strategy);

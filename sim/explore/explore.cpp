@@ -126,15 +126,20 @@ Options campaign_stage1_fine(const Options& options, const Stats& coarse) {
   return fine;
 }
 
-Options campaign_stage2(const Options& options, double elapsed_seconds) {
+Options campaign_stage2(const Options& options, const Stats& stage1) {
   Options second = options;
   second.strategy = Strategy::swarm;
   second.por = Por::none;
   second.symmetry = false;
   second.bitstate = false;
   if (options.limits.time_limit_seconds > 0) {
-    second.limits.time_limit_seconds = std::max(options.limits.time_limit_seconds - elapsed_seconds, 1.0);
+    second.limits.time_limit_seconds = std::max(options.limits.time_limit_seconds - stage1.elapsed_seconds, 1.0);
   }
+  // The campaign's states are its stages' sum: the budget bounds the sum,
+  // as it does for stage 1's coarse and fine searches. (Schedules are not:
+  // stage 1 judges a healed copy of every state, a schedule each, while the
+  // budget is meant for the walks of stage 2.)
+  second.limits.states_max -= std::min(stage1.states, options.limits.states_max - 1);
   return second;
 }
 
@@ -211,7 +216,7 @@ Result default_campaign(const Scenario& scenario, const Options& options, const 
   Result result = exhaustive_stage(scenario, options, monitors, control, first);
   if (result.complete || stops_campaign(result)) return result;
   // Stage 2: the budget did not cover every state; sample beyond it.
-  Result sampled = explore(scenario, campaign_stage2(options, result.stats.elapsed_seconds), monitors, control);
+  Result sampled = explore(scenario, campaign_stage2(options, result.stats), monitors, control);
   result.notes.push_back(fmt::format("stage 1 stopped at the {} budget; stage 2: swarm",
                                      to_string(result.budget_hit)));
   // The merged statistics hide how far the exhaustive stage got (the depth:

@@ -183,13 +183,13 @@ Result default_campaign(const Scenario& scenario, const Options& options, const 
 // states budget, the rest kept for its fine-grain search), stage 1's
 // fine-grain search (what the coarse one left of stage 1's states, at least
 // a quarter, and of its time, none if it overran stage 1's: then it is not
-// run; `coarse`: what the coarse search did), stage 2 (swarm;
-// `elapsed_seconds` of stage 1 are taken off its time budget). Reports
-// describe what ran with them.
+// run; `coarse`: what the coarse search did), stage 2 (swarm with what
+// stage 1 left of the time and states budgets, at least a second and a
+// state; `stage1`: what stage 1 did). Reports describe what ran with them.
 Options campaign_stage1(const Options& options);
 bool campaign_has_fine_stage(const Options& options);
 Options campaign_stage1_fine(const Options& options, const Stats& coarse);
-Options campaign_stage2(const Options& options, double elapsed_seconds);
+Options campaign_stage2(const Options& options, const Stats& stage1);
 
 nlohmann::json to_json(const Options& options);
 nlohmann::json to_json(const Stats& stats);

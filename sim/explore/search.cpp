@@ -89,6 +89,9 @@ struct Child {
   // new claims its state in the visited set here, so that each state is
   // judged once, by the one worker of a parallel search whose insert took it.
   bool seen = false;
+  // New, but the states budget was spent (one process: the budget is exact,
+  // so this state is neither stored, judged nor counted).
+  bool beyond = false;
   bool end = false;   // the schedule ended here (nothing enabled, or the depth budget)
   bool cut = false;   // ended by the depth budget with transitions still enabled
   bool stuck = false;  // nothing is enabled there (sleep sets: known for states seen before too)
@@ -535,7 +538,19 @@ Child Search::step(Node& node, std::uint32_t index, bool last) {
   child.finding = monitor->finding();
   if (por_ && symmetry_) child.concrete = world.fingerprint();
   // (A violating state is not stored: the search stops at it.)
-  child.seen = child.finding ? visited_.contains(child.fingerprint) : !visited_.insert(child.fingerprint);
+  if (child.finding) {
+    child.seen = visited_.contains(child.fingerprint);
+  } else if (parallel() || visited_.size() < options_.limits.states_max) {
+    // (In parallel the workers check the budget between batches.)
+    child.seen = !visited_.insert(child.fingerprint);
+  } else if (visited_.contains(child.fingerprint)) {
+    child.seen = true;
+  } else {
+    child.beyond = true;
+    child_.watch(nullptr);
+    world.revert_to(*parent_.world);
+    return child;
+  }
   const std::uint64_t depth = node.depth + 1;
   const bool at_depth_max = depth >= options_.limits.depth_max;
   if (!child.finding && (por_ || !child.seen || at_depth_max)) {
@@ -605,6 +620,7 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Added>& o
     result_.violation = Violation{*expansion.root_finding, options_.world, options_.seed, {}, ""};
   }
   for (Child& child : expansion.children) {
+    if (child.beyond) continue;  // past the states budget: the search stops after this batch
     tally_.add(child.tally);
     ++result_.stats.transitions;
     const std::uint64_t depth = node.depth + 1;

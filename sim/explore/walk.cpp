@@ -146,6 +146,14 @@ Result walk(const std::shared_ptr<const Scenario>& scenario, const Options& opti
     }
     for (std::size_t i = 0; i < count && !result.violation; ++i) {
       Outcome& o = outcomes[i];
+      // states_max bounds the states walked through when sampling, revisits
+      // included: every schedule's initial state and one per transition. A
+      // walk that would pass it is not counted (nor any after it: the next
+      // run, resumed, starts there), so the budget is never exceeded.
+      if (result.stats.transitions + result.stats.schedules + o.indices.size() + 1 > options.limits.states_max) {
+        hit = BudgetHit::states;
+        break;
+      }
       result.stats.transitions += o.indices.size();
       result.stats.max_depth = std::max<std::uint64_t>(result.stats.max_depth, o.indices.size());
       ++result.stats.schedules;
@@ -164,13 +172,11 @@ Result walk(const std::shared_ptr<const Scenario>& scenario, const Options& opti
     result.stats.states = result.stats.distinct_states = visited.size();
     result.stats.memory_bytes = visited.bytes();
     meter.update(result.stats);
-    if (result.violation) break;
+    if (result.violation || hit != BudgetHit::none) break;
     // The visited set only counts here, so filling it is no reason to stop.
     Stats budgeted = result.stats;
     budgeted.memory_bytes = 0;
     budgeted.schedules = next - options.first_schedule;
-    // states_max bounds the states walked through when sampling, revisits
-    // included: every schedule's initial state and one per transition.
     hit = meter.check(budgeted, result.stats.transitions + result.stats.schedules);
     if (hit != BudgetHit::none) break;
   }

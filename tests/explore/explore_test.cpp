@@ -169,6 +169,12 @@ TEST(Explore, BudgetsStopCleanlyAndSayWhich) {
   Result r = explore(scenario, states, agreement());
   EXPECT_FALSE(r.complete);
   EXPECT_EQ(r.budget_hit, BudgetHit::states);
+  // Exact in one process: no new state is stored past the budget.
+  EXPECT_EQ(r.stats.distinct_states, 10u);
+  states.strategy = Strategy::dfs;
+  r = explore(scenario, states, agreement());
+  EXPECT_EQ(r.budget_hit, BudgetHit::states);
+  EXPECT_EQ(r.stats.distinct_states, 10u);
 
   Options depth = o;
   depth.limits.depth_max = 2;
@@ -245,6 +251,25 @@ TEST(Explore, DefaultCampaignIsExhaustiveWhenTheSpaceFits) {
   ASSERT_TRUE(bad.violation.has_value());
 }
 
+// Sampling counts the states its walks pass through, revisits included, and
+// stops before a walk that would take it past the budget: never beyond it.
+TEST(Explore, SamplingStopsWithinItsStatesBudget) {
+  for (const Strategy strategy : {Strategy::random, Strategy::swarm, Strategy::pct}) {
+    SCOPED_TRACE(std::string(to_string(strategy)));
+    Options o = options_for(strategy, 3);
+    o.world.dups = 2;
+    o.world.drops = 2;
+    o.limits.depth_max = 60;
+    o.limits.states_max = 1'000;
+    o.limits.schedules_max = 1'000'000;
+    const Result r = explore(max_register(false), o, agreement());
+    EXPECT_EQ(r.budget_hit, BudgetHit::states);
+    EXPECT_LE(r.stats.transitions + r.stats.schedules, 1'000u);
+    EXPECT_GT(r.stats.transitions + r.stats.schedules, 900u) << "it stopped well before the budget";
+    EXPECT_LE(r.stats.states, 1'000u);
+  }
+}
+
 TEST(Explore, DefaultCampaignSamplesWhenTheSpaceDoesNotFit) {
   Options o = options_for(Strategy::random, 3);
   o.world.dups = 2;
@@ -254,8 +279,9 @@ TEST(Explore, DefaultCampaignSamplesWhenTheSpaceDoesNotFit) {
   o.limits.schedules_max = 16;
   const Result r = default_campaign(max_register(false), o, agreement());
   EXPECT_FALSE(r.complete);
-  // The states budget stopped stage 1, then stage 2 ran into it as well.
+  // The states budget stopped stage 1, then stage 2 ran into what it left.
   EXPECT_EQ(r.budget_hit, BudgetHit::states);
+  EXPECT_LE(r.stats.states, 50u) << "the campaign's states are its stages' sum, within the budget";
   EXPECT_NE(std::find(r.notes.begin(), r.notes.end(), "stage 1 stopped at the states budget; stage 2: swarm"),
             r.notes.end());
   EXPECT_GE(r.stats.schedules, 1u);

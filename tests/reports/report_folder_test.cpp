@@ -84,8 +84,19 @@ TEST(ReportFolder, DefaultOptionsAreWhatFrsimExploreRuns) {
   EXPECT_EQ(ex::campaign_stage1_fine(options, coarse).limits.time_limit_seconds, 1.0);
   coarse.elapsed_seconds = 31;  // it overran stage 1: nothing (the campaign then skips it)
   EXPECT_EQ(ex::campaign_stage1_fine(options, coarse).limits.time_limit_seconds, 0.0);
-  EXPECT_EQ(ex::campaign_stage2(options, 12.5).strategy, ex::Strategy::swarm);
-  EXPECT_EQ(ex::campaign_stage2(options, 12.5).limits.time_limit_seconds, 47.5);
+  ex::Stats stage1;
+  stage1.elapsed_seconds = 12.5;
+  stage1.states = 150'000;
+  stage1.schedules = 40'000;
+  const auto second = ex::campaign_stage2(options, stage1);
+  EXPECT_EQ(second.strategy, ex::Strategy::swarm);
+  EXPECT_EQ(second.limits.time_limit_seconds, 47.5);
+  // What stage 1 left of the states budget, at least one; the schedules
+  // budget is stage 2's own (stage 1 counts a judged state as a schedule).
+  EXPECT_EQ(second.limits.states_max, options.limits.states_max - 150'000);
+  EXPECT_EQ(second.limits.schedules_max, options.limits.schedules_max);
+  stage1.states = options.limits.states_max + 5;
+  EXPECT_EQ(ex::campaign_stage2(options, stage1).limits.states_max, 1u);
 }
 
 TEST(ReportFolder, AViolationWritesEveryFileAndAReplayableCounterexample) {
