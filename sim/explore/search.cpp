@@ -280,7 +280,7 @@ class Search : Exhaustive {
 };
 
 struct Search::Shared {
-  static constexpr std::uint32_t workers_max = 64;
+  static constexpr std::uint32_t workers_max = VisitedSet::workers_max;  // each counts in a line of its own
   std::atomic<std::uint32_t> arrived{0};
   std::atomic<std::uint32_t> generation{0};
   // 0 while the search goes on; then 1 + the BudgetHit that ended it
