@@ -423,7 +423,7 @@ void register_explore(CLI::App& app, Context& context) {
   cmd->add_option("--depth", flags->depth, "transitions per schedule before healing")
       ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, uint64_max, "POSITIVE"))
       ->capture_default_str();
-  cmd->add_option("--max-states", flags->max_states, "distinct states (exhaustive) or states visited (sampling)")
+  cmd->add_option("--max-states", flags->max_states, "distinct states (exhaustive) or states visited, revisits included (sampling); the campaign: its two stages together")
       ->check(Decimal)->check(CLI::Range(std::uint64_t{1}, uint64_max, "POSITIVE"))
       ->capture_default_str();
   cmd->add_option("--max-schedules", flags->max_schedules, "schedules, healed and judged")
