@@ -1078,7 +1078,10 @@ struct Runtime::Impl {
   ReactiveId inner_of(ReactiveId f) const {
     // The common case inline: µ(r0).val is a ref to a reactive of the store.
     const Value& v = values[nodes()[f].inputs[0]];
-    if (v.kind() == Kind::ref && exists(v.as_ref())) return v.as_ref();
+    if (v.kind() == Kind::ref) {
+      const ReactiveId inner = v.as_ref();
+      if (exists(inner)) return inner;
+    }
     return inner_of_named_or_bad(f);
   }
 

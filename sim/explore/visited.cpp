@@ -63,7 +63,7 @@ VisitedSet::VisitedSet(std::uint64_t bytes_max, bool bitstate, std::uint64_t bit
 
 VisitedSet::Header& VisitedSet::header() const { return *std::launder(reinterpret_cast<Header*>(memory_.data())); }
 
-std::atomic<std::uint64_t>& VisitedSet::shared_count() const { return header().counts[worker_].n; }
+std::atomic<std::uint64_t>& VisitedSet::own_count() const { return header().counts[worker_].n; }
 
 std::uint64_t VisitedSet::shared_size() const {
   std::uint64_t n = 0;
@@ -154,7 +154,7 @@ bool VisitedSet::insert(std::uint64_t fingerprint) {
 // Relaxed atomics: a slot publishes nothing but itself.
 bool VisitedSet::insert_shared(std::uint64_t fingerprint) {
   // Only this worker writes its count: no read-modify-write needed.
-  auto& count = shared_count();
+  auto& count = own_count();
   const auto counted = [&count] { count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); };
   if (bitstate_) {
     const std::uint64_t b = bit(fingerprint);

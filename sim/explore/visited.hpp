@@ -106,11 +106,12 @@ class VisitedSet {
   // Takes a block of the shared table's room (within fifteen sixteenths of
   // its slots) for this worker's next new states; false when none is left.
   bool claim();
-  // Shared mode: the count, the table's size and which half holds it, at the
-  // start of the shared memory; the two halves after it.
+  // Shared mode: the table's size and which half holds it, the room claimed
+  // and each worker's count, at the start of the shared memory; the two
+  // halves after it.
   struct Header;
   Header& header() const;
-  std::atomic<std::uint64_t>& shared_count() const;  // this worker's
+  std::atomic<std::uint64_t>& own_count() const;  // the states this worker stored
   std::uint64_t* half(std::uint64_t which) const;
   std::uint64_t shared_size() const;  // every worker's count
 
