@@ -280,7 +280,7 @@ class Search : Exhaustive {
 };
 
 struct Search::Shared {
-  static constexpr std::uint32_t workers_max = VisitedSet::workers_max;  // each counts in a line of its own
+  static constexpr std::uint32_t workers_max = 64;
   std::atomic<std::uint32_t> arrived{0};
   std::atomic<std::uint32_t> generation{0};
   // 0 while the search goes on; then 1 + the BudgetHit that ended it
@@ -716,7 +716,6 @@ void Search::fork_workers() {
       for (const Worker& other : workers_) ::close(other.fd);
       workers_.clear();
       worker_ = w;
-      visited_.join(w);
       result_fd_ = fds[1];
       // What the search did before the fork is the parent's to report.
       result_.stats.transitions = result_.stats.revisits = result_.stats.schedules = 0;

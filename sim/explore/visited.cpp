@@ -14,9 +14,9 @@ namespace frsim::sim::explore {
 
 namespace {
 constexpr std::uint64_t initial_slots = 1024;  // a power of two
-// The shared memory's first pages: the header; the table's halves (or the
-// bit array) start on a page boundary after it.
-constexpr std::uint64_t header_bytes = 8192;
+// The shared memory's first page: the header; the table's halves (or the bit
+// array) start on a page boundary after it.
+constexpr std::uint64_t header_bytes = 4096;
 }
 
 void* allocate_huge_pages(std::size_t bytes) {
@@ -34,17 +34,10 @@ void* allocate_huge_pages(std::size_t bytes) {
 }
 
 struct VisitedSet::Header {
+  std::atomic<std::uint64_t> count{0};
   std::uint64_t slots = 0;  // the exact table's size now (a power of two)
   std::uint64_t which = 0;  // the half that holds it
   std::uint64_t half_slots = 0;
-  // The exact table's slots promised to new states: those stored and every
-  // worker's unused block. Written once per block, not per state.
-  alignas(64) std::atomic<std::uint64_t> claimed{0};
-  // States stored, per worker, each in a cache line only that worker writes.
-  struct alignas(64) Count {
-    std::atomic<std::uint64_t> n{0};
-  };
-  Count counts[VisitedSet::workers_max];
 };
 
 VisitedSet::VisitedSet(std::uint64_t bytes_max, bool bitstate, std::uint64_t bits)
@@ -63,33 +56,7 @@ VisitedSet::VisitedSet(std::uint64_t bytes_max, bool bitstate, std::uint64_t bit
 
 VisitedSet::Header& VisitedSet::header() const { return *std::launder(reinterpret_cast<Header*>(memory_.data())); }
 
-std::atomic<std::uint64_t>& VisitedSet::own_count() const { return header().counts[worker_].n; }
-
-std::uint64_t VisitedSet::shared_size() const {
-  std::uint64_t n = 0;
-  for (const Header::Count& c : header().counts) n += c.n.load(std::memory_order_relaxed);
-  return n;
-}
-
-void VisitedSet::join(std::uint32_t worker) {
-  if (worker >= workers_max) throw std::invalid_argument("VisitedSet::join: worker number out of range");
-  worker_ = worker;
-  allowance_ = 0;
-}
-
-bool VisitedSet::claim() {
-  Header& h = header();
-  const std::uint64_t limit = h.slots * 15 / 16;
-  const std::uint64_t seen = h.claimed.load(std::memory_order_relaxed);
-  if (seen >= limit) return false;
-  // Large blocks while the room is large, single slots at the end: the
-  // blocks that workers hold unused are never more than a sixteenth of it.
-  const std::uint64_t block = std::clamp<std::uint64_t>((limit - seen) / (16 * workers_max), 1, 4096);
-  const std::uint64_t first = h.claimed.fetch_add(block, std::memory_order_relaxed);
-  if (first >= limit) return false;
-  allowance_ = std::min(block, limit - first);
-  return true;
-}
+std::atomic<std::uint64_t>& VisitedSet::shared_count() const { return header().count; }
 
 std::uint64_t* VisitedSet::half(std::uint64_t which) const {
   return reinterpret_cast<std::uint64_t*>(memory_.data() + header_bytes) + which * header().half_slots;
@@ -153,33 +120,29 @@ bool VisitedSet::insert(std::uint64_t fingerprint) {
 
 // Relaxed atomics: a slot publishes nothing but itself.
 bool VisitedSet::insert_shared(std::uint64_t fingerprint) {
-  // Only this worker writes its count: no read-modify-write needed.
-  auto& count = own_count();
-  const auto counted = [&count] { count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); };
+  auto& count = shared_count();
   if (bitstate_) {
     const std::uint64_t b = bit(fingerprint);
     const std::uint64_t mask = std::uint64_t{1} << (b % 64);
     if ((std::atomic_ref<std::uint64_t>(words_[b / 64]).fetch_or(mask, std::memory_order_relaxed) & mask) != 0) {
       return false;
     }
-    counted();
+    count.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
   if (fingerprint == 0) fingerprint = 1;
+  // reserve() keeps the load at three quarters between levels; within one,
+  // a table fuller than fifteen sixteenths is the budget's end.
+  if ((count.load(std::memory_order_relaxed) + 1) * 16 > (mask_ + 1) * 15) {
+    full_ = !contains(fingerprint);
+    return false;
+  }
   for (std::uint64_t i = home(fingerprint);; i = (i + 1) & mask_) {
     std::atomic_ref<std::uint64_t> held(slots_[i]);
     std::uint64_t now = held.load(std::memory_order_relaxed);
     if (now == 0) {
-      // reserve() keeps the load at three quarters between levels; within
-      // one, a table fuller than fifteen sixteenths is the budget's end. The
-      // claims keep every worker within it, so a probe always ends.
-      if (allowance_ == 0 && !claim()) {
-        full_ = !contains(fingerprint);
-        return false;
-      }
       if (held.compare_exchange_strong(now, fingerprint, std::memory_order_relaxed)) {
-        --allowance_;
-        counted();
+        count.fetch_add(1, std::memory_order_relaxed);
         return true;
       }
       // Another worker took the slot first; `now` is what it wrote.
@@ -202,7 +165,6 @@ bool VisitedSet::grow() {
 }
 
 void VisitedSet::share() {
-  static_assert(sizeof(Header) <= header_bytes);
   if (shared_) return;
   static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
   if (bitstate_) {
@@ -224,22 +186,14 @@ void VisitedSet::share() {
     decltype(table_)().swap(table_);
     slots_ = half(0);
   }
-  worker_ = 0;
-  allowance_ = 0;
-  header().counts[0].n.store(size_, std::memory_order_relaxed);
-  header().claimed.store(size_, std::memory_order_relaxed);
+  header().count.store(size_, std::memory_order_relaxed);
   shared_ = true;
 }
 
 void VisitedSet::reserve(std::uint64_t more) {
   if (!shared_ || bitstate_) return;
   Header& h = header();
-  const std::uint64_t stored = shared_size();
-  // Every other worker waits, and takes up the table in refresh(), which
-  // drops the block it held: what they promised is what is stored.
-  h.claimed.store(stored, std::memory_order_relaxed);
-  allowance_ = 0;
-  const std::uint64_t need = stored + more;
+  const std::uint64_t need = h.count.load(std::memory_order_relaxed) + more;
   std::uint64_t slots = h.slots;
   while (need * 4 > slots * 3 && slots < h.half_slots) slots *= 2;
   if (slots == h.slots) return;
@@ -260,12 +214,11 @@ void VisitedSet::reserve(std::uint64_t more) {
 bool VisitedSet::wants_room() const {
   if (!shared_ || bitstate_) return false;
   const Header& h = header();
-  return h.slots < h.half_slots && shared_size() * 4 > h.slots * 3;
+  return h.slots < h.half_slots && h.count.load(std::memory_order_relaxed) * 4 > h.slots * 3;
 }
 
 void VisitedSet::refresh() {
   if (!shared_ || bitstate_) return;
-  allowance_ = 0;  // reserve() took back every worker's block
   slots_ = half(header().which);
   mask_ = header().slots - 1;
 }

@@ -67,7 +67,7 @@ class VisitedSet {
   }
   bool full() const { return full_; }
   bool bitstate() const { return bitstate_; }
-  std::uint64_t size() const { return shared_ ? shared_size() : size_; }
+  std::uint64_t size() const { return shared_ ? shared_count().load(std::memory_order_relaxed) : size_; }
   std::uint64_t bytes() const;
 
   // Parallel search (DESIGN §6): moves the set into memory that the worker
@@ -78,14 +78,6 @@ class VisitedSet {
   // then call refresh().
   void share();
   bool shared() const { return shared_; }
-  // After a fork: this process is worker `worker` (0, the default, is the
-  // one that called share()). Each worker counts the states it stored in a
-  // cache line of its own, and takes the table's room for new states in
-  // blocks (claim()), so that an insert touches no line that another worker
-  // writes: one shared counter written at every new state made --jobs 2 pay
-  // a cache miss per insert, revisits included.
-  void join(std::uint32_t worker);
-  static constexpr std::uint32_t workers_max = 64;
   // Makes room for `more` new states at the usual load (at most three
   // quarters), within the budget. Exact mode only; no other worker may touch
   // the set meanwhile.
@@ -103,27 +95,18 @@ class VisitedSet {
   std::uint64_t home(std::uint64_t fingerprint) const { return core::mix64(fingerprint) & mask_; }
   std::uint64_t bit(std::uint64_t fingerprint) const;
   bool insert_shared(std::uint64_t fingerprint);
-  // Takes a block of the shared table's room (within fifteen sixteenths of
-  // its slots) for this worker's next new states; false when none is left.
-  bool claim();
-  // Shared mode: the table's size and which half holds it, the room claimed
-  // and each worker's count, at the start of the shared memory; the two
-  // halves after it.
+  // Shared mode: the count, the table's size and which half holds it, at the
+  // start of the shared memory; the two halves after it.
   struct Header;
   Header& header() const;
-  std::atomic<std::uint64_t>& own_count() const;  // the states this worker stored
+  std::atomic<std::uint64_t>& shared_count() const;
   std::uint64_t* half(std::uint64_t which) const;
-  std::uint64_t shared_size() const;  // every worker's count
 
   std::uint64_t bytes_max_;
   bool bitstate_;
   bool full_ = false;
   bool shared_ = false;
   std::uint64_t size_ = 0;
-  // Shared: which worker this process is, and how many more new states its
-  // last claimed block lets it store.
-  std::uint32_t worker_ = 0;
-  std::uint64_t allowance_ = 0;
   // Exact: 0 marks an empty slot, so fingerprint 0 is stored as 1 (one more
   // way to collide, of probability 2^-64). `slots_` is table_'s storage, or
   // the shared table's.
