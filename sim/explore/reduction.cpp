@@ -268,9 +268,8 @@ Symmetry::Symmetry(const World& initial) {
   }
 }
 
-std::uint64_t Symmetry::fingerprint(const World& world) const {
-  if (trivial()) return world.fingerprint();
-  const std::uint64_t concrete = world.fingerprint();
+std::uint64_t Symmetry::fingerprint(const World& world, std::uint64_t concrete) const {
+  if (trivial()) return concrete;
   const auto compute = [&] {
     try {
       return canonical(world);
@@ -298,7 +297,7 @@ std::uint64_t Symmetry::fingerprint(const World& world) const {
     memo_misses_ = 0;
   }
   const std::uint64_t key = concrete | 1;  // 0 marks an empty slot
-  MemoSlot& slot = memo_[core::mix64(key) & (memo_.size() - 1)];
+  MemoSlot& slot = memo_[memo_slot(concrete)];
   if (slot.concrete != key) {
     ++memo_misses_;
     slot = {key, compute()};

@@ -36,6 +36,9 @@
 #include <string>
 #include <vector>
 
+#include "core/hash.hpp"
+#include "core/prefetch.hpp"
+#include "sim/explore/visited.hpp"  // HugePageAllocator
 #include "sim/world.hpp"
 
 namespace frsim::sim::explore {
@@ -75,7 +78,15 @@ class Symmetry {
   std::size_t permutations() const { return permutations_.size(); }
   // Equal for a state and every image of it under the symmetry group. Not
   // for two threads at once once memo_limit() gave it a memo.
-  std::uint64_t fingerprint(const World& world) const;
+  std::uint64_t fingerprint(const World& world) const { return fingerprint(world, world.fingerprint()); }
+  // The same, given world.fingerprint().
+  std::uint64_t fingerprint(const World& world, std::uint64_t concrete) const;
+  // Asks the memory for the memo's slot of a world ahead of fingerprint()
+  // (`concrete`: its World::fingerprint()): the memo outgrows the caches,
+  // and a lookup is a cache miss.
+  void prefetch(std::uint64_t concrete) const {
+    if (!memo_.empty()) core::prefetch(&memo_[memo_slot(concrete)]);
+  }
   // Lets fingerprint() remember canonical fingerprints in at most `bytes`
   // (0: no memo, the default); memo_bytes() is what it holds now.
   void memo_limit(std::uint64_t bytes);
@@ -137,7 +148,10 @@ class Symmetry {
   struct MemoSlot {
     std::uint64_t concrete = 0, canonical = 0;
   };
-  mutable std::vector<MemoSlot> memo_;
+  // In huge pages: a lookup misses the caches at random (about one in six
+  // of a symmetric search's cycles), and should not miss the TLB too.
+  mutable std::vector<MemoSlot, HugePageAllocator<MemoSlot>> memo_;
+  std::size_t memo_slot(std::uint64_t concrete) const { return core::mix64(concrete | 1) & (memo_.size() - 1); }
   mutable std::uint64_t memo_misses_ = 0;
   std::size_t memo_max_slots_ = 0;
   mutable std::atomic<bool> broken_{false};

@@ -83,7 +83,7 @@ const std::vector<Slim>& sleep_of(const Node& node) {
 struct Child {
   std::uint32_t index = 0;
   std::uint64_t fingerprint = 0;
-  std::uint64_t concrete = 0;  // World::fingerprint(), when symmetry and sleep sets meet
+  std::uint64_t concrete = 0;  // World::fingerprint(), with symmetry (the memo's key; and sleep sets')
   std::vector<Slim> sleep;
   // Visited before this child: not healed nor judged again. A child that is
   // new claims its state in the visited set here, so that each state is
@@ -185,7 +185,13 @@ class Search : Exhaustive {
   }
   void start();
   void expand(Taken& taken, Expansion& out);
-  Child step(Node& node, std::uint32_t index, bool last);
+  // A child in two halves: begin() applies transition `index` to `scratch`
+  // (equal to the parent) and fingerprints it (with symmetry, locate() then
+  // takes the canonical fingerprint), finish() does the rest and reverts
+  // `scratch`. A monitor that watches events watches begin() too.
+  Child begin(Scratch& scratch, std::uint32_t index, Monitor* watching);
+  void locate(Child& child, const World& world);
+  void finish(Node& node, Child& child, Scratch& scratch);
   // The monitor to judge `node`'s children with (a copy of its own, or the
   // one monitor when it keeps no per-schedule state).
   std::unique_ptr<Monitor> monitor_for(Node& node, bool last) const;
@@ -204,6 +210,15 @@ class Search : Exhaustive {
   std::optional<Symmetry> symmetry_;
   std::unique_ptr<StateCodec> codec_;
   Scratch parent_, child_, judged_;
+  // The monitor ignores events: a child's monitor work can wait until the
+  // next child is applied, so the visited set's slot of the one arrives from
+  // memory while the other is computed (Search::expand). `next_` and
+  // `third_` are the child worlds this takes besides child_ (the third with
+  // symmetry); equal to the parent like child_.
+  bool pipelined_ = false;
+  bool wants_events_ = true;
+  Scratch next_, third_;
+  std::optional<Child> flight_[3];  // the children in flight (expand)
   std::vector<Transition> enabled_;
   std::vector<Slim> slims_;
   // Reused by every expansion: the choices to take, the sleep set so far, and
@@ -392,6 +407,12 @@ void Search::start() {
   parent_.prepare(root->world(), wants_events);
   child_.prepare(root->world(), wants_events);
   judged_.prepare(root->world(), wants_events);
+  // Children in flight have monitors of their own, or share one that
+  // watches no events (expand()).
+  wants_events_ = wants_events;
+  pipelined_ = !wants_events || root->monitor().keeps_schedule_state();
+  if (pipelined_) next_.prepare(root->world(), wants_events);
+  if (pipelined_ && symmetry_) third_.prepare(root->world(), wants_events);
   std::unique_ptr<Monitor> node_monitor;
   const std::uint64_t root_fp = fingerprint(root->world());
   visited_.insert(root_fp);
@@ -469,6 +490,8 @@ void Search::expand(Taken& taken, Expansion& out) {
   codec_->decode_over(taken.state, parent);
   parent.fingerprint();  // every device's part, which the children keep but one
   child_.world->take_changes(parent);
+  if (pipelined_) next_.world->take_changes(parent);
+  if (third_.world) third_.world->take_changes(parent);
   parent.list(enabled_);
   if (enabled_.empty()) {
     // Only the root gets here: a child without transitions ended in step().
@@ -501,19 +524,68 @@ void Search::expand(Taken& taken, Expansion& out) {
   std::vector<Slim>& explored = explored_;
   explored = sleep_of(node);
   out.children.reserve(todo.size());
-  for (std::size_t k = 0; k < todo.size(); ++k) {
-    if (meter_.stopped()) throw core::PropagationStopped{};
-    const std::uint32_t i = todo[k];
-    Child child = step(node, i, k + 1 == todo.size());
+  const auto add = [&](Child child) {
     if (por_) {
       for (const Slim& s : explored) {
-        if (independent(s, slims_[i])) child.sleep.push_back(s);
+        if (independent(s, slims_[child.index])) child.sleep.push_back(s);
       }
-      explored.push_back(slims_[i]);
+      explored.push_back(slims_[child.index]);
     }
     out.schedules += (child.end ? 1 : 0) + child.ends;
     out.children.push_back(std::move(child));
+  };
+  // Pipelined: child k is applied while the children before it wait for
+  // memory. Without symmetry, child k - 1's visited slot arrives while child
+  // k is applied (begin() asked for it), then k - 1 is finished. With
+  // symmetry there are two lookups: child k - 1's memo slot arrives while
+  // child k is applied, then k - 1 is located (its canonical fingerprint,
+  // and its visited slot asked for), and child k - 2, whose slot arrived
+  // meanwhile, is finished. Each child in flight has its own scratch world
+  // (equal to the parent until begin()) and its own monitor, if the node
+  // has one; the one shared monitor is shared by the children in flight
+  // only when it watches no events, which come in begin(). The children
+  // are finished, inserted and merged in their order, as without the
+  // pipeline (lag 0: one child at a time).
+  const bool pipeline = pipelined_ && (node.monitor || !wants_events_);
+  const std::size_t lag = !pipeline ? 0 : symmetry_ ? 2 : 1;
+  Scratch* scratch[3] = {&child_, &next_, &third_};
+  std::optional<Child>* flight = flight_;
+  const std::size_t n = todo.size();
+  for (std::size_t k = 0; k < n + lag; ++k) {
+    if (k < n && meter_.stopped()) {
+      for (std::size_t j = 0; j <= lag; ++j) {
+        if (flight[j]) scratch[j]->world->revert_to(parent);
+        flight[j].reset();
+      }
+      throw core::PropagationStopped{};
+    }
+    if (k < n) {
+      // The last child takes the node's monitor instead of a copy of it.
+      std::unique_ptr<Monitor> own = monitor_for(node, k + 1 == n);
+      Monitor* watching = own ? own.get() : wants_events_ ? shared_monitor_.get() : nullptr;
+      Child& child = flight[k % (lag + 1)].emplace(begin(*scratch[k % (lag + 1)], todo[k], watching));
+      child.monitor = std::move(own);
+    }
+    const std::size_t back = lag == 0 ? 0 : 1;  // locate() the child before the one begun
+    if (symmetry_ && k >= back && k - back < n) {
+      const std::size_t j = k - back;
+      locate(*flight[j % (lag + 1)], *scratch[j % (lag + 1)]->world);
+    }
+    if (k >= lag) {
+      const std::size_t j = k - lag;
+      std::optional<Child>& child = flight[j % (lag + 1)];
+      finish(node, *child, *scratch[j % (lag + 1)]);
+      add(std::move(*child));
+      child.reset();
+    }
   }
+}
+
+// With symmetry: the canonical fingerprint (its memo slot was asked for in
+// begin()), and the visited set's slot asked for.
+void Search::locate(Child& child, const World& world) {
+  child.fingerprint = symmetry_->fingerprint(world, child.concrete);
+  visited_.prefetch(child.fingerprint);
 }
 
 std::unique_ptr<Monitor> Search::monitor_for(Node& node, bool last) const {
@@ -521,22 +593,33 @@ std::unique_ptr<Monitor> Search::monitor_for(Node& node, bool last) const {
   return last ? std::move(node.monitor) : node.monitor->clone();
 }
 
-Child Search::step(Node& node, std::uint32_t index, bool last) {
+Child Search::begin(Scratch& scratch, std::uint32_t index, Monitor* watching) {
   Child child;
   child.index = index;
-  World& world = *child_.world;  // equal to the parent: step() leaves it so
-  // The last child takes the node's monitor instead of a copy of it.
-  std::unique_ptr<Monitor> own = monitor_for(node, last);
-  Monitor* monitor = own ? own.get() : shared_monitor_.get();
-  child_.watch(monitor);
-  world.apply_enabled(enabled_, index);
+  scratch.watch(watching);
+  scratch.world->apply_enabled(enabled_, index);
   // The fingerprint first, so that the visited set's slot is on its way
-  // from memory while the monitor watches the transition.
-  child.fingerprint = fingerprint(world);
-  visited_.prefetch(child.fingerprint);
+  // from memory while the monitor watches the transition (and, pipelined,
+  // while the next child is applied). With symmetry, the slot on its way is
+  // the memo's (Symmetry::fingerprint), and locate() fingerprints.
+  if (symmetry_) {
+    child.concrete = scratch.world->fingerprint();
+    symmetry_->prefetch(child.concrete);
+  } else {
+    child.fingerprint = scratch.world->fingerprint();
+    visited_.prefetch(child.fingerprint);
+  }
+  return child;
+}
+
+void Search::finish(Node& node, Child& child, Scratch& scratch) {
+  World& world = *scratch.world;  // the parent and this child's transition
+  const std::uint32_t index = child.index;
+  std::unique_ptr<Monitor> own = std::move(child.monitor);  // begin()'s
+  Monitor* monitor = own ? own.get() : shared_monitor_.get();
+  scratch.watch(monitor);
   monitor->on_transition(world);
   child.finding = monitor->finding();
-  if (por_ && symmetry_) child.concrete = world.fingerprint();
   // (A violating state is not stored: the search stops at it.)
   if (child.finding) {
     child.seen = visited_.contains(child.fingerprint);
@@ -547,9 +630,9 @@ Child Search::step(Node& node, std::uint32_t index, bool last) {
     child.seen = true;
   } else {
     child.beyond = true;
-    child_.watch(nullptr);
+    scratch.watch(nullptr);
     world.revert_to(*parent_.world);
-    return child;
+    return;
   }
   const std::uint64_t depth = node.depth + 1;
   const bool at_depth_max = depth >= options_.limits.depth_max;
@@ -561,7 +644,7 @@ Child Search::step(Node& node, std::uint32_t index, bool last) {
     child.cut = !stuck && at_depth_max;
     if ((stuck || child.cut) && !child.seen) {
       child.end = true;
-      child.finding = judge(child_, *monitor, node.link, index);
+      child.finding = judge(scratch, *monitor, node.link, index);
       child.tally.add(*monitor);
     } else if (options_.end_every_state && !child.seen) {
       // The schedule could stop here too: judge a healed copy.
@@ -580,9 +663,8 @@ Child Search::step(Node& node, std::uint32_t index, bool last) {
     child.state_bytes = static_cast<std::uint32_t>(arena_.size() - child.state_at);
     child.monitor = std::move(own);
   }
-  child_.watch(nullptr);
+  scratch.watch(nullptr);
   world.revert_to(*parent_.world);
-  return child;
 }
 
 std::optional<Finding> Search::judge(Scratch& scratch, Monitor& monitor, std::uint64_t link,

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/hash.hpp"
+#include "core/prefetch.hpp"
 #include "core/shared_memory.hpp"
 
 namespace frsim::sim::explore {
@@ -63,7 +64,7 @@ class VisitedSet {
   // insert(): the table outgrows the caches, and a probe is a cache miss.
   void prefetch(std::uint64_t fingerprint) const {
     if (bitstate_) return;
-    __builtin_prefetch(&slots_[home(fingerprint == 0 ? 1 : fingerprint)]);
+    core::prefetch(&slots_[home(fingerprint == 0 ? 1 : fingerprint)]);
   }
   bool full() const { return full_; }
   bool bitstate() const { return bitstate_; }

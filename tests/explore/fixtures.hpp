@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -47,6 +48,16 @@ inline Scenario same_everywhere() {
   return s;
 }
 
+// Where a healed world's replicas disagree on a distributed reactive.
+inline std::optional<Finding> disagreement(const World& world) {
+  for (std::uint32_t d = 1; d < world.devices(); ++d) {
+    if (world.device(d).distributed_values() != world.device(0).distributed_values()) {
+      return Finding{"agreement", "replicas disagree after healing", d, "x", {}};
+    }
+  }
+  return std::nullopt;
+}
+
 // After healing all replicas agree on every distributed reactive.
 class AgreementMonitor final : public Monitor {
  public:
@@ -54,11 +65,7 @@ class AgreementMonitor final : public Monitor {
   void on_event(const Event&, const World&) override {}
   void on_schedule_end(const World& world) override {
     ++*ends_;
-    for (std::uint32_t d = 1; d < world.devices() && !finding_; ++d) {
-      if (world.device(d).distributed_values() != world.device(0).distributed_values()) {
-        finding_ = Finding{"agreement", "replicas disagree after healing", d, "x", {}};
-      }
-    }
+    if (!finding_) finding_ = disagreement(world);
   }
   std::optional<Finding> finding() const override { return finding_; }
   std::unique_ptr<Monitor> clone() const override { return std::make_unique<AgreementMonitor>(*this); }
