@@ -2172,6 +2172,11 @@ bool Runtime::is_distributed(ReactiveId r) const {
   return impl_->created_info(r, "is_distributed").distributed;
 }
 
+const MergeFunction* Runtime::merge_function(ReactiveId r) const {
+  const auto& info = impl_->created_info(r, "merge_function");
+  return info.distributed && info.merge ? &info.merge : nullptr;
+}
+
 std::optional<ReactiveId> Runtime::resolve(const Value& reference) const {
   return impl_->resolve(reference);
 }

@@ -425,6 +425,9 @@ class Runtime {
   };
   std::span<const Distributed> distributed_reactives() const;
   bool is_distributed(ReactiveId r) const;
+  // M(r), the merge function of distributed reactive r (the program's; an
+  // engine mutant's receiver may apply another). Null if r is not distributed.
+  const MergeFunction* merge_function(ReactiveId r) const;
   // The reactive a ref or named_ref value denotes on this device (a created
   // reactive, or a restored constant that is not created yet, paper §3.2).
   std::optional<ReactiveId> resolve(const Value& reference) const;

@@ -1083,6 +1083,20 @@ bool World::heal_lo(Healing& healing) {
 
 // Every changed value to every neighbour: device, reactive (by name), peer.
 // True if it sent anything.
+// Whether device d, if it is up, has a distributed reactive of that name or
+// would create its replica on arrival (a promoted reactive's name, §3.4). A
+// message it would ignore (deliver) leaves its sender free to send again
+// (resend_later), so healing, which sends every changed value until nothing
+// changes, would send and ignore it forever where d never creates the
+// reactive (one made by a workload action or an operator that d has not
+// run): healing does not send it. A device that is down is healed first.
+bool World::would_accept(std::uint32_t d, const std::string& name) const {
+  const Device& device = *devices_.at(d);
+  if (!device.up() || core::parse_promoted_name(name)) return true;
+  const auto r = device.runtime_->find(name);
+  return r.has_value() && device.runtime_->is_distributed(*r);
+}
+
 bool World::heal_sends(Healing& healing) {
   bool sent = false;
   for (auto& device : devices_) {
@@ -1098,6 +1112,7 @@ bool World::heal_sends(Healing& healing) {
         const auto distributed = rt.distributed_reactives();
         const core::Value& v = rt.value(distributed[k].id);
         if (!device->may_send(k, p, v, 0)) continue;  // healing sends changed values only
+        if (!would_accept(peers[p], distributed[k].name)) continue;
         Transition t = make(TransitionKind::send, device->id_);
         t.peer = peers[p];
         t.reactive = distributed[k].id;

@@ -349,6 +349,7 @@ class World {
   void apply_deliver(std::uint64_t message);
   void deliver(Message m);
   void resend_later(const Message& m);
+  bool would_accept(std::uint32_t device, const std::string& name) const;
   void apply_crash(Device& device);
   void after_action(Device& device, const core::ActionResult& result);
   bool can_receive(const Device& device) const;

@@ -58,6 +58,19 @@ const core::MergeFunction* MergeFunctions::find(std::uint32_t device, const std:
   return it == built->merges.end() || !it->second ? nullptr : &it->second;
 }
 
+// A reactive the creation code does not make (a workload action's creation,
+// an operator's, a promotion's replica) has no entry in MergeFunctions: its
+// M(r) is the device's own, as its graph holds it (Runtime::merge_function;
+// an engine mutant changes the receiver that applies it, not M(r)).
+namespace {
+const core::MergeFunction* live_merge(const sim::World& world, std::uint32_t device, const std::string& name) {
+  const core::Runtime* rt = world.device(device).runtime();
+  if (rt == nullptr) return nullptr;
+  const auto r = rt->find(name);
+  return r ? rt->merge_function(*r) : nullptr;
+}
+}  // namespace
+
 // ---- the laws -------------------------------------------------------------------
 
 LawsChecked::Key LawsChecked::key(What what, std::uint32_t device, std::uint64_t reactive_hash, std::uint64_t a,
@@ -85,15 +98,21 @@ std::shared_ptr<MergeFunctions> LawsChecked::merges(const sim::World& world) {
   return merges_;
 }
 
+const core::MergeFunction* LatticeLaws::merge_of(const sim::World& world, std::uint32_t device,
+                                                 const std::string& name) {
+  if (!merges_ || merges_->scenario() != &world.scenario() || merges_->devices() != world.devices()) {
+    merges_ = held_->merges(world);
+  }
+  const core::MergeFunction* m = merges_->find(device, name);
+  return m != nullptr ? m : live_merge(world, device, name);
+}
+
 void LatticeLaws::on_event(const sim::Event& e, const sim::World& world) {
   if (e.kind != sim::EventKind::merged || e.values.size() != 3 || e.device == sim::no_device) return;
   const auto& local = e.values[0];
   const auto& remote = e.values[1];
   const auto& result = e.values[2];
-  if (!merges_ || merges_->scenario() != &world.scenario() || merges_->devices() != world.devices()) {
-    merges_ = held_->merges(world);
-  }
-  const core::MergeFunction* m = merges_->find(e.device, e.reactive_label);
+  const core::MergeFunction* m = merge_of(world, e.device, e.reactive_label);
   if (m == nullptr) return;
   count_judged();
   std::optional<std::string> threw;

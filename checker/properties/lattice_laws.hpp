@@ -88,6 +88,7 @@ class LatticeLaws final : public CopyableProperty<LatticeLaws> {
  private:
   using Merge = std::function<std::optional<core::Value>(const core::Value&, const core::Value&)>;
   std::uint64_t state_bytes() const override { return heap_bytes(samples_); }
+  const core::MergeFunction* merge_of(const sim::World& world, std::uint32_t device, const std::string& name);
   void check(const sim::Event& e, const Merge& merge, const core::Value& local, const core::Value& remote,
              const core::Value& result);
   void check_associativity(const sim::Event& e, const Merge& merge, const core::Value& x);

@@ -76,7 +76,10 @@ void expect_estimates(const std::shared_ptr<const sim::Scenario>& scenario, cons
     SCOPED_TRACE(testing::Message() << "after " << step << " transitions: allocated " << m.allocated
                                     << ", estimated " << m.estimated);
     largest = std::max(largest, m.allocated);
-    EXPECT_GE(static_cast<double>(m.estimated), 0.9 * static_cast<double>(m.allocated));
+    // (A few blocks' slack below as above: glibc hands out a free chunk up to
+    // 31 bytes larger than asked when the rest is too small to split, so a
+    // copy of a few blocks may count more than its sizes, by heap layout.)
+    EXPECT_GE(static_cast<double>(m.estimated), 0.9 * static_cast<double>(m.allocated) - 64);
     EXPECT_LE(static_cast<double>(m.estimated), 1.25 * static_cast<double>(m.allocated) + 256);
   }
 }

@@ -299,6 +299,62 @@ bool converges_after_dropping_seven(std::uint32_t resends, std::uint64_t& states
   return found;
 }
 
+// A distributed reactive that only d0 creates (a workload action runs the
+// creation procedure): d1 ignores what arrives for it, and healing must
+// still quiesce rather than send it to d1 again in every round (healing
+// runs no workload). If d1 creates it afterwards, the value it ignored is
+// sent again and the replicas meet.
+TEST(SendAnyTime, HealingQuiescesWhileAPeerHasNotCreatedTheReactive) {
+  Scenario s;
+  s.name = "opened-on-demand";
+  s.create = [](core::Runtime& rt, const DeviceContext&) {
+    rt.define_creation("open", [](core::Creation& create, const Value&) {
+      const Value in = create.source(Value::integer(0), "in");
+      auto max = [](const Value& a, const Value& b) { return a.as_int() >= b.as_int() ? a : b; };
+      create.distributed_fold("best", in, Value::integer(0), max, max);
+    });
+  };
+  for (const bool d1_opens : {false, true}) {
+    s.workload = [d1_opens](std::uint32_t device, std::uint32_t) {
+      if (device == 1 && !d1_opens) return std::vector<Action>{};
+      return std::vector<Action>{Action::create("open", Value::unit()),
+                                 Action::fire("in", Value::integer(device == 0 ? 4 : 7))};
+    };
+    WorldConfig config;
+    config.devices = 2;
+    World world(s, config, 1);
+    // d0 opens, posts 4 and sends it; d1 receives it before it has "best".
+    for (TransitionKind kind : {TransitionKind::fire, TransitionKind::fire, TransitionKind::send}) {
+      const auto all = world.enabled();
+      const auto it = std::find_if(all.begin(), all.end(),
+                                   [&](const Transition& t) { return t.kind == kind && t.device == 0; });
+      ASSERT_NE(it, all.end()) << to_string(kind);
+      world.apply_index(static_cast<std::size_t>(it - all.begin()));
+    }
+    const auto all = world.enabled();
+    const auto deliver = std::find_if(all.begin(), all.end(), [](const Transition& t) {
+      return t.kind == TransitionKind::deliver && t.device == 1;
+    });
+    ASSERT_NE(deliver, all.end());
+    world.apply_index(static_cast<std::size_t>(deliver - all.begin()));
+    for (int action = 0; d1_opens && action < 2; ++action) {
+      const auto now = world.enabled();
+      const auto fire = std::find_if(now.begin(), now.end(), [](const Transition& t) {
+        return t.kind == TransitionKind::fire && t.device == 1;
+      });
+      ASSERT_NE(fire, now.end());
+      world.apply_index(static_cast<std::size_t>(fire - now.begin()));
+    }
+    world.heal();
+    SCOPED_TRACE(d1_opens ? "d1 opens after ignoring 4" : "d1 never opens");
+    EXPECT_EQ(world.heal_outcome().kind, HealOutcome::Kind::quiesced);
+    const auto d0 = world.device(0).distributed_values();
+    ASSERT_EQ(d0.size(), 1U);
+    EXPECT_EQ(d0[0].second, Value::integer(d1_opens ? 7 : 4));
+    EXPECT_EQ(world.device(1).distributed_values(), d1_opens ? d0 : decltype(d0){});
+  }
+}
+
 TEST(SendAnyTime, ADroppedValueIsSentAgainBeforeHealingOnlyWithAResendBudget) {
   std::uint64_t without = 0;
   std::uint64_t with = 0;
