@@ -43,11 +43,12 @@ void UserDefined::on_schedule_end(const sim::World& world) {
   if (!holds(world, why)) violated(world, "the converged end of the schedule", why);
 }
 
-void UserDefined::violated(const sim::World& world, std::string_view where, const std::string& why) {
+// (The schedule's length is the counterexample's: a world that a search
+// rebuilt from a stored state keeps no choices to count.)
+void UserDefined::violated(const sim::World&, std::string_view where, const std::string& why) {
   report(sim::no_device, {},
-         fmt::format("{} property \"{}\" ({}) is false in {} after {} transitions{}",
-                     sim::to_string(property_->kind), property_->name, property_->description, where,
-                     world.choices().size(), why));
+         fmt::format("{} property \"{}\" ({}) is false in {}{}", sim::to_string(property_->kind), property_->name,
+                     property_->description, where, why));
 }
 
 }  // namespace frsim::checker
