@@ -39,6 +39,13 @@ bool same_transition(const Transition& a, const Transition& b) {
 // may happen.
 bool anonymous_network(const WorldConfig& config) { return config.anonymous_messages && config.partitions == 0; }
 
+// Whether `rt` has a distributed reactive labelled `name` (a message for it
+// is received, not ignored).
+bool has_distributed(const core::Runtime& rt, std::string_view name) {
+  const auto r = rt.find(name);
+  return r.has_value() && rt.is_distributed(*r);
+}
+
 std::size_t index_of(const std::vector<std::uint32_t>& sorted, std::uint32_t x) {
   return static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), x) - sorted.begin());
 }
@@ -895,7 +902,7 @@ void World::deliver(Message m) {
   // the first time their names arrive (core/wire.hpp).
   const core::Value value = travel(device, [&] { return core::deserialise(rt, device.id_, m.name, m.value); });
   const auto r = rt.find(m.name);
-  const bool known = r.has_value() && rt.is_distributed(*r);
+  const bool known = has_distributed(rt, m.name);
   if (events_on_) {
     emit(Event{0, m.to, EventKind::delivered, known ? *r : no_reactive, known ? m.name : std::string(), {m.value},
                m.id, m.from,
@@ -1081,8 +1088,6 @@ bool World::heal_lo(Healing& healing) {
   return heal_apply(healing, steps.front());
 }
 
-// Every changed value to every neighbour: device, reactive (by name), peer.
-// True if it sent anything.
 // Whether device d, if it is up, has a distributed reactive of that name or
 // would create its replica on arrival (a promoted reactive's name, §3.4). A
 // message it would ignore (deliver) leaves its sender free to send again
@@ -1093,10 +1098,11 @@ bool World::heal_lo(Healing& healing) {
 bool World::would_accept(std::uint32_t d, const std::string& name) const {
   const Device& device = *devices_.at(d);
   if (!device.up() || core::parse_promoted_name(name)) return true;
-  const auto r = device.runtime_->find(name);
-  return r.has_value() && device.runtime_->is_distributed(*r);
+  return has_distributed(*device.runtime_, name);
 }
 
+// Every changed value to every neighbour: device, reactive (by name), peer.
+// True if it sent anything.
 bool World::heal_sends(Healing& healing) {
   bool sent = false;
   for (auto& device : devices_) {

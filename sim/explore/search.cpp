@@ -210,11 +210,11 @@ class Search : Exhaustive {
   std::optional<Symmetry> symmetry_;
   std::unique_ptr<StateCodec> codec_;
   Scratch parent_, child_, judged_;
-  // The monitor ignores events: a child's monitor work can wait until the
-  // next child is applied, so the visited set's slot of the one arrives from
-  // memory while the other is computed (Search::expand). `next_` and
-  // `third_` are the child worlds this takes besides child_ (the third with
-  // symmetry); equal to the parent like child_.
+  // Children in flight (Search::expand): the next child is applied while
+  // the one before waits for its visited slot (and memo slot). Possible
+  // when each child has its own monitor or the shared one ignores events.
+  // `next_` and `third_` are the child worlds this takes besides child_
+  // (the third with symmetry); equal to the parent like child_.
   bool pipelined_ = false;
   bool wants_events_ = true;
   Scratch next_, third_;
@@ -494,7 +494,7 @@ void Search::expand(Taken& taken, Expansion& out) {
   if (third_.world) third_.world->take_changes(parent);
   parent.list(enabled_);
   if (enabled_.empty()) {
-    // Only the root gets here: a child without transitions ended in step().
+    // Only the root gets here: a child without transitions ended in finish().
     judged_.world->operator=(parent);
     auto monitor = monitor_for(node, true);
     Monitor& judging = monitor ? *monitor : *shared_monitor_;
@@ -549,13 +549,12 @@ void Search::expand(Taken& taken, Expansion& out) {
   const bool pipeline = pipelined_ && (node.monitor || !wants_events_);
   const std::size_t lag = !pipeline ? 0 : symmetry_ ? 2 : 1;
   Scratch* scratch[3] = {&child_, &next_, &third_};
-  std::optional<Child>* flight = flight_;
   const std::size_t n = todo.size();
   for (std::size_t k = 0; k < n + lag; ++k) {
     if (k < n && meter_.stopped()) {
       for (std::size_t j = 0; j <= lag; ++j) {
-        if (flight[j]) scratch[j]->world->revert_to(parent);
-        flight[j].reset();
+        if (flight_[j]) scratch[j]->world->revert_to(parent);
+        flight_[j].reset();
       }
       throw core::PropagationStopped{};
     }
@@ -563,17 +562,17 @@ void Search::expand(Taken& taken, Expansion& out) {
       // The last child takes the node's monitor instead of a copy of it.
       std::unique_ptr<Monitor> own = monitor_for(node, k + 1 == n);
       Monitor* watching = own ? own.get() : wants_events_ ? shared_monitor_.get() : nullptr;
-      Child& child = flight[k % (lag + 1)].emplace(begin(*scratch[k % (lag + 1)], todo[k], watching));
+      Child& child = flight_[k % (lag + 1)].emplace(begin(*scratch[k % (lag + 1)], todo[k], watching));
       child.monitor = std::move(own);
     }
     const std::size_t back = lag == 0 ? 0 : 1;  // locate() the child before the one begun
     if (symmetry_ && k >= back && k - back < n) {
       const std::size_t j = k - back;
-      locate(*flight[j % (lag + 1)], *scratch[j % (lag + 1)]->world);
+      locate(*flight_[j % (lag + 1)], *scratch[j % (lag + 1)]->world);
     }
     if (k >= lag) {
       const std::size_t j = k - lag;
-      std::optional<Child>& child = flight[j % (lag + 1)];
+      std::optional<Child>& child = flight_[j % (lag + 1)];
       finish(node, *child, *scratch[j % (lag + 1)]);
       add(std::move(*child));
       child.reset();
@@ -718,7 +717,7 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Added>& o
       continue;
     }
     depth_cut_ = depth_cut_ || child.cut;
-    const bool fresh = !child.seen;  // step() inserted it
+    const bool fresh = !child.seen;  // finish() inserted it
     if (!fresh) ++result_.stats.revisits;
     if (visited_.full()) return;
     if (child.end || child.cut) continue;
