@@ -52,9 +52,17 @@ std::vector<core::ReactiveId> shape_inputs(const core::Runtime& rt, core::Reacti
 std::vector<std::string> identities(const core::Runtime& rt) {
   std::vector<std::string> out(rt.size());
   std::map<std::string, std::size_t> shapes;  // shape -> how many so far
+  // A distributed reactive is known by its name, which is its label unless
+  // it was promoted (§3.4): then two devices' reactives of one label are
+  // two reactives ("d0/r1", "d1/r1"), and the creator's is the one its
+  // replicas hold (core/wire.hpp).
+  for (const auto& d : rt.distributed_reactives()) {
+    if (d.id < out.size()) out[d.id] = d.name;
+  }
   // Inputs are created before the reactives that read them (ids ascend
   // along every static edge), so one pass in id order names inputs first.
   for (core::ReactiveId r = 0; r < rt.size(); ++r) {
+    if (!out[r].empty()) continue;
     if (!rt.label(r).empty()) {
       out[r] = rt.label(r);
       continue;

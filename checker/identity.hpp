@@ -2,8 +2,8 @@
 // Which reactive on one device is which on another, and which reactives
 // replicas must agree on (issue 13: convergence by identity).
 //
-// A reactive is known by its label (a distributed reactive's label is its
-// name); an unlabelled one by its kind and its inputs' identities, numbered
+// A reactive is known by its label, a distributed one by its name (a
+// promoted reactive's differs from its label, §3.4); an unlabelled one by its kind and its inputs' identities, numbered
 // among the reactives of the same shape ("map(clicks)#0"). Creation order is
 // no identity: a device whose creation code makes extra local reactives
 // first shifts every id after them, and comparing by id compares the wrong

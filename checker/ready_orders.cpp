@@ -78,19 +78,16 @@ std::string label_of(const core::Runtime& rt, core::ReactiveId r) {
 }
 
 // The pre-state as a restart builds it: creation code over a copy of Σ, then
-// the replay of Σ's creation records.
+// the replay of Σ's creation records and its promotions.
 // Throws core::Error when the creation code fails.
 std::unique_ptr<core::Runtime> rebuild(const sim::Scenario& scenario, core::Snapshot& sigma, std::uint32_t device,
-                                       std::uint32_t devices, const std::vector<core::ReactiveId>& promoted) {
+                                       std::uint32_t devices) {
   core::RuntimeOptions options;
   if (scenario.customize_runtime) scenario.customize_runtime(device, options);
   options.observer = nullptr;
   auto rt = std::make_unique<core::Runtime>(sigma, std::move(options));
   scenario.create(*rt, sim::DeviceContext{device, devices});
-  core::restore_after_creation_code(*rt);  // as sim::World's restart does
-  for (const core::ReactiveId r : promoted) {
-    if (r < rt->size() && !rt->is_distributed(r)) core::promote(*rt, device, r);
-  }
+  core::restore_after_creation_code(*rt, device);  // as sim::World's restart does
   return rt;
 }
 
@@ -128,15 +125,14 @@ OrderOutcome run_one(core::Runtime& rt, const StartAction& action, sim::Prng& pr
 
 OrdersRun run_in_ready_orders(const sim::Scenario& scenario, std::uint32_t device, std::uint32_t devices,
                               const core::Snapshot& sigma, std::uint64_t store_before, const StartAction& action,
-                              std::uint32_t orders, std::uint64_t seed,
-                              const std::vector<core::ReactiveId>& promoted) {
+                              std::uint32_t orders, std::uint64_t seed) {
   OrdersRun run;
   sim::Prng prng(seed);
   for (std::uint32_t k = 0; k < orders; ++k) {
     core::Snapshot copy = sigma;
     std::unique_ptr<core::Runtime> rt;
     try {
-      rt = rebuild(scenario, copy, device, devices, promoted);
+      rt = rebuild(scenario, copy, device, devices);
     } catch (const std::exception& e) {
       run.not_reproduced = fmt::format("the creation code failed on a copy of Σ: {}", e.what());
       return run;
@@ -163,8 +159,7 @@ OrdersRun run_in_ready_orders(const sim::Scenario& scenario, std::uint32_t devic
 
 std::shared_ptr<const OrdersRun> ReadyOrdersCache::run(const sim::Scenario& scenario, std::uint32_t device,
                                                        std::uint32_t devices, const core::Snapshot& sigma,
-                                                       std::uint64_t store_before, const StartAction& action,
-                                                       const std::vector<core::ReactiveId>& promoted) {
+                                                       std::uint64_t store_before, const StartAction& action) {
   const Key key{device, store_before, sigma.fingerprint(), action.hash()};
   {
     std::lock_guard lock(mutex_);
@@ -177,7 +172,7 @@ std::shared_ptr<const OrdersRun> ReadyOrdersCache::run(const sim::Scenario& scen
                                                        std::get<2>(key)),
                                           std::get<3>(key));
   auto run = std::make_shared<const OrdersRun>(
-      run_in_ready_orders(scenario, device, devices, sigma, store_before, action, orders_, seed, promoted));
+      run_in_ready_orders(scenario, device, devices, sigma, store_before, action, orders_, seed));
   std::lock_guard lock(mutex_);
   if (runs_.size() < entries_max) runs_.emplace(key, run);
   return run;
@@ -203,8 +198,7 @@ void OrdersProbe::on_event(const sim::Event& e, const sim::World& world, ReadyOr
         action = StartAction{fire ? StartAction::Kind::fire : StartAction::Kind::receive, e.reactive,
                              fire ? std::string() : rt->label(e.reactive), fire ? e.values[0] : *remote};
         distributed_before = distributed_values(*rt);
-        run = cache.run(world.scenario(), e.device, world.devices(), rt->snapshot(), store_hash(*rt), action,
-                        core::promoted_reactives(*rt, e.device));
+        run = cache.run(world.scenario(), e.device, world.devices(), rt->snapshot(), store_hash(*rt), action);
       }
       remote.reset();
       break;

@@ -81,12 +81,10 @@ std::uint64_t sends_hash_since(const core::Runtime& rt, const std::map<std::stri
 // Runs `action` from the pre-state (device's Σ, store hash `store_before`)
 // in `orders` random ready orders drawn from `seed`. Operators run on fresh
 // closures (the creation code makes new ones), never on the device's own.
-// `promoted`: the reactives the device had promoted (§3.4, volatile, not in
-// Σ), promoted again on each rebuild.
+// What the device promoted (§3.4) is in Σ and promoted again on each rebuild.
 OrdersRun run_in_ready_orders(const sim::Scenario& scenario, std::uint32_t device, std::uint32_t devices,
                               const core::Snapshot& sigma, std::uint64_t store_before, const StartAction& action,
-                              std::uint32_t orders, std::uint64_t seed,
-                              const std::vector<core::ReactiveId>& promoted = {});
+                              std::uint32_t orders, std::uint64_t seed);
 
 // Campaign-wide memo of run_in_ready_orders, keyed by what determines its
 // result (device, store, Σ, action): confluence and determinism share one
@@ -98,7 +96,7 @@ class ReadyOrdersCache {
   std::uint32_t orders() const { return orders_; }
   std::shared_ptr<const OrdersRun> run(const sim::Scenario& scenario, std::uint32_t device, std::uint32_t devices,
                                        const core::Snapshot& sigma, std::uint64_t store_before,
-                                       const StartAction& action, const std::vector<core::ReactiveId>& promoted = {});
+                                       const StartAction& action);
 
  private:
   static constexpr std::size_t entries_max = 1u << 16;

@@ -1956,6 +1956,10 @@ void Runtime::promote(ReactiveId r, std::string name, MergeFunction merge) {
   if (m.created_info(r, "promote").distributed) throw Error(fmt::format("promote: {} is distributed already", m.describe(r)));
   if (m.graph->by_name.contains(name)) throw Error(fmt::format("promote: the name \"{}\" is taken", name));
   m.make_distributed(r, std::move(name), std::move(merge));
+  // Durable at once, as a creation record is (Snapshot::promoted).
+  auto& promoted = m.sigma.promoted;
+  const auto at = std::lower_bound(promoted.begin(), promoted.end(), r);
+  if (at == promoted.end() || *at != r) promoted.insert(at, r);
 }
 
 // ---- actions ------------------------------------------------------------------------

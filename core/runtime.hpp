@@ -159,6 +159,13 @@ struct Snapshot {
   SnapshotValues values;
   // The creations to replay at restart, in the order they committed.
   std::vector<CreationRecord> creations;
+  // The reactives this device promoted (Runtime::promote, §3.4), ascending.
+  // Promotion puts r in dom(M), and M is the configuration's, not a store's
+  // ("we assume that this transformation has already been applied for each
+  // nested reactive"): a restart promotes them again under the same names
+  // (core::restore_after_creation_code), so the replicas elsewhere keep
+  // following their creator.
+  std::vector<ReactiveId> promoted;
   std::uint64_t commits = 0;  // how many propagations have committed into it
 
   // Stable hash of the values (not of the commit count); equal Σ hash equal.

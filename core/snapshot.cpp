@@ -85,7 +85,7 @@ std::uint32_t SnapshotValues::insert_or_assign_at(ReactiveId r, Value v) {
 namespace {
 template <class ValueHash>
 std::uint64_t fingerprint_of(const SnapshotValues& values, const std::vector<CreationRecord>& creations,
-                             const ValueHash& value_hash) {
+                             const std::vector<ReactiveId>& promoted, const ValueHash& value_hash) {
   std::uint64_t stored = 0;  // each value at its reactive's id (core/hash.hpp, hash_at)
   for (const auto& [r, v] : values) stored += hash_at(r, value_hash(v));
   std::uint64_t h = hash_combine(hash_combine(0x5349474d41ULL, values.size()), stored);
@@ -93,16 +93,17 @@ std::uint64_t fingerprint_of(const SnapshotValues& values, const std::vector<Cre
     h = hash_combine(hash_combine(hash_combine(h, record.creator), record.first), record.count);
     for (const Value& v : record.inputs) h = hash_combine(h, value_hash(v));
   }
+  for (const ReactiveId r : promoted) h = hash_combine(h, 0x50524f4dULL + r);
   return h;
 }
 }  // namespace
 
 std::uint64_t Snapshot::fingerprint() const {
-  return fingerprint_of(values, creations, [](const Value& v) { return v.hash(); });
+  return fingerprint_of(values, creations, promoted, [](const Value& v) { return v.hash(); });
 }
 
 std::uint64_t Snapshot::fingerprint(const std::function<std::uint64_t(const Value&)>& value_hash) const {
-  return fingerprint_of(values, creations, value_hash);
+  return fingerprint_of(values, creations, promoted, value_hash);
 }
 
 std::size_t Snapshot::encoded_bytes() const {
@@ -120,6 +121,10 @@ std::size_t Snapshot::encoded_bytes() const {
     } values_inline;
     out.varint(creations.size());
     for (const CreationRecord& record : creations) encode_record(out, record, values_inline);
+  }
+  if (!promoted.empty()) {
+    out.varint(promoted.size());
+    for (const ReactiveId r : promoted) out.varint(r);
   }
   return out.bytes().size();
 }

@@ -88,9 +88,11 @@ class Converter {
       case Kind::list: {
         if (mode_ == Mode::receive && is_wire_ref(v)) return incoming(v);
         if (mode_ == Mode::global && is_replicated_value(v)) {
-          // The stamp is the wire's bookkeeping (the creator's commit count
-          // when it sent), not part of the value: schedules differ in it.
-          return Value::list({replica_tag(), v.as_list()[1], convert(value_of(v))});
+          // A replica compares as the value it holds, as its creator holds
+          // it: the name is the reactive's identity (the checker's), the
+          // stamp the wire's bookkeeping (the creator's commit count when it
+          // sent), which schedules differ in.
+          return convert(value_of(v));
         }
         return rebuild_list(v);
       }
@@ -236,14 +238,6 @@ bool is_replicated_value(const Value& v) {
 
 void promote(Runtime& rt, std::uint32_t device, ReactiveId r) { rt.promote(r, promoted_name(device, r), creator_wins); }
 
-std::vector<ReactiveId> promoted_reactives(const Runtime& rt, std::uint32_t device) {
-  std::vector<ReactiveId> out;
-  for (const auto& d : rt.distributed_reactives()) {
-    if (promoted_by(device, d.name)) out.push_back(d.id);
-  }
-  return out;
-}
-
 Value serialise(Runtime& rt, std::uint32_t device, ReactiveId r) {
   if (!rt.options().receiver->promotes()) return rt.value(r);
   Converter converter(&rt, rt, device, Converter::Mode::send);
@@ -282,12 +276,18 @@ void restore_replicas(Runtime& rt) {
   }
 }
 
-void restore_after_creation_code(Runtime& rt) {
+void restore_after_creation_code(Runtime& rt, std::uint32_t device) {
   for (;;) {
     const std::size_t before = rt.size();
     rt.replay_creations();  // skips records whose ids are not next yet
     restore_replicas(rt);   // stops at a location that is not a replica's
-    if (rt.size() == before) return;
+    if (rt.size() == before) break;
+  }
+  // dom(M) survives the crash (Snapshot::promoted): what this device
+  // promoted is distributed again under the name it had.
+  const std::vector<ReactiveId> promoted = rt.snapshot().promoted;
+  for (const ReactiveId r : promoted) {
+    if (r < rt.size() && !rt.is_distributed(r)) promote(rt, device, r);
   }
 }
 

@@ -50,8 +50,6 @@ bool is_replicated_value(const Value& v);
 // distributed under promoted_name(device, r), merged by keeping the local
 // value (the creator is its only writer). serialise does it on the way.
 void promote(Runtime& rt, std::uint32_t device, ReactiveId r);
-// The reactives `device` promoted, ascending by name.
-std::vector<ReactiveId> promoted_reactives(const Runtime& rt, std::uint32_t device);
 
 // (send) on `device`: the value of its distributed reactive r as it travels.
 // Promotes every reactive it references that is not distributed (the
@@ -72,7 +70,8 @@ enum class Holder : std::uint8_t {
 };
 // `v` as devices can compare it: every reference to a distributed reactive
 // (promoted ones and replicas included) by global name ([#ref, name]), and
-// replicated values without their stamps ([#replica, name, value]). A
+// a replica's replicated value as its payload, the value its creator holds
+// (without the name, which is the reactive's, and the stamp). A
 // reference to a reactive that is not distributed is the device's own: in a
 // distributed value (`holder` distributed) it is named by the name its
 // promotion would give it, so it differs from every other device's (the
@@ -87,11 +86,12 @@ Value global_form(const Runtime& rt, std::uint32_t device, const Value& v, Holde
 // replica's source, which carries its name, from its creation on).
 void restore_replicas(Runtime& rt);
 
-// What a restart rebuilds after its creation code (Thm. 4.24, §3.4): Σ's
-// creation records replayed (Runtime::replay_creations) and the replicas of
-// promoted reactives, interleaved by location: each goes back at the id it
-// had, and either may have come first, so each pass restores what belongs
-// at the next location until neither can.
-void restore_after_creation_code(Runtime& rt);
+// What a restart of `device` rebuilds after its creation code (Thm. 4.24,
+// §3.4): Σ's creation records replayed (Runtime::replay_creations) and the
+// replicas of promoted reactives, interleaved by location: each goes back
+// at the id it had, and either may have come first, so each pass restores
+// what belongs at the next location until neither can. Then the reactives
+// the device promoted (Snapshot::promoted) are promoted again.
+void restore_after_creation_code(Runtime& rt, std::uint32_t device);
 
 }  // namespace frsim::core

@@ -47,7 +47,10 @@ sim::Scenario lww_ref() {
   s.name = "lww-ref";
   s.description = "a distributed LWW register holding a reference to a device's local source (§3.4 promotion)";
   s.create = [](core::Runtime& rt, const sim::DeviceContext& ctx) {
-    const auto none = rt.distributed_source("none", Value::integer(0));
+    // Its merge: the larger (none is never changed; a plain integer has no
+    // join of its own, and a receive with none would abort).
+    const auto none = rt.distributed_source(
+        "none", Value::integer(0), [](const Value& a, const Value& b) { return a.as_int() >= b.as_int() ? a : b; });
     const auto mine = rt.source(Value::integer(0), "s");
     const auto point = rt.source(Value::unit(), "point");
     const auto replica = static_cast<std::int64_t>(ctx.device);

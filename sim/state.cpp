@@ -245,6 +245,8 @@ void StateCodec::encode_device(const World& /*world*/, const Device& device, Enc
   // Σ's creation records (reactives operators created, core/README.md).
   e.varint(device.storage_.creations.size());
   for (const auto& record : device.storage_.creations) core::encode_record(e, record, *values_);
+  e.varint(device.storage_.promoted.size());
+  for (const auto r : device.storage_.promoted) e.varint(r);
   e.varint(device.next_action_);
   e.varint(device.running_request_);
   e.u8(device.up() ? 1 : 0);
@@ -430,6 +432,10 @@ void StateCodec::decode_device(World& world, Device& device, Decoder& d) {
   device.storage_.creations.clear();
   for (std::uint64_t i = 0, count = d.count(); i < count; ++i) {
     device.storage_.creations.push_back(core::decode_record(d, *values_));
+  }
+  device.storage_.promoted.clear();
+  for (std::uint64_t i = 0, count = d.count(); i < count; ++i) {
+    device.storage_.promoted.push_back(small(d.varint(), UINT32_MAX, "reactive"));
   }
   device.next_action_ = small(d.varint(), device.workload_->size() + 1, "action");
   device.running_request_ = d.varint();

@@ -448,7 +448,7 @@ void World::start_device(Device& device, bool restart) {
   scenario_->create(*device.runtime_, DeviceContext{device.id_, config_.devices});
   // Thm. 4.24 and §3.4: what operators created after the creation code, and
   // the replicas of promoted reactives this device held, from Σ.
-  core::restore_after_creation_code(*device.runtime_);
+  core::restore_after_creation_code(*device.runtime_, device.id_);
   const auto distributed = device.runtime_->distributed_reactives();
   device.last_sent_.assign(distributed.size() * device.peers_, Device::LastSent{});
   if (restart || !config_.initial_values_known) return;

@@ -207,7 +207,7 @@ std::optional<core::Value> OperatorBenches::apply(const sim::World& world, std::
     try {
       bench.runtime = std::make_unique<core::Runtime>(bench.sigma);
       world.scenario().create(*bench.runtime, sim::DeviceContext{device, world.devices()});
-      core::restore_after_creation_code(*bench.runtime);  // as sim::World's restart does
+      core::restore_after_creation_code(*bench.runtime, device);  // as sim::World's restart does
     } catch (const std::exception&) {
       bench.runtime.reset();
     }

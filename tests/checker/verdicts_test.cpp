@@ -17,7 +17,10 @@
 #include <gtest/gtest.h>
 
 #include "checker/oracle.hpp"
+#include "checker/identity.hpp"
 #include "checker/suite.hpp"
+#include "core/receive.hpp"
+#include "core/wire.hpp"
 #include "core/crdt/counters.hpp"
 #include "core/crdt/registers.hpp"
 #include "core/crdt/rga.hpp"
@@ -37,8 +40,7 @@ using sim::TransitionKind;
 
 // Applies, in order, the first enabled transition whose description starts
 // with each prefix; the choices a replay takes.
-Choices schedule(const sim::Scenario& s, const sim::WorldConfig& config, const std::vector<std::string>& prefixes) {
-  sim::World world(s, config, 1);
+void apply_each(sim::World& world, const std::vector<std::string>& prefixes) {
   for (const auto& prefix : prefixes) {
     const auto enabled = world.enabled();
     const auto it = std::find_if(enabled.begin(), enabled.end(),
@@ -46,6 +48,11 @@ Choices schedule(const sim::Scenario& s, const sim::WorldConfig& config, const s
     if (it == enabled.end()) throw core::Error("test schedule: nothing enabled starts with '" + prefix + "'");
     world.apply_enabled(enabled, static_cast<std::size_t>(it - enabled.begin()));
   }
+}
+
+Choices schedule(const sim::Scenario& s, const sim::WorldConfig& config, const std::vector<std::string>& prefixes) {
+  sim::World world(s, config, 1);
+  apply_each(world, prefixes);
   return world.choices();
 }
 
@@ -493,6 +500,53 @@ TEST(Convergence, DeviceLocalReactivesAreLeftOutAndListed) {
   const auto f = judge(s, choices, {"convergence"});
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->reactive, "badge");
+}
+
+// ---- promoted reactives (§3.4): identity by distributed name ------------------------------
+
+// lww-ref-both: each device promotes its own "s" ("d0/r1", "d1/r1"). By
+// label they would be one reactive with two values (a false alarm); a
+// creator's promoted reactive is compared with its replicas by the value
+// they hold.
+TEST(Convergence, ReactivesOfOneLabelThatTwoDevicesPromoteAreTwoReactives) {
+  const auto s = scenarios::get("lww-ref-both");
+  sim::WorldConfig config = s->defaults;
+  config.drops = config.crashes = 0;
+  sim::World world(*s, config, 1);
+  apply_each(world, {"d0 fire", "d1 fire", "d0 fire", "d1 fire"});
+  world.heal();
+  for (std::uint32_t d = 0; d < 2; ++d) {
+    const core::Runtime& rt = *world.device(d).runtime();
+    EXPECT_EQ(identities(rt)[*rt.find("s")], fmt::format("d{}/r{}", d, *rt.find("s")));
+    EXPECT_TRUE(rt.find(fmt::format("d{}/r{}", 1 - d, *rt.find("s"))).has_value()) << "d" << d << " holds a replica";
+  }
+  auto monitor = monitor_factory(*s, {{"convergence"}})();
+  EXPECT_FALSE(replay(*s, config, 1, world.choices(), *monitor).finding.has_value());
+  // Random schedules with the scenario's drops and crashes hold too.
+  const auto found = testing::search(*s, s->defaults, 40, {{"convergence", "sequential-spec"}});
+  EXPECT_FALSE(found.has_value()) << found->finding->property << ": " << found->finding->message;
+}
+
+// A replica's source holds [#replica, name, stamp, value]; what is compared
+// is the value, with the creator's. A receiver that never lets a replica
+// follow its creator (a broken engine) leaves it at the value it was
+// created with: convergence names the replica.
+TEST(Convergence, CatchesAReplicaThatDoesNotFollowItsCreator) {
+  struct FrozenReplicas final : core::Receiver {
+    core::Value merge(core::ReactiveId r, const core::MergeFunction& m, const core::Value& local,
+                      const core::Value& remote) const override {
+      return core::is_replicated_value(local) ? local : core::Receiver::merge(r, m, local, remote);
+    }
+  };
+  auto s = *scenarios::get("lww-ref");
+  s.customize_runtime = [](std::uint32_t, core::RuntimeOptions& o) { o.receiver = std::make_shared<FrozenReplicas>(); };
+  sim::WorldConfig config = s.defaults;
+  config.drops = config.dups = config.crashes = 0;
+  const auto choices = schedule(s, config, {"d0 fire", "d0 send reg", "deliver", "d0 fire"});
+  const auto f = replay(s, config, 1, choices, CheckOptions{{"convergence"}}).finding;
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->reactive, "d0/r1");
+  EXPECT_NE(f->message.find("42 vs 0"), std::string::npos) << f->message;
 }
 
 // ---- lattice-laws on the program's own merge --------------------------------------------

@@ -93,13 +93,19 @@ TEST(LwwRef, AHolderThatCrashesKeepsThePromotedValueAndItsReplica) {
   EXPECT_EQ(value(*w, 1, "shown"), Value::integer(42));
 }
 
-TEST(LwwRef, TheCreatorThatCrashesPromotesAgainAndTheHoldersFollowIt) {
+// Promotion puts s in dom(M), which is the configuration's and survives the
+// creator's crash (Snapshot::promoted): the restarted creator has s
+// distributed under the name its replicas know before it sends anything.
+TEST(LwwRef, TheCreatorThatCrashesKeepsItsPromotionAndTheHoldersFollowIt) {
   auto w = make_world("lww-ref", 2, true);
   fire(*w, 0);  // point
   settle(*w);
   ASSERT_TRUE(apply_first(*w, TransitionKind::crash, 0));
   ASSERT_TRUE(apply_first(*w, TransitionKind::restart, 0));
-  EXPECT_FALSE(w->device(0).runtime()->is_distributed(*w->device(0).runtime()->find("s")));
+  const core::Runtime& d0 = *w->device(0).runtime();
+  const auto s = *d0.find("s");
+  ASSERT_TRUE(d0.is_distributed(s));
+  EXPECT_EQ(d0.resolve(Value::named_ref(core::promoted_name(0, s))), s);
   fire(*w, 0);  // s = 42 after the restart
   w->heal();
   EXPECT_TRUE(w->heal_outcome().quiesced());
