@@ -2007,7 +2007,7 @@ ActionResult Runtime::begin_receive(std::string_view name, const Value& remote) 
   try {
     merged = m.options.receiver->merge(r, m.info(r).merge, m.values[r], remote);
   } catch (const Error& e) {
-    if (m.observer != nullptr) m.observer->aborted(e);
+    if (m.observer != nullptr) m.observer->merge_failed(r, m.values[r], remote, e);
     return failure(e.what());
   }
   if (m.observer != nullptr) m.observer->merged(r, m.values[r], remote, merged);

@@ -212,6 +212,11 @@ class Observer {
   virtual void aborted(const Error&) {}               // rolled back, nothing committed
   virtual void merged(ReactiveId, const Value& /*local*/, const Value& /*remote*/,
                       const Value& /*result*/) {}
+  // (receive)'s M(r)(local, remote) threw: the receive is aborted (nothing
+  // changed). Default: aborted(error).
+  virtual void merge_failed(ReactiveId, const Value& /*local*/, const Value& /*remote*/, const Error& error) {
+    aborted(error);
+  }
   virtual void restored(ReactiveId, const Value&) {}  // Source/Fold creation took Σ(r)
 };
 

@@ -136,6 +136,11 @@ class Device::Observer final : public core::Observer {
               const core::Value& result) override {
     emit(EventKind::merged, r, {local, remote, result}, fmt::format("merge {}: local ⊔ remote", label(r)));
   }
+  // An aborted receive that names its reactive and the two values M(r) failed on.
+  void merge_failed(core::ReactiveId r, const core::Value& local, const core::Value& remote,
+                    const core::Error& error) override {
+    emit(EventKind::aborted, r, {local, remote}, fmt::format("abort: merge {} failed: {}", label(r), error.what()));
+  }
   void restored(core::ReactiveId r, const core::Value& v) override {
     emit(EventKind::restored, r, {v}, fmt::format("restore {} from the snapshot", label(r)));
   }

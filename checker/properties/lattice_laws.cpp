@@ -108,6 +108,9 @@ const core::MergeFunction* LatticeLaws::merge_of(const sim::World& world, std::u
 }
 
 void LatticeLaws::on_event(const sim::Event& e, const sim::World& world) {
+  if (e.kind == sim::EventKind::aborted && e.values.size() == 2 && e.device != sim::no_device) {
+    return on_failed_merge(e, world);
+  }
   if (e.kind != sim::EventKind::merged || e.values.size() != 3 || e.device == sim::no_device) return;
   const auto& local = e.values[0];
   const auto& remote = e.values[1];
@@ -135,6 +138,26 @@ void LatticeLaws::on_event(const sim::Event& e, const sim::World& world) {
   }
   if (threw && !violated()) fail(e, "totality", *threw, {local, remote});
   if (!held && !violated()) held_->insert(pair);
+}
+
+// A receive whose M(r) threw on the values a run produced (World's
+// merge_failed event): M(r) is not a join on this lattice's values (a join
+// is total), and the message is lost. Judged with the program's M(r), so a
+// mutant receiver that throws is not blamed on the program.
+void LatticeLaws::on_failed_merge(const sim::Event& e, const sim::World& world) {
+  const core::MergeFunction* m = merge_of(world, e.device, e.reactive_label);
+  if (m == nullptr) return;
+  count_judged();
+  const auto& local = e.values[0];
+  const auto& remote = e.values[1];
+  try {
+    (void)(*m)(local, remote);
+  } catch (const core::Error& error) {
+    fail(e, "totality",
+         fmt::format("the receive was aborted: M({}, {}) failed: {}", local.to_string(), remote.to_string(),
+                     error.what()),
+         {local, remote});
+  }
 }
 
 void LatticeLaws::check(const sim::Event& e, const Merge& merge, const core::Value& local, const core::Value& remote,

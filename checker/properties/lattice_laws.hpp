@@ -89,6 +89,7 @@ class LatticeLaws final : public CopyableProperty<LatticeLaws> {
   using Merge = std::function<std::optional<core::Value>(const core::Value&, const core::Value&)>;
   std::uint64_t state_bytes() const override { return heap_bytes(samples_); }
   const core::MergeFunction* merge_of(const sim::World& world, std::uint32_t device, const std::string& name);
+  void on_failed_merge(const sim::Event& e, const sim::World& world);
   void check(const sim::Event& e, const Merge& merge, const core::Value& local, const core::Value& remote,
              const core::Value& result);
   void check_associativity(const sim::Event& e, const Merge& merge, const core::Value& x);

@@ -604,6 +604,25 @@ TEST(LatticeLaws, ACampaignStillFindsWhatItsEarlierSchedulesDidNotSee) {
       << r.violation->finding.message;
 }
 
+// A distributed fold over plain integers with no merge of its own: M(r) is
+// Value::join, which has no join of two integers. Every receive of it is
+// aborted (the message is lost); that is a merge that is not total on the
+// values the run produced, not a schedule the engine may ignore.
+TEST(LatticeLaws, AReceiveAbortedByItsMergeBreaksTotality) {
+  const auto s = plain_register("no-merge", add_one, nullptr);
+  const auto f = judge(s, schedule(s, s.defaults, {"d0 fire", "d0 send", "deliver"}), {"lattice-laws"});
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->reactive, "v");
+  EXPECT_NE(f->message.find("breaks totality: the receive was aborted: M(0, 1) failed"), std::string::npos)
+      << f->message;
+  // The same program with a merge that is a join holds.
+  const auto sound = plain_register("max", add_one, [](const Value& a, const Value& b) {
+    return a.as_int() >= b.as_int() ? a : b;
+  });
+  EXPECT_FALSE(judge(sound, schedule(sound, sound.defaults, {"d0 fire", "d0 send", "deliver"}), {"lattice-laws"})
+                   .has_value());
+}
+
 TEST(LatticeLaws, HoldsOnAUserJoinOverPlainMaps) {
   const auto s = scenarios::get("read-receipts");  // per-key max, written by hand
   const auto found = testing::search(*s, s->defaults, 20, {{"lattice-laws"}});
