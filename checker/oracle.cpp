@@ -10,6 +10,7 @@
 #include "checker/identity.hpp"
 #include "core/crdt/crdt.hpp"
 #include "core/error.hpp"
+#include "core/receive.hpp"
 #include "core/wire.hpp"
 #include "sim/network.hpp"
 
@@ -202,6 +203,17 @@ DeviceState observed_state(const core::Runtime& rt, std::uint32_t device, const 
 
 namespace {
 
+// The plain (receive), except while a device takes over the state an
+// action left on another (Replicas::take_over): then v = the remote value.
+class TakeOver final : public core::Receiver {
+ public:
+  core::Value merge(core::ReactiveId r, const core::MergeFunction& m, const core::Value& local,
+                    const core::Value& remote) const override {
+    return taking ? remote : core::Receiver::merge(r, m, local, remote);
+  }
+  mutable bool taking = false;
+};
+
 // The devices of a sequential schedule: plain runtimes over the world's
 // topology (no network, faults, Lo substrate or event stream: nothing of
 // that changes what the program computes when every message is delivered).
@@ -212,7 +224,9 @@ class Replicas {
     for (std::uint32_t d = 0; d < like.devices(); ++d) {
       auto& replica = *replicas_.emplace_back(std::make_unique<Replica>());
       // The plain engine: what a mutant breaks is judged, not used.
-      replica.runtime = std::make_unique<core::Runtime>(replica.sigma);
+      core::RuntimeOptions options;
+      options.receiver = replica.receiver;
+      replica.runtime = std::make_unique<core::Runtime>(replica.sigma, std::move(options));
       scenario.create(*replica.runtime, sim::DeviceContext{d, like.devices()});
     }
   }
@@ -222,6 +236,44 @@ class Replicas {
     core::Runtime& rt = *replicas_.at(device)->runtime;
     const auto r = rt.find(action.target);
     return r && rt.fire(*r, action.value).committed;
+  }
+
+  // Device d's distributed values, by name.
+  std::map<std::string, Value> distributed_values(std::uint32_t d) const {
+    std::map<std::string, Value> out;
+    const core::Runtime& rt = *replicas_.at(d)->runtime;
+    for (const auto& [name, r] : rt.distributed()) out.emplace(name, rt.value(r));
+    return out;
+  }
+
+  // Lasp's "one computer" (DESIGN §10): after an action on `from`, what it
+  // changed is what every device holds — each takes over `from`'s new value
+  // of every distributed reactive the action changed (`before`: its values
+  // before), a (receive) whose result is the remote value. Where the
+  // program's updates go up in M(r)'s order (M(old, new) = new) and the
+  // devices were in sync, that is what merging gives too; where one does
+  // not (a max-merged value that an update lowers, a set that a "replace"
+  // shrinks), merging would undo it, and a run that merges then differs
+  // from every sequential schedule.
+  void take_over(std::uint32_t from, const std::map<std::string, Value>& before) {
+    if (replicas_.size() < 2) return;  // nobody to take it over (and serialise would promote what is never sent)
+    core::Runtime& source = *replicas_.at(from)->runtime;
+    for (const auto& [name, r] : source.distributed()) {
+      const auto was = before.find(name);
+      if (was != before.end() && was->second == source.value(r)) continue;
+      if (core::parse_promoted_name(name)) continue;  // a promoted reactive's replicas follow it by its stamp
+      const Value wire = core::serialise(source, from, r);
+      for (std::uint32_t to = 0; to < replicas_.size(); ++to) {
+        if (to == from) continue;
+        Replica& replica = *replicas_[to];
+        const Value local = core::deserialise(*replica.runtime, to, name, wire);
+        if (!replica.runtime->find(name)) continue;  // not created there (yet): merged when it is
+        replica.receiver->taking = true;
+        const auto result = replica.runtime->receive(name, local);
+        replica.receiver->taking = false;
+        if (!result.committed && !result.failure.empty()) throw core::Error(result.failure);
+      }
+    }
   }
 
   // Reliable delivery to every device until nothing changes: every device
@@ -273,6 +325,7 @@ class Replicas {
  private:
   struct Replica {
     core::Snapshot sigma;
+    std::shared_ptr<TakeOver> receiver = std::make_shared<TakeOver>();
     std::unique_ptr<core::Runtime> runtime;
     std::map<std::pair<std::uint32_t, std::string>, Value> last_sent;
   };
@@ -289,7 +342,8 @@ ConvergedState run_sequential(const sim::World& like, const std::vector<ActionRe
     out.quiesced = replicas.quiesce(false);
     for (std::size_t k = 0; k < order.size() && out.quiesced; ++k) {
       const auto& a = order[k];
-      replicas.fire(a.device, like.device(a.device).workload().at(a.index));
+      const auto before = replicas.distributed_values(a.device);
+      if (replicas.fire(a.device, like.device(a.device).workload().at(a.index))) replicas.take_over(a.device, before);
       out.quiesced = replicas.quiesce(false);
     }
     // The end is the run's own: the healing phase sends every value once

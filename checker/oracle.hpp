@@ -5,6 +5,10 @@
 // A sequential schedule runs the program with no concurrency and no faults:
 // one workload action at a time, each followed by reliable delivery of every
 // resulting message to every device and quiescence, before the next starts.
+// It is Lasp's "one computer": right after an action every other device
+// takes over the acting device's new value of each distributed reactive the
+// action changed (DESIGN §10), so an update that goes down in its merge's
+// order is not undone there as the run's merges undo it.
 // Every device keeps its identity (its DeviceContext, its own workload), the
 // engine is the plain one (a mutant is what is judged, not the judge), and
 // only the run's committed actions are fired. A run's converged state must

@@ -5,10 +5,11 @@
 // "fewer is higher"), so every lattice law holds and the replicas converge —
 // but joining ADDS a participant, which goes down in that order: the merge
 // throws it away. Two devices join concurrently: d0 holds [0], d1 holds [1],
-// and both converge to []. A sequential schedule keeps the first to join
-// ([0] or [1]); where one device joined after seeing the other's join, the
-// run keeps that one too. So the result is no sequential schedule's, and it
-// differs from schedule to schedule. A set that grows needs a join that
+// and both converge to []. On one computer both joined ([0, 1]), and so
+// does every sequential schedule (after a join the others take over the
+// joiner's list, DESIGN §10); where one device joined after seeing the
+// other's join, the run still merges [0, 1] back to [0]. So no run computes
+// what a sequential schedule does. A set that grows needs a join that
 // grows it (union: a G-Set, or an OR-Set for removals).
 //
 // Smallest world that shows it: two devices, one join each, no faults.
