@@ -238,6 +238,21 @@ class Replicas {
     return r && rt.fire(*r, action.value).committed;
   }
 
+  // A workload's creation (Fig. 6 after the creation prefix): what it
+  // creates starts at its initial values and merges like the rest.
+  // Every device then offers its values to `device` again.
+  void create(std::uint32_t device, const sim::Action& action) {
+    replicas_.at(device)->runtime->create(action.target, action.value);
+    offer_again(device);
+  }
+
+  // Every device sends its values to `device` again at the next round.
+  void offer_again(std::uint32_t device) {
+    for (auto& replica : replicas_) {
+      std::erase_if(replica->last_sent, [device](const auto& entry) { return entry.first.first == device; });
+    }
+  }
+
   // Device d's distributed values, by name.
   std::map<std::string, Value> distributed_values(std::uint32_t d) const {
     std::map<std::string, Value> out;
@@ -303,17 +318,20 @@ class Replicas {
         }
       }
       if (sent.empty()) return true;
+      std::vector<std::size_t> sizes;
+      for (const auto& replica : replicas_) sizes.push_back(replica->runtime->size());
       for (const auto& [to, name, value, from] : sent) {
         if (core::promoted_by(to, name)) continue;  // its creator is its only writer
         core::Runtime& receiver = *replicas_[to]->runtime;
         const Value local = core::deserialise(receiver, to, name, value);
-        if (!receiver.find(name)) {
-          // Not created there yet (an operator creates it later): sent again
-          // once it is, as the world's sender does (World::resend_later).
-          replicas_[from]->last_sent.erase({to, name});
-          continue;
-        }
+        if (!receiver.find(name)) continue;  // not created there (yet): offered again once it grows
         receiver.receive(name, local);
+      }
+      // A device whose store grew (an operator created something) may now
+      // have a reactive it ignored a value for: every device offers it
+      // everything again, as the world's sender does (World::resend_later).
+      for (std::uint32_t d = 0; d < replicas_.size(); ++d) {
+        if (replicas_[d]->runtime->size() != sizes[d]) offer_again(d);
       }
     }
     return false;
@@ -335,16 +353,53 @@ class Replicas {
 
 }  // namespace
 
+namespace {
+// How many of device d's workload actions the run took that create (a
+// workload's Action::create): they run in every sequential schedule, each
+// before the device's next action, as in the run.
+std::vector<std::uint32_t> creations_taken(const sim::World& like) {
+  std::vector<std::uint32_t> out(like.devices(), 0);
+  for (std::uint32_t d = 0; d < like.devices(); ++d) {
+    const auto& workload = like.device(d).workload();
+    for (std::size_t i = 0; i < like.device(d).next_action() && i < workload.size(); ++i) {
+      if (workload[i].kind == sim::Action::Kind::create) ++out[d];
+    }
+  }
+  return out;
+}
+}  // namespace
+
 ConvergedState run_sequential(const sim::World& like, const std::vector<ActionRef>& order) {
   ConvergedState out;
   try {
     Replicas replicas(like.scenario(), like);
     out.quiesced = replicas.quiesce(false);
+    // Device d's workload actions before next[d] are done (a fire that is
+    // not in the order committed nothing, or left nothing: skipped); the
+    // creations among them run when the device's next action comes.
+    std::vector<std::size_t> next(like.devices(), 0);
+    const auto created = creations_taken(like);
+    std::vector<std::uint32_t> creations(like.devices(), 0);
+    const auto create_until = [&](std::uint32_t d, std::size_t index) {
+      const auto& workload = like.device(d).workload();
+      for (; next[d] < index && next[d] < workload.size(); ++next[d]) {
+        if (workload[next[d]].kind != sim::Action::Kind::create || creations[d] == created[d]) continue;
+        replicas.create(d, workload[next[d]]);
+        ++creations[d];
+        out.quiesced = out.quiesced && replicas.quiesce(false);
+      }
+    };
     for (std::size_t k = 0; k < order.size() && out.quiesced; ++k) {
       const auto& a = order[k];
+      create_until(a.device, a.index);
+      if (!out.quiesced) break;
+      next[a.device] = std::max<std::size_t>(next[a.device], a.index + 1);
       const auto before = replicas.distributed_values(a.device);
       if (replicas.fire(a.device, like.device(a.device).workload().at(a.index))) replicas.take_over(a.device, before);
       out.quiesced = replicas.quiesce(false);
+    }
+    for (std::uint32_t d = 0; d < like.devices() && out.quiesced; ++d) {
+      create_until(d, like.device(d).workload().size());
     }
     // The end is the run's own: the healing phase sends every value once
     // more, then waits for quiescence, so both converged states mean the same.
@@ -365,7 +420,7 @@ ConvergedState run_sequential(const sim::World& like, const std::vector<ActionRe
 std::shared_ptr<const ConvergedState> SequentialOracle::run(const sim::World& like,
                                                             const std::vector<ActionRef>& order) {
   Key key{like.config().devices, static_cast<std::uint8_t>(like.config().topology),
-          static_cast<std::uint8_t>(like.config().nested), like.seed(), order};
+          static_cast<std::uint8_t>(like.config().nested), like.seed(), order, creations_taken(like)};
   {
     std::lock_guard lock(mutex_);
     if (auto it = memo_.find(key); it != memo_.end()) return it->second;

@@ -121,7 +121,9 @@ class SequentialOracle {
   static constexpr std::size_t verdicts_max = 1 << 20;
 
  private:
-  using Key = std::tuple<std::uint32_t, std::uint8_t, std::uint8_t, std::uint64_t, std::vector<ActionRef>>;
+  // ..., the order, and how many workload creations each device took.
+  using Key = std::tuple<std::uint32_t, std::uint8_t, std::uint8_t, std::uint64_t, std::vector<ActionRef>,
+                         std::vector<std::uint32_t>>;
   mutable std::mutex mutex_;
   std::map<Key, std::shared_ptr<const ConvergedState>> memo_;
   std::map<RunKey, Verdict> verdicts_;

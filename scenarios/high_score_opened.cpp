@@ -10,7 +10,7 @@
 // with only one device having opened "best" is a state the program may be
 // in: the other device simply has no replica yet (it ignores what arrives
 // for a reactive it does not have, and healing quiesces: sim/world.cpp,
-// World::rearm_sends_to offers the sends again only once it creates one).
+// World::would_accept, healing sends only to a device that has the name).
 
 #include <algorithm>
 

@@ -331,6 +331,31 @@ sim::Scenario register_program(bool multi_value) {
   return s;
 }
 
+// A reactive a workload action creates (Action::create) is compared too: the
+// sequential schedules run the creations the run took. high-score-opened
+// with bug-max-counter's "best" (a click is max + 1): concurrent clicks are
+// lost, and only the sequential specification can say so.
+TEST(SequentialSpec, JudgesWhatAWorkloadActionCreated) {
+  sim::Scenario s = *scenarios::get("high-score-opened");
+  s.name = "opened-max-counter";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    rt.define_creation("open", [](core::Creation& create, const Value&) {
+      const Value click = create.source(Value::integer(0), "score");
+      const auto max_of = [](const Value& a, const Value& b) { return a.as_int() >= b.as_int() ? a : b; };
+      create.distributed_fold("best", click, Value::integer(0),
+                              [](const Value& n, const Value&) { return Value::integer(n.as_int() + 1); }, max_of);
+    });
+  };
+  const auto found = testing::search(s, s.defaults, 40, {{"sequential-spec"}});
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->finding->property, "sequential-spec");
+  EXPECT_EQ(found->finding->reactive, "best");
+  // The sound program (step and merge max) holds on the same schedules.
+  const auto sound = scenarios::get("high-score-opened");
+  const auto none = testing::search(*sound, sound->defaults, 40, {{"sequential-spec"}});
+  EXPECT_FALSE(none.has_value()) << none->finding->message;
+}
+
 TEST(SequentialSpec, HoldsOnAnLwwRegisterWrittenConcurrently) {
   const auto s = register_program(false);
   const auto concurrent = schedule(s, s.defaults, {"d0 fire", "d1 fire"});
