@@ -109,6 +109,9 @@ void refuse_what_does_not_apply(const ExploreFlags& f, const Given& given) {
 ex::Options configure(const sim::Scenario& scenario, const ExploreFlags& f) {
   ex::Options o = ex::default_options(scenario);
   o.world = world_config(o.world, f.world);
+  // A budget given on the command line, 0 included, is what swarm draws up to.
+  o.fixed_budgets = {f.world.drops.has_value(), f.world.dups.has_value(), f.world.crashes.has_value(),
+                     f.world.partitions.has_value()};
   o.por = ex::por_from_string(f.por);
   // DPOR is a depth-first search: --por dpor alone means dfs, not the campaign.
   if (!f.strategy.empty()) o.strategy = ex::strategy_from_string(f.strategy);

@@ -72,7 +72,7 @@ bool exhaustive(Strategy strategy) { return strategy == Strategy::bfs || strateg
 std::unique_ptr<Scheduler> make_scheduler(const Options& options) {
   switch (options.strategy) {
     case Strategy::pct: return make_pct_scheduler(options.pct_depth, options.limits.depth_max);
-    case Strategy::swarm: return make_swarm_scheduler();
+    case Strategy::swarm: return make_swarm_scheduler(options.fixed_budgets);
     default: return make_random_scheduler();
   }
 }

@@ -63,6 +63,10 @@ struct Limits {
   std::uint64_t memory_bytes_max = 512ULL << 20;  // visited set, parent links, frontier
 };
 
+struct FixedBudgets {
+  bool drops = false, dups = false, crashes = false, partitions = false;
+};
+
 struct Options {
   Strategy strategy = Strategy::bfs;
   WorldConfig world;
@@ -83,6 +87,9 @@ struct Options {
   // everywhere and BFS reports the shortest failing prefix. Costs a healing
   // (of a copy) per new state.
   bool end_every_state = true;
+  // Swarm: which fault budgets of `world` the user fixed (even at 0); swarm
+  // draws a budget of 0 that is not fixed up to a few faults of its kind.
+  FixedBudgets fixed_budgets;
   std::uint32_t pct_depth = 3;        // PCT: d, so d-1 priority change points
   std::uint64_t first_schedule = 0;   // sampling: resume after this many schedules
   // Sampling: re-run every n-th schedule and compare event hashes (Lemma 4.12

@@ -31,7 +31,9 @@ std::unique_ptr<Scheduler> make_random_scheduler();
 // PCT (Burckhardt et al. 2010) over devices as threads: d-1 priority change
 // points within `steps_max` steps.
 std::unique_ptr<Scheduler> make_pct_scheduler(std::uint32_t depth, std::uint64_t steps_max);
-std::unique_ptr<Scheduler> make_swarm_scheduler();
+// A fault budget `fixed` marks is drawn up to the world's budget, 0
+// included; the others up to a few where the world's is 0.
+std::unique_ptr<Scheduler> make_swarm_scheduler(FixedBudgets fixed = {});
 // Of the given sampling strategy.
 std::unique_ptr<Scheduler> make_scheduler(const Options& options);
 

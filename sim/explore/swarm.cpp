@@ -23,17 +23,20 @@ constexpr std::uint64_t weight_max = 8;
 
 class SwarmScheduler final : public Scheduler {
  public:
+  explicit SwarmScheduler(FixedBudgets fixed) : fixed_(fixed) {}
+
   WorldConfig start(std::uint64_t seed, const WorldConfig& base) override {
     prng_.emplace(seed);
     config_ = base;
-    auto draw = [this](std::uint32_t budget, std::uint32_t fallback) {
-      const std::uint32_t most = budget > 0 ? budget : fallback;
+    auto draw = [this](std::uint32_t budget, bool fixed, std::uint32_t fallback) {
+      const std::uint32_t most = budget > 0 || fixed ? budget : fallback;
       return static_cast<std::uint32_t>(prng_->below(std::uint64_t{most} + 1));
     };
-    config_.drops = draw(base.drops, swarm_drops_max);
-    config_.dups = draw(base.dups, swarm_dups_max);
-    config_.crashes = draw(base.crashes, swarm_crashes_max);
-    config_.partitions = draw(base.partitions, swarm_partitions_max);
+    config_.drops = draw(base.drops, fixed_.drops, swarm_drops_max);
+    config_.dups = draw(base.dups, fixed_.dups, swarm_dups_max);
+    config_.crashes = draw(base.crashes, fixed_.crashes, swarm_crashes_max);
+    // A partition needs two sides (sim::validate).
+    config_.partitions = base.devices < 2 ? 0 : draw(base.partitions, fixed_.partitions, swarm_partitions_max);
     // Progress transitions always run; faults may be switched off entirely.
     for (std::size_t k = 0; k < transition_kind_count; ++k) {
       const auto kind = static_cast<TransitionKind>(k);
@@ -67,6 +70,7 @@ class SwarmScheduler final : public Scheduler {
   }
 
  private:
+  FixedBudgets fixed_;
   std::optional<Prng> prng_;
   WorldConfig config_;
   std::array<std::uint64_t, transition_kind_count> weights_{};
@@ -74,6 +78,6 @@ class SwarmScheduler final : public Scheduler {
 
 }  // namespace
 
-std::unique_ptr<Scheduler> make_swarm_scheduler() { return std::make_unique<SwarmScheduler>(); }
+std::unique_ptr<Scheduler> make_swarm_scheduler(FixedBudgets fixed) { return std::make_unique<SwarmScheduler>(fixed); }
 
 }  // namespace frsim::sim::explore

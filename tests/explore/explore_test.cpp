@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "sim/explore/explore.hpp"
+#include "sim/explore/scheduler.hpp"
 #include "sim/explore/run.hpp"
 #include "sim/world.hpp"
 
@@ -382,6 +383,33 @@ TEST(Explore, BadOptionsAreErrors) {
   o = options_for(Strategy::bfs, 3);
   o.por = Por::dpor;  // source-set DPOR is depth-first only
   EXPECT_THROW(explore(max_register(false), o, agreement()), core::Error);
+}
+
+}  // namespace
+}  // namespace frsim::sim::explore
+
+namespace frsim::sim::explore {
+namespace {
+
+// Swarm draws each schedule's fault mix: up to the world's budget, or up to
+// a few where that is 0 — unless the user fixed it (`--crashes 0`), and
+// never a partition on one device (it has no two sides: sim::validate).
+TEST(Swarm, DrawsNoFaultTheUserFixedAtZeroAndNoPartitionOnOneDevice) {
+  WorldConfig base;
+  base.devices = 1;
+  const auto loose = make_swarm_scheduler();
+  const auto fixed = make_swarm_scheduler(FixedBudgets{false, false, true, false});
+  bool crashed = false;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    const WorldConfig a = loose->start(seed, base);
+    EXPECT_EQ(a.partitions, 0U) << "seed " << seed;
+    EXPECT_NO_THROW(validate(a)) << "seed " << seed;
+    crashed = crashed || a.crashes > 0;
+    const WorldConfig b = fixed->start(seed, base);
+    EXPECT_EQ(b.crashes, 0U) << "seed " << seed;
+    EXPECT_EQ(b.drops, a.drops) << "seed " << seed;  // the others are drawn as before
+  }
+  EXPECT_TRUE(crashed) << "no seed drew a crash where the budget was left to swarm";
 }
 
 }  // namespace
