@@ -109,32 +109,64 @@ std::uint64_t renamed_store_hash(const World& world, std::uint32_t d, const Rena
   return hash_combine(h, device.snapshot().fingerprint(value_hash));
 }
 
-// Runs device d's workload alone on a fresh world; the fingerprint of its
-// runtime afterwards says what its code did with its device number. With
-// the scenario's rename_devices, device d's state is seen as device 0's
-// (the permutation exchanging 0 and d renames it), so that replicas whose
-// values differ only by their own numbers probe alike.
+// Applies, while there is one, the first enabled transition `pick` takes.
+template <class Pick>
+void run_while(World& world, std::vector<Transition>& enabled, Pick pick) {
+  for (std::uint64_t guard = 0; guard < world.config().steps_max; ++guard) {
+    world.list(enabled);
+    auto it = std::find_if(enabled.begin(), enabled.end(), pick);
+    if (it == enabled.end()) return;
+    world.apply_enabled(enabled, static_cast<std::size_t>(it - enabled.begin()));
+  }
+}
+
+// What device d's code does with its device number, seen two ways on fresh
+// worlds with no faults: its workload run alone, and its workload run after
+// another device's, all of it delivered (a program may treat device 0
+// differently only once something arrived from another: the third outside
+// probe's lobby, whose host raises an alarm when it knocks after a guest;
+// what the other sends reaches d alone).
+// The other is the one the renaming below numbers 1 (device 1, or device 0
+// for d = 1), so that every device's probe sees the same other; one, not
+// all, so that the probes stay linear in the devices (64 devices: 64 small
+// runs, not 64 runs of 64 workloads).
+// The fingerprints of d's runtime afterwards, with the scenario's
+// rename_devices seeing device d's state as device 0's (the permutation
+// exchanging 0 and d renames it), so that replicas whose values differ only
+// by their own numbers probe alike.
 std::uint64_t probe(const World& initial, std::uint32_t d) {
   WorldConfig config = initial.config();
   config.drops = config.dups = config.crashes = config.partitions = 0;
-  World world(initial.scenario_ptr(), config, initial.seed());
-  world.set_record_events(false);
-  world.set_hash_events(false);
-  world.set_keep_choices(false);
+  std::vector<std::uint32_t> to_zero(initial.devices());
+  for (std::uint32_t k = 0; k < initial.devices(); ++k) to_zero[k] = k == d ? 0 : k == 0 ? d : k;
+  const Renaming renaming{initial.scenario(), to_zero};
+  const auto acts = [](std::uint32_t who) {
+    return [who](const Transition& t) {
+      return t.device == who && (t.kind == TransitionKind::fire || t.kind == TransitionKind::step);
+    };
+  };
+  // What the other sent to d, delivered to d (a receive's steps included).
+  const std::uint32_t other = d == 1 ? 0 : 1;
+  const auto to_d = [d, other](const Transition& t) {
+    return (t.kind == TransitionKind::send && t.device == other && t.peer == d) ||
+           ((t.kind == TransitionKind::deliver || t.kind == TransitionKind::step) && t.device == d);
+  };
   std::vector<Transition> enabled;
-  for (std::uint64_t guard = 0; guard < config.steps_max; ++guard) {
-    world.list(enabled);
-    auto it = std::find_if(enabled.begin(), enabled.end(), [d](const Transition& t) {
-      return t.device == d && (t.kind == TransitionKind::fire || t.kind == TransitionKind::step);
-    });
-    if (it == enabled.end()) break;
-    world.apply_enabled(enabled, static_cast<std::size_t>(it - enabled.begin()));
+  std::uint64_t h = 0;
+  for (const bool after_another : {false, true}) {
+    World world(initial.scenario_ptr(), config, initial.seed());
+    world.set_record_events(false);
+    world.set_hash_events(false);
+    world.set_keep_choices(false);
+    if (after_another) {
+      if (world.devices() < 2) break;
+      run_while(world, enabled, acts(other));
+      run_while(world, enabled, to_d);
+    }
+    run_while(world, enabled, acts(d));
+    h = hash_combine(h, renamed_store_hash(world, d, renaming));
   }
-  std::vector<std::uint32_t> to_zero(world.devices());
-  for (std::uint32_t k = 0; k < world.devices(); ++k) to_zero[k] = k == d ? 0 : k == 0 ? d : k;
-  const Renaming renaming{world.scenario(), to_zero};
-  std::uint64_t h = renamed_store_hash(world, d, renaming);
-  for (const Action& action : world.device(d).workload()) {
+  for (const Action& action : initial.device(d).workload()) {
     h = hash_combine(h, core::hash_bytes(action.target));
     h = hash_combine(h, renaming.hash(action.value));
   }

@@ -28,6 +28,7 @@
 #include "scenarios/registry.hpp"
 #include "sim/explore/explore.hpp"
 #include "sim/explore/reduction.hpp"
+#include "sim/view.hpp"
 
 namespace frsim::sim::explore {
 namespace {
@@ -313,6 +314,51 @@ TEST(SymmetryInValues, DevicesThatDifferAreNotInterchangeable) {
   EXPECT_TRUE(symmetry_off_or_trivial(fresh(shifted, no_faults(shifted->defaults, 3))));
 }
 
+// The third outside probe's lobby: every device knocks once on a G-Set;
+// the host d0's code also adds "alarm" when it knocks after a guest's
+// knock arrived. Each device's workload run alone ends in {"knock"}, so a
+// probe of that alone put d0 with d1, the symmetric search pruned the states
+// where d1 knocks first, and a broken program was "complete, holds" (with
+// --resends 0). The probe also runs each device after another.
+TEST(SymmetryInValues, ADeviceThatDiffersOnlyAfterAMessageIsNotInterchangeable) {
+  using core::crdt::GSet;
+  const auto knock_text = core::Value::string("knock");
+  const auto alarm_text = core::Value::string("alarm");
+  auto lobby = std::make_shared<Scenario>();
+  lobby->name = "lobby";
+  lobby->create = [=](core::Runtime& rt, const DeviceContext& ctx) {
+    const auto knock = rt.source(core::Value::unit(), "knock");
+    rt.distributed_fold("lobby", knock, core::crdt::to_value(GSet::empty()),
+                        [=, host = ctx.device == 0](const core::Value& state, const core::Value&) {
+                          const auto& set = core::crdt::as<GSet>(state);
+                          auto next = set.add(knock_text);
+                          if (host && set.contains(knock_text)) next = next->add(alarm_text);  // the host's bug
+                          return core::crdt::to_value(next);
+                        });
+  };
+  lobby->workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<Action>{Action::fire("knock", core::Value::unit())};
+  };
+  lobby->properties = {UserProperty::always("no-alarm", "no lobby holds an alarm", [=](const View& view) {
+    for (const auto& v : view.values("lobby")) {
+      if (v && core::crdt::as<GSet>(*v).contains(alarm_text)) return false;
+    }
+    return true;
+  })};
+  lobby->defaults.devices = 2;
+  lobby->defaults.initial_values_known = true;
+  WorldConfig config = no_faults(lobby->defaults, 2);
+  config.resends = 0;
+  EXPECT_TRUE(symmetry_off_or_trivial(fresh(lobby, config)));
+  Options o;
+  o.world = config;
+  o.symmetry = true;
+  o.por = Por::sleep;
+  const Result r = explore(*lobby, o, checker::monitor_factory(*lobby));
+  ASSERT_TRUE(r.violation.has_value()) << "the symmetric search missed the host's alarm";
+  EXPECT_EQ(r.violation->finding.property, "no-alarm");
+}
+
 // Chat keeps its rooms in RGAs, which order concurrent inserts by replica
 // id: no permutation renames them faithfully, so symmetry stays off (even
 // with every device typing the same) and the search is the plain one.
@@ -331,10 +377,12 @@ TEST(SymmetryInValues, ChatIsNotReducedAndKeepsItsStates) {
   EXPECT_EQ(verdict(reduced), verdict(plain));
 }
 
-// A program whose values order device numbers only after devices meet (an
-// LWW register written when the merged count reaches 2): the probe, which
-// runs each device alone, cannot see it; the search meets it and stops
-// claiming completeness instead of trusting merges that were not renamings.
+// A program whose values order device numbers only in a state between its
+// ends (an LWW register written while the merged count is exactly 3; each
+// device clicks twice): the probe, which looks at each device's store after
+// its workload, alone and after another's (counts 2 and 4), cannot see
+// it; the search meets it and stops claiming completeness instead of
+// trusting merges that were not renamings.
 TEST(SymmetryInValues, AValueThatOrdersDeviceNumbersFoundLateMakesTheSearchIncomplete) {
   auto s = std::make_shared<Scenario>(*scenarios::get("counter"));
   s->create = [](core::Runtime& rt, const DeviceContext& ctx) {
@@ -349,14 +397,14 @@ TEST(SymmetryInValues, AValueThatOrdersDeviceNumbersFoundLateMakesTheSearchIncom
     rt.map(
         {clicks},
         [replica = ctx.device](std::span<const core::Value> in) {
-          const bool met = core::crdt::as<GCounter>(in[0]).count() >= 2;
+          const bool met = core::crdt::as<GCounter>(in[0]).count() == 3;
           const auto reg = LwwRegister::empty();
           return core::crdt::to_value(met ? reg->assign(replica, core::Value::integer(1)) : reg);
         },
         "stamp");
   };
   s->workload = [](std::uint32_t, std::uint32_t) {
-    return std::vector<Action>{Action::fire("click", core::Value::integer(1))};
+    return std::vector<Action>(2, Action::fire("click", core::Value::integer(1)));
   };
   s->device_local = {"stamp"};  // stamped by each device: not compared across them
   const WorldConfig config = no_faults(s->defaults, 2);
