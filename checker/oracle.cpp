@@ -351,9 +351,6 @@ class Replicas {
   std::vector<std::unique_ptr<Replica>> replicas_;
 };
 
-}  // namespace
-
-namespace {
 // How many of device d's workload actions the run took that create (a
 // workload's Action::create): they run in every sequential schedule, each
 // before the device's next action, as in the run.
@@ -376,16 +373,15 @@ ConvergedState run_sequential(const sim::World& like, const std::vector<ActionRe
     out.quiesced = replicas.quiesce(false);
     // Device d's workload actions before next[d] are done (a fire that is
     // not in the order committed nothing, or left nothing: skipped); the
-    // creations among them run when the device's next action comes.
+    // creations among them that the run took (those before its next action)
+    // run when the device's next action comes.
     std::vector<std::size_t> next(like.devices(), 0);
-    const auto created = creations_taken(like);
-    std::vector<std::uint32_t> creations(like.devices(), 0);
     const auto create_until = [&](std::uint32_t d, std::size_t index) {
       const auto& workload = like.device(d).workload();
-      for (; next[d] < index && next[d] < workload.size(); ++next[d]) {
-        if (workload[next[d]].kind != sim::Action::Kind::create || creations[d] == created[d]) continue;
+      const std::size_t until = std::min({index, workload.size(), std::size_t{like.device(d).next_action()}});
+      for (; next[d] < until; ++next[d]) {
+        if (workload[next[d]].kind != sim::Action::Kind::create) continue;
         replicas.create(d, workload[next[d]]);
-        ++creations[d];
         out.quiesced = out.quiesced && replicas.quiesce(false);
       }
     };
