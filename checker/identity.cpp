@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/wire.hpp"
+
 namespace frsim::checker {
 
 namespace {
@@ -49,9 +51,8 @@ std::vector<core::ReactiveId> shape_inputs(const core::Runtime& rt, core::Reacti
 
 }  // namespace
 
-std::vector<std::string> identities(const core::Runtime& rt) {
+std::vector<std::string> identities(const core::Runtime& rt, std::uint32_t device) {
   std::vector<std::string> out(rt.size());
-  std::map<std::string, std::size_t> shapes;  // shape -> how many so far
   // A distributed reactive is known by its name, which is its label unless
   // it was promoted (§3.4): then two devices' reactives of one label are
   // two reactives ("d0/r1", "d1/r1"), and the creator's is the one its
@@ -59,23 +60,49 @@ std::vector<std::string> identities(const core::Runtime& rt) {
   for (const auto& d : rt.distributed_reactives()) {
     if (d.id < out.size()) out[d.id] = d.name;
   }
-  // Inputs are created before the reactives that read them (ids ascend
-  // along every static edge), so one pass in id order names inputs first.
+  // Unlabelled reactives in waves: a reactive's wave is one more than its
+  // inputs' (labelled ones are wave 0). Inputs are created before the
+  // reactives that read them (ids ascend along every static edge), so one
+  // pass in id order finds every wave.
+  std::vector<std::uint32_t> wave(rt.size(), 0);
+  std::uint32_t waves = 0;
   for (core::ReactiveId r = 0; r < rt.size(); ++r) {
     if (!out[r].empty()) continue;
     if (!rt.label(r).empty()) {
       out[r] = rt.label(r);
       continue;
     }
-    std::string shape = fmt::format("{}(", core::to_string(rt.kind(r)));
-    bool first = true;
+    std::uint32_t w = 1;
     for (core::ReactiveId i : shape_inputs(rt, r)) {
-      if (!first) shape += ", ";
-      first = false;
-      shape += i < r ? out[i] : fmt::format("r{}", i);
+      if (i < r) w = std::max(w, wave[i] + 1);
     }
-    shape += ")";
-    out[r] = fmt::format("{}#{}", shape, shapes[shape]++);
+    wave[r] = w;
+    waves = std::max(waves, w);
+  }
+  // Within a wave, reactives of one shape (kind and inputs' identities) are
+  // numbered by their values, not by their ids: two devices that make
+  // `2 * total` and `total + 1` in opposite orders have the same two
+  // reactives, and what a user sees of them is the two values. Values in
+  // global form (core/wire.hpp), so the order does not depend on ids.
+  for (std::uint32_t w = 1; w <= waves; ++w) {
+    std::map<std::string, std::vector<std::pair<std::string, core::ReactiveId>>> shapes;
+    for (core::ReactiveId r = 0; r < rt.size(); ++r) {
+      if (wave[r] != w) continue;
+      std::string shape = fmt::format("{}(", core::to_string(rt.kind(r)));
+      bool first = true;
+      for (core::ReactiveId i : shape_inputs(rt, r)) {
+        if (!first) shape += ", ";
+        first = false;
+        shape += i < r ? out[i] : fmt::format("r{}", i);
+      }
+      shape += ")";
+      const auto bytes = core::global_form(rt, device, rt.value(r), core::Holder::distributed).encode();
+      shapes[shape].emplace_back(std::string(bytes.begin(), bytes.end()), r);
+    }
+    for (auto& [shape, members] : shapes) {
+      std::sort(members.begin(), members.end());
+      for (std::size_t k = 0; k < members.size(); ++k) out[members[k].second] = fmt::format("{}#{}", shape, k);
+    }
   }
   return out;
 }
@@ -127,9 +154,9 @@ bool is_device_local(const sim::Scenario& scenario, const std::string& label) {
   return std::find(scenario.device_local.begin(), scenario.device_local.end(), label) != scenario.device_local.end();
 }
 
-std::map<std::string, core::ReactiveId> by_identity(const core::Runtime& rt, const std::vector<bool>& selected,
-                                                     const sim::Scenario& scenario) {
-  const auto names = identities(rt);
+std::map<std::string, core::ReactiveId> by_identity(const core::Runtime& rt, std::uint32_t device,
+                                                     const std::vector<bool>& selected, const sim::Scenario& scenario) {
+  const auto names = identities(rt, device);
   const auto local = device_local(rt, scenario);
   std::map<std::string, core::ReactiveId> out;
   for (core::ReactiveId r = 0; r < rt.size() && r < selected.size(); ++r) {

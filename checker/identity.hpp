@@ -4,7 +4,8 @@
 //
 // A reactive is known by its label, a distributed one by its name (a
 // promoted reactive's differs from its label, §3.4); an unlabelled one by its kind and its inputs' identities, numbered
-// among the reactives of the same shape ("map(clicks)#0"). Creation order is
+// among the reactives of the same shape by their values ("map(clicks)#0" holds
+// the least value in global form). Creation order is
 // no identity: a device whose creation code makes extra local reactives
 // first shifts every id after them, and comparing by id compares the wrong
 // reactives (a false alarm) or misses a diverging one behind them.
@@ -19,8 +20,8 @@
 
 namespace frsim::checker {
 
-// The identity of every reactive of `rt`, by id.
-std::vector<std::string> identities(const core::Runtime& rt);
+// The identity of every reactive of `rt`, device `device`'s store, by id.
+std::vector<std::string> identities(const core::Runtime& rt, std::uint32_t device);
 
 // Which reactives replicas must agree on (Theorem 4.17): those whose value
 // derives from distributed reactives only. Walking inputs upwards, a
@@ -41,8 +42,8 @@ std::vector<bool> device_local(const core::Runtime& rt, const sim::Scenario& sce
 
 // identity -> id of the reactives of `rt` selected by `selected` (by id),
 // minus the device-local ones.
-std::map<std::string, core::ReactiveId> by_identity(const core::Runtime& rt, const std::vector<bool>& selected,
-                                                     const sim::Scenario& scenario);
+std::map<std::string, core::ReactiveId> by_identity(const core::Runtime& rt, std::uint32_t device,
+                                                     const std::vector<bool>& selected, const sim::Scenario& scenario);
 
 bool is_device_local(const sim::Scenario& scenario, const std::string& label);
 

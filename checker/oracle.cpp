@@ -190,7 +190,7 @@ core::Value observed_part(const sim::Scenario& scenario, const std::string& labe
 DeviceState observed_state(const core::Runtime& rt, std::uint32_t device, const std::vector<bool>& selected,
                            const sim::Scenario& scenario) {
   DeviceState out;
-  for (const auto& [identity, r] : by_identity(rt, selected, scenario)) {
+  for (const auto& [identity, r] : by_identity(rt, device, selected, scenario)) {
     // References by global name: ids differ between devices and runs.
     const auto holder = rt.is_distributed(r) ? core::Holder::distributed : core::Holder::local;
     const Value seen = core::global_form(rt, device, observed_part(scenario, rt.label(r), rt.value(r)), holder);

@@ -8,6 +8,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,10 @@ class Lattice : public RcObject {
   // The payload only; Value::encode writes type_name() first.
   virtual void encode(Encoder& out) const = 0;
   virtual Rc<const Lattice> bottom() const = 0;
+  // Every Value the state holds (elements, keys, register contents), in any
+  // order; nothing for a lattice of numbers. The wire reads it to refuse a
+  // reference it cannot rewrite (core/wire.hpp, serialise).
+  virtual void for_each_value(const std::function<void(const Value&)>& f) const;
 };
 
 // Decodes the payload of a lattice whose type name has been read already.

@@ -520,6 +520,10 @@ struct Runtime::Impl {
     if (reference.kind() == Kind::named_ref) {
       auto it = graph->by_name.find(reference.as_named_ref());
       if (it != graph->by_name.end()) return it->second;
+      // A restored constant under its name (§3.2, Snapshot::names) until
+      // the reactive itself is made again.
+      const auto r = sigma.named(reference.as_named_ref());
+      if (r && *r < nodes().size() && info(*r).slot == Slot::placeholder) return *r;
     }
     return std::nullopt;
   }
@@ -1373,8 +1377,17 @@ struct Runtime::Impl {
   // constant."
   void restore_nested(const Value& v) {
     for_each_ref(v, [&](const Value& reference) {
-      if (reference.kind() != Kind::ref) return;  // a name is known only once created
-      const ReactiveId r = reference.as_ref();
+      ReactiveId r = 0;
+      if (reference.kind() == Kind::ref) {
+        r = reference.as_ref();
+      } else {
+        // A name: what it denoted when Σ stored the value, unless a reactive
+        // has it already (Snapshot::names).
+        if (resolve(reference)) return;
+        const auto named = sigma.named(reference.as_named_ref());
+        if (!named) return;
+        r = *named;
+      }
       if (exists(r)) return;
       auto it = sigma.values.find(r);
       if (it == sigma.values.end()) return;

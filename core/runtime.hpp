@@ -166,7 +166,18 @@ struct Snapshot {
   // (core::restore_after_creation_code), so the replicas elsewhere keep
   // following their creator.
   std::vector<ReactiveId> promoted;
+  // Which reactive each name a stored value refers to by name (a named_ref)
+  // denoted when it was stored, ascending by name. §3.2 restores "the values
+  // of any inner r" as constants: a restart finds by this table the inner
+  // reactive of a name whose reactive the creation code has not made yet (one
+  // a workload action or an operator created), as it finds a plain ref's.
+  std::vector<std::pair<std::string, ReactiveId>> names;
   std::uint64_t commits = 0;  // how many propagations have committed into it
+
+  // names' entry for `name` := r.
+  void name(const std::string& name, ReactiveId r);
+  // What names had `name` denote, if anything.
+  std::optional<ReactiveId> named(std::string_view name) const;
 
   // Stable hash of the values (not of the commit count); equal Σ hash equal.
   std::uint64_t fingerprint() const;

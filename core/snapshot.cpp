@@ -16,7 +16,9 @@ void store_nested(Snapshot& sigma, const Runtime& runtime, const Value& v,
     case Kind::ref:
     case Kind::named_ref: {
       const auto r = runtime.resolve(v);
-      if (!r || !stored.insert(*r).second) return;
+      if (!r) return;
+      if (v.kind() == Kind::named_ref) sigma.name(v.as_named_ref(), *r);
+      if (!stored.insert(*r).second) return;
       const Value& inner = runtime.value(*r);
       sigma.values.insert_or_assign(*r, inner);
       store_nested(sigma, runtime, inner, stored);
@@ -82,10 +84,29 @@ std::uint32_t SnapshotValues::insert_or_assign_at(ReactiveId r, Value v) {
   return static_cast<std::uint32_t>(it - entries_.begin());
 }
 
+void Snapshot::name(const std::string& n, ReactiveId r) {
+  auto it = std::lower_bound(names.begin(), names.end(), n,
+                             [](const auto& e, const std::string& key) { return e.first < key; });
+  if (it != names.end() && it->first == n) {
+    it->second = r;
+  } else {
+    names.emplace(it, n, r);
+  }
+}
+
+std::optional<ReactiveId> Snapshot::named(std::string_view n) const {
+  auto it = std::lower_bound(names.begin(), names.end(), n,
+                             [](const auto& e, std::string_view key) { return e.first < key; });
+  if (it != names.end() && it->first == n) return it->second;
+  return std::nullopt;
+}
+
 namespace {
 template <class ValueHash>
 std::uint64_t fingerprint_of(const SnapshotValues& values, const std::vector<CreationRecord>& creations,
-                             const std::vector<ReactiveId>& promoted, const ValueHash& value_hash) {
+                             const std::vector<ReactiveId>& promoted,
+                             const std::vector<std::pair<std::string, ReactiveId>>& names,
+                             const ValueHash& value_hash) {
   std::uint64_t stored = 0;  // each value at its reactive's id (core/hash.hpp, hash_at)
   for (const auto& [r, v] : values) stored += hash_at(r, value_hash(v));
   std::uint64_t h = hash_combine(hash_combine(0x5349474d41ULL, values.size()), stored);
@@ -94,16 +115,17 @@ std::uint64_t fingerprint_of(const SnapshotValues& values, const std::vector<Cre
     for (const Value& v : record.inputs) h = hash_combine(h, value_hash(v));
   }
   for (const ReactiveId r : promoted) h = hash_combine(h, 0x50524f4dULL + r);
+  for (const auto& [name, r] : names) h = hash_combine(hash_combine(h, hash_bytes(name)), r);
   return h;
 }
 }  // namespace
 
 std::uint64_t Snapshot::fingerprint() const {
-  return fingerprint_of(values, creations, promoted, [](const Value& v) { return v.hash(); });
+  return fingerprint_of(values, creations, promoted, names, [](const Value& v) { return v.hash(); });
 }
 
 std::uint64_t Snapshot::fingerprint(const std::function<std::uint64_t(const Value&)>& value_hash) const {
-  return fingerprint_of(values, creations, promoted, value_hash);
+  return fingerprint_of(values, creations, promoted, names, value_hash);
 }
 
 std::size_t Snapshot::encoded_bytes() const {
@@ -125,6 +147,13 @@ std::size_t Snapshot::encoded_bytes() const {
   if (!promoted.empty()) {
     out.varint(promoted.size());
     for (const ReactiveId r : promoted) out.varint(r);
+  }
+  if (!names.empty()) {
+    out.varint(names.size());
+    for (const auto& [name, r] : names) {
+      out.string(name);
+      out.varint(r);
+    }
   }
   return out.bytes().size();
 }

@@ -9,6 +9,9 @@
 
 namespace frsim::core {
 
+void Lattice::for_each_value(const std::function<void(const Value&)>& /*f*/) const {}
+
+
 namespace {
 
 // Encoding tags; part of the snapshot and trace formats, never renumber.

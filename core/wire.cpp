@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/lattice.hpp"
 #include "core/receive.hpp"
 
 namespace frsim::core {
@@ -238,7 +239,49 @@ bool is_replicated_value(const Value& v) {
 
 void promote(Runtime& rt, std::uint32_t device, ReactiveId r) { rt.promote(r, promoted_name(device, r), creator_wins); }
 
+namespace {
+
+// A reference to a local reactive inside a CRDT state (DESIGN §11: lattices
+// are opaque to the conversion, so it would travel as a bare id and name
+// whatever reactive has that id on the receiver). Not a schedule's fault: a
+// program frsim cannot send faithfully, refused at its first send.
+void refuse_local_refs_in_crdts(const Runtime& rt, std::uint32_t device, ReactiveId sent, const Value& v,
+                                const Lattice* inside) {
+  switch (v.kind()) {
+    case Kind::ref:
+      if (inside == nullptr) return;
+      throw Error(fmt::format(
+          "d{} sends {}, whose {} state holds a reference to its local {}: references inside CRDT states are not "
+          "made global on the wire (§3.4 promotes those in plain values), so the receiver would read its own "
+          "reactive of that id; hold the reference in a list or map value, or name a distributed reactive "
+          "(Value::named_ref)",
+          device, rt.label(sent), inside->type_name(), v.as_ref() < rt.size() && !rt.label(v.as_ref()).empty()
+                                                          ? rt.label(v.as_ref())
+                                                          : fmt::format("r{}", v.as_ref())));
+    case Kind::list:
+      for (const Value& item : v.as_list()) refuse_local_refs_in_crdts(rt, device, sent, item, inside);
+      return;
+    case Kind::map:
+      for (const auto& [key, value] : v.as_map()) {
+        refuse_local_refs_in_crdts(rt, device, sent, key, inside);
+        refuse_local_refs_in_crdts(rt, device, sent, value, inside);
+      }
+      return;
+    case Kind::crdt: {
+      const Lattice& lattice = v.as_crdt();
+      lattice.for_each_value([&](const Value& item) {
+        refuse_local_refs_in_crdts(rt, device, sent, item, inside != nullptr ? inside : &lattice);
+      });
+      return;
+    }
+    default: return;
+  }
+}
+
+}  // namespace
+
 Value serialise(Runtime& rt, std::uint32_t device, ReactiveId r) {
+  refuse_local_refs_in_crdts(rt, device, r, rt.value(r), nullptr);
   if (!rt.options().receiver->promotes()) return rt.value(r);
   Converter converter(&rt, rt, device, Converter::Mode::send);
   const auto name = distributed_name(rt, r);

@@ -247,9 +247,14 @@ void StateCodec::encode_device(const World& /*world*/, const Device& device, Enc
   for (const auto& record : device.storage_.creations) core::encode_record(e, record, *values_);
   e.varint(device.storage_.promoted.size());
   for (const auto r : device.storage_.promoted) e.varint(r);
+  e.varint(device.storage_.names.size());
+  for (const auto& [name, r] : device.storage_.names) {
+    e.string(name);
+    e.varint(r);
+  }
   e.varint(device.next_action_);
   e.varint(device.running_request_);
-  e.u8(device.up() ? 1 : 0);
+  e.u8(device.up() ? 1 : device.restart_failed_ ? 2 : 0);
   if (!device.up()) return;
   e.varint(graph_id(device.id_, *device.runtime_));
   device.runtime_->encode_state(e, *values_);
@@ -437,10 +442,18 @@ void StateCodec::decode_device(World& world, Device& device, Decoder& d) {
   for (std::uint64_t i = 0, count = d.count(); i < count; ++i) {
     device.storage_.promoted.push_back(small(d.varint(), UINT32_MAX, "reactive"));
   }
+  device.storage_.names.clear();
+  for (std::uint64_t i = 0, count = d.count(); i < count; ++i) {
+    std::string name = d.string();
+    device.storage_.names.emplace_back(std::move(name), small(d.varint(), UINT32_MAX, "reactive"));
+  }
   device.next_action_ = small(d.varint(), device.workload_->size() + 1, "action");
   device.running_request_ = d.varint();
   world.touch(device);
-  if (d.u8() == 0) {
+  const std::uint8_t up = d.u8();
+  if (up > 2) throw DecodeError("corrupt state vector: a device is neither up nor down");
+  device.restart_failed_ = up == 2;
+  if (up != 1) {
     device.runtime_.reset();
     device.reset_last_sent();
     return;

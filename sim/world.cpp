@@ -334,6 +334,7 @@ void World::copy_device(Device& to, const Device& from) {
   to.storage_ = from.storage_;
   to.workload_ = from.workload_;
   to.next_action_ = from.next_action_;
+  to.restart_failed_ = from.restart_failed_;
   to.running_request_ = from.running_request_;
   to.peers_ = from.peers_;
   to.store_hash_ = from.store_hash_;
@@ -448,12 +449,29 @@ void World::start_device(Device& device, bool restart) {
     e.text = fmt::format("restart d{} from a snapshot of {} commits", device.id_, device.storage_.commits);
     emit(std::move(e));
   }
-  // Paper §2.4: the dataflow graph is reconstructed from the application code;
-  // Source/Fold creation takes Σ(r) when present (rules (source), (fold)).
-  scenario_->create(*device.runtime_, DeviceContext{device.id_, config_.devices});
-  // Thm. 4.24 and §3.4: what operators created after the creation code, and
-  // the replicas of promoted reactives this device held, from Σ.
-  core::restore_after_creation_code(*device.runtime_, device.id_);
+  try {
+    // Paper §2.4: the dataflow graph is reconstructed from the application
+    // code; Source/Fold creation takes Σ(r) when present (rules (source),
+    // (fold)).
+    scenario_->create(*device.runtime_, DeviceContext{device.id_, config_.devices});
+    // Thm. 4.24 and §3.4: what operators created after the creation code,
+    // and the replicas of promoted reactives this device held, from Σ.
+    core::restore_after_creation_code(*device.runtime_, device.id_);
+  } catch (const std::exception& e) {
+    // The creation code ran on the initial store once; on this Σ it
+    // throws. Not bad input: a schedule of this program ends here, and the
+    // restoration property reports it with the choices that led to it.
+    if (!restart) throw;
+    device.runtime_.reset();
+    device.restart_failed_ = true;
+    device.reset_last_sent();
+    touch(device);
+    if (events_on_) {
+      emit(Event{0, device.id_, EventKind::aborted, no_reactive, {}, {}, 0, no_device,
+                 fmt::format("restart d{} failed: {}", device.id_, e.what())});
+    }
+    return;
+  }
   const auto distributed = device.runtime_->distributed_reactives();
   device.last_sent_.assign(distributed.size() * device.peers_, Device::LastSent{});
   if (restart || !config_.initial_values_known) return;
@@ -517,7 +535,7 @@ void World::list(std::vector<Transition>& out) const {
   }
   for (const auto& device : devices_) {
     if (device->up() && budgets_.crashes > 0) out.push_back(make(TransitionKind::crash, device->id_));
-    if (!device->up()) out.push_back(make(TransitionKind::restart, device->id_));
+    if (!device->up() && !device->restart_failed_) out.push_back(make(TransitionKind::restart, device->id_));
   }
   if (!network_.partitioned() && budgets_.partitions > 0 && devices() >= 2) {
     // Isolating one device; with two devices both choices are the same split.
@@ -587,7 +605,10 @@ bool World::inbox_has_room(std::uint32_t device) const {
 // its destination from taking it) is enabled anyway.
 bool World::any_enabled() const {
   for (const auto& device : devices_) {
-    if (!device->up()) return true;  // restart
+    if (!device->up()) {
+      if (!device->restart_failed_) return true;  // restart
+      continue;
+    }
     if (budgets_.crashes > 0) return true;
     const core::Runtime& rt = *device->runtime_;
     if (rt.propagating()) return true;  // a step
@@ -982,7 +1003,9 @@ const HealOutcome& World::heal() {
   if (events_on_) emit(Event{0, no_device, EventKind::heal_started, no_reactive, {}, {}, 0, no_device, "healing phase"});
   if (network_.partitioned()) heal_apply(healing, make(TransitionKind::heal, no_device));
   for (auto& device : devices_) {
-    if (!device->up() && !heal_apply(healing, make(TransitionKind::restart, device->id_))) break;
+    if (!device->up() && !device->restart_failed_ && !heal_apply(healing, make(TransitionKind::restart, device->id_))) {
+      break;
+    }
   }
   while (heal_step(healing)) check_stop();
   // Every device sends every distributed reactive to every neighbour at least
@@ -1148,7 +1171,9 @@ std::uint64_t World::device_hash(const Device& device) const {
   if (device.hashed_) return device.hash_;
   using core::hash_combine;
   if (!device.store_hashed_) {
-    const std::uint64_t store = device.up() ? device.runtime_->fingerprint() : 0xdeadULL;
+    const std::uint64_t store = device.up() ? device.runtime_->fingerprint()
+                                : device.restart_failed_ ? 0xdeadfa11ULL
+                                                         : 0xdeadULL;
     device.store_hash_ = hash_combine(store, device.storage_.fingerprint());
     device.store_hashed_ = true;
   }

@@ -146,6 +146,8 @@ class Device {
  public:
   std::uint32_t id() const { return id_; }
   bool up() const { return runtime_ != nullptr; }
+  // Down for good: its last restart failed (World::start_device).
+  bool restart_failed() const { return restart_failed_; }
   // Null while crashed.
   const core::Runtime* runtime() const { return runtime_.get(); }
   const core::Snapshot& snapshot() const { return storage_; }
@@ -198,6 +200,11 @@ class Device {
   std::unique_ptr<Observer> observer_;      // bound to this device of its world
   std::shared_ptr<const std::vector<Action>> workload_;
   std::size_t next_action_ = 0;
+  // Its last restart failed: the creation code (or the replay of Σ's
+  // creations) threw on this Σ (an impure creation code, Thm. 4.24 broken).
+  // The device stays down and is not restarted again: the creation code is a
+  // function of Σ, which a down device does not change.
+  bool restart_failed_ = false;
   // The user request answered when the running propagation commits (0: none,
   // e.g. a receive, which is a one-way message).
   std::uint64_t running_request_ = 0;

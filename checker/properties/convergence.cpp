@@ -56,7 +56,7 @@ void Convergence::on_schedule_end(const sim::World& world) {
   for (std::uint32_t d = 0; d < world.devices(); ++d) {
     const core::Runtime* rt = world.device(d).runtime();
     if (rt == nullptr) continue;  // healing restarts every device; a crashed one has nothing to compare
-    for (const auto& [identity, r] : by_identity(*rt, replicated_reactives(*rt), scenario)) {
+    for (const auto& [identity, r] : by_identity(*rt, d, replicated_reactives(*rt), scenario)) {
       compared[identity].emplace_back(d, r);
     }
   }

@@ -49,7 +49,18 @@ void Restoration::on_event(const sim::Event& e, const sim::World& world) {
       break;
     }
     case sim::EventKind::aborted:
-      if (e.message == 0) d.action.reset();  // not a Lo task's
+      if (e.message != 0) break;  // a Lo task's
+      d.action.reset();
+      // Thm. 4.24: "the creation prefix ... is restored exactly as before a
+      // crash". The creation code that built this device's store threw on
+      // the store's snapshot (sim::World::start_device).
+      if (d.restoring && world.device(e.device).restart_failed()) {
+        count_judged();
+        report(e.device, "",
+               fmt::format("d{}: {}: the creation code, run again on the snapshot, cannot rebuild the store it "
+                           "built before the crash (Thm. 4.24); the device stays down",
+                           e.device, e.text));
+      }
       break;
     case sim::EventKind::crashed:
       d.action.reset();

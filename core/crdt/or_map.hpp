@@ -63,6 +63,12 @@ class OrMap final : public LatticeBase<OrMap> {
   static Rc<const OrMap> decode(Decoder& in);
   void encoded_order(const OrMap& other, EncodingOrder& order) const;
 
+  void for_each_value(const std::function<void(const Value&)>& f) const override {
+    for (const KeyValue& e : values_) {
+      f(e.key);
+      f(e.value);
+    }
+  }
  private:
   // The value of `key`, present or removed; nullptr if it never had one.
   const Value* value_of(const Value& key) const;

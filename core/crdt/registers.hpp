@@ -39,6 +39,7 @@ class LwwRegister final : public LatticeBase<LwwRegister> {
   static Rc<const LwwRegister> decode(Decoder& in);
   void encoded_order(const LwwRegister& other, EncodingOrder& order) const;
 
+  void for_each_value(const std::function<void(const Value&)>& f) const override { f(value_); }
  private:
   Timestamp timestamp_;
   Value value_;
@@ -75,6 +76,9 @@ class MvRegister final : public LatticeBase<MvRegister> {
   static Rc<const MvRegister> decode(Decoder& in);
   void encoded_order(const MvRegister& other, EncodingOrder& order) const;
 
+  void for_each_value(const std::function<void(const Value&)>& f) const override {
+    for (const auto& [dot, v] : entries_) f(v);
+  }
  private:
   DotSet dots() const;
 
@@ -108,6 +112,9 @@ class Ivar final : public LatticeBase<Ivar> {
   static Rc<const Ivar> decode(Decoder& in);
   void encoded_order(const Ivar& other, EncodingOrder& order) const;
 
+  void for_each_value(const std::function<void(const Value&)>& f) const override {
+    for (const Value& v : bound_) f(v);
+  }
  private:
   ValueList bound_;
 };

@@ -89,6 +89,9 @@ class Rga final : public LatticeBase<Rga> {
   static Rc<const Rga> decode(Decoder& in);
   void encoded_order(const Rga& other, EncodingOrder& order) const;
 
+  void for_each_value(const std::function<void(const Value&)>& f) const override {
+    for (const Entry& e : entries_) f(e.value);
+  }
  private:
   // One node in list order: every node reachable from the root, removed ones
   // included (they anchor their children), weighted 1 when visible.

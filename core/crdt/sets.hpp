@@ -39,6 +39,9 @@ class GSet final : public LatticeBase<GSet> {
   static Rc<const GSet> decode(Decoder& in);
   void encoded_order(const GSet& other, EncodingOrder& order) const;
 
+  void for_each_value(const std::function<void(const Value&)>& f) const override {
+    for (const Value& v : elements_) f(v);
+  }
  private:
   SortedValues elements_;
 };
@@ -71,6 +74,10 @@ class TwoPSet final : public LatticeBase<TwoPSet> {
   static Rc<const TwoPSet> decode(Decoder& in);
   void encoded_order(const TwoPSet& other, EncodingOrder& order) const;
 
+  void for_each_value(const std::function<void(const Value&)>& f) const override {
+    for (const Value& v : added_) f(v);
+    for (const Value& v : removed_) f(v);
+  }
  private:
   SortedValues added_;
   SortedValues removed_;
@@ -115,6 +122,9 @@ class OrSet final : public LatticeBase<OrSet> {
   static Rc<const OrSet> decode(Decoder& in);
   void encoded_order(const OrSet& other, EncodingOrder& order) const;
 
+  void for_each_value(const std::function<void(const Value&)>& f) const override {
+    for (const KeyedDot& e : entries_) f(e.key);
+  }
  private:
   KeyedDots entries_;  // (element, dot) pairs, sorted
   CausalContext context_;

@@ -15,6 +15,7 @@
 #include "checker/properties/sequential_spec.hpp"
 #include "scenarios/registry.hpp"
 #include "sim/explore/explore.hpp"
+#include "sim/state.hpp"
 #include "support.hpp"
 
 namespace frsim::checker {
@@ -328,6 +329,59 @@ TEST(Restoration, AWorkloadActionsCreationIsReplayedAtRestartAndChecked) {
   }
 }
 
+// A local source that points, by name, at a distributed reactive a workload
+// action created (`open` makes "item"), flattened by the creation code into
+// `shown`. A restart runs the creation code before it replays the action, so
+// the flatten is built while "item" is not created yet: §3.2 restores "the
+// values of any inner r" as constants first (Σ records which reactive the
+// name denoted), and the replay makes it a reactive again.
+sim::Scenario a_pointer_to_an_opened_item() {
+  sim::Scenario s;
+  s.name = "a-pointer-to-an-opened-item";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto none = rt.source(Value::integer(0), "none");
+    const auto selected = rt.source(Value::ref(none), "selected");
+    rt.flatten(selected, "shown");
+    rt.define_creation("open", [](core::Creation& create, const Value& v) {
+      create.distributed_source("item", v,
+                                [](const Value& a, const Value& b) { return a.as_int() >= b.as_int() ? a : b; });
+    });
+  };
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>{sim::Action::create("open", Value::integer(40)),
+                                    sim::Action::fire("selected", Value::named_ref("item")),
+                                    sim::Action::fire("item", Value::integer(50))};
+  };
+  s.defaults.devices = 2;
+  s.defaults.crashes = 1;
+  return s;
+}
+
+TEST(Restoration, APointerToAReactiveAWorkloadActionCreatedIsRestored) {
+  const auto s = a_pointer_to_an_opened_item();
+  sim::explore::Options options;
+  options.world = s.defaults;
+  const auto holds = sim::explore::explore(s, options, monitor_factory(s, CheckOptions{}));
+  EXPECT_TRUE(holds.complete);
+  EXPECT_FALSE(holds.violation.has_value()) << holds.violation->finding.property << ": "
+                                            << holds.violation->finding.message;
+  EXPECT_GT(holds.judged.at(0), 0u);
+  // The restarted device shows the item again, and follows it.
+  sim::World world(s, s.defaults, 1);
+  auto apply = [&world](std::string_view prefix) {
+    const auto enabled = world.enabled();
+    for (std::size_t i = 0; i < enabled.size(); ++i) {
+      if (enabled[i].description().starts_with(prefix)) return world.apply_enabled(enabled, i), true;
+    }
+    return false;
+  };
+  for (const char* step : {"d0 create open", "d0 fire selected", "crash d0", "restart d0"}) ASSERT_TRUE(apply(step)) << step;
+  EXPECT_EQ(world.device(0).value("shown"), Value::integer(40));
+  EXPECT_EQ(world.device(0).runtime()->snapshot().named("item"), world.device(0).runtime()->find("item"));
+  ASSERT_TRUE(apply("d0 fire item"));
+  EXPECT_EQ(world.device(0).value("shown"), Value::integer(50));
+}
+
 // Lemma 4.23: a counter whose creation code reads Σ and, once restarted,
 // counts in twos and keeps a marker source after the counter: the restart
 // restores every reactive of the last commit with its value (Lemmas
@@ -367,6 +421,52 @@ TEST(Restoration, AnActionAfterARestartChangesTheStoreAsBeforeTheCrash) {
   EXPECT_EQ(caught.violation->finding.reactive, "count");
   EXPECT_NE(caught.violation->finding.message.find("Lemma 4.23"), std::string::npos)
       << caught.violation->finding.message;
+}
+
+// A creation code that throws once Σ holds a click: every fresh start
+// works, a restart after a commit cannot rebuild the store. A schedule of the
+// program, not bad input: restoration reports it with its choices.
+TEST(Restoration, ACreationCodeThatThrowsOnItsSnapshotIsAFinding) {
+  sim::Scenario s = counts_differently_after_a_restart(false);
+  s.name = "throws-at-restart";
+  const auto inner = s.create;
+  s.create = [inner](core::Runtime& rt, const sim::DeviceContext& ctx) {
+    inner(rt, ctx);
+    if (rt.value(*rt.find("count")).as_int() > 0) throw core::Error("the count is not 0");
+  };
+  sim::explore::Options options;
+  options.world = s.defaults;
+  const auto caught = sim::explore::explore(s, options, monitor_factory(s, CheckOptions{}));
+  ASSERT_TRUE(caught.violation.has_value());
+  EXPECT_EQ(caught.violation->finding.property, "restoration");
+  EXPECT_NE(caught.violation->finding.message.find("restart d0 failed: the count is not 0"), std::string::npos)
+      << caught.violation->finding.message;
+  // The counterexample replays to a device that stays down, restart disabled.
+  const auto replayed = replay(s, s.defaults, 1, caught.violation->choices);
+  ASSERT_TRUE(replayed.finding.has_value());
+  EXPECT_EQ(replayed.finding->property, "restoration");
+  sim::World world(s, s.defaults, 1);
+  for (const auto& [index, text] : caught.violation->choices) world.apply_index(index);
+  if (!world.device(0).restart_failed()) {  // the healing phase's restart, or the last choice
+    const auto enabled = world.enabled();
+    const auto restart = std::find_if(enabled.begin(), enabled.end(),
+                                      [](const auto& t) { return t.kind == sim::TransitionKind::restart; });
+    ASSERT_NE(restart, enabled.end());
+    world.apply(*restart);
+  }
+  EXPECT_TRUE(world.device(0).restart_failed());
+  EXPECT_FALSE(world.device(0).up());
+  for (const auto& t : world.enabled()) EXPECT_NE(t.kind, sim::TransitionKind::restart) << t.description();
+  // Its state encodes and decodes with the failure.
+  sim::StateCodec codec(world);
+  std::vector<std::uint8_t> bytes;
+  codec.encode(world, bytes);
+  const auto copy = codec.decode(bytes);
+  EXPECT_TRUE(copy->device(0).restart_failed());
+  EXPECT_EQ(copy->fingerprint(), world.fingerprint());
+  // Without the throw the same schedules hold.
+  const auto sound = counts_differently_after_a_restart(false);
+  EXPECT_FALSE(sim::explore::explore(sound, options, monitor_factory(sound, CheckOptions{})).violation.has_value());
 }
 
 // Lemma 4.12: the →D steps. An order-dependent value that reaches a

@@ -513,6 +513,62 @@ TEST(Convergence, CatchesADivergingRegisterBehindExtraReactives) {
   EXPECT_EQ(found->finding->reactive, "title");
 }
 
+// Two unlabelled views of a shared total, `2 * total` and `total + shift`,
+// that d1 makes in the opposite order to d0. Same shape, no label: what
+// tells them apart is their values, not which was made first. With
+// `shift_on_d1` 2 instead of 1 the devices show different values.
+sim::Scenario two_unlabelled_views(std::int64_t shift_on_d1) {
+  sim::Scenario s;
+  s.name = "two-unlabelled-views";
+  s.create = [shift_on_d1](core::Runtime& rt, const sim::DeviceContext& ctx) {
+    const auto click = rt.source(Value::integer(0), "click");
+    const auto max_of = [](const Value& a, const Value& b) { return a.as_int() >= b.as_int() ? a : b; };
+    const auto total = rt.distributed_fold(
+        "total", click, Value::integer(0), [](const Value& n, const Value&) { return Value::integer(n.as_int() + 1); },
+        max_of);
+    const std::int64_t shift = ctx.device == 1 ? shift_on_d1 : 1;
+    const auto twice = [&] { rt.map({total}, [](std::span<const Value> in) { return Value::integer(2 * in[0].as_int()); }); };
+    const auto plus = [&] {
+      rt.map({total}, [shift](std::span<const Value> in) { return Value::integer(in[0].as_int() + shift); });
+    };
+    if (ctx.device == 0) {
+      twice();
+      plus();
+    } else {
+      plus();
+      twice();
+    }
+  };
+  s.workload = [](std::uint32_t device, std::uint32_t) {
+    return std::vector<sim::Action>(device == 0 ? 1 : 0, sim::Action::fire("click", Value::integer(1)));
+  };
+  s.defaults.devices = 2;
+  return s;
+}
+
+TEST(Convergence, UnlabelledReactivesOfOneShapeAreToldApartByTheirValues) {
+  const auto sound = two_unlabelled_views(1);
+  sim::World world(sound, sound.defaults, 1);
+  world.heal();
+  for (std::uint32_t d = 0; d < 2; ++d) {
+    const core::Runtime& rt = *world.device(d).runtime();
+    const auto names = identities(rt, d);
+    // total = 0 after healing: 2 * 0 = 0 is #0, 0 + 1 = 1 is #1, on both devices.
+    EXPECT_EQ(names[d == 0 ? 2 : 3], "map(total)#0") << "d" << d;
+    EXPECT_EQ(names[d == 0 ? 3 : 2], "map(total)#1") << "d" << d;
+  }
+  sim::explore::Options options;
+  options.world = sound.defaults;
+  const auto holds = sim::explore::explore(sound, options, monitor_factory(sound, CheckOptions{{"convergence"}}));
+  EXPECT_TRUE(holds.complete);
+  EXPECT_FALSE(holds.violation.has_value()) << holds.violation->finding.message;
+  const auto broken = two_unlabelled_views(2);
+  const auto caught = sim::explore::explore(broken, options, monitor_factory(broken, CheckOptions{{"convergence"}}));
+  ASSERT_TRUE(caught.violation.has_value());
+  EXPECT_NE(caught.violation->finding.message.find("map(total)#"), std::string::npos)
+      << caught.violation->finding.message;
+}
+
 TEST(Convergence, DeviceLocalReactivesAreLeftOutAndListed) {
   auto s = *scenarios::get("device-extras");
   const auto choices = schedule(s, s.defaults, {"d0 fire"});
@@ -546,7 +602,7 @@ TEST(Convergence, ReactivesOfOneLabelThatTwoDevicesPromoteAreTwoReactives) {
   world.heal();
   for (std::uint32_t d = 0; d < 2; ++d) {
     const core::Runtime& rt = *world.device(d).runtime();
-    EXPECT_EQ(identities(rt)[*rt.find("s")], fmt::format("d{}/r{}", d, *rt.find("s")));
+    EXPECT_EQ(identities(rt, d)[*rt.find("s")], fmt::format("d{}/r{}", d, *rt.find("s")));
     EXPECT_TRUE(rt.find(fmt::format("d{}/r{}", 1 - d, *rt.find("s"))).has_value()) << "d" << d << " holds a replica";
   }
   auto monitor = monitor_factory(*s, {{"convergence"}})();

@@ -7,6 +7,9 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include "core/crdt/or_map.hpp"
+#include "core/crdt/registers.hpp"
+#include "core/crdt/sets.hpp"
 #include "core/receive.hpp"
 #include "core/wire.hpp"
 
@@ -120,6 +123,32 @@ TEST(Wire, AReceiverThatDoesNotPromoteShipsIdsAndGlobalFormTellsThemApart) {
             global_form(d1.rt, 1, d1.rt.value(d1.reg), Holder::distributed));
   // In a local value the same reference is the same location on both devices.
   EXPECT_EQ(global_form(d0.rt, 0, Value::ref(0), Holder::local), global_form(d1.rt, 1, Value::ref(0), Holder::local));
+}
+
+// DESIGN §11: a CRDT state is not rewritten on the wire, so a reference to
+// a local reactive inside one would name the receiver's own reactive of that
+// id. serialise refuses it, at any depth (a set inside a list, an OR-Map's
+// register), with one line that names both; a name or a plain list is fine.
+TEST(Wire, ALocalReferenceInsideACrdtStateIsRefusedAtTheSend) {
+  Device d0(0, 1);
+  const auto local = Value::ref(0);  // s0
+  const auto set_of = [](const Value& element) { return Value::crdt(crdt::GSet::empty()->add(element)); };
+  const auto board =
+      crdt::OrMap::empty()->put(0, Value::string("k"), Value::crdt(crdt::LwwRegister::empty()->assign(0, local)));
+  for (const Value& bad : {set_of(local), Value::list({set_of(Value::list({local}))}), Value::crdt(board)}) {
+    ASSERT_TRUE(d0.rt.fire(d0.reg, bad).committed);
+    try {
+      serialise(d0.rt, 0, d0.reg);
+      ADD_FAILURE() << "sent " << bad.to_string();
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("d0 sends reg, whose"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("reference to its local s0"), std::string::npos) << e.what();
+    }
+  }
+  for (const Value& fine : {set_of(Value::named_ref("reg")), Value::list({local}), set_of(Value::integer(3))}) {
+    ASSERT_TRUE(d0.rt.fire(d0.reg, fine).committed);
+    EXPECT_NO_THROW(serialise(d0.rt, 0, d0.reg)) << fine.to_string();
+  }
 }
 
 TEST(Wire, PromotedNamesParse) {
