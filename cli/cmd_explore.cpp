@@ -169,6 +169,11 @@ ex::Options options_from_json(const nlohmann::json& j) {
     // Reports before issue 15 did not record it: they ran with the default.
     o.ready_orders = j.value("ready_orders", ex::Options{}.ready_orders);
     if (o.ready_orders > checker::ready_orders_max) throw core::Error("--resume: ready_orders out of range");
+    // Reports before 2026-12-05 did not record it: no budget counted as fixed.
+    if (const auto fixed = j.find("fixed_budgets"); fixed != j.end()) {
+      o.fixed_budgets = {fixed->at("drops").get<bool>(), fixed->at("dups").get<bool>(),
+                         fixed->at("crashes").get<bool>(), fixed->at("partitions").get<bool>()};
+    }
     return o;
   } catch (const nlohmann::json::exception& e) {
     throw core::Error(fmt::format("--resume: malformed resume record: {}", e.what()));

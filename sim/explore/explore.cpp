@@ -250,6 +250,13 @@ nlohmann::json to_json(const Options& options) {
       {"first_schedule", options.first_schedule},
       {"determinism_every", options.determinism_every},
       {"ready_orders", options.ready_orders},
+      // Which fault budgets the command line fixed (swarm keeps those), so
+      // that a resumed run draws as the first did.
+      {"fixed_budgets",
+       {{"drops", options.fixed_budgets.drops},
+        {"dups", options.fixed_budgets.dups},
+        {"crashes", options.fixed_budgets.crashes},
+        {"partitions", options.fixed_budgets.partitions}}},
   };
 }
 

@@ -288,13 +288,17 @@ TEST(ExploreCli, JsonPutsTheReportOnStdout) {
 TEST(ExploreCli, ResumeContinuesWhereTheCampaignStopped) {
   const fs::path dir = scratch("resume");
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "counter", "--strategy", "swarm", "--max-schedules", "20",
-                               "--quiet", "--out", dir.string()})),
+                               "--crashes", "0", "--quiet", "--out", dir.string()})),
             0);
   const auto first = read_json(dir / "report.json");
   EXPECT_EQ(first["resume"]["next_schedule"], 20);
+  // A budget the command line fixed stays fixed in the resumed run (swarm draws no crash).
+  EXPECT_EQ(first["resume"]["options"]["fixed_budgets"]["crashes"], true);
+  EXPECT_EQ(first["resume"]["options"]["fixed_budgets"]["drops"], false);
   EXPECT_EQ(wait_status(spawn({"frsim", "explore", "--resume", dir.string(), "--quiet"})), 0);
   const auto resumed = read_json(dir / "report.json");
   EXPECT_EQ(resumed["resume"]["next_schedule"], 40);
+  EXPECT_EQ(resumed["resume"]["options"]["fixed_budgets"]["crashes"], true);
   EXPECT_EQ(resumed["stats"]["schedules"], 40);
   // Every count carries over, distinct states too (per run, summed, as the campaign sums its stages).
   EXPECT_GT(resumed["stats"]["distinct_states"].get<std::uint64_t>(), first["stats"]["distinct_states"].get<std::uint64_t>());
