@@ -31,7 +31,16 @@ std::string describe(const sim::World& world, std::uint32_t device, core::Reacti
   return fmt::format("r{}", r);
 }
 
-std::string printed(const core::Value& v) { return v.to_string(); }
+// At most printed_max characters: a value that grows without bound (a list
+// merged by concatenation) would otherwise make a finding of megabytes.
+std::string printed(const core::Value& v) {
+  constexpr std::size_t printed_max = 2000;
+  std::string text = v.to_string();
+  if (text.size() <= printed_max) return text;
+  const std::size_t size = text.size();
+  text.resize(printed_max);
+  return text + fmt::format("… ({} characters in all)", size);
+}
 
 bool joined_running_propagation(const sim::World& world, std::uint32_t device) {
   const core::Runtime* rt = device < world.devices() ? world.device(device).runtime() : nullptr;

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/hash.hpp"
+#include "core/lattice.hpp"
 #include "core/wire.hpp"
 
 namespace frsim::sim {
@@ -989,6 +990,49 @@ void World::apply_crash(Device& device) {
 
 std::uint64_t healing_rounds_max(std::uint32_t devices) { return 64 + 16 * std::uint64_t{devices}; }
 
+namespace {
+
+// v and the values inside it, counted until `cap` is reached.
+std::uint64_t weight(const core::Value& v, std::uint64_t cap) {
+  std::uint64_t n = 1;
+  const auto add = [&](const core::Value& inner) {
+    if (n < cap) n += weight(inner, cap - n);
+  };
+  switch (v.kind()) {
+    case core::Kind::list:
+      for (const core::Value& item : v.as_list()) {
+        add(item);
+        if (n >= cap) break;
+      }
+      break;
+    case core::Kind::map:
+      for (const auto& [key, value] : v.as_map()) {
+        add(key);
+        add(value);
+        if (n >= cap) break;
+      }
+      break;
+    case core::Kind::crdt: v.as_crdt().for_each_value(add); break;
+    default: break;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::uint64_t World::distributed_weight(std::uint64_t cap) const {
+  std::uint64_t total = 0;
+  for (const auto& device : devices_) {
+    if (!device->up()) continue;
+    const core::Runtime& rt = *device->runtime_;
+    for (const auto& d : rt.distributed_reactives()) {
+      total += weight(rt.value(d.id), cap - total);
+      if (total >= cap) return total;
+    }
+  }
+  return total;
+}
+
 // Each step below applies exactly the transition that the first enabled one
 // of its kind would be (the order of enabled()), so a healed trace replays
 // bit for bit; none of them lists the world.
@@ -1032,6 +1076,8 @@ const HealOutcome& World::heal() {
   };
   const std::uint64_t watched_from = devices() + 1;
   std::map<std::uint64_t, std::uint64_t> seen;  // fingerprint after a round -> step then
+  const std::uint64_t weight_max =
+      std::max(HealOutcome::outgrown_min, HealOutcome::outgrown_factor * distributed_weight(HealOutcome::outgrown_min));
   for (;;) {
     const bool progress = round();
     if (healing.over_budget(step_, config_.steps_max) && healing_pending()) {
@@ -1039,6 +1085,11 @@ const HealOutcome& World::heal() {
       break;
     }
     if (!progress) break;
+    if (distributed_weight(weight_max + 1) > weight_max) {
+      out.kind = HealOutcome::Kind::budget;
+      out.outgrown = true;
+      break;
+    }
     if (++out.rounds >= out.rounds_max) {
       out.kind = HealOutcome::Kind::budget;
       break;

@@ -123,6 +123,13 @@ struct HealOutcome {
   std::uint64_t steps = 0;   // healing transitions applied
   std::uint64_t rounds = 0;  // rounds of reliable delivery, then anti-entropy
   std::uint64_t rounds_max = 0;  // the budget in rounds (steps: config().steps_max)
+  // budget: the distributed values outgrew what healing takes (they held
+  // more than outgrown_factor times the values they held when healing
+  // began, and more than outgrown_min): a merge that is no join keeps
+  // adding, and the doubling would exhaust memory long before rounds_max.
+  bool outgrown = false;
+  static constexpr std::uint64_t outgrown_factor = 16;
+  static constexpr std::uint64_t outgrown_min = std::uint64_t{1} << 16;
   // cycle: the repeated fingerprint, the length of one turn of the cycle in
   // transitions, and the descriptions of (at most cycle_shown_max of) them.
   std::uint64_t fingerprint = 0;
@@ -362,6 +369,9 @@ class World {
   bool can_receive(const Device& device) const;
   bool inbox_has_room(std::uint32_t device) const;
   bool healing_pending() const;
+  // How many values the devices' distributed reactives hold (items, entries,
+  // CRDT contents, each counted), counted up to `cap`.
+  std::uint64_t distributed_weight(std::uint64_t cap) const;
   void list_device(const Device& device, std::vector<Transition>& out) const;
   void list_lo(std::vector<Transition>& out) const;
   std::string message_text(const Message& m) const;

@@ -17,9 +17,14 @@ namespace frsim::checker {
 class OperatorBenches {
  public:
   // r's operator on `inputs`, or nullopt when the creation code does not
-  // rebuild r. Throws what the operator throws.
+  // rebuild r. Throws what the operator throws. The operator is the one the
+  // creation code makes over the device's Σ now (a restart's), or with
+  // `as_started` over a Σ with its creation records only (the device's first
+  // start, and what it created since): a creation code that reads Σ makes
+  // other operators at a restart, and the device runs whichever it was built
+  // with.
   std::optional<core::Value> apply(const sim::World& world, std::uint32_t device, core::ReactiveId r,
-                                   std::span<const core::Value> inputs);
+                                   std::span<const core::Value> inputs, bool as_started = false);
 
  private:
   struct Bench {
@@ -29,9 +34,9 @@ class OperatorBenches {
     core::Snapshot sigma;
     std::unique_ptr<core::Runtime> runtime;
   };
-  std::shared_ptr<Bench> bench(std::uint32_t device);
+  std::shared_ptr<Bench> bench(std::uint32_t device, bool as_started);
   std::mutex mutex_;
-  std::vector<std::shared_ptr<Bench>> benches_;  // by device
+  std::vector<std::shared_ptr<Bench>> benches_;  // by device, then the as-started ones
 };
 
 // Lemma 4.10 (Complete Propagation): a propagation starting with an action
@@ -91,7 +96,8 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
   // r's operator on `inputs`, or nullopt (and a note) when the creation code
   // does not rebuild r.
   std::optional<core::Value> reevaluated_by_checker(const sim::World& world, std::uint32_t device,
-                                                    core::ReactiveId r, std::span<const core::Value> inputs);
+                                                    core::ReactiveId r, std::span<const core::Value> inputs,
+                                                    bool as_started = false);
   bool check_value(const sim::World& world, std::uint32_t device, core::ReactiveId r,
                    const std::vector<core::Value>& read, const std::vector<bool>& active);
   std::shared_ptr<OperatorBenches> benches_;  // the campaign's

@@ -26,7 +26,7 @@ Diverging diverging_reactive(const sim::World& world) {
   std::map<std::string, std::vector<std::string>> values;  // name -> printed value per device
   for (std::uint32_t d = 0; d < world.devices(); ++d) {
     for (const auto& [name, v] : world.device(d).distributed_values()) {
-      values[name].push_back(fmt::format("d{} {}", d, v.to_string()));
+      values[name].push_back(fmt::format("d{} {}", d, printed(v)));
     }
   }
   const auto first = world.device(0).distributed_values();
@@ -83,7 +83,7 @@ void Convergence::on_schedule_end(const sim::World& world) {
       if (here == reference) continue;
       report(d, rt.label(r).empty() ? identity : rt.label(r),
              fmt::format("after healing d{} and d{} disagree on {} {}: {} vs {}", d0, d, core::to_string(rt.kind(r)),
-                         identity, reference.to_string(), here.to_string()),
+                         identity, printed(reference), printed(here)),
              {printed(reference), printed(here)});
       count_judged();
       return;
@@ -130,9 +130,14 @@ void Convergence::report_divergence(const sim::World& world, const sim::HealOutc
     return;
   }
   report(device, name,
-         fmt::format("healing did not quiesce within its budget ({} rounds, {} transitions; values still change, "
+         fmt::format("healing did not quiesce within its budget ({} rounds, {} transitions; values still {}, "
                      "{} at the end: {}). {}",
-                     heal.rounds, heal.steps, name, values_text, premise),
+                     heal.rounds, heal.steps,
+                     heal.outgrown ? fmt::format("grow: the distributed values hold more than {} times what they "
+                                                 "held when healing began",
+                                                 sim::HealOutcome::outgrown_factor)
+                                   : "change",
+                     name, values_text, premise),
          values);
 }
 

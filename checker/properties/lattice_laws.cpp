@@ -112,6 +112,10 @@ void LatticeLaws::on_event(const sim::Event& e, const sim::World& world) {
     return on_failed_merge(e, world);
   }
   if (e.kind != sim::EventKind::merged || e.values.size() != 3 || e.device == sim::no_device) return;
+  // The first broken law is the finding; a merge that keeps breaking them
+  // (a list merged by concatenation doubles at each receive) is not judged
+  // and printed again.
+  if (violated()) return;
   const auto& local = e.values[0];
   const auto& remote = e.values[1];
   const auto& result = e.values[2];
@@ -145,6 +149,7 @@ void LatticeLaws::on_event(const sim::Event& e, const sim::World& world) {
 // is total), and the message is lost. Judged with the program's M(r), so a
 // mutant receiver that throws is not blamed on the program.
 void LatticeLaws::on_failed_merge(const sim::Event& e, const sim::World& world) {
+  if (violated()) return;
   const core::MergeFunction* m = merge_of(world, e.device, e.reactive_label);
   if (m == nullptr) return;
   count_judged();

@@ -162,6 +162,9 @@ bool reaches_no_state(const core::Runtime& rt, core::ReactiveId source) {
     todo.pop_back();
     if (seen[at]) continue;
     seen[at] = true;
+    // A map promoted because a distributed value referred to it (§3.4) is
+    // replicated state itself.
+    if (rt.is_distributed(at)) return false;
     for (core::ReactiveId r : readers[at]) {
       if (rt.kind(r) == core::ReactiveKind::fold || rt.is_distributed(r)) return false;
       todo.push_back(r);
@@ -356,14 +359,15 @@ void SequentialSpec::judge(const sim::World& world) {
     run[d] = observed_state(*rt, d, replicated_reactives(*rt, unfired), world.scenario());
     for (const auto& [name, r] : rt->distributed()) distributed.insert(name);
   }
-  // A fire of a source that was promoted after it fired (§3.4: a value sent
-  // later referred to it) had a replicated effect too: its value reached
-  // the other devices with the promoted reactive.
+  // A fire of a source that was promoted after it fired, or that a reactive
+  // promoted after it fired reads (§3.4: a value sent later referred to it),
+  // had a replicated effect too: its value reached the other devices with
+  // the promoted reactive.
   for (Committed& c : committed_) {
     const core::Runtime* rt = world.device(c.action.device).runtime();
     if (c.effect || rt == nullptr) continue;
     const auto target = rt->find(world.device(c.action.device).workload().at(c.action.index).target);
-    c.effect = target && rt->is_distributed(*target);
+    c.effect = target && (rt->is_distributed(*target) || !reaches_no_state(*rt, *target));
   }
   // The committed actions with a replicated effect, in commit order, and
   // the causal order among them.

@@ -469,6 +469,43 @@ TEST(Restoration, ACreationCodeThatThrowsOnItsSnapshotIsAFinding) {
   EXPECT_FALSE(sim::explore::explore(sound, options, monitor_factory(sound, CheckOptions{})).violation.has_value());
 }
 
+// The fourth probe's misattribution: a creation code that gives a bonus once
+// Σ holds a commit. The engine computes what the device's own operators
+// give (1 before a crash), so complete-propagation holds; the checker's
+// operator bench, built over today's Σ, gave 101. Restoration names it,
+// with a crash in its counterexample.
+TEST(CompletePropagation, JudgesWithTheOperatorsTheDeviceWasBuiltWith) {
+  sim::Scenario s = counts_differently_after_a_restart(false);
+  s.name = "bonus-after-a-restart";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    const std::int64_t bonus = rt.snapshot().commits > 0 ? 100 : 0;
+    const auto click = rt.source(Value::integer(0), "click");
+    const auto count = rt.fold(click, Value::integer(0),
+                               [](const Value& n, const Value&) { return Value::integer(n.as_int() + 1); }, "count");
+    rt.map({count}, [bonus](std::span<const Value> in) { return Value::integer(in[0].as_int() + bonus); }, "score");
+  };
+  {
+    sim::World world(s, s.defaults, 1);
+    for (int k = 0; k < 2; ++k) {
+      const auto enabled = world.enabled();
+      const auto fire = std::find_if(enabled.begin(), enabled.end(),
+                                     [](const auto& t) { return t.description().starts_with("d0 fire"); });
+      ASSERT_NE(fire, enabled.end());
+      world.apply_enabled(enabled, static_cast<std::size_t>(fire - enabled.begin()));
+    }
+    const auto twice = replay(s, s.defaults, 1, world.choices(), CheckOptions{{"complete-propagation"}});
+    EXPECT_FALSE(twice.finding.has_value()) << twice.finding->message;
+  }
+  sim::explore::Options options;
+  options.world = s.defaults;
+  const auto caught = sim::explore::explore(s, options, monitor_factory(s, CheckOptions{}));
+  ASSERT_TRUE(caught.violation.has_value());
+  EXPECT_EQ(caught.violation->finding.property, "restoration") << caught.violation->finding.message;
+  bool crashed = false;
+  for (const auto& [index, text] : caught.violation->choices) crashed = crashed || text.starts_with("crash");
+  EXPECT_TRUE(crashed);
+}
+
 // Lemma 4.12: the →D steps. An order-dependent value that reaches a
 // distributed reactive changes what the device sends.
 sim::Scenario order_reaches_a_send() {

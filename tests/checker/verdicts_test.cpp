@@ -456,6 +456,106 @@ TEST(Convergence, ValuesThatGrowForeverHitTheHealingBudget) {
   EXPECT_EQ(world.heal().kind, sim::HealOutcome::Kind::budget);
 }
 
+// The fourth outside probe's most common mistake: a log merged by
+// concatenation (no deduplication), so every receive doubles it. Healing
+// used to run its 96 rounds, doubling each (out of memory, deaf to the time
+// budget and SIGINT); it now stops when the values outgrow sixteenfold what
+// they held when it began. Lattice-laws names the law it breaks.
+sim::Scenario concatenated_log() {
+  sim::Scenario s;
+  s.name = "concatenated-log";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto say = rt.source(Value::unit(), "say");
+    rt.distributed_fold(
+        "log", say, Value::list({}),
+        [](const Value& log, const Value& word) {
+          core::ValueList items(log.as_list().begin(), log.as_list().end());
+          items.push_back(word);
+          return Value::list(std::move(items));
+        },
+        [](const Value& a, const Value& b) {
+          core::ValueList items(a.as_list().begin(), a.as_list().end());
+          items.insert(items.end(), b.as_list().begin(), b.as_list().end());
+          return Value::list(std::move(items));
+        });
+  };
+  s.workload = [](std::uint32_t device, std::uint32_t) {
+    return std::vector<sim::Action>{sim::Action::fire("say", Value::integer(device))};
+  };
+  s.defaults.devices = 2;
+  return s;
+}
+
+TEST(Convergence, ALogMergedByConcatenationOutgrowsHealingAndBreaksIdempotence) {
+  const auto s = concatenated_log();
+  const auto choices = schedule(s, s.defaults, {"d0 fire"});
+  sim::World world(s, s.defaults, 1);
+  world.apply_index(choices.at(0).first);
+  const auto& heal = world.heal();
+  EXPECT_EQ(heal.kind, sim::HealOutcome::Kind::budget);
+  EXPECT_TRUE(heal.outgrown);
+  EXPECT_LT(heal.rounds, heal.rounds_max);
+  const auto grows = judge(s, choices, {"convergence"});
+  ASSERT_TRUE(grows.has_value());
+  EXPECT_NE(grows->message.find("values still grow"), std::string::npos) << grows->message;
+  for (const auto& v : grows->values) EXPECT_LE(v.size(), 2100u);  // printed values are cut
+  sim::explore::Options options;
+  options.world = s.defaults;
+  const auto caught = sim::explore::explore(s, options, monitor_factory(s, CheckOptions{}));
+  ASSERT_TRUE(caught.violation.has_value());
+  EXPECT_EQ(caught.violation->finding.property, "lattice-laws");
+  EXPECT_NE(caught.violation->finding.message.find("idempotence"), std::string::npos)
+      << caught.violation->finding.message;
+}
+
+// The fourth probe's false alarm: a Lamport-stamped register whose value
+// refers to a local Map `doubled` (promoted at the first send, §3.4), read
+// back through a flatten. d0 fires `point` (the register now refers to
+// doubled), then `s`, which reaches only `doubled`: a reactive that became
+// distributed, so the fire has a replicated effect, and one computer
+// running both shows 42 everywhere too.
+sim::Scenario points_at_a_map() {
+  sim::Scenario s;
+  s.name = "points-at-a-map";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext& ctx) {
+    const auto imax = [](const Value& a, const Value& b) { return a.as_int() >= b.as_int() ? a : b; };
+    const auto none = rt.distributed_source("none", Value::integer(0), imax);
+    const auto src = rt.source(Value::integer(0), "s");
+    const auto doubled =
+        rt.map({src}, [](std::span<const Value> in) { return Value::integer(2 * in[0].as_int()); }, "doubled");
+    const auto point = rt.source(Value::unit(), "point");
+    const auto stamp = [](const Value& v) { return std::pair(v.as_list()[0].as_int(), v.as_list()[1].as_int()); };
+    const std::int64_t replica = ctx.device;
+    rt.distributed_fold(
+        "reg", point, Value::list({Value::integer(0), Value::integer(-1), Value::ref(none)}),
+        [replica, doubled](const Value& st, const Value&) {
+          return Value::list({Value::integer(st.as_list()[0].as_int() + 1), Value::integer(replica),
+                              Value::ref(doubled)});
+        },
+        [stamp](const Value& a, const Value& b) { return stamp(b) > stamp(a) ? b : a; });
+    const auto target = rt.map({*rt.find("reg")}, [](std::span<const Value> in) { return in[0].as_list()[2]; },
+                               "target");
+    rt.flatten(target, "shown");
+  };
+  s.workload = [](std::uint32_t device, std::uint32_t) {
+    if (device != 0) return std::vector<sim::Action>{};
+    return std::vector<sim::Action>{sim::Action::fire("point", Value::unit()),
+                                    sim::Action::fire("s", Value::integer(21))};
+  };
+  s.defaults.devices = 2;
+  return s;
+}
+
+TEST(SequentialSpec, HoldsWhereAFireReachesOnlyAMapThatAReferencePromoted) {
+  const auto s = points_at_a_map();
+  const auto found = testing::search(s, s.defaults, 40, {{"sequential-spec"}});
+  EXPECT_FALSE(found.has_value()) << found->finding->message;
+  // And the two fires, one after the other, with the register sent after
+  // both: d1 shows 42 through its replica of doubled.
+  const auto both = schedule(s, s.defaults, {"d0 fire point", "d0 fire s"});
+  EXPECT_FALSE(judge(s, both).has_value()) << judge(s, both)->property << ": " << judge(s, both)->message;
+}
+
 // Two programs of our own whose healing never ends: a merge that negates the
 // local value (replicas flip back and forth: a lasso) and one that adds one
 // to the larger value (it grows without end: the budget). A max merge heals.
