@@ -162,15 +162,26 @@ bool CompletePropagation::check_value(const sim::World& world, std::uint32_t dev
     return false;
   }
   if (!expected || *expected == rt.value(r)) return true;
-  // The device may run the operators of its first start, which a creation
-  // code that reads Σ does not make again over today's Σ (restoration
-  // judges that difference, at a restart): the engine is wrong only if
-  // neither operator gives its value.
+  // The device may run the operator of its first start, which the creation
+  // code does not make again over today's Σ: one that reads Σ, or an
+  // operator whose result depends on what it saw first (a memo). The engine
+  // is then right, and the program's operators depend on when they were
+  // made: a restart would change what r computes (Thm. 4.24).
+  std::optional<core::Value> as_started;
   try {
-    const auto as_started = reevaluated_by_checker(world, device, r, committed, true);
-    if (as_started && *as_started == rt.value(r)) return true;
+    as_started = reevaluated_by_checker(world, device, r, committed, true);
   } catch (const std::exception&) {
     // That operator fails here; the one over Σ gave another value: reported below.
+  }
+  if (as_started && *as_started == rt.value(r)) {
+    report(device, rt.label(r),
+           fmt::format("d{}: {} holds {}, what its operator as the device made it gives on its inputs' committed "
+                       "values, but the creation code run again over the device's snapshot makes one that gives {}: "
+                       "the operator depends on when it was made (it reads the snapshot, or remembers what it saw "
+                       "first), so a restart would change what it computes (Thm. 4.24)",
+                       device, describe(world, device, r), rt.value(r).to_string(), expected->to_string()),
+           {printed(*expected), printed(rt.value(r))});
+    return false;
   }
   report(device, rt.label(r),
          fmt::format("d{}: {} holds {} at commit, but its operator on its inputs' committed values gives {} (the "
