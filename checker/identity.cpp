@@ -64,8 +64,8 @@ std::vector<std::string> identities(const core::Runtime& rt, std::uint32_t devic
   // inputs' (labelled ones are wave 0). Inputs are created before the
   // reactives that read them (ids ascend along every static edge), so one
   // pass in id order finds every wave.
+  std::vector<std::vector<core::ReactiveId>> waves(1);  // waves[w]: the unlabelled reactives of wave w
   std::vector<std::uint32_t> wave(rt.size(), 0);
-  std::uint32_t waves = 0;
   for (core::ReactiveId r = 0; r < rt.size(); ++r) {
     if (!out[r].empty()) continue;
     if (!rt.label(r).empty()) {
@@ -77,17 +77,18 @@ std::vector<std::string> identities(const core::Runtime& rt, std::uint32_t devic
       if (i < r) w = std::max(w, wave[i] + 1);
     }
     wave[r] = w;
-    waves = std::max(waves, w);
+    if (waves.size() <= w) waves.resize(w + 1);
+    waves[w].push_back(r);
   }
   // Within a wave, reactives of one shape (kind and inputs' identities) are
   // numbered by their values, not by their ids: two devices that make
   // `2 * total` and `total + 1` in opposite orders have the same two
   // reactives, and what a user sees of them is the two values. Values in
-  // global form (core/wire.hpp), so the order does not depend on ids.
-  for (std::uint32_t w = 1; w <= waves; ++w) {
-    std::map<std::string, std::vector<std::pair<std::string, core::ReactiveId>>> shapes;
-    for (core::ReactiveId r = 0; r < rt.size(); ++r) {
-      if (wave[r] != w) continue;
+  // global form (core/wire.hpp), so the order does not depend on ids; a
+  // shape with one reactive needs no value.
+  for (const auto& members : waves) {
+    std::map<std::string, std::vector<core::ReactiveId>> shapes;
+    for (const core::ReactiveId r : members) {
       std::string shape = fmt::format("{}(", core::to_string(rt.kind(r)));
       bool first = true;
       for (core::ReactiveId i : shape_inputs(rt, r)) {
@@ -96,12 +97,19 @@ std::vector<std::string> identities(const core::Runtime& rt, std::uint32_t devic
         shape += i < r ? out[i] : fmt::format("r{}", i);
       }
       shape += ")";
-      const auto bytes = core::global_form(rt, device, rt.value(r), core::Holder::distributed).encode();
-      shapes[shape].emplace_back(std::string(bytes.begin(), bytes.end()), r);
+      shapes[shape].push_back(r);
     }
-    for (auto& [shape, members] : shapes) {
-      std::sort(members.begin(), members.end());
-      for (std::size_t k = 0; k < members.size(); ++k) out[members[k].second] = fmt::format("{}#{}", shape, k);
+    for (auto& [shape, ids] : shapes) {
+      if (ids.size() > 1) {
+        std::vector<std::pair<std::string, core::ReactiveId>> ranked;
+        for (const core::ReactiveId r : ids) {
+          const auto bytes = core::global_form(rt, device, rt.value(r), core::Holder::distributed).encode();
+          ranked.emplace_back(std::string(bytes.begin(), bytes.end()), r);
+        }
+        std::sort(ranked.begin(), ranked.end());
+        for (std::size_t k = 0; k < ranked.size(); ++k) ids[k] = ranked[k].second;
+      }
+      for (std::size_t k = 0; k < ids.size(); ++k) out[ids[k]] = fmt::format("{}#{}", shape, k);
     }
   }
   return out;
