@@ -109,6 +109,13 @@ struct ShrinkOptions {
   // machine; 200k states of a small showcase take well under a second.
   std::uint64_t bfs_states_max = 200'000;
   double bfs_time_limit_seconds = 0;  // 0: none
+  // What stops a shrink early, keeping the shortest schedule so far (which
+  // fails on replay like every one taken): a flag a signal raises, and a
+  // wall-clock budget for the whole shrink, ddmin and BFS pass (0: none).
+  // Either makes the result depend on when it came; `ShrinkResult::stopped`
+  // says that it did.
+  const std::atomic<bool>* interrupt = nullptr;
+  double time_limit_seconds = 0;
 };
 
 struct ShrinkResult {
@@ -132,6 +139,9 @@ struct ShrinkResult {
   // as far as the explorer's visited-state abstraction sees: the BFS pass
   // found the shortest one, or was complete without finding one.
   bool bound_proven = false;
+  // Why the shrink ended before its replay and states budgets: "" (it did
+  // not), "the time limit" or "a signal".
+  std::string stopped;
 };
 
 // Shrinks a schedule that violates `property` (DESIGN §7: "the shortest

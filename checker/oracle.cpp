@@ -154,6 +154,8 @@ Difference difference(const std::vector<DeviceState>& run, const std::set<std::s
     for (const auto& device : run) out.reactives += device.size();
     out.reactives = std::max<std::size_t>(out.reactives, 1);
     out.distance = std::numeric_limits<std::size_t>::max();
+    out.ended = false;
+    out.failure = sequential.failure;
     return out;
   }
   bool named_distributed = false;
@@ -406,8 +408,9 @@ ConvergedState run_sequential(const sim::World& like, const std::vector<ActionRe
       const core::Runtime& rt = replicas.runtime(d);
       out.devices.push_back(observed_state(rt, d, derived_from_distributed(rt), like.scenario()));
     }
-  } catch (const core::Error&) {
+  } catch (const core::Error& e) {
     out.quiesced = false;  // the program fails without concurrency: no sequential state to match
+    out.failure = e.what();
     out.devices.clear();
   }
   return out;

@@ -65,7 +65,10 @@ using DeviceState = std::map<std::string, std::vector<std::uint8_t>>;
 
 // The converged state of one schedule, per device.
 struct ConvergedState {
-  bool quiesced = true;  // false: the sequential schedule itself never quiesced
+  bool quiesced = true;  // false: the sequential schedule itself never quiesced, or failed
+  // Why it failed: an action or a receive threw without concurrency (its
+  // message); empty when it ran out of healing rounds instead.
+  std::string failure;
   std::vector<DeviceState> devices;
 };
 
@@ -78,6 +81,9 @@ struct Difference {
   std::uint32_t device = 0;
   std::string identity;
   std::vector<std::uint8_t> run, sequential;
+  // The sequential schedule did not end in a state: ConvergedState::failure.
+  bool ended = true;
+  std::string failure;
   bool matches() const { return reactives == 0; }
 };
 // The difference of `sequential` from `run` (identities in `distributed` are

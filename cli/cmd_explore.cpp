@@ -389,6 +389,13 @@ void run_explore(const ExploreFlags& flags, const CLI::App& cmd, Context& contex
                                : ex::explore(*scenario, options, monitors, control);
   if (resumed && resumed->campaign_stage2) result.stage = 2;
   if (control.progress && isatty(STDERR_FILENO) != 0) std::cerr << "\n";
+  // Shrinking a sampled counterexample takes what is left of the time limit,
+  // and at least a twentieth of it: the run ends close to its budget (issue 14:
+  // "--time-limit 5 ends within 10 %"), and a signal ends the shrink at once.
+  report_options.interrupt = &interrupted();
+  if (const double limit = options.limits.time_limit_seconds; limit > 0) {
+    report_options.shrink_time_limit_seconds = std::max(limit - result.stats.elapsed_seconds, limit / 20);
+  }
 
   const auto written = reports::write_all(scenario, options, result, dir, report_options);
   // With --json, stdout carries exactly the report (for scripts); the human

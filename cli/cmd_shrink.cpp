@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/files.hpp"
 #include "cli/scenario_name.hpp"
+#include "cli/signals.hpp"
 #include "cli/validators.hpp"
 #include "core/error.hpp"
 #include "sim/trace.hpp"
@@ -35,6 +36,7 @@ std::string summary(const std::string& property, std::size_t input, const checke
   } else if (r.ddmin_length > 0) {
     text += " (no BFS pass)";
   }
+  if (!r.stopped.empty()) text += fmt::format("; stopped early by {}", r.stopped);
   text += fmt::format("; shortest on these bounds: {}\n", r.bound_proven ? "proven" : "not proven");
   return text;
 }
@@ -64,8 +66,18 @@ void register_shrink(CLI::App& app, Context& context) {
                   "seconds the BFS pass may take, 0 for none (none: the result does not depend on the machine)")
       ->check(Seconds)
       ->capture_default_str();
-  cmd->footer("Exit status: 0 the shrunk trace is written, 2 bad input (a trace on which no property fails).");
+  cmd->add_option("--time-limit", o->shrink.time_limit_seconds,
+                  "seconds for the whole shrink, 0 for none; when it ends, the shortest schedule so far is written")
+      ->check(Seconds)
+      ->capture_default_str();
+  cmd->footer(
+      "Exit status: 0 the shrunk trace is written, 2 bad input (a trace on which no property fails), 130 / 143 "
+      "stopped by SIGINT / SIGTERM (the shortest schedule so far is written).");
   cmd->callback([o, &context] {
+    // A signal ends the shrink with the shortest schedule so far, written as
+    // usual; the exit status is then 128 + the signal.
+    SignalScope signals;
+    o->shrink.interrupt = &interrupted();
     require_readable_file(o->trace, "shrink:");
     const auto trace = sim::read_trace_file(o->trace);
     const auto scenario = scenario_named(trace.scenario, context.scenarios);
@@ -85,7 +97,8 @@ void register_shrink(CLI::App& app, Context& context) {
     std::cout << summary(property, trace.choices.size(), shrunk);
     std::cout << fmt::format("still fails: {}\n  {}\nreplay: {} replay {}\n", shrunk.finding.property,
                              shrunk.finding.message, context.program, o->output);
-    context.code = 0;
+    const int signal = signal_received();
+    context.code = signal != 0 ? 128 + signal : 0;
   });
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -171,6 +172,32 @@ void render(const std::filesystem::path& path, std::vector<std::string>& problem
   }
 }
 
+// Devices disagree, or no sequential schedule computes what one did, also
+// when some of the schedule's actions aborted and rolled back (an operator or
+// merge threw, a reference named a reactive the receiver lacks): what those
+// would have written is missing. The finding then says so, from the trace.
+std::string aborted_actions(const sim::Trace& trace) {
+  std::map<std::uint32_t, std::pair<std::size_t, std::string>> by_device;  // device -> (count, first text)
+  for (const auto& e : trace.events) {
+    if (e.value("kind", "") != "aborted" || !e.contains("device") || !e.at("device").is_number()) continue;
+    auto& [count, first] = by_device[e.at("device").get<std::uint32_t>()];
+    if (count++ == 0) {
+      first = e.value("text", "");
+      if (first.starts_with("abort: ")) first.erase(0, 7);
+    }
+  }
+  if (by_device.empty()) return {};
+  std::string text = "; on this schedule ";
+  bool comma = false;
+  for (const auto& [device, aborted] : by_device) {
+    text += fmt::format("{}d{} aborted {} action{} and rolled {} back (the first: {})", comma ? ", " : "", device,
+                        aborted.first, aborted.first == 1 ? "" : "s", aborted.first == 1 ? "it" : "them",
+                        aborted.second);
+    comma = true;
+  }
+  return text;
+}
+
 struct Counterexample {
   json violation;
   std::optional<std::string> shrunk;
@@ -182,14 +209,22 @@ Counterexample counterexample(const std::shared_ptr<const sim::Scenario>& scenar
   sim::Finding finding = v.finding;
   std::optional<std::string> shrunk;
   if (!v.found_by.empty()) {  // sampled: shrink; breadth-first ones are shortest already
-    auto result = checker::shrink(*scenario, v.config, v.seed, choices, v.finding.property, o.shrink_replays_max);
-    shrunk = fmt::format("shrunk the counterexample from {} to {} choices ({} replays)", choices.size(),
-                         result.choices.size(), result.replays);
+    checker::ShrinkOptions shrink;
+    shrink.replays_max = o.shrink_replays_max;
+    shrink.interrupt = o.interrupt;
+    shrink.time_limit_seconds = o.shrink_time_limit_seconds;
+    auto result = checker::shrink(*scenario, v.config, v.seed, choices, v.finding.property, shrink);
+    shrunk = fmt::format("shrunk the counterexample from {} to {} choices ({} replays{})", choices.size(),
+                         result.choices.size(), result.replays,
+                         result.stopped.empty() ? "" : fmt::format("; stopped early by {}", result.stopped));
     choices = std::move(result.choices);
     finding = std::move(result.finding);
   }
   RecordedRun run = record_run(scenario, v.config, v.seed, choices, o.states_bytes_max);
   sim::write_trace_file(run.trace, trace_path);
+  if (finding.property == "convergence" || finding.property == "sequential-spec") {
+    finding.message += aborted_actions(run.trace);
+  }
   return {json{
               {"property", finding.property},
               {"message", finding.message},

@@ -15,6 +15,7 @@
 // A renderer that fails costs its file, never the run: write_all says which
 // files it could not write.
 
+#include <atomic>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -49,6 +50,10 @@ struct ReportOptions {
   // Sampled counterexamples are shrunk (checker::shrink) within this many
   // replays; breadth-first ones are shortest already.
   std::size_t shrink_replays_max = 2000;
+  // ... and stop early, keeping the shortest schedule so far, when this flag
+  // is raised (a signal) or after this many seconds (0: none).
+  const std::atomic<bool>* interrupt = nullptr;
+  double shrink_time_limit_seconds = 0;
   // The state explorer's data stops at this many bytes of JSON and says so.
   std::size_t states_bytes_max = 8u << 20;
   HtmlOptions html;

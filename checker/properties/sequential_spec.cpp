@@ -435,14 +435,24 @@ void SequentialSpec::report_closest(const sim::World& world, const std::vector<A
   for (const auto& a : actions) list += fmt::format("{}{}", list.empty() ? "" : ", ", action_text(world, a));
   const std::string orders =
       fmt::format("{} order{} allowed by the run's causal order, all tried", tried, tried == 1 ? "" : "s");
-  if (difference.identity.empty()) {
-    report(sim::no_device, {},
-           fmt::format("no sequential schedule of the {} committed actions [{}] quiesces ({})", actions.size(), list,
-                       orders));
-    return;
-  }
   std::string order;
   for (const auto& a : closest) order += fmt::format("{}{}", order.empty() ? "" : "; ", action_text(world, a));
+  if (difference.identity.empty() && !difference.failure.empty()) {
+    // Lasp's claim compares with a sequential schedule that ends; here the
+    // program fails without any concurrency (an action or a receive throws).
+    report(sim::no_device, {},
+           fmt::format("no sequential schedule of the {} committed actions [{}] runs to the end ({}): in every one "
+                       "an action or a receive fails; in {}: {}",
+                       actions.size(), list, orders, order, difference.failure));
+    return;
+  }
+  if (difference.identity.empty()) {
+    report(sim::no_device, {},
+           fmt::format("no sequential schedule of the {} committed actions [{}] quiesces within the healing rounds "
+                       "budget ({})",
+                       actions.size(), list, orders));
+    return;
+  }
   const std::string run_value = printed_bytes(difference.run);
   const std::string sequential_value = printed_bytes(difference.sequential);
   report(difference.device, difference.identity,

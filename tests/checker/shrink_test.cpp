@@ -2,6 +2,8 @@
 // and it is no longer than the shortest counterexample of a plain BFS on the
 // same bounds (issue 4).
 
+#include <atomic>
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
@@ -66,6 +68,42 @@ TEST(Shrink, MinimalRestorationTraceIsFireCrashRestartShort) {
   const auto shrunk = shrink(s, s.defaults, input->seed, input->choices, "restoration");
   EXPECT_EQ(shrunk.choices.size(), 2u);
   EXPECT_TRUE(shrunk.bound_proven);
+}
+
+// A signal or the time limit ends the shrink with the shortest schedule so
+// far, which still fails (issue 14: every loop that can run long honours the
+// budget and the interrupt flag). Raised before it starts: nothing but the
+// input's own replay runs, and the result says why it stopped.
+TEST(Shrink, ARaisedInterruptStopsItWithTheInputStillFailing) {
+  const auto s = scenarios::get("bug-local-fold");
+  const auto input = first_failing(*s, "convergence", 100);
+  ASSERT_TRUE(input.has_value());
+  const std::atomic<bool> raised{true};
+  ShrinkOptions options;
+  options.interrupt = &raised;
+  const auto shrunk = shrink(*s, s->defaults, input->seed, input->choices, "convergence", options);
+  EXPECT_EQ(shrunk.stopped, "a signal");
+  EXPECT_EQ(shrunk.replays, 1u);
+  EXPECT_FALSE(shrunk.bfs_ran);
+  EXPECT_FALSE(shrunk.bound_proven);
+  EXPECT_EQ(shrunk.choices.size(), shrunk.input_length);
+  expect_still_fails(*s, *input, shrunk, "convergence");
+
+  const auto whole = shrink(*s, s->defaults, input->seed, input->choices, "convergence");
+  EXPECT_TRUE(whole.stopped.empty());
+  EXPECT_LT(whole.choices.size(), shrunk.choices.size());  // so the stop above cut real work
+}
+
+TEST(Shrink, ATimeLimitThatHasPassedStopsIt) {
+  const auto s = scenarios::get("bug-local-fold");
+  const auto input = first_failing(*s, "convergence", 100);
+  ASSERT_TRUE(input.has_value());
+  ShrinkOptions options;
+  options.time_limit_seconds = 1e-9;
+  const auto shrunk = shrink(*s, s->defaults, input->seed, input->choices, "convergence", options);
+  EXPECT_EQ(shrunk.stopped, "the time limit");
+  EXPECT_FALSE(shrunk.bound_proven);
+  expect_still_fails(*s, *input, shrunk, "convergence");
 }
 
 TEST(Shrink, RefusesAScheduleThatDoesNotFail) {

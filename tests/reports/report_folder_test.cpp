@@ -168,6 +168,70 @@ TEST(ReportFolder, APassingRunRemovesAStaleCounterexampleAndSaysHolds) {
   }
 }
 
+// A register of Lamport-stamped named references, read through a flatten;
+// "poll" exists on d0 only, so d1's receive of the register pointing at it
+// aborts and rolls back (§3.4: a name denotes a reactive of the receiver's
+// store), on every schedule and on one computer too. The findings say that
+// the disagreement comes from the aborted receives, not only that it is.
+std::shared_ptr<const sim::Scenario> named_on_one_device() {
+  auto s = std::make_shared<sim::Scenario>();
+  s->name = "named-on-one-device";
+  s->create = [](core::Runtime& rt, const sim::DeviceContext& ctx) {
+    using core::Value;
+    const auto imax = [](const Value& a, const Value& b) { return a.as_int() >= b.as_int() ? a : b; };
+    if (ctx.device == 0) rt.distributed_source("poll", Value::integer(5), imax);
+    rt.distributed_source("none", Value::integer(0), imax);
+    const auto point = rt.source(Value::unit(), "point");
+    const std::int64_t replica = ctx.device;
+    const auto stamp = [](const Value& v) { return std::pair(v.as_list()[0].as_int(), v.as_list()[1].as_int()); };
+    const auto reg = rt.distributed_fold(
+        "reg", point, Value::list({Value::integer(0), Value::integer(-1), Value::named_ref("none")}),
+        [replica](const Value& st, const Value&) {
+          return Value::list({Value::integer(st.as_list()[0].as_int() + 1), Value::integer(replica),
+                              Value::named_ref("poll")});
+        },
+        [stamp](const Value& a, const Value& b) { return stamp(b) > stamp(a) ? b : a; });
+    const auto target = rt.map({reg}, [](std::span<const Value> in) { return in[0].as_list()[2]; }, "target");
+    rt.flatten(target, "shown");
+  };
+  s->workload = [](std::uint32_t device, std::uint32_t) {
+    return device == 0 ? std::vector<sim::Action>{sim::Action::fire("point", core::Value::unit())}
+                       : std::vector<sim::Action>{};
+  };
+  s->defaults.devices = 2;
+  return s;
+}
+
+TEST(ReportFolder, AFindingOnAScheduleWithAbortedReceivesSaysSo) {
+  const auto scenario = named_on_one_device();
+  ex::Options options = ex::default_options(*scenario);
+  options.strategy = ex::Strategy::bfs;
+  options.limits.time_limit_seconds = 0;
+  const auto convergence =
+      ex::explore(*scenario, options, checker::monitor_factory(*scenario, checker::CheckOptions{{"convergence"}}));
+  ASSERT_TRUE(convergence.violation.has_value());
+  auto written = write_all(scenario, options, convergence, scratch("aborted-convergence"));
+  std::string message = written.report["violations"][0]["message"];
+  EXPECT_NE(message.find("d1 aborted"), std::string::npos) << message;
+  EXPECT_NE(message.find("@poll, which does not exist"), std::string::npos) << message;
+
+  // One computer fails as well: sequential-spec says that no sequential
+  // schedule runs to the end, and why, not that none quiesces.
+  const auto sequential = ex::explore(*scenario, options,
+                                      checker::monitor_factory(*scenario, checker::CheckOptions{{"sequential-spec"}}));
+  ASSERT_TRUE(sequential.violation.has_value());
+  EXPECT_NE(sequential.violation->finding.message.find("runs to the end"), std::string::npos)
+      << sequential.violation->finding.message;
+  EXPECT_NE(sequential.violation->finding.message.find("which does not exist"), std::string::npos)
+      << sequential.violation->finding.message;
+
+  // Where nothing aborts, the finding is left as the property wrote it.
+  const auto bug = breadth_first("bug-local-fold");
+  written = write_all(bug.scenario, bug.options, bug.result, scratch("nothing-aborted"));
+  message = written.report["violations"][0]["message"];
+  EXPECT_EQ(message.find("aborted"), std::string::npos) << message;
+}
+
 // A campaign's config lists its stages; whether stage 2 ran is what happened.
 TEST(ReportFolder, ConfigOfTheCampaignNamesItsStages) {
   const auto scenario = scenarios::find("bug-local-fold");
