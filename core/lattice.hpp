@@ -38,8 +38,8 @@ class Lattice : public RcObject {
   virtual void encode(Encoder& out) const = 0;
   virtual Rc<const Lattice> bottom() const = 0;
   // Every Value the state holds (elements, keys, register contents), in any
-  // order; nothing for a lattice of numbers. The wire reads it to refuse a
-  // reference it cannot rewrite (core/wire.hpp, serialise).
+  // order; nothing for a lattice of numbers. The wire reads it to find the
+  // references it makes global (core/wire.cpp, crdt::with_held_values).
   virtual void for_each_value(const std::function<void(const Value&)>& f) const;
 };
 

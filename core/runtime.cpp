@@ -16,6 +16,7 @@
 
 #include "core/graph.hpp"
 #include "core/hash.hpp"
+#include "core/lattice.hpp"
 #include "core/policy.hpp"
 #include "core/receive.hpp"
 #include "core/snapshot.hpp"
@@ -146,6 +147,9 @@ void for_each_ref(const Value& v, F&& f) {
         for_each_ref(key, f);
         for_each_ref(value, f);
       }
+      break;
+    case Kind::crdt:  // a CRDT state's references (core/wire.cpp makes them global too)
+      v.as_crdt().for_each_value([&f](const Value& item) { for_each_ref(item, f); });
       break;
     default: break;
   }

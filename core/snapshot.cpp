@@ -6,6 +6,7 @@
 
 #include "core/bytes.hpp"
 #include "core/hash.hpp"
+#include "core/lattice.hpp"
 
 namespace frsim::core {
 namespace {
@@ -33,11 +34,14 @@ void store_nested(Snapshot& sigma, const Runtime& runtime, const Value& v,
         store_nested(sigma, runtime, value, stored);
       }
       return;
+    case Kind::crdt:
+      v.as_crdt().for_each_value([&](const Value& item) { store_nested(sigma, runtime, item, stored); });
+      return;
     default: return;
   }
 }
 
-// Whether v references a reactive anywhere (in lists and maps, recursively):
+// Whether v references a reactive anywhere (in lists, maps and CRDT states, recursively):
 // only then does storing it need the set of stored reactives, which allocates.
 bool holds_refs(const Value& v) {
   switch (v.kind()) {
@@ -53,6 +57,11 @@ bool holds_refs(const Value& v) {
         if (holds_refs(key) || holds_refs(value)) return true;
       }
       return false;
+    case Kind::crdt: {
+      bool found = false;
+      v.as_crdt().for_each_value([&found](const Value& item) { found = found || holds_refs(item); });
+      return found;
+    }
     default: return false;
   }
 }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/crdt/rename.hpp"
 #include "core/lattice.hpp"
 #include "core/receive.hpp"
 
@@ -98,9 +99,13 @@ class Converter {
         return rebuild_list(v);
       }
       case Kind::map: return rebuild_map(v);
+      case Kind::crdt: return rebuild_lattice(v);
       default: return v;
     }
   }
+
+  // What serialise is sending, for its errors.
+  void sending(std::string label) { sending_ = std::move(label); }
 
   // The replicated value of promoted reactive r, owned by this device.
   Value replicated(ReactiveId r, const std::string& name) {
@@ -140,6 +145,46 @@ class Converter {
       out.emplace_back(std::move(k), std::move(w));
     }
     return changed ? Value::map(std::move(out)) : v;
+  }
+
+  // A CRDT state that holds references, rebuilt with them converted as a
+  // list's are (§3.4 promotes what a value refers to, wherever in the value;
+  // crdt::with_held_values keeps the lattice's ids and timestamps). Lattices
+  // without one, the common case, are neither rebuilt nor copied.
+  Value rebuild_lattice(const Value& v) {
+    if (!holds_reference(v)) return v;
+    auto rebuilt = crdt::with_held_values(v, [this](const Value& item) { return convert(item); });
+    if (rebuilt) return *std::move(rebuilt);
+    if (mode_ == Mode::global) return v;
+    throw Error(fmt::format(
+        "d{} {} a {} state that holds a reference, and frsim cannot rebuild a lattice of that type to make the "
+        "reference global (§3.4); hold the reference in a list or map value, or name a distributed reactive "
+        "(Value::named_ref)",
+        device_, mode_ == Mode::send ? fmt::format("sends {}, whose value holds", sending_) : std::string("receives"),
+        v.as_crdt().type_name()));
+  }
+
+  // Whether `v` holds what convert() rewrites: a reference of this store
+  // (send, global) or a name from the wire (receive).
+  bool holds_reference(const Value& v) const {
+    switch (v.kind()) {
+      case Kind::ref: return mode_ != Mode::receive;
+      case Kind::list: {
+        if (mode_ == Mode::receive && is_wire_ref(v)) return true;
+        const auto items = v.as_list();
+        return std::any_of(items.begin(), items.end(), [this](const Value& item) { return holds_reference(item); });
+      }
+      case Kind::map:
+        return std::any_of(v.as_map().begin(), v.as_map().end(), [this](const auto& entry) {
+          return holds_reference(entry.first) || holds_reference(entry.second);
+        });
+      case Kind::crdt: {
+        bool found = false;
+        v.as_crdt().for_each_value([&](const Value& item) { found = found || holds_reference(item); });
+        return found;
+      }
+      default: return false;
+    }
   }
 
   // A reference of this device's store, by global name.
@@ -199,6 +244,7 @@ class Converter {
   Mode mode_;
   Holder holder_;
   std::vector<ReactiveId> expanding_;
+  std::string sending_;
 };
 
 }  // namespace
@@ -239,51 +285,10 @@ bool is_replicated_value(const Value& v) {
 
 void promote(Runtime& rt, std::uint32_t device, ReactiveId r) { rt.promote(r, promoted_name(device, r), creator_wins); }
 
-namespace {
-
-// A reference to a local reactive inside a CRDT state (DESIGN §11: lattices
-// are opaque to the conversion, so it would travel as a bare id and name
-// whatever reactive has that id on the receiver). Not a schedule's fault: a
-// program frsim cannot send faithfully, refused at its first send.
-void refuse_local_refs_in_crdts(const Runtime& rt, std::uint32_t device, ReactiveId sent, const Value& v,
-                                const Lattice* inside) {
-  switch (v.kind()) {
-    case Kind::ref:
-      if (inside == nullptr) return;
-      throw Error(fmt::format(
-          "d{} sends {}, whose {} state holds a reference to its local {}: references inside CRDT states are not "
-          "made global on the wire (§3.4 promotes those in plain values), so the receiver would read its own "
-          "reactive of that id; hold the reference in a list or map value, or name a distributed reactive "
-          "(Value::named_ref)",
-          device, rt.label(sent), inside->type_name(), v.as_ref() < rt.size() && !rt.label(v.as_ref()).empty()
-                                                          ? rt.label(v.as_ref())
-                                                          : fmt::format("r{}", v.as_ref())));
-    case Kind::list:
-      for (const Value& item : v.as_list()) refuse_local_refs_in_crdts(rt, device, sent, item, inside);
-      return;
-    case Kind::map:
-      for (const auto& [key, value] : v.as_map()) {
-        refuse_local_refs_in_crdts(rt, device, sent, key, inside);
-        refuse_local_refs_in_crdts(rt, device, sent, value, inside);
-      }
-      return;
-    case Kind::crdt: {
-      const Lattice& lattice = v.as_crdt();
-      lattice.for_each_value([&](const Value& item) {
-        refuse_local_refs_in_crdts(rt, device, sent, item, inside != nullptr ? inside : &lattice);
-      });
-      return;
-    }
-    default: return;
-  }
-}
-
-}  // namespace
-
 Value serialise(Runtime& rt, std::uint32_t device, ReactiveId r) {
-  refuse_local_refs_in_crdts(rt, device, r, rt.value(r), nullptr);
   if (!rt.options().receiver->promotes()) return rt.value(r);
   Converter converter(&rt, rt, device, Converter::Mode::send);
+  converter.sending(rt.label(r).empty() ? fmt::format("r{}", r) : rt.label(r));
   const auto name = distributed_name(rt, r);
   if (name && promoted_by(device, *name)) return converter.replicated(r, *name);
   return converter.convert(rt.value(r));

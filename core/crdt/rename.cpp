@@ -10,11 +10,19 @@ namespace {
 
 struct NotRenamable {};
 
+// Rebuilds the library's lattices with their replica ids renamed (to_new,
+// values renamed through) or, given `held`, with every Value a lattice holds
+// replaced by held(value) and the ids kept.
 class Renamer {
  public:
   explicit Renamer(std::span<const ReplicaId> to_new) : to_new_(to_new) {}
+  explicit Renamer(const std::function<Value(const Value&)>& held) : held_(&held) {}
+
+  // A lattice value rebuilt (with `held`: its held values replaced).
+  Value rebuilt(const Value& v) const { return lattice(v); }
 
   Value value(const Value& v) const {
+    if (held_ != nullptr) return (*held_)(v);
     switch (v.kind()) {
       case Kind::list: {
         ValueList items;
@@ -93,6 +101,17 @@ class Renamer {
       for (const KeyValue& kv : x->all_values()) all.emplace(value(kv.key), value(kv.value));
       return to_value(make_rc<const OrMap>(keyed(x->key_dots()), x->context().renamed(to_new_), std::move(all)));
     }
+    if (held_ != nullptr) {  // ids kept: the types that order them rebuild too
+      if (const auto* x = dynamic_cast<const LwwRegister*>(&l)) {
+        return to_value(make_rc<const LwwRegister>(x->timestamp(), value(x->get())));
+      }
+      if (const auto* x = dynamic_cast<const Rga*>(&l)) {
+        Rga::Nodes nodes = x->nodes();
+        for (auto& [id, node] : nodes) node.value = value(node.value);
+        return to_value(make_rc<const Rga>(std::move(nodes), x->tombstones()));
+      }
+      throw NotRenamable{};
+    }
     // LWW-Register and RGA order replica ids by their Lamport timestamps: only
     // bottom, which holds none, renames (to itself). So does any unknown type.
     const bool orders_ids = dynamic_cast<const LwwRegister*>(&l) != nullptr || dynamic_cast<const Rga*>(&l) != nullptr;
@@ -101,6 +120,7 @@ class Renamer {
   }
 
   std::span<const ReplicaId> to_new_;
+  const std::function<Value(const Value&)>* held_ = nullptr;
 };
 
 }  // namespace
@@ -108,6 +128,15 @@ class Renamer {
 std::optional<Value> rename_replicas(const Value& value, std::span<const ReplicaId> to_new) {
   try {
     return Renamer(to_new).value(value);
+  } catch (const NotRenamable&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<Value> with_held_values(const Value& lattice, const std::function<Value(const Value&)>& held) {
+  if (lattice.kind() != Kind::crdt) return std::nullopt;
+  try {
+    return Renamer(held).rebuilt(lattice);
   } catch (const NotRenamable&) {
     return std::nullopt;
   }

@@ -18,6 +18,7 @@
 // hold no id at all (bottom), and are otherwise not renamable.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 
@@ -32,5 +33,12 @@ namespace frsim::core::crdt {
 // some part of the value orders replica ids (a non-bottom LWW-Register or
 // RGA), or is a lattice type this function does not know.
 std::optional<Value> rename_replicas(const Value& value, std::span<const ReplicaId> to_new);
+
+// The library lattice `lattice` rebuilt with every Value it holds (set
+// elements, map keys and values, register contents, RGA elements) replaced by
+// held(value), replica ids and timestamps as they were; `held` recurses if it
+// wants to. The wire makes the references inside a CRDT state global with it
+// (core/wire.cpp). nullopt for a lattice type this function does not know.
+std::optional<Value> with_held_values(const Value& lattice, const std::function<Value(const Value&)>& held);
 
 }  // namespace frsim::core::crdt

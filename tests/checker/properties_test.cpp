@@ -2,6 +2,7 @@
 // deliberately broken program or event stream) breaks it. The engine mutants'
 // fails-tests are in mutants_test.cpp.
 
+#include <algorithm>
 #include <memory>
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include "checker/properties/lo_failure.hpp"
 #include "checker/properties/lo_one_response.hpp"
 #include "checker/properties/sequential_spec.hpp"
+#include "core/crdt/registers.hpp"
 #include "scenarios/registry.hpp"
 #include "sim/explore/explore.hpp"
 #include "sim/state.hpp"
@@ -357,6 +359,15 @@ sim::Scenario a_pointer_to_an_opened_item() {
   return s;
 }
 
+// Applies the first enabled transition whose description starts with `prefix`.
+bool apply_first(sim::World& world, std::string_view prefix) {
+  const auto enabled = world.enabled();
+  for (std::size_t i = 0; i < enabled.size(); ++i) {
+    if (enabled[i].description().starts_with(prefix)) return world.apply_enabled(enabled, i), true;
+  }
+  return false;
+}
+
 TEST(Restoration, APointerToAReactiveAWorkloadActionCreatedIsRestored) {
   const auto s = a_pointer_to_an_opened_item();
   sim::explore::Options options;
@@ -368,18 +379,68 @@ TEST(Restoration, APointerToAReactiveAWorkloadActionCreatedIsRestored) {
   EXPECT_GT(holds.judged.at(0), 0u);
   // The restarted device shows the item again, and follows it.
   sim::World world(s, s.defaults, 1);
-  auto apply = [&world](std::string_view prefix) {
-    const auto enabled = world.enabled();
-    for (std::size_t i = 0; i < enabled.size(); ++i) {
-      if (enabled[i].description().starts_with(prefix)) return world.apply_enabled(enabled, i), true;
-    }
-    return false;
-  };
+  const auto apply = [&world](std::string_view prefix) { return apply_first(world, prefix); };
   for (const char* step : {"d0 create open", "d0 fire selected", "crash d0", "restart d0"}) ASSERT_TRUE(apply(step)) << step;
   EXPECT_EQ(world.device(0).value("shown"), Value::integer(40));
   EXPECT_EQ(world.device(0).runtime()->snapshot().named("item"), world.device(0).runtime()->find("item"));
   ASSERT_TRUE(apply("d0 fire item"));
   EXPECT_EQ(world.device(0).value("shown"), Value::integer(50));
+}
+
+// A library LWW-Register holding a reference to a device's local source (the
+// fourth probe's p4-bad-ref-in-lww, once refused at the send): §3.4 makes it
+// global inside the CRDT state as in a list, so every device reads d0's
+// source through its replica; everything holds on every schedule of the two
+// fires and the sends. A restart of the holder restores its replica (Σ keeps
+// the reactives a CRDT state refers to, §3.2) and shows 42 again.
+sim::Scenario a_register_of_references() {
+  sim::Scenario s;
+  s.name = "a-register-of-references";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext& ctx) {
+    const auto imax = [](const Value& a, const Value& b) { return a.as_int() >= b.as_int() ? a : b; };
+    rt.distributed_source("none", Value::integer(0), imax);
+    const auto mine = rt.source(Value::integer(0), "s");
+    const auto point = rt.source(Value::unit(), "point");
+    const std::uint32_t replica = ctx.device;
+    const auto first = Value::crdt(core::make_rc<const core::crdt::LwwRegister>(core::crdt::Timestamp{0, 0},
+                                                                              Value::named_ref("none")));
+    const auto reg = rt.distributed_fold("reg", point, first, [replica, mine](const Value& st, const Value&) {
+      return Value::crdt(dynamic_cast<const core::crdt::LwwRegister&>(st.as_crdt()).assign(replica, Value::ref(mine)));
+    });
+    const auto target = rt.map(
+        {reg}, [](core::Inputs in) { return dynamic_cast<const core::crdt::LwwRegister&>(in[0].as_crdt()).get(); },
+        "target");
+    rt.flatten(target, "shown");
+  };
+  s.workload = [](std::uint32_t device, std::uint32_t) {
+    if (device != 0) return std::vector<sim::Action>{};
+    return std::vector<sim::Action>{sim::Action::fire("s", Value::integer(42)),
+                                    sim::Action::fire("point", Value::unit())};
+  };
+  s.defaults.devices = 2;
+  s.defaults.crashes = 1;
+  return s;
+}
+
+TEST(Convergence, AReferenceInsideACrdtStateIsTheSameReactiveOnEveryDevice) {
+  const auto s = a_register_of_references();
+  sim::explore::Options options;
+  options.world = s.defaults;
+  options.world.crashes = 0;  // the crash below, on the one schedule that matters
+  options.strategy = sim::explore::Strategy::bfs;
+  const auto holds = sim::explore::explore(s, options, monitor_factory(s, CheckOptions{}));
+  EXPECT_TRUE(holds.complete);
+  EXPECT_FALSE(holds.violation.has_value()) << holds.violation->finding.property << ": "
+                                            << holds.violation->finding.message;
+  sim::World world(s, s.defaults, 1);
+  const auto apply = [&world](std::string_view prefix) { return apply_first(world, prefix); };
+  for (const char* step : {"d0 fire s", "d0 fire point", "d0 send reg to d1", "deliver"}) {
+    ASSERT_TRUE(apply(step)) << step;
+  }
+  EXPECT_EQ(world.device(1).value("shown"), Value::integer(42));
+  EXPECT_EQ(world.device(1).value("s"), Value::integer(0)) << "d1's own source is not the one it reads";
+  for (const char* step : {"crash d1", "restart d1"}) ASSERT_TRUE(apply(step)) << step;
+  EXPECT_EQ(world.device(1).value("shown"), Value::integer(42));
 }
 
 // Lemma 4.23: a counter whose creation code reads Σ and, once restarted,
