@@ -61,6 +61,7 @@ class View;
 struct UserProperty {
   enum class Kind : std::uint8_t {
     always,      // holds in every state: the initial one, after every transition, the healed end
+                 // (not amid a propagation in fine grain: an uncommitted store is not observed)
     sometimes,   // holds in some state of some schedule: reachability; never reached is reported
     eventually,  // holds at the converged end of every schedule (after healing quiesced)
   };

@@ -9,7 +9,10 @@ namespace frsim::checker {
 // them), judged like the built-in ones:
 //   always      in the initial state, after every transition and at the
 //               healed end: false is a violation, with the schedule that
-//               reached the state;
+//               reached the state; in fine grain not where a device is in
+//               the middle of a propagation (its store is not one anybody
+//               observes: Lemma 4.13), so a glitch-free program's diamond
+//               holds as it does in coarse grain;
 //   sometimes   in the same states: judged() counts the states where it held
 //               (reachability); a campaign that never reaches one reports it
 //               as never reached, not as a pass;
