@@ -66,10 +66,20 @@ std::vector<std::string> identities(const core::Runtime& rt, std::uint32_t devic
   // pass in id order finds every wave.
   std::vector<std::vector<core::ReactiveId>> waves(1);  // waves[w]: the unlabelled reactives of wave w
   std::vector<std::uint32_t> wave(rt.size(), 0);
+  // One label on several reactives of the creation code (a copy-paste
+  // mistake, or a pattern): the second is "label#1", and so on, in creation
+  // order, which is the code's on every device; before, only the first was
+  // compared and the others were silently left out. Reactives created later
+  // (by operators and workload actions, recorded in Σ) may be made in other
+  // orders on other devices: their label stays theirs, the first one's.
+  const auto& records = rt.snapshot().creations;
+  const core::ReactiveId code_end = records.empty() ? static_cast<core::ReactiveId>(rt.size()) : records.front().first;
+  std::map<std::string, std::uint32_t> labelled;
   for (core::ReactiveId r = 0; r < rt.size(); ++r) {
     if (!out[r].empty()) continue;
     if (!rt.label(r).empty()) {
-      out[r] = rt.label(r);
+      const std::uint32_t k = r < code_end ? labelled[rt.label(r)]++ : 0;
+      out[r] = k == 0 ? rt.label(r) : fmt::format("{}#{}", rt.label(r), k);
       continue;
     }
     std::uint32_t w = 1;

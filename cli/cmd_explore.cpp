@@ -402,8 +402,9 @@ void run_explore(const ExploreFlags& flags, const CLI::App& cmd, Context& contex
   // summary goes to stderr.
   print_summary(written, dir, flags.json ? std::cerr : std::cout);
   if (flags.json) std::cout << written.report.dump(2) << "\n";
-  // A violation is a verdict even when a signal came after it.
-  if (result.violation) {
+  // A violation is a verdict even when a signal came after it; so is a
+  // `sometimes` property a complete exploration never reached.
+  if (result.violation || written.report.at("verdict") == "unreached") {
     context.code = 1;
   } else if (const int signal = signal_received(); signal != 0) {
     context.code = 128 + signal;
@@ -419,8 +420,9 @@ std::string properties_footer() {
   text +=
       "Statuses: holds (complete exploration), VIOLATED, not violated (incomplete: a budget or a signal stopped the "
       "run), not judged further (the run stopped at another property's violation), not exercised (judged 0 times).\n"
-      "Exit status: 0 no violation, 1 a violation (see the replay line), 2 bad input, 130 / 143 stopped by "
-      "SIGINT / SIGTERM (the report of what was explored is written).";
+      "Exit status: 0 no violation, 1 a violation (see the replay line) or a sometimes property that a complete "
+      "exploration never reached, 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM (the report of what was "
+      "explored is written).";
   return text;
 }
 

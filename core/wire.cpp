@@ -200,13 +200,24 @@ class Converter {
       return named(*name, source && mode_ == Mode::send ? convert(view_.value(*source)) : Value());
     }
     std::optional<std::string> name = distributed_name(view_, r);
-    if (!name && mode_ == Mode::global) return own ? Value::ref(r) : named(promoted_name(device_, r), Value());
+    if (!name && mode_ == Mode::global) return own ? local_identity(r) : named(promoted_name(device_, r), Value());
     if (!name) {
       name = promoted_name(device_, r);
       promote(*rt_, device_, r);
     }
     if (mode_ == Mode::send && promoted_by(device_, *name)) return named(*name, replicated(r, *name));
     return named(*name, Value());
+  }
+
+  // A local reactive referred to from a local value, compared across devices
+  // (global form): by its label where the label names it (the first reactive
+  // of that label), since ids differ between devices whose creation codes
+  // make different local reactives first (the checker's identities go by
+  // label for the same reason); by its id otherwise.
+  Value local_identity(ReactiveId r) const {
+    const std::string& label = view_.label(r);
+    if (label.empty() || view_.find(label) != r) return Value::ref(r);
+    return Value::list({ref_tag(), Value::string("#local " + label)});
   }
 
   Value named(const std::string& name, Value replicated) const {

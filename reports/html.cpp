@@ -110,9 +110,10 @@ class Page {
     out_ += fmt::format("<header>\n<h1>frsim report: {}</h1>\n", scenario);
     out_ += fmt::format("<p class=\"description\">{}</p>\n",
                         escape_text(r_.at("description").get<std::string>()));
+    const bool failed = verdict == "violated" || verdict == "unreached";
     out_ += fmt::format("<p class=\"verdict {}\" data-verdict=\"{}\">{}</p>\n",
-                        verdict == "violated" ? "fail" : verdict == "holds" ? "ok" : "incomplete",
-                        escape_attribute(verdict), escape_text(verdict_text(r_)));
+                        failed ? "fail" : verdict == "holds" ? "ok" : "incomplete", escape_attribute(verdict),
+                        escape_text(verdict_text(r_)));
     out_ += fmt::format("<p class=\"exploration\">{}. {} properties: {}.</p>\n",
                         escape_text(exploration_summary(r_)), r_.at("properties").size(),
                         escape_text(counts_text(counts)));

@@ -44,7 +44,7 @@ constexpr std::array<std::string_view, 7> kStatuses{"holds",
                                                    "not_judged_further",
                                                    "not_checked",
                                                    "never_reached"};
-constexpr std::array<std::string_view, 4> kVerdicts{"holds", "violated", "incomplete", "interrupted"};
+constexpr std::array<std::string_view, 5> kVerdicts{"holds", "violated", "incomplete", "interrupted", "unreached"};
 constexpr std::array<std::string_view, 6> kBudgets{"depth",  "states", "schedules",
                                                    "time",   "memory", "interrupted"};
 constexpr std::array<std::string_view, 4> kNodeKinds{"source", "map", "fold", "flatten"};
@@ -494,6 +494,15 @@ std::string verdict_text(const nlohmann::json& report) {
     return names.empty() ? std::string("VIOLATED") : fmt::format("VIOLATED: {}", names);
   }
   if (verdict == "holds") return "every property checked holds on every schedule within the bounds";
+  if (verdict == "unreached") {
+    std::string names;
+    for (const auto& p : report.at("properties")) {
+      if (p.at("status") != "never_reached") continue;
+      names += fmt::format("{}{}", names.empty() ? "" : ", ", p.at("name").get<std::string>());
+    }
+    return fmt::format("FAILED: no state reached {} on any schedule within the bounds (a complete exploration)",
+                       names);
+  }
   const auto& budget = report.at("budget_hit");
   if (verdict == "interrupted") return "no violation found before the run was interrupted (incomplete)";
   return budget.is_string() ? fmt::format("no violation found, but the exploration is incomplete (the {} budget)",

@@ -89,7 +89,8 @@ std::string strategy_summary(const nlohmann::json& report);
 // bounds explored", "swarm: incomplete, stopped at the schedules budget",
 // "bfs: stopped at the first violation".
 std::string exploration_summary(const nlohmann::json& report);
-// The run's verdict, report.verdict: "holds", "violated", "incomplete", "interrupted".
+// The run's verdict, report.verdict: "holds", "violated", "incomplete", "interrupted",
+// "unreached" (complete, but a `sometimes` property never reached: a failure).
 std::string verdict_of(const nlohmann::json& report);
 // The verdict in one sentence for banners: "VIOLATED: convergence", "every
 // property holds on every schedule within the bounds", "no violation found,

@@ -70,17 +70,21 @@ void write_junit(const json& report, std::ostream& out) {
   const std::string time = fmt::format("{:.3f}", report.at("stats").at("elapsed_seconds").get<double>());
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   // Skipped: what the run did not judge (not checked, not judged further, not
-  // exercised, never reached). "not violated (incomplete)" passes, saying so in system-out.
-  const std::size_t skipped =
-      counts.not_checked + counts.not_judged_further + counts.not_exercised + counts.never_reached;
+  // exercised, never reached in an incomplete run). "not violated (incomplete)"
+  // passes, saying so in system-out. A `sometimes` that a complete run never
+  // reached (verdict unreached) fails.
+  const bool unreached_fails = report.at("verdict") == "unreached";
+  const std::size_t failures = counts.violated + (unreached_fails ? counts.never_reached : 0);
+  const std::size_t skipped = counts.not_checked + counts.not_judged_further + counts.not_exercised +
+                              (unreached_fails ? 0 : counts.never_reached);
   xml += fmt::format(
       "<testsuites name=\"frsim\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
       "time=\"{}\">\n",
-      tests, counts.violated, skipped, time);
+      tests, failures, skipped, time);
   xml += fmt::format(
       "  <testsuite name=\"frsim.{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
       "time=\"{}\">\n",
-      escape_attribute(scenario), tests, counts.violated, skipped, time);
+      escape_attribute(scenario), tests, failures, skipped, time);
   xml += "    <properties>\n";
   auto property = [&xml](std::string_view name, const std::string& value) {
     xml += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", escape_attribute(name),
@@ -115,6 +119,16 @@ void write_junit(const json& report, std::ostream& out) {
                            escape_attribute(prop.at("source").get<std::string>()), escape_text(failure_body(found)));
         break;
       }
+      case PropertyStatus::never_reached:
+        if (!unreached_fails) {
+          xml += fmt::format("      <skipped message=\"{}\"/>\n", escape_attribute(skip_reason(report, status)));
+          break;
+        }
+        xml += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
+                           escape_attribute(fmt::format("{}: no state reached it", name)),
+                           escape_attribute(prop.at("source").get<std::string>()),
+                           escape_text(verdict_text(report)));
+        break;
       case PropertyStatus::incomplete:
         xml += fmt::format("      <system-out>{}: {}</system-out>\n", to_text(status),
                            escape_text(exploration_summary(report)));

@@ -295,6 +295,13 @@ WrittenReport write_all(const std::shared_ptr<const sim::Scenario>& scenario, co
       {"notes", notes},
       {"resume", resume_json(options, result, campaign)},
   };
+  // A complete exploration in which a `sometimes` property was never reached
+  // has shown that no state within the bounds satisfies it: that fails.
+  if (report["verdict"] == "holds") {
+    for (const auto& p : report["properties"]) {
+      if (p["status"] == "never_reached") report["verdict"] = to_string(Verdict::unreached);
+    }
+  }
   WrittenReport written;
   const auto trace_path = dir / "counterexample.json";
   if (result.violation) {

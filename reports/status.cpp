@@ -20,7 +20,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 7> status_na
     {"never_reached", "never reached"},
 }};
 
-constexpr std::array<std::string_view, 4> verdict_names{"holds", "violated", "incomplete", "interrupted"};
+constexpr std::array<std::string_view, 5> verdict_names{"holds", "violated", "incomplete", "interrupted", "unreached"};
 
 }  // namespace
 

@@ -53,6 +53,10 @@ enum class Verdict : std::uint8_t {
   violated,     // a violation was found (exit status 1)
   incomplete,   // no violation within what a budget let it explore
   interrupted,  // no violation before a signal stopped it
+  // Complete, no violation, but a `sometimes` property no state reached: it
+  // fails without a counterexample (as Stateright's reachability properties
+  // do). Exit status 1.
+  unreached,
 };
 Verdict verdict(const sim::explore::Result& result);
 std::string_view to_string(Verdict verdict);

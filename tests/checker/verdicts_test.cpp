@@ -586,6 +586,66 @@ TEST(Convergence, AFindingMadeBeforeTheDivergenceIsKept) {
   EXPECT_GE(r.findings.size(), 2u);  // convergence's too
 }
 
+// The fifth probe's miss: a Map and a diverging local fold over a replicated
+// value share the label "stats" (a copy-paste mistake; the fold counts the
+// updates it saw, paper §4.8). Only the first reactive of a label was
+// compared, so the fold was never looked at; now the creation code's second
+// one is "stats#1" and is compared.
+sim::Scenario stats_twice(bool fold) {
+  auto s = plain_register("stats-twice", add_one, [](const Value& a, const Value& b) {
+    return a.as_int() >= b.as_int() ? a : b;
+  });
+  const auto create = s.create;
+  s.create = [create, fold](core::Runtime& rt, const sim::DeviceContext& ctx) {
+    create(rt, ctx);
+    const auto v = *rt.find("v");
+    rt.map({v}, [](std::span<const Value> in) { return in[0]; }, "stats");
+    if (fold) {
+      rt.fold(v, Value::integer(0), [](const Value& n, const Value&) { return Value::integer(n.as_int() + 1); },
+              "stats");
+    } else {
+      rt.map({v}, [](std::span<const Value> in) { return Value::integer(2 * in[0].as_int()); }, "stats");
+    }
+  };
+  return s;
+}
+
+TEST(Convergence, ALabelUsedTwiceDoesNotHideADivergingFold) {
+  const auto s = stats_twice(true);
+  const auto caught = testing::search(s, s.defaults, 40, {{"convergence"}});
+  ASSERT_TRUE(caught.has_value());
+  EXPECT_NE(caught->finding->message.find("stats#1"), std::string::npos) << caught->finding->message;
+  // Two reactives of one label that agree hold.
+  const auto maps = stats_twice(false);
+  const auto found = testing::search(maps, maps.defaults, 40, {{"convergence"}});
+  EXPECT_FALSE(found.has_value()) << found->finding->message;
+}
+
+// The fifth probe's false alarm: a Map over a shared max returns a reference
+// to one of two local constant sources and a flatten shows it; d1 makes one
+// more local source first, so the ids differ by one. A reference held by a
+// local value is compared by the label of what it denotes.
+TEST(Convergence, ALocalReferenceIsComparedByTheLabelOfWhatItDenotes) {
+  auto s = plain_register("pick-a-label", add_one, [](const Value& a, const Value& b) {
+    return a.as_int() >= b.as_int() ? a : b;
+  });
+  const auto create = s.create;
+  s.create = [create](core::Runtime& rt, const sim::DeviceContext& ctx) {
+    if (ctx.device == 1) rt.source(Value::integer(7), "extra");
+    const auto zero = rt.source(Value::string("even"), "label-0");
+    const auto one = rt.source(Value::string("odd"), "label-1");
+    create(rt, ctx);
+    const auto v = *rt.find("v");
+    const auto pick = rt.map({v}, [zero, one](std::span<const Value> in) {
+      return Value::ref(in[0].as_int() % 2 == 0 ? zero : one);
+    }, "pick");
+    rt.flatten(pick, "shown");
+  };
+  EXPECT_FALSE(judge(s, schedule(s, s.defaults, {"d0 fire"}), {"convergence"}).has_value());
+  const auto found = testing::search(s, s.defaults, 20, {{"convergence"}});
+  EXPECT_FALSE(found.has_value()) << found->finding->message;
+}
+
 TEST(Convergence, HoldsWhenADeviceMakesExtraLocalReactivesFirst) {
   const auto s = scenarios::get("device-extras");
   for (std::uint64_t seed = 1; seed <= 25; ++seed) {

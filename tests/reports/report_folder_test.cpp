@@ -14,6 +14,7 @@
 #include "reports/json_report.hpp"
 #include "scenarios/registry.hpp"
 #include "sim/trace.hpp"
+#include "sim/view.hpp"
 #include "trace_model.hpp"
 
 namespace frsim::reports {
@@ -145,16 +146,22 @@ TEST(ReportFolder, AViolationWritesEveryFileAndAReplayableCounterexample) {
   EXPECT_NE(html.find("class=\"explorer-data\""), std::string::npos);
 }
 
+// The counter on one device, searched breadth-first: a complete run in well under a second.
+ex::Options one_device_bfs(const sim::Scenario& counter) {
+  ex::Options options = ex::default_options(counter);
+  options.world.devices = 1;
+  options.world.partitions = 0;
+  options.strategy = ex::Strategy::bfs;
+  return options;
+}
+
 TEST(ReportFolder, APassingRunRemovesAStaleCounterexampleAndSaysHolds) {
   const fs::path dir = scratch("stale");
   const auto bug = breadth_first("bug-local-fold");
   write_all(bug.scenario, bug.options, bug.result, dir);
   ASSERT_TRUE(fs::exists(dir / "counterexample.json"));
   auto counter = scenarios::find("counter");
-  ex::Options options = ex::default_options(*counter);
-  options.world.devices = 1;
-  options.world.partitions = 0;
-  options.strategy = ex::Strategy::bfs;
+  const ex::Options options = one_device_bfs(*counter);
   const auto result = ex::explore(*counter, options, checker::monitor_factory(*counter));
   ASSERT_TRUE(result.complete);
   const auto written = write_all(counter, options, result, dir);
@@ -230,6 +237,36 @@ TEST(ReportFolder, AFindingOnAScheduleWithAbortedReceivesSaysSo) {
   written = write_all(bug.scenario, bug.options, bug.result, scratch("nothing-aborted"));
   message = written.report["violations"][0]["message"];
   EXPECT_EQ(message.find("aborted"), std::string::npos) << message;
+}
+
+// A `sometimes` that a complete exploration never reached is proven
+// unreachable within the bounds: the verdict is `unreached` (a failure, exit
+// status 1 on the command line), and JUnit counts it as a failure; in an
+// incomplete run the same property is only `never reached`, skipped.
+TEST(ReportFolder, ASometimesNoStateReachesFailsACompleteRun) {
+  auto counter = std::make_shared<sim::Scenario>(*scenarios::find("counter"));
+  counter->properties.push_back(sim::UserProperty::sometimes(
+      "a-hundred", "some device counts 100 clicks", [](const sim::View& v) {
+        const auto total = v.value(0, "total");
+        return total && *total == core::Value::integer(100);
+      }));
+  ex::Options options = one_device_bfs(*counter);
+  const auto complete = ex::explore(*counter, options, checker::monitor_factory(*counter));
+  ASSERT_TRUE(complete.complete);
+  const fs::path dir = scratch("unreached");
+  auto written = write_all(counter, options, complete, dir);
+  EXPECT_EQ(written.report["verdict"], "unreached");
+  EXPECT_EQ(verdict_text(written.report),
+            "FAILED: no state reached a-hundred on any schedule within the bounds (a complete exploration)");
+  const std::string junit = read_text(dir / "junit.xml");
+  EXPECT_NE(junit.find("<failure message=\"a-hundred: no state reached it\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("failures=\"1\""), std::string::npos);
+
+  options.limits.states_max = 2;  // incomplete: never reached so far, not proven
+  const auto cut = ex::explore(*counter, options, checker::monitor_factory(*counter));
+  ASSERT_FALSE(cut.complete);
+  written = write_all(counter, options, cut, scratch("unreached-so-far"));
+  EXPECT_EQ(written.report["verdict"], "incomplete");
 }
 
 // A campaign's config lists its stages; whether stage 2 ran is what happened.
