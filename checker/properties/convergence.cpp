@@ -56,9 +56,11 @@ void Convergence::on_schedule_end(const sim::World& world) {
   for (std::uint32_t d = 0; d < world.devices(); ++d) {
     const core::Runtime* rt = world.device(d).runtime();
     if (rt == nullptr) continue;  // healing restarts every device; a crashed one has nothing to compare
-    for (const auto& [identity, r] : by_identity(*rt, d, replicated_reactives(*rt), scenario)) {
+    const auto replicated = replicated_reactives(*rt);
+    for (const auto& [identity, r] : by_identity(*rt, d, replicated, scenario)) {
       compared[identity].emplace_back(d, r);
     }
+    note_local_fed(world, d, replicated);
   }
   std::map<std::string, std::vector<std::uint32_t>> alone;
   bool judged = false;
@@ -91,6 +93,26 @@ void Convergence::on_schedule_end(const sim::World& world) {
   }
   if (judged) count_judged();
   note_uncompared(world, alone);
+}
+
+// What reads a distributed reactive and also a local source is not compared
+// (the source may hold something else on each device: a selection, a
+// setting); the report names it, so that "holds" says what it covers. (A
+// fold there that re-folds received values diverges unseen: paper §4.8.)
+void Convergence::note_local_fed(const sim::World& world, std::uint32_t device, const std::vector<bool>& replicated) {
+  const core::Runtime& rt = *world.device(device).runtime();
+  const auto derived = derived_from_distributed(rt);
+  std::vector<bool> local_fed(rt.size(), false);
+  bool any = false;
+  for (core::ReactiveId r = 0; r < rt.size() && r < replicated.size(); ++r) {
+    local_fed[r] = derived[r] && !replicated[r];
+    any = any || local_fed[r];
+  }
+  if (!any) return;
+  for (const auto& [identity, r] : by_identity(rt, device, local_fed, world.scenario())) {
+    note(fmt::format("convergence: not compared, reads a local source as well as a distributed reactive: {}",
+                     identity));
+  }
 }
 
 // The report lists what was not compared, so that "holds" says what it covers.

@@ -27,6 +27,7 @@ class Convergence final : public CopyableProperty<Convergence> {
  private:
   void report_divergence(const sim::World& world, const sim::HealOutcome& heal);
   void note_uncompared(const sim::World& world, const std::map<std::string, std::vector<std::uint32_t>>& alone);
+  void note_local_fed(const sim::World& world, std::uint32_t device, const std::vector<bool>& replicated);
 };
 
 }  // namespace frsim::checker

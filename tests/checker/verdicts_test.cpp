@@ -621,6 +621,33 @@ TEST(Convergence, ALabelUsedTwiceDoesNotHideADivergingFold) {
   EXPECT_FALSE(found.has_value()) << found->finding->message;
 }
 
+// The fifth probe's other miss, not fixed but named: a fold over a replicated
+// value scaled by a local setting is not compared (the setting may differ per
+// device), and the report says so instead of a silent "holds".
+TEST(Convergence, WhatReadsALocalSourceIsNamedAsNotCompared) {
+  auto s = plain_register("behind-a-setting", add_one, [](const Value& a, const Value& b) {
+    return a.as_int() >= b.as_int() ? a : b;
+  });
+  const auto create = s.create;
+  s.create = [create](core::Runtime& rt, const sim::DeviceContext& ctx) {
+    create(rt, ctx);
+    const auto scale = rt.source(Value::integer(1), "scale");
+    const auto scaled = rt.map({*rt.find("v"), scale}, [](std::span<const Value> in) {
+      return Value::integer(in[0].as_int() * in[1].as_int());
+    }, "scaled");
+    rt.fold(scaled, Value::integer(0), [](const Value& n, const Value& x) { return Value::integer(n.as_int() + x.as_int()); },
+            "points");
+  };
+  const auto result = bfs(s, {{"convergence"}});
+  ASSERT_FALSE(result.violation.has_value());
+  for (const char* label : {"scaled", "points"}) {
+    EXPECT_TRUE(std::any_of(result.notes.begin(), result.notes.end(), [label](const std::string& n) {
+      return n == fmt::format("convergence: not compared, reads a local source as well as a distributed reactive: {}",
+                              label);
+    })) << label;
+  }
+}
+
 // The fifth probe's false alarm: a Map over a shared max returns a reference
 // to one of two local constant sources and a flatten shows it; d1 makes one
 // more local source first, so the ids differ by one. A reference held by a
@@ -866,6 +893,21 @@ TEST(LatticeLaws, AReceiveAbortedByItsMergeBreaksTotality) {
   });
   EXPECT_FALSE(judge(sound, schedule(sound, sound.defaults, {"d0 fire", "d0 send", "deliver"}), {"lattice-laws"})
                    .has_value());
+}
+
+// The fifth probe's message: a merge that reads a counter of its own (here:
+// max, then min, alternately) is not a function of its inputs. The finding
+// says so, with both answers, instead of blaming the receive for applying
+// "another merge" and quoting a second answer equal to the receive's.
+TEST(LatticeLaws, AMergeThatIsNotAFunctionOfItsInputsIsNamedSo) {
+  const auto calls = std::make_shared<int>(0);
+  const auto s = plain_register("toggle", add_one, [calls](const Value& a, const Value& b) {
+    return (++*calls % 2 == 0) == (a.as_int() < b.as_int()) ? a : b;
+  });
+  const auto f = judge(s, schedule(s, s.defaults, {"d0 fire", "d0 send", "deliver"}), {"lattice-laws"});
+  ASSERT_TRUE(f.has_value());
+  EXPECT_NE(f->message.find("asked again"), std::string::npos) << f->message;
+  EXPECT_EQ(f->message.find("another merge"), std::string::npos) << f->message;
 }
 
 TEST(LatticeLaws, HoldsOnAUserJoinOverPlainMaps) {
