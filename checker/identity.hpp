@@ -5,8 +5,10 @@
 // A reactive is known by its label, a distributed one by its name (a
 // promoted reactive's differs from its label, §3.4); an unlabelled one by its kind and its inputs' identities, numbered
 // among the reactives of the same shape by their values ("map(clicks)#0" holds
-// the least value in global form). Creation order is
-// no identity: a device whose creation code makes extra local reactives
+// the least value in global form). A label the creation code gives several
+// reactives numbers the later ones in creation order ("stats#1"); reactives
+// created later keep their label, the first one's. Creation order is
+// otherwise no identity: a device whose creation code makes extra local reactives
 // first shifts every id after them, and comparing by id compares the wrong
 // reactives (a false alarm) or misses a diverging one behind them.
 
