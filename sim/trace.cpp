@@ -122,8 +122,13 @@ std::unique_ptr<World> replay(const Trace& trace, std::shared_ptr<const Scenario
   }
   if (trace.healed) world->heal();
   if (world->event_hash() != trace.event_hash) {
-    throw TraceError(fmt::format("replay diverged: event hash {} differs from the trace's {}",
-                                 hex16(world->event_hash()), hex16(trace.event_hash)));
+    // Every choice applied as recorded, yet the events differ: what the
+    // program computed is not a function of the schedule.
+    throw TraceError(fmt::format(
+        "replay diverged: event hash {} differs from the trace's {}: the same choices made other events, so the "
+        "program reads something besides its inputs and the schedule (a static or global variable, a clock, "
+        "randomness), or the trace was written by another version of it",
+        hex16(world->event_hash()), hex16(trace.event_hash)));
   }
   return world;
 }
