@@ -43,33 +43,6 @@ class Lattice : public RcObject {
   virtual void for_each_value(const std::function<void(const Value&)>& f) const;
 };
 
-// Whether pred holds for `v` or for a value nested in it (list items, map
-// keys and values, the values a CRDT state holds), visited before its parts;
-// stops at the first. The one walk behind the wire's, the snapshot's and the
-// restart's searches for references.
-template <class Pred>
-bool any_nested(const Value& v, const Pred& pred) {
-  if (pred(v)) return true;
-  switch (v.kind()) {
-    case Kind::list:
-      for (const Value& item : v.as_list()) {
-        if (any_nested(item, pred)) return true;
-      }
-      return false;
-    case Kind::map:
-      for (const auto& [key, value] : v.as_map()) {
-        if (any_nested(key, pred) || any_nested(value, pred)) return true;
-      }
-      return false;
-    case Kind::crdt: {
-      bool found = false;
-      v.as_crdt().for_each_value([&](const Value& item) { found = found || any_nested(item, pred); });
-      return found;
-    }
-    default: return false;
-  }
-}
-
 // Decodes the payload of a lattice whose type name has been read already.
 // Throws DecodeError for an unknown type or corrupt payload. Defined by
 // core/crdt/registry.cpp, which knows every lattice type.

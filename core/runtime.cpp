@@ -132,15 +132,27 @@ std::span<const ReactiveId> ids(const IdList& list) { return {list.data(), list.
 // their id as constants until the application creates them.
 enum class Slot : std::uint8_t { empty, placeholder, created };
 
-// Calls f(reference) for every ref and named_ref in v, recursively through
-// lists, maps and CRDT states (core/wire.cpp makes those global too).
-// named_refs are resolved by the caller (they need a name table).
+// Calls f(id) for every reactive referenced (ref) from v, recursively through
+// lists and maps. named_refs are left to the caller (they need a name table).
 template <class F>
 void for_each_ref(const Value& v, F&& f) {
-  any_nested(v, [&f](const Value& item) {
-    if (item.kind() == Kind::ref || item.kind() == Kind::named_ref) f(item);
-    return false;
-  });
+  switch (v.kind()) {
+    case Kind::ref: f(v); break;
+    case Kind::named_ref: f(v); break;
+    case Kind::list:
+      for (const Value& item : v.as_list()) for_each_ref(item, f);
+      break;
+    case Kind::map:
+      for (const auto& [key, value] : v.as_map()) {
+        for_each_ref(key, f);
+        for_each_ref(value, f);
+      }
+      break;
+    case Kind::crdt:  // a CRDT state's references (core/wire.cpp makes them global too)
+      v.as_crdt().for_each_value([&f](const Value& item) { for_each_ref(item, f); });
+      break;
+    default: break;
+  }
 }
 
 ActionResult failure(std::string text, std::optional<InvalidOp> op = std::nullopt) {

@@ -44,7 +44,26 @@ void store_nested(Snapshot& sigma, const Runtime& runtime, const Value& v,
 // Whether v references a reactive anywhere (in lists, maps and CRDT states, recursively):
 // only then does storing it need the set of stored reactives, which allocates.
 bool holds_refs(const Value& v) {
-  return any_nested(v, [](const Value& item) { return item.kind() == Kind::ref || item.kind() == Kind::named_ref; });
+  switch (v.kind()) {
+    case Kind::ref:
+    case Kind::named_ref: return true;
+    case Kind::list:
+      for (const Value& item : v.as_list()) {
+        if (holds_refs(item)) return true;
+      }
+      return false;
+    case Kind::map:
+      for (const auto& [key, value] : v.as_map()) {
+        if (holds_refs(key) || holds_refs(value)) return true;
+      }
+      return false;
+    case Kind::crdt: {
+      bool found = false;
+      v.as_crdt().for_each_value([&found](const Value& item) { found = found || holds_refs(item); });
+      return found;
+    }
+    default: return false;
+  }
 }
 
 }  // namespace

@@ -167,10 +167,24 @@ class Converter {
   // Whether `v` holds what convert() rewrites: a reference of this store
   // (send, global) or a name from the wire (receive).
   bool holds_reference(const Value& v) const {
-    const bool receiving = mode_ == Mode::receive;
-    return any_nested(v, [receiving](const Value& item) {
-      return receiving ? is_wire_ref(item) : item.kind() == Kind::ref;
-    });
+    switch (v.kind()) {
+      case Kind::ref: return mode_ != Mode::receive;
+      case Kind::list: {
+        if (mode_ == Mode::receive && is_wire_ref(v)) return true;
+        const auto items = v.as_list();
+        return std::any_of(items.begin(), items.end(), [this](const Value& item) { return holds_reference(item); });
+      }
+      case Kind::map:
+        return std::any_of(v.as_map().begin(), v.as_map().end(), [this](const auto& entry) {
+          return holds_reference(entry.first) || holds_reference(entry.second);
+        });
+      case Kind::crdt: {
+        bool found = false;
+        v.as_crdt().for_each_value([&](const Value& item) { found = found || holds_reference(item); });
+        return found;
+      }
+      default: return false;
+    }
   }
 
   // A reference of this device's store, by global name.
