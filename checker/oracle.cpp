@@ -6,6 +6,8 @@
 #include <span>
 #include <cstdlib>
 #include <optional>
+#include <set>
+#include <tuple>
 
 #include "checker/identity.hpp"
 #include "core/crdt/crdt.hpp"
@@ -326,14 +328,23 @@ class Replicas {
         if (core::promoted_by(to, name)) continue;  // its creator is its only writer
         core::Runtime& receiver = *replicas_[to]->runtime;
         const Value local = core::deserialise(receiver, to, name, value);
-        if (!receiver.find(name)) continue;  // not created there (yet): offered again once it grows
+        if (!receiver.find(name)) {  // not created there (yet): offered again once it grows
+          ignored_.emplace(to, from, name);
+          continue;
+        }
         receiver.receive(name, local);
       }
       // A device whose store grew (an operator created something) may now
-      // have a reactive it ignored a value for: every device offers it
-      // everything again, as the world's sender does (World::resend_later).
+      // have a reactive it ignored a value for: its sender offers that value
+      // again, as the world's does (World::resend_later). Only that one: a
+      // creating operator makes something at every reevaluation, and
+      // offering everything again would reevaluate it again, without end.
       for (std::uint32_t d = 0; d < replicas_.size(); ++d) {
-        if (replicas_[d]->runtime->size() != sizes[d]) offer_again(d);
+        if (replicas_[d]->runtime->size() == sizes[d]) continue;
+        for (auto it = ignored_.lower_bound({d, 0, std::string()}); it != ignored_.end() && std::get<0>(*it) == d;) {
+          replicas_[std::get<1>(*it)]->last_sent.erase({d, std::get<2>(*it)});
+          it = ignored_.erase(it);
+        }
       }
     }
     return false;
@@ -351,6 +362,7 @@ class Replicas {
   };
   std::vector<std::vector<std::uint32_t>> neighbors_;
   std::vector<std::unique_ptr<Replica>> replicas_;
+  std::set<std::tuple<std::uint32_t, std::uint32_t, std::string>> ignored_;  // (to, from, name) not created at `to`
 };
 
 // How many of device d's workload actions the run took that create (a

@@ -40,6 +40,12 @@ std::uint64_t store_hash(const core::Runtime& rt) {
   return h;
 }
 
+std::uint64_t labels_hash(const core::Runtime& rt) {
+  std::uint64_t h = hash_combine(0x6c6162656c73ULL, rt.size());
+  for (core::ReactiveId r = 0; r < rt.size(); ++r) h = hash_combine(h, core::hash_bytes(rt.label(r)));
+  return h;
+}
+
 std::map<std::string, core::Value> distributed_values(const core::Runtime& rt) {
   std::map<std::string, core::Value> out;
   for (const auto& [name, r] : rt.distributed()) out.emplace(name, rt.value(r));
@@ -124,8 +130,8 @@ OrderOutcome run_one(core::Runtime& rt, const StartAction& action, sim::Prng& pr
 }  // namespace
 
 OrdersRun run_in_ready_orders(const sim::Scenario& scenario, std::uint32_t device, std::uint32_t devices,
-                              const core::Snapshot& sigma, std::uint64_t store_before, const StartAction& action,
-                              std::uint32_t orders, std::uint64_t seed) {
+                              const core::Snapshot& sigma, std::uint64_t store_before, std::uint64_t labels_before,
+                              const StartAction& action, std::uint32_t orders, std::uint64_t seed) {
   OrdersRun run;
   sim::Prng prng(seed);
   for (std::uint32_t k = 0; k < orders; ++k) {
@@ -137,7 +143,11 @@ OrdersRun run_in_ready_orders(const sim::Scenario& scenario, std::uint32_t devic
       run.not_reproduced = fmt::format("the creation code failed on a copy of Σ: {}", e.what());
       return run;
     }
-    if (store_hash(*rt) != store_before) {
+    // A creation code that makes the same reactives in another order (it
+    // reads something besides Σ and the device) does not rebuild the store
+    // either, though the values may agree: what the orders then differ in is
+    // the graph, not the order of reevaluation.
+    if (store_hash(*rt) != store_before || labels_hash(*rt) != labels_before) {
       // Only the first build can differ from the device (later ones rebuild
       // what the first did, unless the creation code itself is impure).
       run.not_reproduced = k == 0 ? "the creation code over Σ does not rebuild the device's store"
@@ -159,8 +169,9 @@ OrdersRun run_in_ready_orders(const sim::Scenario& scenario, std::uint32_t devic
 
 std::shared_ptr<const OrdersRun> ReadyOrdersCache::run(const sim::Scenario& scenario, std::uint32_t device,
                                                        std::uint32_t devices, const core::Snapshot& sigma,
-                                                       std::uint64_t store_before, const StartAction& action) {
-  const Key key{device, store_before, sigma.fingerprint(), action.hash()};
+                                                       std::uint64_t store_before, std::uint64_t labels_before,
+                                                       const StartAction& action) {
+  const Key key{device, store_before, sigma.fingerprint(), action.hash(), labels_before};
   {
     std::lock_guard lock(mutex_);
     auto it = runs_.find(key);
@@ -172,7 +183,7 @@ std::shared_ptr<const OrdersRun> ReadyOrdersCache::run(const sim::Scenario& scen
                                                        std::get<2>(key)),
                                           std::get<3>(key));
   auto run = std::make_shared<const OrdersRun>(
-      run_in_ready_orders(scenario, device, devices, sigma, store_before, action, orders_, seed));
+      run_in_ready_orders(scenario, device, devices, sigma, store_before, labels_before, action, orders_, seed));
   std::lock_guard lock(mutex_);
   if (runs_.size() < entries_max) runs_.emplace(key, run);
   return run;
@@ -198,7 +209,8 @@ void OrdersProbe::on_event(const sim::Event& e, const sim::World& world, ReadyOr
         action = StartAction{fire ? StartAction::Kind::fire : StartAction::Kind::receive, e.reactive,
                              fire ? std::string() : rt->label(e.reactive), fire ? e.values[0] : *remote};
         distributed_before = distributed_values(*rt);
-        run = cache.run(world.scenario(), e.device, world.devices(), rt->snapshot(), store_hash(*rt), action);
+        run = cache.run(world.scenario(), e.device, world.devices(), rt->snapshot(), store_hash(*rt), labels_hash(*rt),
+                        action);
       }
       remote.reset();
       break;

@@ -78,13 +78,18 @@ std::pair<std::uint64_t, std::string> sends_since(const core::Runtime& rt,
 // The hash alone (sends_since's first), without printing a value.
 std::uint64_t sends_hash_since(const core::Runtime& rt, const std::map<std::string, core::Value>& before);
 
-// Runs `action` from the pre-state (device's Σ, store hash `store_before`)
-// in `orders` random ready orders drawn from `seed`. Operators run on fresh
+// Hash of the reactives' labels, in location order: which reactive each
+// location holds, which values alone do not tell.
+std::uint64_t labels_hash(const core::Runtime& rt);
+
+// Runs `action` from the pre-state (device's Σ, store hash `store_before`,
+// labels hash `labels_before`) in `orders` random ready orders drawn from
+// `seed`. Operators run on fresh
 // closures (the creation code makes new ones), never on the device's own.
 // What the device promoted (§3.4) is in Σ and promoted again on each rebuild.
 OrdersRun run_in_ready_orders(const sim::Scenario& scenario, std::uint32_t device, std::uint32_t devices,
-                              const core::Snapshot& sigma, std::uint64_t store_before, const StartAction& action,
-                              std::uint32_t orders, std::uint64_t seed);
+                              const core::Snapshot& sigma, std::uint64_t store_before, std::uint64_t labels_before,
+                              const StartAction& action, std::uint32_t orders, std::uint64_t seed);
 
 // Campaign-wide memo of run_in_ready_orders, keyed by what determines its
 // result (device, store, Σ, action): confluence and determinism share one
@@ -96,11 +101,11 @@ class ReadyOrdersCache {
   std::uint32_t orders() const { return orders_; }
   std::shared_ptr<const OrdersRun> run(const sim::Scenario& scenario, std::uint32_t device, std::uint32_t devices,
                                        const core::Snapshot& sigma, std::uint64_t store_before,
-                                       const StartAction& action);
+                                       std::uint64_t labels_before, const StartAction& action);
 
  private:
   static constexpr std::size_t entries_max = 1u << 16;
-  using Key = std::tuple<std::uint32_t, std::uint64_t, std::uint64_t, std::uint64_t>;
+  using Key = std::tuple<std::uint32_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>;
   std::uint32_t orders_;
   std::mutex mutex_;
   std::map<Key, std::shared_ptr<const OrdersRun>> runs_;

@@ -213,11 +213,22 @@ class Converter {
   // (global form): by its label where the label names it (the first reactive
   // of that label), since ids differ between devices whose creation codes
   // make different local reactives first (the checker's identities go by
-  // label for the same reason); by its id otherwise.
-  Value local_identity(ReactiveId r) const {
+  // label for the same reason). A later reactive of a label, one a creating
+  // operator made at a reevaluation (§3.3, rule (map) with creation), is
+  // named by its label and what it holds: how many such a device made
+  // depends on the intermediate values it saw, so neither its id nor its
+  // position among its label's reactives is the same on two devices that
+  // agree. Unlabelled ones by id.
+  Value local_identity(ReactiveId r) {
     const std::string& label = view_.label(r);
-    if (label.empty() || view_.find(label) != r) return Value::ref(r);
-    return Value::list({ref_tag(), Value::string("#local " + label)});
+    if (label.empty()) return Value::ref(r);
+    const Value name = Value::string("#local " + label);
+    if (view_.find(label) == r) return Value::list({ref_tag(), name});
+    if (std::find(expanding_.begin(), expanding_.end(), r) != expanding_.end()) return Value::list({ref_tag(), name});
+    expanding_.push_back(r);
+    Value held = convert(view_.value(r));
+    expanding_.pop_back();
+    return Value::list({ref_tag(), name, std::move(held)});
   }
 
   Value named(const std::string& name, Value replicated) const {

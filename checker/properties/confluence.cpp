@@ -208,7 +208,8 @@ std::optional<sim::Finding> check_confluence(const sim::Scenario& scenario, std:
   auto r = rt->find(action.target);
   if (!r) throw core::Error(fmt::format("check_confluence: no reactive labelled '{}'", action.target));
   const StartAction start{StartAction::Kind::fire, *r, {}, action.value};
-  const OrdersRun run = run_in_ready_orders(scenario, device, devices, sigma, store_hash(*rt), start, orders, seed);
+  const OrdersRun run = run_in_ready_orders(scenario, device, devices, sigma, store_hash(*rt), labels_hash(*rt), start,
+                                           orders, seed);
   if (!run.reproduced) throw core::Error("check_confluence: " + run.not_reproduced);
   for (const auto& other : run.orders) {
     const auto& first = run.orders.front();

@@ -131,6 +131,21 @@ void Restoration::on_transition(const sim::World& world) {
 
 void Restoration::on_schedule_end(const sim::World& world) { on_transition(world); }
 
+namespace {
+
+// A value as the restoration finding prints it; a reference with what it
+// denotes, since a restart may give ids a different meaning ("#3 (source
+// widget = 0)").
+std::string denoted(const core::Runtime& rt, const core::Value& v) {
+  if (v.kind() != core::Kind::ref || v.as_ref() >= rt.size()) return v.to_string();
+  const core::ReactiveId target = v.as_ref();
+  return fmt::format("{} ({} {} = {})", v.to_string(), core::to_string(rt.kind(target)),
+                     rt.label(target).empty() ? fmt::format("r{}", target) : rt.label(target),
+                     rt.value(target).to_string());
+}
+
+}  // namespace
+
 void Restoration::judge(const sim::World& world, std::uint32_t device) {
   Device& d = devices_[device];
   d.restoring = false;
@@ -158,8 +173,8 @@ void Restoration::judge(const sim::World& world, std::uint32_t device) {
     if (rt->value(r) == before.value(r)) continue;
     report(device, rt->label(r),
            fmt::format("d{}: after restart {} {} = {}, but it was {} at the last commit before the crash", device,
-                       core::to_string(rt->kind(r)), describe(world, device, r), rt->value(r).to_string(),
-                       before.value(r).to_string()),
+                       core::to_string(rt->kind(r)), describe(world, device, r), denoted(*rt, rt->value(r)),
+                       denoted(before, before.value(r))),
            {printed(before.value(r)), printed(rt->value(r))});
     return;
   }
