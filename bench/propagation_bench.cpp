@@ -1,7 +1,11 @@
 // frsim's contestants on the propagation shapes (bench/shapes.hpp):
 //   frsim/<shape>     the level policy, the product's fast order;
 //   calculus/<shape>  the calculus policy with its default chooser, one rule
-//                     of Fig. 8 at a time (the cost of stepwise rules).
+//                     of Fig. 8 at a time (the cost of stepwise rules);
+//   frsim_cutoff/<shape>  the level policy with equal-value cut-off
+//                     (RuntimeOptions::equal_value_cutoff), kairo shapes only:
+//                     the work the peers do, which stop at equal values (its
+//                     node count is checked against the peers' cut-off count).
 // Both build the shape with the public Runtime API, fire every write as one
 // action, and check values and node executions on every iteration, exactly
 // as the floor and the JavaScript peers do. allocations_per_propagation
@@ -29,6 +33,11 @@ namespace {
 using core::ReactiveId;
 using core::Value;
 using PolicyMaker = std::unique_ptr<core::Policy> (*)();
+// A contestant's engine: its policy, and whether it cuts off at equal values.
+struct Engine {
+  PolicyMaker policy;
+  bool cutoff = false;
+};
 
 std::unique_ptr<core::Policy> make_level() { return core::level_policy(); }
 std::unique_ptr<core::Policy> make_calculus() { return core::calculus_policy(); }
@@ -36,7 +45,7 @@ std::unique_ptr<core::Policy> make_calculus() { return core::calculus_policy(); 
 // One device's runtime, with a counter every operator of the shape bumps.
 class Device {
  public:
-  explicit Device(PolicyMaker make) : runtime_(snapshot_, options(make)) {}
+  explicit Device(Engine engine) : runtime_(snapshot_, options(engine)), cutoff_(engine.cutoff) {}
 
   core::Runtime& rt() { return runtime_; }
   std::int64_t& executions() { return executions_; }
@@ -67,33 +76,40 @@ class Device {
 
   bool fire(ReactiveId r, Value v) { return runtime_.fire(r, std::move(v)).committed; }
   std::int64_t get(ReactiveId r) const { return runtime_.value(r).as_int(); }
+  bool cutoff() const { return cutoff_; }
 
  private:
-  static core::RuntimeOptions options(PolicyMaker make) {
+  static core::RuntimeOptions options(Engine engine) {
     core::RuntimeOptions o;
-    o.policy = make();
+    o.policy = engine.policy();
+    o.equal_value_cutoff = engine.cutoff;
     return o;
   }
 
   core::Snapshot snapshot_;
   core::Runtime runtime_;
   std::int64_t executions_ = 0;
+  bool cutoff_ = false;
 };
 
 // Runs `iteration` (which returns false after SkipWithError) once to warm
 // up, then in the timed loop; checks the node count every time and reports
 // the shared counters. Allocations are counted in steady state only.
+// `nodes` is the calculus's count (what ns per node divides by, for every
+// contestant); a device that cuts off must execute `cutoff_nodes` (the
+// peers' count; -1: the same).
 template <class Iteration>
 void measure(benchmark::State& state, Device& device, std::int64_t nodes, std::int64_t propagations,
-             Iteration iteration) {
+             Iteration iteration, std::int64_t cutoff_nodes = -1) {
+  const std::int64_t executed = device.cutoff() && cutoff_nodes >= 0 ? cutoff_nodes : nodes;
   device.executions() = 0;
   if (!iteration()) return;
-  if (!check(state, device.executions() == nodes, "wrong node count in warm-up")) return;
+  if (!check(state, device.executions() == executed, "wrong node count in warm-up")) return;
   const std::uint64_t allocations_before = allocation_count();
   for (auto _ : state) {
     device.executions() = 0;
     if (!iteration()) return;
-    if (!check(state, device.executions() == nodes, "wrong node count")) return;
+    if (!check(state, device.executions() == executed, "wrong node count")) return;
   }
   const std::uint64_t allocations = allocation_count() - allocations_before;
   report(state, nodes, propagations);
@@ -109,7 +125,7 @@ constexpr auto plus_one = [](std::int64_t v) { return v + 1; };
 // of reactives without an operator to count in (a flatten), per write.
 template <class Expected>
 void run_kairo(benchmark::State& state, Device& d, ReactiveId head, std::int64_t n, std::int64_t nodes,
-               ReactiveId watched, Expected expected, std::int64_t uncounted = 0) {
+               ReactiveId watched, Expected expected, std::int64_t uncounted = 0, std::int64_t cutoff_nodes = -1) {
   const auto writes = kairo_writes(n);
   measure(state, d, nodes, static_cast<std::int64_t>(writes.size()), [&] {
     for (const std::int64_t x : writes) {
@@ -118,10 +134,10 @@ void run_kairo(benchmark::State& state, Device& d, ReactiveId head, std::int64_t
       if (!check(state, d.get(watched) == expected(x), "wrong value")) return false;
     }
     return true;
-  });
+  }, cutoff_nodes);
 }
 
-void run_deep(benchmark::State& state, PolicyMaker make) {
+void run_deep(benchmark::State& state, Engine make) {
   Device d(make);
   const ReactiveId head = d.source(0);
   ReactiveId last = head;
@@ -130,7 +146,7 @@ void run_deep(benchmark::State& state, PolicyMaker make) {
   run_kairo(state, d, head, deep_length, deep_nodes, last, [](std::int64_t x) { return x + deep_length; });
 }
 
-void run_broad(benchmark::State& state, PolicyMaker make) {
+void run_broad(benchmark::State& state, Engine make) {
   Device d(make);
   const ReactiveId head = d.source(0);
   ReactiveId last = head;
@@ -149,7 +165,7 @@ constexpr auto sum_of = [](core::Inputs in) {
   return Value::integer(total);
 };
 
-void run_diamond(benchmark::State& state, PolicyMaker make) {
+void run_diamond(benchmark::State& state, Engine make) {
   Device d(make);
   const ReactiveId head = d.source(0);
   std::vector<ReactiveId> arms;
@@ -159,7 +175,7 @@ void run_diamond(benchmark::State& state, PolicyMaker make) {
   run_kairo(state, d, head, 500, diamond_nodes, sum, [](std::int64_t x) { return diamond_width * (x + 1); });
 }
 
-void run_triangle(benchmark::State& state, PolicyMaker make) {
+void run_triangle(benchmark::State& state, Engine make) {
   Device d(make);
   const ReactiveId head = d.source(0);
   std::vector<ReactiveId> chain;
@@ -170,7 +186,7 @@ void run_triangle(benchmark::State& state, PolicyMaker make) {
   run_kairo(state, d, head, 100, triangle_nodes, sum, [](std::int64_t x) { return triangle_length * x + 55; });
 }
 
-void run_mux(benchmark::State& state, PolicyMaker make) {
+void run_mux(benchmark::State& state, Engine make) {
   Device d(make);
   std::vector<ReactiveId> heads;
   for (int i = 0; i < mux_width; ++i) heads.push_back(d.source(0));
@@ -192,10 +208,10 @@ void run_mux(benchmark::State& state, PolicyMaker make) {
       }
     }
     return true;
-  });
+  }, mux_cutoff_nodes);
 }
 
-void run_repeated(benchmark::State& state, PolicyMaker make) {
+void run_repeated(benchmark::State& state, Engine make) {
   Device d(make);
   const ReactiveId head = d.source(0);
   // One map reading the same input 30 times: 30 input edges to one reactive.
@@ -204,7 +220,7 @@ void run_repeated(benchmark::State& state, PolicyMaker make) {
   run_kairo(state, d, head, 100, repeated_nodes, sum, [](std::int64_t x) { return repeated_reads * x; });
 }
 
-void run_unstable(benchmark::State& state, PolicyMaker make) {
+void run_unstable(benchmark::State& state, Engine make) {
   Device d(make);
   const ReactiveId head = d.source(0);
   const ReactiveId twice = d.map1(head, [](std::int64_t v) { return v * 2; });
@@ -228,7 +244,7 @@ void run_unstable(benchmark::State& state, PolicyMaker make) {
       [](std::int64_t x) { return x % 2 != 0 ? 40 * x : -20 * x; }, 1);
 }
 
-void run_avoidable(benchmark::State& state, PolicyMaker make) {
+void run_avoidable(benchmark::State& state, Engine make) {
   Device d(make);
   const ReactiveId head = d.source(0);
   const ReactiveId c1 = d.map1(head, [](std::int64_t v) { return v; });
@@ -237,7 +253,8 @@ void run_avoidable(benchmark::State& state, PolicyMaker make) {
   const ReactiveId c4 = d.map1(c3, [](std::int64_t v) { return v + 2; });
   const ReactiveId c5 = d.map1(c4, [](std::int64_t v) { return v + 3; });
   d.observe(c5);
-  run_kairo(state, d, head, 1000, avoidable_nodes, c5, [](std::int64_t) -> std::int64_t { return 6; });
+  run_kairo(state, d, head, 1000, avoidable_nodes, c5, [](std::int64_t) -> std::int64_t { return 6; }, 0,
+            avoidable_cutoff_nodes);
 }
 
 Value cellx_start(const std::array<std::int64_t, 4>& values) {
@@ -246,7 +263,7 @@ Value cellx_start(const std::array<std::int64_t, 4>& values) {
   return Value::list(std::move(items));
 }
 
-void run_cellx(benchmark::State& state, PolicyMaker make, int layers) {
+void run_cellx(benchmark::State& state, Engine make, int layers) {
   Device d(make);
   const Value forward = cellx_start(cellx_forward);
   const Value back = cellx_start(cellx_back);
@@ -298,7 +315,7 @@ constexpr auto grid_dynamic_node = [](core::Inputs in) {
   return from_double(sum);
 };
 
-void run_grid(benchmark::State& state, PolicyMaker make, const GridConfig& g) {
+void run_grid(benchmark::State& state, Engine make, const GridConfig& g) {
   Device d(make);
   const auto pattern = grid_static_pattern(g);
   std::vector<ReactiveId> sources, row;
@@ -329,7 +346,7 @@ void run_grid(benchmark::State& state, PolicyMaker make, const GridConfig& g) {
   });
 }
 
-void run_fold(benchmark::State& state, PolicyMaker make) {
+void run_fold(benchmark::State& state, Engine make) {
   Device d(make);
   const ReactiveId input = d.source(0);
   std::int64_t* executions = &d.executions();
@@ -349,7 +366,7 @@ void run_fold(benchmark::State& state, PolicyMaker make) {
   });
 }
 
-void run_flatten(benchmark::State& state, PolicyMaker make) {
+void run_flatten(benchmark::State& state, Engine make) {
   Device d(make);
   std::vector<ReactiveId> inners;
   for (int i = 0; i < flatten_inners; ++i) inners.push_back(d.source(3 * i));
@@ -384,8 +401,8 @@ constexpr const char* calculus_grid_reason =
     "(O(|mu|^2) per propagation); one iteration of this 1000-wide grid would take minutes "
     "to most of an hour";
 
-void register_contestant(const std::string& prefix, PolicyMaker make, bool run_grids) {
-  const auto add = [&](const std::string& shape, void (*fn)(benchmark::State&, PolicyMaker)) {
+void register_kairo(const std::string& prefix, Engine make) {
+  const auto add = [&](const std::string& shape, void (*fn)(benchmark::State&, Engine)) {
     register_shape(prefix + shape, [fn, make](benchmark::State& s) { fn(s, make); });
   };
   add("deep", run_deep);
@@ -396,6 +413,13 @@ void register_contestant(const std::string& prefix, PolicyMaker make, bool run_g
   add("repeated", run_repeated);
   add("unstable", run_unstable);
   add("avoidable", run_avoidable);
+}
+
+void register_contestant(const std::string& prefix, Engine make, bool run_grids) {
+  const auto add = [&](const std::string& shape, void (*fn)(benchmark::State&, Engine)) {
+    register_shape(prefix + shape, [fn, make](benchmark::State& s) { fn(s, make); });
+  };
+  register_kairo(prefix, make);
   for (const int layers : {1000, 2500}) {
     register_shape(prefix + "cellx" + std::to_string(layers),
                    [make, layers](benchmark::State& s) { run_cellx(s, make, layers); });
@@ -417,8 +441,10 @@ void register_contestant(const std::string& prefix, PolicyMaker make, bool run_g
 }
 
 [[maybe_unused]] const bool registered = [] {
-  register_contestant("frsim/", make_level, true);
-  register_contestant("calculus/", make_calculus, false);
+  register_contestant("frsim/", Engine{make_level}, true);
+  register_contestant("calculus/", Engine{make_calculus}, false);
+  // The kairo shapes with cut-off, against the peers' work.
+  register_kairo("frsim_cutoff/", Engine{make_level, true});
   return true;
 }();
 

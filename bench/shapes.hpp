@@ -170,6 +170,13 @@ inline constexpr std::int64_t mux_nodes = 20 * (1 + 3 * mux_width);
 inline constexpr std::int64_t repeated_nodes = 101 * 2;
 inline constexpr std::int64_t unstable_nodes = 101 * 8;
 inline constexpr std::int64_t avoidable_nodes = 1001 * 6;
+// With equal-value cut-off (bench/node/shapes.mjs's cutoff_nodes, what the
+// peers execute): mux's two writes of a head's own value run nothing, the
+// other 18 the list, its 100 splits and one split's two readers; avoidable
+// stops below the map that returns 0 (two nodes per write). The other kairo
+// shapes change every value they reach: the calculus's count.
+inline constexpr std::int64_t mux_cutoff_nodes = 18 * (1 + mux_width + 2);
+inline constexpr std::int64_t avoidable_cutoff_nodes = 1001 * 2;
 inline constexpr std::int64_t fold_nodes = fold_writes * 3;
 inline constexpr std::int64_t flatten_nodes = flatten_inners * 4;
 

@@ -35,6 +35,7 @@ struct ReactiveState {
   std::uint32_t level = 0;            // see Runtime::level
   ReactiveKind kind = ReactiveKind::source;
   bool outer_of_flatten = false;      // some flatten reads this value as a reference
+  bool cutoff_ok = false;             // RuntimeOptions::equal_value_cutoff may stop at r (the runtime's)
 };
 
 // A list of reactive ids whose push is inline (std::vector's push_back is

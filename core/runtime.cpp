@@ -351,6 +351,7 @@ struct Runtime::Impl {
     calculus_writer = typeid(*writer) == typeid(SnapshotWriter);
     stop = options.stop;
     level_order = options.policy->level_queue();
+    cutoff = options.equal_value_cutoff;
   }
 
   // Everything but the bindings (self, Σ, observer, the policy handle).
@@ -367,6 +368,7 @@ struct Runtime::Impl {
     }
     if (graph != other.graph) graph = other.graph;
     states = other.states;
+    cutoff_dirty = true;
     values = other.values;
     created = other.created;
     propagating = other.propagating;
@@ -444,6 +446,10 @@ struct Runtime::Impl {
   std::uint64_t creation_provenance = 0;
   unsigned creating = 0;
   LevelQueue* level_queue = nullptr;
+  bool cutoff = false;  // RuntimeOptions::equal_value_cutoff
+  bool cutoff_dirty = true;  // ReactiveState::cutoff_ok is not computed for this graph
+  std::vector<ReactiveId> cutoff_order;    // compute_cutoff's buffers
+  std::vector<std::uint8_t> cutoff_below;
   // The policy's queue when it takes the level order (Policy::level_queue).
   LevelQueue* level_order = nullptr;
   bool replaying = false;
@@ -468,6 +474,7 @@ struct Runtime::Impl {
       graph->successors.clear();
     }
     graph->signature = 0;
+    cutoff_dirty = true;
     return const_cast<Dataflow&>(*graph);
   }
 
@@ -483,6 +490,7 @@ struct Runtime::Impl {
       states[r].outer_of_flatten = n[r].outer_of_flatten;
     }
     created = graph->created;
+    cutoff_dirty = true;
   }
 
   void set_level(ReactiveId r, std::uint32_t level) {
@@ -919,7 +927,9 @@ struct Runtime::Impl {
     s.active_epoch = epoch;     // activate(r)
     active_unlisted = true;
     active_stored.push_back(r);
-    outdate_derived(nodes()[r], queue);
+    // Cut-off (not the calculus, RuntimeOptions::equal_value_cutoff): the
+    // source keeps its value and what it reaches would too.
+    if (!cutoff || !(v == values[r]) || !cutoff_allowed(r)) outdate_derived(nodes()[r], queue);
     store(r, std::move(v));
     level_loop(queue);
   }
@@ -953,6 +963,25 @@ struct Runtime::Impl {
           const Node& n = nodes()[r];
           if (s.kind == ReactiveKind::map && n.map_op) {
             const bool outer = s.outer_of_flatten;
+            if (cutoff && !outer) {
+              // Equal-value cut-off (RuntimeOptions::equal_value_cutoff; not
+              // the calculus): where r's new value equals its old one and
+              // everything r reaches is a plain Map, r is processed but not
+              // active, so its readers keep their values (each would compute
+              // the value it holds). Otherwise reevaluate_plain_map's writes.
+              poll_stop();
+              Value v = evaluate_map(n);
+              if (v == values[r] && cutoff_allowed(r)) {
+                s.processed_epoch = now;
+                continue;
+              }
+              undo.push(r, values[r]);
+              s.logged_epoch = now;
+              ::new (static_cast<void*>(&values[r])) Value(std::move(v));  // over the empty value the log left
+              activate_written(r, s, n, queue, false);
+              bucket = &queue.bucket(level);
+              continue;
+            }
             reevaluate_plain_map(r, s, n, queue);
             // As store() does: inputs(f, µ) = {r0, µ(r0).val}, so writing r0
             // moves its flattens' dynamic edges (which may copy the graph:
@@ -1000,6 +1029,51 @@ struct Runtime::Impl {
     s.logged_epoch = epoch;
     ::new (static_cast<void*>(&values[r])) Value(evaluate_map(n));  // over the empty value the log left
     activate_written(r, s, n, queue, false);
+  }
+
+  // Whether r may stop a propagation at an equal value: r is a local source
+  // or a Map with a plain operator, and every reactive it reaches is such a
+  // Map (a Fold would fold once less, a Flatten or a creating operator could
+  // change the graph, a distributed reactive is sent). Computed for the whole
+  // graph after it changed (own(), sync_states()), readers before inputs (a
+  // reader's level is above its inputs'), into ReactiveState::cutoff_ok.
+  bool cutoff_allowed(ReactiveId r) {
+    if (cutoff_dirty) compute_cutoff();
+    return states[r].cutoff_ok;
+  }
+
+  void compute_cutoff() {
+    const Dataflow& g = *graph;
+    const std::size_t size = std::min(g.created, states.size());
+    // Member buffers: a flatten that moves its edge changes the graph at
+    // every propagation, and this runs again without allocating.
+    std::vector<ReactiveId>& order = cutoff_order;
+    order.resize(size);
+    for (ReactiveId r = 0; r < size; ++r) order[r] = r;
+    std::sort(order.begin(), order.end(), [&g](ReactiveId a, ReactiveId b) {
+      return g.info[a].level != g.info[b].level ? g.info[a].level > g.info[b].level : a < b;
+    });
+    const auto plain_map = [&g](ReactiveId r) {
+      const Info& c = g.info[r];
+      return c.kind == ReactiveKind::map && g.nodes[r].map_op && !c.creating_map_op && !c.distributed &&
+             !c.outer_of_flatten;
+    };
+    std::vector<std::uint8_t>& below = cutoff_below;  // everything r reaches is a plain Map
+    below.assign(size, 0);
+    for (ReactiveState& st : states) st.cutoff_ok = false;
+    for (ReactiveId r : order) {
+      bool ok = true;
+      for (ReactiveId d : g.nodes[r].derived) {
+        if (d >= size || g.info[d].level <= g.info[r].level || !plain_map(d) || below[d] == 0) {
+          ok = false;
+          break;
+        }
+      }
+      below[r] = ok ? 1 : 0;
+      const bool local_source = g.info[r].kind == ReactiveKind::source && !g.info[r].distributed;
+      states[r].cutoff_ok = ok && (plain_map(r) || local_source);
+    }
+    cutoff_dirty = false;
   }
 
   // The same for a Fold (inputs {r, r1}: its own value and r1's), which

@@ -276,6 +276,18 @@ struct RuntimeOptions {
   // makes replay_creations() do nothing, so a restart rebuilds only what the
   // creation code creates. False for the calculus.
   bool forget_dynamic_creation = false;
+  // Not the calculus, and off unless a caller asks: equal-value cut-off in
+  // the level order (DESIGN §3, "Cut-off"). Fig. 8 reevaluates every
+  // reactive an active one reaches, equal value or not; with this set, a
+  // fired source or a Map whose new value equals its old one does not
+  // activate its readers when everything it reaches is a Map with a plain
+  // operator (no Fold, Flatten, creating operator or distributed reactive):
+  // such readers would compute the values they hold, so the store at
+  // (commit) is the calculus's, with fewer reevaluations. For measuring
+  // propagation against libraries that cut off (bench/); the checker and the
+  // world never set it, and it applies without an observer only. Requires
+  // pure operators; a graph shared between threads must not use it.
+  bool equal_value_cutoff = false;
 };
 
 // Thrown out of a propagation whose stop request is set. Deliberately not a

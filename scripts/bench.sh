@@ -62,7 +62,7 @@ mkdir -p bench/results
 scripts/bootstrap.sh
 cmake --preset release >"$work/configure.log" 2>&1 || { cat "$work/configure.log" >&2; exit 1; }
 cmake --build --preset release --target frsim_bench
-bench_filter='^(frsim|calculus|fair_floor|floor)/'
+bench_filter='^(frsim|frsim_cutoff|calculus|fair_floor|floor)/'
 [ -n "$filter" ] && bench_filter+="($filter)"
 # A filter that selects nothing is bad input, not a run that measured nothing.
 listed="$(build/release/frsim_bench --benchmark_list_tests=true --benchmark_filter="$bench_filter" 2>/dev/null || true)"
@@ -96,7 +96,7 @@ for round in $(seq 1 "$repetitions"); do
     # Named so that sorting them gives rounds, then shapes in listed order.
     out="$(printf '%s/frsim-%04d-%04d.json' "$work" "$round" "$k")"
     "${pin[@]}" build/release/frsim_bench \
-      --benchmark_filter="^(frsim|calculus|fair_floor|floor)/${shape}(/|\$)" \
+      --benchmark_filter="^(frsim|frsim_cutoff|calculus|fair_floor|floor)/${shape}(/|\$)" \
       --benchmark_out="$out" --benchmark_out_format=json >/dev/null
     if [ "$node_status" = ok ]; then
       node_out="$(printf '%s/node-%04d-%04d.json' "$work" "$round" "$k")"

@@ -99,9 +99,14 @@ TEST(PropagationProperty, LevelCalculusAndReferenceAgree) {
 
 // The level order in place (no observer) against the calculus policy with
 // random choices: the same commit or abort, the same store µ, levels and Σ
-// after every action, and an abort leaves µ as before it.
-TEST(PropagationProperty, LevelOrderInPlaceAgreesWithTheCalculus) {
-  testing::check_cases(1000, [] {
+// after every action, and an abort leaves µ as before it. With `cutoff`, the
+// level order stops at equal values (RuntimeOptions::equal_value_cutoff, not
+// the calculus) where everything below is a plain Map: the same must hold,
+// folds below included (a fold folds on every activation of its input, equal
+// value or not). The division maps collapse values, so cut-offs happen; the
+// folds, flattens and selectors are where it must not.
+void check_level_order_against_the_calculus(bool cutoff) {
+  testing::check_cases(1000, [cutoff] {
     const auto program = *testing::gen_program(/*with_division=*/true, /*nodes_max=*/24, /*actions_max=*/12);
     const auto choices = *rc::gen::nonEmpty(rc::gen::container<std::vector<std::uint32_t>>(
         rc::gen::arbitrary<std::uint32_t>()));
@@ -112,7 +117,9 @@ TEST(PropagationProperty, LevelOrderInPlaceAgreesWithTheCalculus) {
 
     Snapshot fast_sigma;
     Snapshot calculus_sigma;
-    Runtime fast(fast_sigma, {level_policy(), nullptr});
+    RuntimeOptions options{level_policy(), nullptr};
+    options.equal_value_cutoff = cutoff;
+    Runtime fast(fast_sigma, std::move(options));
     Runtime calculus(calculus_sigma, {calculus_policy(chooser), nullptr});
     Model model;
     for (const auto& spec : program.nodes) {
@@ -140,6 +147,46 @@ TEST(PropagationProperty, LevelOrderInPlaceAgreesWithTheCalculus) {
       check_levels(fast);
     }
   });
+}
+
+TEST(PropagationProperty, LevelOrderInPlaceAgreesWithTheCalculus) { check_level_order_against_the_calculus(false); }
+
+TEST(PropagationProperty, CutoffAtEqualValuesAgreesWithTheCalculus) { check_level_order_against_the_calculus(true); }
+
+// What the cut-off saves and where it stops: a chain source -> x/10 -> +1
+// -> +2 runs the two maps after the division only when x/10 changes; a fold
+// counting the activations of a map of the division's result is activated
+// by every write, as in the calculus.
+TEST(PropagationProperty, CutoffStopsBelowAnUnchangedMapButNotAboveAFold) {
+  for (const bool with_fold : {false, true}) {
+    Snapshot sigma;
+    RuntimeOptions options{level_policy(), nullptr};
+    options.equal_value_cutoff = true;
+    Runtime rt(sigma, std::move(options));
+    int below = 0;
+    const ReactiveId x = rt.source(Value::integer(0));
+    const ReactiveId tenth = rt.map({x}, [](std::span<const Value> in) { return Value::integer(in[0].as_int() / 10); });
+    const ReactiveId one = rt.map({tenth}, [&below](std::span<const Value> in) {
+      ++below;
+      return Value::integer(in[0].as_int() + 1);
+    });
+    const ReactiveId two = rt.map({one}, [&below](std::span<const Value> in) {
+      ++below;
+      return Value::integer(in[0].as_int() + 2);
+    });
+    const ReactiveId count =
+        with_fold ? rt.fold(two, Value::integer(0), [](const Value& n, const Value&) { return Value::integer(n.as_int() + 1); })
+                  : two;
+    below = 0;
+    for (std::int64_t v = 1; v <= 20; ++v) ASSERT_TRUE(rt.fire(x, Value::integer(v)).committed);
+    EXPECT_EQ(rt.value(two).as_int(), 2 + 3);
+    if (with_fold) {
+      EXPECT_EQ(below, 40) << "a fold below: every write reevaluates the chain (Fig. 8)";
+      EXPECT_EQ(rt.value(count).as_int(), 20);
+    } else {
+      EXPECT_EQ(below, 4) << "x/10 changed twice (at 10 and 20): two maps each time";
+    }
+  }
 }
 
 }  // namespace
