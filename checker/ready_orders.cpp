@@ -148,6 +148,9 @@ OrdersRun run_in_ready_orders(const sim::Scenario& scenario, std::uint32_t devic
     // either, though the values may agree: what the orders then differ in is
     // the graph, not the order of reevaluation.
     if (store_hash(*rt) != store_before || labels_hash(*rt) != labels_before) {
+      if (k == 0 && labels_hash(*rt) == labels_before) {
+        for (core::ReactiveId r = 0; r < rt->size(); ++r) run.rebuilt.push_back(rt->value(r));
+      }
       // Only the first build can differ from the device (later ones rebuild
       // what the first did, unless the creation code itself is impure).
       run.not_reproduced = k == 0 ? "the creation code over Σ does not rebuild the device's store"

@@ -62,6 +62,10 @@ struct OrderOutcome {
 struct OrdersRun {
   bool reproduced = false;  // creation code over Σ rebuilt the device's store exactly
   std::string not_reproduced;  // why not, if not
+  // When the first rebuild made the same reactives (labels in their
+  // locations) with other values: its values, by id, for complete-propagation
+  // to name a Map whose operator gives another value on the same inputs.
+  std::vector<core::Value> rebuilt;
   std::vector<OrderOutcome> orders;
 };
 

@@ -134,7 +134,7 @@ std::vector<std::unique_ptr<Property>> make_all(const Campaign& c) {
   std::vector<std::unique_ptr<Property>> all;
   all.push_back(std::make_unique<AtMostOnce>());
   all.push_back(std::make_unique<GlitchFreedom>());
-  all.push_back(std::make_unique<CompletePropagation>(c.benches));
+  all.push_back(std::make_unique<CompletePropagation>(c.benches, c.orders));
   all.push_back(std::make_unique<Confluence>(c.confluence, c.orders));
   all.push_back(std::make_unique<Determinism>(c.orders));
   all.push_back(std::make_unique<ReplayDeterminism>(c.schedules, determinism_replay_every));

@@ -11,6 +11,11 @@ namespace frsim::checker {
 void CompletePropagation::on_event(const sim::Event& e, const sim::World& world) {
   if (e.device == sim::no_device) return;
   Device& d = at_grow(devices_, e.device);
+  if (orders_) {
+    d.probe.on_event(e, world, *orders_);
+    if (e.kind == sim::EventKind::action_started) check_rebuilt(e, world, d);
+    if (e.kind == sim::EventKind::committed || e.kind == sim::EventKind::aborted) d.probe.close();
+  }
   switch (e.kind) {
     case sim::EventKind::action_started:
       if (d.open && joined_running_propagation(world, e.device)) {
@@ -51,6 +56,39 @@ void CompletePropagation::on_transition(const sim::World& world) {
     if (d.open && device < world.devices() && world.device(device).up() && !world.device(device).propagating()) {
       report_unfinished(device, d);
     }
+  }
+}
+
+// Def. 4.9 against operators made afresh: where the creation code run again
+// over the device's Σ (the ready orders' rebuild of this action's pre-state)
+// gives a Map the same input values and another value, the device's operator
+// is not a function of its inputs (a memo keyed by part of them, a counter of
+// its calls, something it reads besides them). The checker's own re-run
+// (check_value) cannot see it: its bench keeps one operator for the whole
+// campaign, which remembers alike. A restart now would show the other value.
+void CompletePropagation::check_rebuilt(const sim::Event& e, const sim::World& world, const Device& d) {
+  if (!d.probe.run || d.probe.run->reproduced || d.probe.run->rebuilt.empty()) return;
+  const core::Runtime* rt = world.device(e.device).runtime();
+  if (rt == nullptr) return;
+  const std::vector<core::Value>& rebuilt = d.probe.run->rebuilt;
+  for (core::ReactiveId r = 0; r < rt->size() && r < rebuilt.size(); ++r) {
+    if (rt->kind(r) != core::ReactiveKind::map || rt->creates_reactives(r) || rt->provenance(r) != 0) continue;
+    if (rt->value(r) == rebuilt[r]) continue;
+    const auto inputs = rt->inputs(r);
+    const bool same_inputs = std::all_of(inputs.begin(), inputs.end(), [&](core::ReactiveId i) {
+      return i < rebuilt.size() && rt->value(i) == rebuilt[i];
+    });
+    if (!same_inputs) continue;
+    std::string read;
+    for (core::ReactiveId i : inputs) read += fmt::format("{}{}", read.empty() ? "" : ", ", rt->value(i).to_string());
+    report(e.device, rt->label(r),
+           fmt::format("d{}: {} holds {}, but its operator as the creation code makes it again over the device's "
+                       "snapshot gives {} on the same inputs ({}): the operator is not a function of its inputs (it "
+                       "remembers what it saw, or reads something besides them), and a restart now would show {}",
+                       e.device, describe(world, e.device, r), rt->value(r).to_string(), rebuilt[r].to_string(),
+                       read, rebuilt[r].to_string()),
+           {printed(rt->value(r)), printed(rebuilt[r])});
+    return;
   }
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checker/property.hpp"
+#include "checker/ready_orders.hpp"
 
 namespace frsim::checker {
 
@@ -61,8 +62,12 @@ class OperatorBenches {
 //    reevaluation).
 class CompletePropagation final : public CopyableProperty<CompletePropagation> {
  public:
-  explicit CompletePropagation(std::shared_ptr<OperatorBenches> benches = std::make_shared<OperatorBenches>())
-      : benches_(std::move(benches)) {}
+  // `orders`: the campaign's ready-order runs (shared with confluence and
+  // determinism), whose rebuilds over Σ make every operator afresh; null:
+  // not used.
+  explicit CompletePropagation(std::shared_ptr<OperatorBenches> benches = std::make_shared<OperatorBenches>(),
+                               std::shared_ptr<ReadyOrdersCache> orders = nullptr)
+      : benches_(std::move(benches)), orders_(std::move(orders)) {}
   std::string_view name() const override { return "complete-propagation"; }
   std::string_view source() const override { return "Lemma 4.10"; }
   std::string_view description() const override {
@@ -81,7 +86,8 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
     core::Value target_value;
     PropagationStamps written;
     std::map<core::ReactiveId, std::vector<core::Value>> read;  // reevaluated -> inputs read
-    std::uint64_t heap_bytes() const { return checker::heap_bytes(action, written, read); }
+    OrdersProbe probe;  // the action's ready-order run: its rebuild of the pre-state
+    std::uint64_t heap_bytes() const { return checker::heap_bytes(action, written, read) + probe.heap_bytes(); }
     // The propagation ended: what follows it is dropped, so that a copy of
     // the property between propagations carries nothing of it (DESIGN §6).
     void end() {
@@ -102,6 +108,8 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
                    const std::vector<core::Value>& read, const std::vector<bool>& active);
   std::shared_ptr<OperatorBenches> benches_;  // the campaign's
   void report_unfinished(std::uint32_t device, const Device& d);
+  void check_rebuilt(const sim::Event& e, const sim::World& world, const Device& d);
+  std::shared_ptr<ReadyOrdersCache> orders_;  // the campaign's, or null
   std::vector<Device> devices_;
 };
 

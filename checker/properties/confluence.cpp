@@ -134,8 +134,8 @@ void Confluence::on_event(const sim::Event& e, const sim::World& world) {
 void Confluence::judge_orders(const sim::Event& e, const sim::World& world, Device& d) {
   if (!d.probe.judgeable()) {
     if (e.kind == sim::EventKind::action_started && d.probe.run && !d.probe.run->reproduced) {
-      note("confluence: where the creation code over Σ does not rebuild a device's store (" +
-           d.probe.run->not_reproduced + "), its propagations are compared across schedules only");
+      note("confluence: where " + d.probe.run->not_reproduced +
+           ", its propagations are compared across schedules only");
     }
     return;
   }

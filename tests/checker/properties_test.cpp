@@ -3,6 +3,7 @@
 // fails-tests are in mutants_test.cpp.
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include <gtest/gtest.h>
@@ -709,6 +710,53 @@ TEST(CompletePropagation, AnOperatorThatIsNotAFunctionOfItsInputsIsAFinding) {
   EXPECT_TRUE(m.find("its operator on its inputs' committed values gives") != std::string::npos ||
               m.find("the operator depends on when it was made") != std::string::npos)
       << m;
+}
+
+// The sixth outside probe's miss: a Map memoises its result in a cache its
+// creation code allocates, keyed by the price only, so after "qty 5" it
+// still shows the total for the first quantity. The checker's operator bench
+// keeps one operator for the campaign, which remembers alike, and agreed.
+// The ready orders' rebuild of the next action's pre-state makes the
+// operator afresh: same inputs, another value. `whole_key`: keyed by both
+// inputs, a pure function, which holds.
+sim::Scenario memo_total(bool whole_key) {
+  sim::Scenario s;
+  s.name = whole_key ? "memo-total-whole-key" : "memo-total-price-key";
+  s.create = [whole_key](core::Runtime& rt, const sim::DeviceContext&) {
+    auto cache = std::make_shared<std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t>>();
+    const auto price = rt.source(Value::integer(1), "price");
+    const auto qty = rt.source(Value::integer(1), "qty");
+    rt.source(Value::integer(0), "click");
+    rt.map({price, qty}, [cache, whole_key](std::span<const Value> in) {
+      const std::pair key{in[0].as_int(), whole_key ? in[1].as_int() : 0};
+      const auto it = cache->find(key);
+      if (it != cache->end()) return Value::integer(it->second);
+      const std::int64_t total = in[0].as_int() * in[1].as_int();
+      cache->emplace(key, total);
+      return Value::integer(total);
+    }, "total");
+  };
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>{sim::Action::fire("price", Value::integer(3)),
+                                    sim::Action::fire("qty", Value::integer(5)),
+                                    sim::Action::fire("click", Value::integer(1))};
+  };
+  s.defaults.devices = 1;
+  return s;
+}
+
+TEST(CompletePropagation, AnOperatorThatRemembersPartOfItsInputsIsAFinding) {
+  const auto broken = memo_total(false);
+  const auto caught = testing::search(broken, broken.defaults, 10, CheckOptions{{"complete-propagation"}});
+  ASSERT_TRUE(caught.has_value());
+  EXPECT_EQ(caught->finding->reactive, "total") << caught->finding->message;
+  EXPECT_NE(caught->finding->message.find("gives 15 on the same inputs (3, 5): the operator is not a function of its "
+                                          "inputs"),
+            std::string::npos)
+      << caught->finding->message;
+  const auto sound = memo_total(true);
+  const auto found = testing::search(sound, sound.defaults, 10, CheckOptions{{"complete-propagation"}});
+  EXPECT_FALSE(found.has_value()) << found->finding->message;
 }
 
 // Fig. 8: a fold is outdated only when its input is active (or itself). A
