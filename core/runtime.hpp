@@ -286,7 +286,8 @@ struct RuntimeOptions {
   // (commit) is the calculus's, with fewer reevaluations. For measuring
   // propagation against libraries that cut off (bench/); the checker and the
   // world never set it, and it applies without an observer only. Requires
-  // pure operators; a graph shared between threads must not use it.
+  // pure operators (which reactives qualify is kept per runtime, in its
+  // ReactiveState, and computed again after the graph changes).
   bool equal_value_cutoff = false;
 };
 
