@@ -211,7 +211,7 @@ void OrdersProbe::on_event(const sim::Event& e, const sim::World& world, ReadyOr
       if (open) {
         action = StartAction{fire ? StartAction::Kind::fire : StartAction::Kind::receive, e.reactive,
                              fire ? std::string() : rt->label(e.reactive), fire ? e.values[0] : *remote};
-        distributed_before = distributed_values(*rt);
+        if (keeps_sends) distributed_before = distributed_values(*rt);
         run = cache.run(world.scenario(), e.device, world.devices(), rt->snapshot(), store_hash(*rt), labels_hash(*rt),
                         action);
       }

@@ -124,6 +124,9 @@ struct OrdersProbe {
   std::optional<core::Value> remote;  // the remote value of the merge just before a receive
   std::shared_ptr<const OrdersRun> run;
   StartAction action;
+  // Whether to keep the distributed values at the start (determinism's
+  // sends); a follower that reads only the run leaves it false.
+  bool keeps_sends = true;
   std::map<std::string, core::Value> distributed_before;
   std::uint64_t heap_bytes() const { return checker::heap_bytes(remote, action, distributed_before); }
   // The propagation ended and was judged: nothing of it is kept (a copy of

@@ -12,6 +12,7 @@ void CompletePropagation::on_event(const sim::Event& e, const sim::World& world)
   if (e.device == sim::no_device) return;
   Device& d = at_grow(devices_, e.device);
   if (orders_) {
+    d.probe.keeps_sends = false;  // only its run is read here
     d.probe.on_event(e, world, *orders_);
     if (e.kind == sim::EventKind::action_started) check_rebuilt(e, world, d);
     if (e.kind == sim::EventKind::committed || e.kind == sim::EventKind::aborted) d.probe.close();

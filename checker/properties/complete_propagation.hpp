@@ -86,7 +86,7 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
     core::Value target_value;
     PropagationStamps written;
     std::map<core::ReactiveId, std::vector<core::Value>> read;  // reevaluated -> inputs read
-    OrdersProbe probe;  // the action's ready-order run: its rebuild of the pre-state
+    OrdersProbe probe;  // (keeps_sends false) the action's ready-order run: its rebuild of the pre-state
     std::uint64_t heap_bytes() const { return checker::heap_bytes(action, written, read) + probe.heap_bytes(); }
     // The propagation ended: what follows it is dropped, so that a copy of
     // the property between propagations carries nothing of it (DESIGN §6).
