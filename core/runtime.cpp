@@ -276,46 +276,61 @@ class UndoLog {
  public:
   using Entry = Value::Raw;  // tag: the reactive
   UndoLog() = default;
-  UndoLog(const UndoLog& other) : entries_(other.entries_), holds_objects_(other.holds_objects_) {
+  UndoLog(const UndoLog& other)
+      : storage_(other.entries().begin(), other.entries().end()),
+        size_(other.size_),
+        capacity_(other.size_),
+        holds_objects_(other.holds_objects_) {
     if (holds_objects_) {
-      for (const Entry& e : entries_) Value::share_raw(e);
+      for (const Entry& e : entries()) Value::share_raw(e);
     }
   }
   UndoLog& operator=(const UndoLog& other) {
     if (this != &other) {
       UndoLog copy(other);
       clear();
-      std::swap(entries_, copy.entries_);
+      std::swap(storage_, copy.storage_);
+      std::swap(size_, copy.size_);
+      std::swap(capacity_, copy.capacity_);
       std::swap(holds_objects_, copy.holds_objects_);
     }
     return *this;
   }
   ~UndoLog() { clear(); }
 
+  // Inline, over storage kept across actions (std::vector's emplace_back is
+  // a call): a propagation logs one entry per reactive it writes.
   [[gnu::always_inline]] void push(ReactiveId r, Value& old) {
-    Entry& e = entries_.emplace_back();
+    if (size_ == capacity_) grow();
+    Entry& e = storage_[size_++];
     old.into_raw(e);
     e.tag = r;
     holds_objects_ = holds_objects_ || e.heap != nullptr;
   }
   void clear() noexcept {
     if (holds_objects_) {
-      for (const Entry& e : entries_) Value::drop_raw(e);
+      for (const Entry& e : entries()) Value::drop_raw(e);
       holds_objects_ = false;
     }
-    entries_.clear();
+    size_ = 0;
   }
   // Gives every old value back to `values`, latest first; the log is empty after.
   void restore(std::vector<Value>& values) noexcept {
-    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) values[it->tag] = Value::from_raw(*it);
-    entries_.clear();
+    for (std::size_t i = size_; i-- > 0;) values[storage_[i].tag] = Value::from_raw(storage_[i]);
+    size_ = 0;
     holds_objects_ = false;
   }
-  std::size_t size() const { return entries_.size(); }
-  const std::vector<Entry>& entries() const { return entries_; }
+  std::size_t size() const { return size_; }
+  std::span<const Entry> entries() const { return {storage_.data(), size_}; }
 
  private:
-  std::vector<Entry> entries_;
+  [[gnu::noinline]] void grow() {
+    storage_.resize(storage_.empty() ? 16 : 2 * storage_.size());
+    capacity_ = storage_.size();
+  }
+  std::vector<Entry> storage_;  // the first size_ entries are the log
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;  // storage_.size(), kept at hand
   bool holds_objects_ = false;  // some entry owns a reference
 };
 
@@ -826,6 +841,7 @@ struct Runtime::Impl {
   // a crash mid-propagation leaves Σ as at the last commit (no value of a
   // reactive that a restart would not recreate, at an id it may reuse).
   void commit_creations() {
+    if (made.empty() && records.empty()) return;  // the common case: nothing was created
     for (const Made& m : made) {
       const ReactiveKind kind = states[m.r].kind;
       if (kind == ReactiveKind::source || kind == ReactiveKind::fold) writer->created(sigma, self, m.r);

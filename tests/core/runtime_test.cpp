@@ -2,10 +2,12 @@
 // rollback of invalid operations, cycles, stepwise propagation, distribution
 // hooks and snapshots.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/graph.hpp"
 #include "core/policy.hpp"
@@ -475,6 +477,49 @@ TEST(Runtime, ACopyTakenMidPropagationRollsBackOnItsOwn) {
   EXPECT_FALSE(c.rt.step(c.bad).committed);
   EXPECT_EQ(c.rt.value(c.a), a_before);
   EXPECT_EQ(c.rt.value(c.b), b_before);
+}
+
+// The undo log grows past its first storage (16 entries) inside one
+// propagation: an abort gives back every value it replaced, latest first,
+// and a copy taken with a grown log rolls back on its own.
+TEST(Runtime, AnAbortAfterMoreWritesThanTheLogFirstHeldGivesBackEveryValue) {
+  Snapshot sigma;
+  Runtime rt(sigma);
+  const ReactiveId s = rt.source(Value::list({Value::integer(1)}), "s");
+  std::vector<ReactiveId> chain;
+  ReactiveId last = s;
+  for (int i = 0; i < 40; ++i) {
+    // A list (a value the log holds a reference to), one more than its input's.
+    last = rt.map({last}, [](Inputs in) { return Value::list({Value::integer(in[0].as_list()[0].as_int() + 1)}); },
+                  fmt::format("m{}", i));
+    chain.push_back(last);
+  }
+  rt.map({last, s}, [](Inputs in) {
+    if (in[1].as_list()[0].as_int() == 0) throw Error("bad: zero");
+    return Value::integer(1);
+  }, "bad");
+  std::vector<Value> before;
+  for (const ReactiveId r : chain) before.push_back(rt.value(r));
+  const std::uint64_t store_before = rt.fingerprint();
+  EXPECT_FALSE(rt.fire(s, Value::list({Value::integer(0)})).committed);
+  for (std::size_t i = 0; i < chain.size(); ++i) EXPECT_EQ(rt.value(chain[i]), before[i]) << "m" << i;
+  EXPECT_EQ(rt.fingerprint(), store_before);
+
+  // Mid-propagation, 41 entries logged: a copy and the original each roll back.
+  ASSERT_FALSE(rt.begin_fire(s, Value::list({Value::integer(0)})).committed);
+  for (const ReactiveId r : chain) ASSERT_FALSE(rt.step(r).committed);
+  Snapshot sigma2 = sigma;
+  {
+    Runtime copy(rt, sigma2, nullptr);
+    EXPECT_FALSE(copy.finish().committed);
+    for (std::size_t i = 0; i < chain.size(); ++i) EXPECT_EQ(copy.value(chain[i]), before[i]) << "copy m" << i;
+  }
+  EXPECT_NE(rt.value(chain.back()), before.back());
+  EXPECT_FALSE(rt.finish().committed);
+  for (std::size_t i = 0; i < chain.size(); ++i) EXPECT_EQ(rt.value(chain[i]), before[i]) << "m" << i;
+  EXPECT_EQ(rt.fingerprint(), store_before);
+  ASSERT_TRUE(rt.fire(s, Value::list({Value::integer(2)})).committed);
+  EXPECT_EQ(rt.value(chain.back()), Value::list({Value::integer(42)}));
 }
 
 TEST(Runtime, FinishRunsThePolicyAfterSomeSteps) {
