@@ -790,6 +790,23 @@ struct Runtime::Impl {
   // between two steps leaves Σ as at the last commit.
   ActionResult commit() {
     assert(propagating && finished());
+    if (observer == nullptr) return commit_unobserved();
+    commit_to_sigma();
+    sort_active();
+    observer->committed(active_list);
+    end();
+    return ActionResult{};
+  }
+
+  // (commit) for a runtime without an observer: the level order's fire
+  // calls it directly.
+  [[gnu::always_inline]] ActionResult commit_unobserved() {
+    commit_to_sigma();
+    end();
+    return ActionResult{};
+  }
+
+  void commit_to_sigma() {
     if (calculus_writer) {
       // SnapshotWriter::committed without the walk over all of A: the same
       // reactives, stored in the same (ascending) order.
@@ -813,12 +830,6 @@ struct Runtime::Impl {
     }
     commit_creations();
     if (action != ActionKind::create) ++sigma.commits;
-    if (observer != nullptr) {
-      sort_active();
-      observer->committed(active_list);
-    }
-    end();
-    return ActionResult{};
   }
 
   // A, ascending. A level-order propagation reaches most of a graph on many
@@ -2136,7 +2147,17 @@ ActionResult Runtime::fire(ReactiveId r, Value v) {
   if (!m.propagating && m.is_created(r) && m.states[r].kind == ReactiveKind::source) {
     if (m.observer == nullptr) {
       if (m.level_order != nullptr) {
-        return m.guarded([&] { m.fire_in_level_order(r, std::move(v), *m.level_order); });
+        // guarded() without its finished() test: the level order's loop ends
+        // with every outdated reactive processed.
+        try {
+          m.fire_in_level_order(r, std::move(v), *m.level_order);
+        } catch (const Error& e) {
+          return m.abort(e);
+        } catch (const std::exception& e) {
+          return m.abort(Error(e.what()));
+        }
+        assert(m.finished());
+        return m.commit_unobserved();
       }
     }
     // begin_fire and run_policy in one guarded step (one result, one try).
