@@ -192,6 +192,32 @@ std::shared_ptr<const OrdersRun> ReadyOrdersCache::run(const sim::Scenario& scen
   return run;
 }
 
+std::shared_ptr<const std::vector<core::Value>> ReadyOrdersCache::rebuilt(const sim::Scenario& scenario,
+                                                                         std::uint32_t device, std::uint32_t devices,
+                                                                         const core::Snapshot& sigma,
+                                                                         std::uint64_t store, std::uint64_t labels) {
+  const auto key = std::make_tuple(device, store, sigma.fingerprint(), labels);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rebuilds_.find(key);
+    if (it != rebuilds_.end()) return it->second;
+  }
+  auto values = std::make_shared<std::vector<core::Value>>();
+  try {
+    core::Snapshot copy = sigma;
+    const std::unique_ptr<core::Runtime> rt = rebuild(scenario, copy, device, devices);
+    if (store_hash(*rt) != store && labels_hash(*rt) == labels) {
+      for (core::ReactiveId r = 0; r < rt->size(); ++r) values->push_back(rt->value(r));
+    }
+  } catch (const std::exception&) {
+    values->clear();  // the creation code fails on Σ: restoration's finding, not this one's
+  }
+  std::shared_ptr<const std::vector<core::Value>> result = std::move(values);
+  std::lock_guard lock(mutex_);
+  if (rebuilds_.size() < entries_max) rebuilds_.emplace(key, result);
+  return result;
+}
+
 void OrdersProbe::on_event(const sim::Event& e, const sim::World& world, ReadyOrdersCache& cache) {
   switch (e.kind) {
     case sim::EventKind::merged:

@@ -106,6 +106,15 @@ class ReadyOrdersCache {
   std::shared_ptr<const OrdersRun> run(const sim::Scenario& scenario, std::uint32_t device, std::uint32_t devices,
                                        const core::Snapshot& sigma, std::uint64_t store_before,
                                        std::uint64_t labels_before, const StartAction& action);
+  // The store as a restart would build it now (the creation code over a copy
+  // of Σ, every operator made afresh), by id, when it holds the device's
+  // reactives in their locations (labels hash `labels`) with other values
+  // than the device's (store hash `store`); empty when it rebuilds the store
+  // exactly, makes another graph, or the creation code fails. Memoised like
+  // run(): a state met by many schedules is rebuilt once.
+  std::shared_ptr<const std::vector<core::Value>> rebuilt(const sim::Scenario& scenario, std::uint32_t device,
+                                                          std::uint32_t devices, const core::Snapshot& sigma,
+                                                          std::uint64_t store, std::uint64_t labels);
 
  private:
   static constexpr std::size_t entries_max = 1u << 16;
@@ -113,6 +122,9 @@ class ReadyOrdersCache {
   std::uint32_t orders_;
   std::mutex mutex_;
   std::map<Key, std::shared_ptr<const OrdersRun>> runs_;
+  std::map<std::tuple<std::uint32_t, std::uint64_t, std::uint64_t, std::uint64_t>,
+           std::shared_ptr<const std::vector<core::Value>>>
+      rebuilds_;
 };
 
 // One device's propagation as confluence and determinism follow it in the

@@ -69,9 +69,30 @@ void CompletePropagation::on_transition(const sim::World& world) {
 // campaign, which remembers alike. A restart now would show the other value.
 void CompletePropagation::check_rebuilt(const sim::Event& e, const sim::World& world, const Device& d) {
   if (!d.probe.run || d.probe.run->reproduced || d.probe.run->rebuilt.empty()) return;
-  const core::Runtime* rt = world.device(e.device).runtime();
-  if (rt == nullptr) return;
-  const std::vector<core::Value>& rebuilt = d.probe.run->rebuilt;
+  compare_rebuilt(world, e.device, d.probe.run->rebuilt);
+}
+
+// The same at the end of a schedule (healed, nothing propagating): the last
+// action of a device starts no other whose pre-state would be rebuilt, so
+// what that action made stale is looked for here, on the store as a restart
+// would build it now.
+void CompletePropagation::on_schedule_end(const sim::World& world) {
+  on_transition(world);
+  if (!orders_ || orders_->orders() == 0) return;  // --ready-orders 0: no rebuild, as at an action's start
+  for (std::uint32_t device = 0; device < world.devices(); ++device) {
+    const sim::Device& dev = world.device(device);
+    const core::Runtime* rt = dev.runtime();
+    if (!dev.up() || rt == nullptr || rt->propagating()) continue;
+    const auto rebuilt =
+        orders_->rebuilt(world.scenario(), device, world.devices(), rt->snapshot(), store_hash(*rt), labels_hash(*rt));
+    if (!rebuilt->empty() && compare_rebuilt(world, device, *rebuilt)) return;
+  }
+}
+
+bool CompletePropagation::compare_rebuilt(const sim::World& world, std::uint32_t device,
+                                          const std::vector<core::Value>& rebuilt) {
+  const core::Runtime* rt = world.device(device).runtime();
+  if (rt == nullptr) return false;
   for (core::ReactiveId r = 0; r < rt->size() && r < rebuilt.size(); ++r) {
     if (rt->kind(r) != core::ReactiveKind::map || rt->creates_reactives(r) || rt->provenance(r) != 0) continue;
     if (rt->value(r) == rebuilt[r]) continue;
@@ -82,15 +103,16 @@ void CompletePropagation::check_rebuilt(const sim::Event& e, const sim::World& w
     if (!same_inputs) continue;
     std::string read;
     for (core::ReactiveId i : inputs) read += fmt::format("{}{}", read.empty() ? "" : ", ", rt->value(i).to_string());
-    report(e.device, rt->label(r),
+    report(device, rt->label(r),
            fmt::format("d{}: {} holds {}, but its operator as the creation code makes it again over the device's "
                        "snapshot gives {} on the same inputs ({}): the operator is not a function of its inputs (it "
                        "remembers what it saw, or reads something besides them), and a restart now would show {}",
-                       e.device, describe(world, e.device, r), rt->value(r).to_string(), rebuilt[r].to_string(),
+                       device, describe(world, device, r), rt->value(r).to_string(), rebuilt[r].to_string(),
                        read, rebuilt[r].to_string()),
            {printed(rt->value(r)), printed(rebuilt[r])});
-    return;
+    return true;
   }
+  return false;
 }
 
 void CompletePropagation::report_unfinished(std::uint32_t device, const Device& d) {

@@ -76,7 +76,7 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
   }
   void on_event(const sim::Event& event, const sim::World& world) override;
   void on_transition(const sim::World& world) override;
-  void on_schedule_end(const sim::World& world) override { on_transition(world); }
+  void on_schedule_end(const sim::World& world) override;
 
  private:
   struct Device {
@@ -109,6 +109,8 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
   std::shared_ptr<OperatorBenches> benches_;  // the campaign's
   void report_unfinished(std::uint32_t device, const Device& d);
   void check_rebuilt(const sim::Event& e, const sim::World& world, const Device& d);
+  // The comparison of check_rebuilt: true when it reported.
+  bool compare_rebuilt(const sim::World& world, std::uint32_t device, const std::vector<core::Value>& rebuilt);
   std::shared_ptr<ReadyOrdersCache> orders_;  // the campaign's, or null
   std::vector<Device> devices_;
 };

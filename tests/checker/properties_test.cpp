@@ -718,8 +718,10 @@ TEST(CompletePropagation, AnOperatorThatIsNotAFunctionOfItsInputsIsAFinding) {
 // keeps one operator for the campaign, which remembers alike, and agreed.
 // The ready orders' rebuild of the next action's pre-state makes the
 // operator afresh: same inputs, another value. `whole_key`: keyed by both
-// inputs, a pure function, which holds.
-sim::Scenario memo_total(bool whole_key) {
+// inputs, a pure function, which holds. `then_click`: a third action after
+// "qty 5" (without it, "qty 5" is the last action and no later pre-state is
+// rebuilt: the schedule's end is where the stale total is seen).
+sim::Scenario memo_total(bool whole_key, bool then_click = true) {
   sim::Scenario s;
   s.name = whole_key ? "memo-total-whole-key" : "memo-total-price-key";
   s.create = [whole_key](core::Runtime& rt, const sim::DeviceContext&) {
@@ -736,10 +738,11 @@ sim::Scenario memo_total(bool whole_key) {
       return Value::integer(total);
     }, "total");
   };
-  s.workload = [](std::uint32_t, std::uint32_t) {
-    return std::vector<sim::Action>{sim::Action::fire("price", Value::integer(3)),
-                                    sim::Action::fire("qty", Value::integer(5)),
-                                    sim::Action::fire("click", Value::integer(1))};
+  s.workload = [then_click](std::uint32_t, std::uint32_t) {
+    std::vector<sim::Action> actions{sim::Action::fire("price", Value::integer(3)),
+                                     sim::Action::fire("qty", Value::integer(5))};
+    if (then_click) actions.push_back(sim::Action::fire("click", Value::integer(1)));
+    return actions;
   };
   s.defaults.devices = 1;
   return s;
@@ -755,6 +758,18 @@ TEST(CompletePropagation, AnOperatorThatRemembersPartOfItsInputsIsAFinding) {
             std::string::npos)
       << caught->finding->message;
   const auto sound = memo_total(true);
+  const auto found = testing::search(sound, sound.defaults, 10, CheckOptions{{"complete-propagation"}});
+  EXPECT_FALSE(found.has_value()) << found->finding->message;
+}
+
+TEST(CompletePropagation, AnOperatorThatRemembersPartOfItsInputsIsAFindingAfterTheLastAction) {
+  const auto broken = memo_total(false, false);
+  const auto caught = testing::search(broken, broken.defaults, 10, CheckOptions{{"complete-propagation"}});
+  ASSERT_TRUE(caught.has_value());
+  EXPECT_EQ(caught->finding->reactive, "total") << caught->finding->message;
+  EXPECT_NE(caught->finding->message.find("gives 15 on the same inputs (3, 5)"), std::string::npos)
+      << caught->finding->message;
+  const auto sound = memo_total(true, false);
   const auto found = testing::search(sound, sound.defaults, 10, CheckOptions{{"complete-propagation"}});
   EXPECT_FALSE(found.has_value()) << found->finding->message;
 }
