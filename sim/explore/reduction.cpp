@@ -364,12 +364,18 @@ std::uint64_t Symmetry::canonical(const World& world) const {
   thread_local Parts parts;  // reused: a state's parts are gathered without allocating
   gather(world, parts);
   // permutations_[0] is the identity: its renaming is also what every
-  // permutation that renames no value sees (memo key 0).
-  rename(world, 0, parts);
+  // permutation that renames no value sees (memo key 0). The parts are
+  // renamed for a permutation only when it qualifies (usually one does, and
+  // it is seldom the identity).
+  std::size_t renamed_as = permutations_.size();  // none yet
   std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
   for (std::size_t k = 0; k < permutations_.size(); ++k) {
     if (!sorts_by_signature(permutations_[k], parts)) continue;
-    if (k != 0 && memo_keys_[k] != 0) rename(world, k, parts);
+    const std::size_t as = memo_keys_[k] != 0 ? k : 0;
+    if (as != renamed_as) {
+      rename(world, as, parts);
+      renamed_as = as;
+    }
     best = std::min(best, fingerprint(world, permutations_[k], parts));
   }
   return best;
