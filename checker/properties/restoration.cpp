@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/wire.hpp"
+
 namespace frsim::checker {
 
 std::shared_ptr<const Restoration::Frozen> Restoration::freeze(const core::Runtime& rt, const core::Snapshot& sigma) {
@@ -176,6 +178,29 @@ void Restoration::judge(const sim::World& world, std::uint32_t device) {
                        core::to_string(rt->kind(r)), describe(world, device, r), denoted(*rt, rt->value(r)),
                        denoted(before, before.value(r))),
            {printed(before.value(r)), printed(rt->value(r))});
+    return;
+  }
+  // Thm. 4.24 both ways: the restart rebuilds the store the device had, and
+  // no more. A creation code that makes a reactive only when something Σ
+  // restores says so (a setting read at start) changes the graph at a restart
+  // with no action of the user's; the device that did not crash never has it.
+  // Not a replica of a promoted remote reactive (§3.4): a receive makes one
+  // outside any commit, into Σ at once, so the restart rebuilds it from Σ
+  // though the copy taken at the last commit may not have it yet.
+  const auto replica = [&](core::ReactiveId r) {
+    if (core::is_replicated_value(rt->value(r))) return true;  // the replica's source
+    const auto inputs = rt->inputs(r);                           // its view, the Map over it
+    return rt->kind(r) == core::ReactiveKind::map && inputs.size() == 1 &&
+           core::is_replicated_value(rt->value(inputs[0]));
+  };
+  for (auto r = static_cast<core::ReactiveId>(before.size()); r < rt->size(); ++r) {
+    if (replica(r)) continue;
+    report(device, rt->label(r),
+           fmt::format("d{}: after restart {} {} exists, but the store at the last commit before the crash had {}: "
+                       "the restart built more than the device had (Thm. 4.24)",
+                       device, core::to_string(rt->kind(r)), describe(world, device, r),
+                       before.size() == 0 ? std::string("no reactive") : fmt::format("only r0..r{}", before.size() - 1)),
+           {printed(rt->value(r))});
     return;
   }
 }
