@@ -173,15 +173,15 @@ bool reaches_no_state(const core::Runtime& rt, core::ReactiveId source) {
   return true;
 }
 
-// A distributed reactive holding a plain value, compared whole: if part of
-// it is the program's own metadata, the user says what is seen of it.
+// A distributed reactive holding a plain list or map, compared whole: if
+// part of it is the program's own metadata, the user says what is seen of
+// it. (A number, a string or a flag has no part to leave out.)
 std::string metadata_hint(const sim::World& world, const Difference& difference) {
   const core::Runtime* rt = world.device(difference.device).runtime();
   const auto r = rt != nullptr ? rt->find(difference.identity) : std::nullopt;
-  if (!r || !rt->is_distributed(*r) || rt->value(*r).is_crdt() ||
-      world.scenario().observe.contains(difference.identity)) {
-    return "";
-  }
+  if (!r || !rt->is_distributed(*r) || world.scenario().observe.contains(difference.identity)) return "";
+  const core::Kind kind = rt->value(*r).kind();
+  if (kind != core::Kind::list && kind != core::Kind::map) return "";
   return fmt::format(". {} is a plain value compared whole: if part of it is the program's own metadata (a timestamp, "
                      "a replica id), Scenario::observe says what a user sees of it",
                      difference.identity);

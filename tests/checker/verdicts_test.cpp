@@ -270,6 +270,8 @@ TEST(SequentialSpec, FailsOnAMaxCounterWhoseConcurrentClicksAreLost) {
   EXPECT_EQ(f->reactive, "count");
   EXPECT_EQ(f->values, (std::vector<std::string>{"2", "1"}));  // the closest sequential value, the run's
   EXPECT_NE(f->message.find("[d0 fire click 1, d1 fire click 1]"), std::string::npos) << f->message;
+  // A number has no part that could be the program's metadata: no hint about Scenario::observe.
+  EXPECT_EQ(f->message.find("Scenario::observe"), std::string::npos) << f->message;
 }
 
 TEST(SequentialSpec, HoldsOnTheMaxCounterWhenOneClickFollowsTheOther) {
@@ -283,6 +285,8 @@ TEST(SequentialSpec, FailsOnAnIntersectionSetWhoseConcurrentJoinsCancel) {
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->property, "sequential-spec");
   EXPECT_EQ(f->reactive, "participants");
+  // A plain list compared whole: part of it could be metadata, and the message says how to leave it out.
+  EXPECT_NE(f->message.find("Scenario::observe says what a user sees of it"), std::string::npos) << f->message;
   // One join after the other is no better: d1's [0, 1] goes down in the
   // merge's order, and d0 merges it back to [0]; on one computer both joined.
   const auto g = judge(s, schedule(s, s.defaults, {"d0 fire", "d0 send", "deliver", "d1 fire"}));
