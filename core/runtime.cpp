@@ -482,12 +482,18 @@ struct Runtime::Impl {
   // The graph to change: this runtime's own (copy-on-write). A graph changed
   // in place forgets its successors, which were computed from it as it was;
   // a graph that is some graph's successor is never changed in place.
-  Dataflow& own() {
-    if (graph.use_count() != 1 || graph->frozen) {
-      graph = std::make_shared<const Dataflow>(*graph);
-    } else {
-      graph->successors.clear();
-    }
+  // Inline where the graph is this runtime's alone (a flatten moving its
+  // edge on every propagation); a copy is made out of line.
+  [[gnu::always_inline]] Dataflow& own() {
+    if (graph.use_count() != 1 || graph->frozen) [[unlikely]] return own_copy();
+    Dataflow& g = const_cast<Dataflow&>(*graph);
+    if (!g.successors.empty()) g.successors.clear();
+    g.signature = 0;
+    cutoff_dirty = true;
+    return g;
+  }
+  [[gnu::noinline]] Dataflow& own_copy() {
+    graph = std::make_shared<const Dataflow>(*graph);
     graph->signature = 0;
     cutoff_dirty = true;
     return const_cast<Dataflow&>(*graph);
@@ -970,6 +976,21 @@ struct Runtime::Impl {
   void level_loop(LevelQueue& queue) {
     const std::uint64_t now = epoch;
     const bool unwatched = !writer_writes;  // no operator changes it: read once
+    // The store's arrays, held in registers rather than reloaded after every
+    // operator call: a plain operator creates nothing (the paths below are
+    // only for those), so none of them moves; what may move them (a flatten
+    // moving its edge copies the graph, reevaluate_in_level_order may create)
+    // is followed by reload().
+    ReactiveState* st = states.data();
+    Value* vals = values.data();
+    const Node* nd = nodes().data();
+    const Info* inf = graph->info.data();
+    const auto reload = [&] {
+      st = states.data();
+      vals = values.data();
+      nd = nodes().data();
+      inf = graph->info.data();
+    };
     assert(queue.bucket(0).empty());
     for (std::uint32_t level = 1; level <= queue.top(); ++level) {
       // By index: a reactive raised above `level` is queued again, which may
@@ -977,7 +998,7 @@ struct Runtime::Impl {
       LevelQueue::Bucket* bucket = &queue.bucket(level);
       for (std::size_t i = 0; i < bucket->size(); ++i) {
         const ReactiveId r = (*bucket)[i];
-        ReactiveState& s = states[r];
+        ReactiveState& s = st[r];
         if (s.processed_epoch == now) continue;
         if (s.level != level) {
           // A flatten's inner moved up (REScala's dynamic level increase).
@@ -987,7 +1008,7 @@ struct Runtime::Impl {
           continue;
         }
         if (unwatched && s.logged_epoch != now) {
-          const Node& n = nodes()[r];
+          const Node& n = nd[r];
           if (s.kind == ReactiveKind::map && n.map_op) {
             const bool outer = s.outer_of_flatten;
             if (cutoff && !outer) {
@@ -997,65 +1018,64 @@ struct Runtime::Impl {
               // active, so its readers keep their values (each would compute
               // the value it holds). Otherwise reevaluate_plain_map's writes.
               poll_stop();
-              Value v = evaluate_map(n);
-              if (v == values[r] && cutoff_allowed(r)) {
+              Value v = evaluate_map(n, vals);
+              if (v == vals[r] && cutoff_allowed(r)) {
                 s.processed_epoch = now;
                 continue;
               }
-              undo.push(r, values[r]);
+              undo.push(r, vals[r]);
               s.logged_epoch = now;
-              ::new (static_cast<void*>(&values[r])) Value(std::move(v));  // over the empty value the log left
-              activate_written(r, s, n, queue, false);
+              ::new (static_cast<void*>(&vals[r])) Value(std::move(v));  // over the empty value the log left
+              activate_written(r, s, n, queue, false, st, now);
               bucket = &queue.bucket(level);
               continue;
             }
-            reevaluate_plain_map(r, s, n, queue);
+            poll_stop();
+            // The old value goes to the undo log first and the operator's
+            // result is built in its place (no temporary to move and
+            // destroy). A map reads only its inputs, never its own slot; an
+            // operator's error leaves the slot empty, and (abort) restores it
+            // from the log like every other.
+            undo.push(r, vals[r]);
+            s.logged_epoch = now;
+            ::new (static_cast<void*>(&vals[r])) Value(evaluate_map(n, vals));  // over the empty value the log left
+            activate_written(r, s, n, queue, false, st, now);
             // As store() does: inputs(f, µ) = {r0, µ(r0).val}, so writing r0
             // moves its flattens' dynamic edges (which may copy the graph:
             // n and s are not used after).
-            if (outer) follow_outer(r);
+            if (outer) {
+              follow_outer(r);
+              reload();
+            }
             bucket = &queue.bucket(level);
             continue;
           }
           if (!s.outer_of_flatten) {
-            if (s.kind == ReactiveKind::fold && info(r).fold_op) {
-              reevaluate_plain_fold(r, s, n, queue);
+            if (s.kind == ReactiveKind::fold && inf[r].fold_op) {
+              // The same for a Fold (inputs {r, r1}: its own value and
+              // r1's), which Σ stores at (commit).
+              poll_stop();
+              write_plain(r, s, n, queue, inf[r].fold_op(vals[r], vals[n.inputs[0]]), st, vals, now);
               bucket = &queue.bucket(level);
               continue;
             }
             if (s.kind == ReactiveKind::flatten) {
               // Operator x_r => x_v => x_v: the value of the inner reactive.
               poll_stop();
-              write_plain(r, s, n, queue, values[info(r).inner]);
+              write_plain(r, s, n, queue, vals[inf[r].inner], st, vals, now);
               bucket = &queue.bucket(level);
               continue;
             }
           }
         }
         reevaluate_in_level_order(r, queue);
+        reload();
         bucket = &queue.bucket(level);
       }
       bucket->clear();
     }
     queue.emptied();
     outdated_unprocessed = 0;
-  }
-
-  // The common case of the level order, kept small so that it stays in
-  // registers: (reevaluate)+(write) of a Map whose operator creates nothing,
-  // whose writes no writer watches, not yet written in this propagation (the
-  // caller then moves the edges of the flattens reading it, as store()
-  // does). Exactly what reevaluate_in_level_order does for it.
-  [[gnu::always_inline]] void reevaluate_plain_map(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue) {
-    poll_stop();
-    // The old value goes to the undo log first and the operator's result is
-    // built in its place (no temporary to move and destroy). A map reads
-    // only its inputs, never its own slot; an operator's error leaves the
-    // slot empty, and (abort) restores it from the log like every other.
-    undo.push(r, values[r]);
-    s.logged_epoch = epoch;
-    ::new (static_cast<void*>(&values[r])) Value(evaluate_map(n));  // over the empty value the log left
-    activate_written(r, s, n, queue, false);
   }
 
   // Whether r may stop a propagation at an equal value: r is a local source
@@ -1103,43 +1123,38 @@ struct Runtime::Impl {
     cutoff_dirty = false;
   }
 
-  // The same for a Fold (inputs {r, r1}: its own value and r1's), which
-  // Σ stores at (commit).
-  [[gnu::always_inline]] void reevaluate_plain_fold(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue) {
-    poll_stop();
-    write_plain(r, s, n, queue, info(r).fold_op(values[r], values[n.inputs[0]]));
-  }
-
   // The rest of (reevaluate)+(write): r is processed and active, its
   // readers outdated and queued (`may_store`: r may be a fold, which Σ
   // stores at (commit); a map's caller passes false).
   [[gnu::always_inline]] void activate_written(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue,
-                                               bool may_store) {
-    const std::uint64_t now = epoch;
+                                               bool may_store, ReactiveState* st, std::uint64_t now) {
     s.processed_epoch = now;  // r was outdated (level_loop settles the count)
     if (s.active_epoch != now) {
       s.active_epoch = now;
       active_unlisted = true;  // A is listed on demand (list_active)
       if (may_store && s.kind == ReactiveKind::fold) active_stored.push_back(r);
-      outdate_derived(n, queue);
+      outdate_derived(n, queue, st, now);
     }
   }
 
   // The same for a fold or a flatten, whose new value v replaces the old
   // one, kept in the undo log for an abort.
-  [[gnu::always_inline]] void write_plain(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue, Value v) {
-    activate_written(r, s, n, queue, true);
-    s.logged_epoch = epoch;
-    undo.push(r, values[r]);
-    ::new (static_cast<void*>(&values[r])) Value(std::move(v));  // over the empty value the log left
+  [[gnu::always_inline]] void write_plain(ReactiveId r, ReactiveState& s, const Node& n, LevelQueue& queue, Value v,
+                                          ReactiveState* st, Value* vals, std::uint64_t now) {
+    activate_written(r, s, n, queue, true, st, now);
+    s.logged_epoch = now;
+    undo.push(r, vals[r]);
+    ::new (static_cast<void*>(&vals[r])) Value(std::move(v));  // over the empty value the log left
   }
 
   // Activation's half of (reevaluate) in the level order: every reactive
   // reading r becomes outdated, and is queued at its level once.
   [[gnu::always_inline]] void outdate_derived(const Node& n, LevelQueue& queue) {
-    const std::uint64_t now = epoch;
+    outdate_derived(n, queue, states.data(), epoch);
+  }
+  [[gnu::always_inline]] void outdate_derived(const Node& n, LevelQueue& queue, ReactiveState* st, std::uint64_t now) {
     for (ReactiveId d : n.derived) {
-      ReactiveState& dn = states[d];
+      ReactiveState& dn = st[d];
       if (dn.outdated_epoch == now) continue;
       dn.outdated_epoch = now;
       if (dn.processed_epoch != now) queue.push(d, dn.level);  // level_loop settles the count
@@ -1176,10 +1191,11 @@ struct Runtime::Impl {
   // reevexp(r, µ) of a map, as reevaluate(r) computes it without an observer:
   // the operator reads µ(input).val where the store holds it (nothing is
   // written while it runs), one input as a run of one value.
-  Value evaluate_map(const Node& n) {
+  Value evaluate_map(const Node& n) { return evaluate_map(n, values.data()); }
+  Value evaluate_map(const Node& n, const Value* vals) {
     const std::size_t count = n.inputs.size();
-    if (count == 1) return n.map_op(Inputs(std::span<const Value>(&values[n.inputs[0]], 1)));
-    return n.map_op(Inputs(values.data(), n.inputs.data(), count));
+    if (count == 1) return n.map_op(Inputs(std::span<const Value>(&vals[n.inputs[0]], 1)));
+    return n.map_op(Inputs(vals, n.inputs.data(), count));
   }
 
   // ---- dynamic edges -------------------------------------------------------------
@@ -1236,11 +1252,14 @@ struct Runtime::Impl {
   // Moves f's dynamic edge to `inner`. When the graph is shared with copies
   // of this runtime, the moved graph is shared too: the first copy to move
   // this edge builds it, the others adopt it.
-  void relink(ReactiveId f, ReactiveId inner) {
+  [[gnu::always_inline]] void relink(ReactiveId f, ReactiveId inner) {
     if (graph.use_count() == 1) {
       move_edge(f, inner);
       return;
     }
+    relink_shared(f, inner);
+  }
+  [[gnu::noinline]] void relink_shared(ReactiveId f, ReactiveId inner) {
     auto& successors = graph->successors;
     auto known = std::find_if(successors.begin(), successors.end(), [&](const Dataflow::Successor& s) {
       return s.flatten == f && s.inner == inner;
