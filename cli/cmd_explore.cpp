@@ -418,7 +418,7 @@ std::string properties_footer() {
   std::string text = "Properties (every one judged on every schedule):\n";
   for (const auto& p : checker::all_properties()) text += fmt::format("  {:<22} {}\n", p.name, p.source);
   text +=
-      "Statuses: holds (complete exploration), VIOLATED, not violated (incomplete: a budget or a signal stopped the "
+      "Statuses: holds (complete exploration; a sometimes property: some state reached it), VIOLATED, not violated (incomplete: a budget or a signal stopped the "
       "run), not judged further (the run stopped at another property's violation), not exercised (judged 0 times).\n"
       "Exit status: 0 no violation, 1 a violation (see the replay line) or a sometimes property that a complete "
       "exploration never reached, 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM (the report of what was "

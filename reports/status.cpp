@@ -26,9 +26,15 @@ constexpr std::array<std::string_view, 5> verdict_names{"holds", "violated", "in
 
 PropertyStatus property_status(const ex::Result& result, std::size_t index, bool reachability) {
   const std::string& name = result.properties.at(index);
+  // A `sometimes` claims that some state satisfies it: one such state is the
+  // whole proof, whatever stopped the run afterwards (a budget, a signal,
+  // another property's violation). Its judged count is the states that did.
+  const bool reached = reachability && index < result.judged.size() && result.judged[index] > 0;
   if (result.violation) {
-    return result.violation->finding.property == name ? PropertyStatus::violated : PropertyStatus::not_judged_further;
+    if (result.violation->finding.property == name) return PropertyStatus::violated;
+    return reached ? PropertyStatus::holds : PropertyStatus::not_judged_further;
   }
+  if (reached) return PropertyStatus::holds;
   if (index < result.judged.size() && result.judged[index] == 0) {
     return reachability ? PropertyStatus::never_reached : PropertyStatus::not_exercised;
   }

@@ -481,7 +481,10 @@ TEST(ExploreCli, ThePropertyTableLinesUpWithLongUserPropertyNames) {
   std::size_t rows = 0;
   for (std::string line; std::getline(in, line);) {
     if (line.find("user: ") == std::string::npos && !line.starts_with("property ")) continue;
-    const auto status = line.find(line.starts_with("property ") ? "status" : "not violated");
+    // A `sometimes` some state reached holds in this incomplete run; the others are not violated.
+    const auto status = line.starts_with("property ")         ? line.find("status")
+                        : line.find("not violated") != std::string::npos ? line.find("not violated")
+                                                                          : line.find("holds");
     ASSERT_NE(status, std::string::npos) << line;
     if (column == std::string::npos) column = status;
     EXPECT_EQ(status, column) << line;

@@ -63,6 +63,22 @@ TEST(PropertyStatus, NeverJudgedIsNotExercised) {
   EXPECT_EQ(property_status(run(true, ex::BudgetHit::none, {}), 2), PropertyStatus::holds);
 }
 
+TEST(PropertyStatus, ASometimesThatSomeStateReachedHoldsInAnIncompleteRun) {
+  // Index 1 stands for a scenario's `sometimes` property (reachability).
+  const auto cut = run(false, ex::BudgetHit::time, {120, 3, 0});
+  EXPECT_EQ(property_status(cut, 1, true), PropertyStatus::holds);
+  EXPECT_EQ(property_status(cut, 1, false), PropertyStatus::incomplete);  // an `always` seen 3 times proves nothing
+  EXPECT_EQ(property_status(cut, 2, true), PropertyStatus::never_reached);
+  EXPECT_EQ(property_status(run(false, ex::BudgetHit::interrupted, {120, 3, 0}), 1, true), PropertyStatus::holds);
+  // Reached before another property's violation stopped the run: still reached.
+  auto stopped = violated("convergence");
+  stopped.judged = {120, 3, 0};
+  EXPECT_EQ(property_status(stopped, 1, true), PropertyStatus::violated);  // index 1 is convergence here
+  stopped.violation->finding.property = "glitch-freedom";
+  EXPECT_EQ(property_status(stopped, 1, true), PropertyStatus::holds);
+  EXPECT_EQ(property_status(stopped, 2, true), PropertyStatus::not_judged_further);
+}
+
 TEST(PropertyStatus, WordsRoundTrip) {
   for (const auto status : {PropertyStatus::holds, PropertyStatus::violated, PropertyStatus::not_exercised,
                             PropertyStatus::incomplete, PropertyStatus::not_judged_further,
