@@ -825,7 +825,12 @@ struct Runtime::Impl {
         // A scalar nests no reactive: store_with_nested without the walk.
         if (v.kind() < Kind::string || v.kind() == Kind::address) {
           if (r >= sigma_hint.size()) sigma_hint.resize(created);
-          sigma.values.insert_or_assign(r, v, sigma_hint[r]);
+          // A scalar over the value r had: copied in place, no temporary.
+          if (Value* stored = sigma.values.at_hint(r, sigma_hint[r])) {
+            stored->assign_scalar(v);
+          } else {
+            sigma.values.insert_or_assign(r, v, sigma_hint[r]);
+          }
         } else {
           store_with_nested(sigma, self, r);
         }

@@ -122,6 +122,10 @@ class SnapshotValues {
     }
     hint = insert_or_assign_at(r, std::move(v));
   }
+  // r's value where `hint` says r's entry is, or null when it is not there.
+  Value* at_hint(ReactiveId r, std::uint32_t hint) {
+    return hint < entries_.size() && entries_[hint].first == r ? &entries_[hint].second : nullptr;
+  }
   void clear() { entries_.clear(); }
   friend bool operator==(const SnapshotValues&, const SnapshotValues&) = default;
 

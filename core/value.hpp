@@ -8,6 +8,7 @@
 // equality, a stable 64-bit hash (never from an address), a printed form and a
 // byte encoding with round trip.
 
+#include <cassert>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -67,6 +68,14 @@ class Value {
     kind_ = other.kind_;
     scalar_ = other.scalar_;
     return *this;
+  }
+  // *this = scalar, for a value that holds no heap payload (a scalar, a ref,
+  // an address): its kind and bits are copied in place, inline.
+  [[gnu::always_inline]] void assign_scalar(const Value& scalar) {
+    assert(!scalar.heap_);
+    if (heap_) heap_ = Rc<const RcObject>();
+    kind_ = scalar.kind_;
+    scalar_ = scalar.scalar_;
   }
   static Value unit() { return Value(); }
   static Value boolean(bool b) {
