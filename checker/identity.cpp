@@ -1,6 +1,7 @@
 #include "checker/identity.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -90,12 +91,20 @@ std::vector<std::string> identities(const core::Runtime& rt, std::uint32_t devic
     if (waves.size() <= w) waves.resize(w + 1);
     waves[w].push_back(r);
   }
-  // Within a wave, reactives of one shape (kind and inputs' identities) are
-  // numbered by their values, not by their ids: two devices that make
-  // `2 * total` and `total + 1` in opposite orders have the same two
-  // reactives, and what a user sees of them is the two values. Values in
+  // Within a wave, Maps and Flattens of one shape (kind and inputs'
+  // identities) are numbered by their values, not by their ids: their value
+  // is a function of the inputs they share, so on one device the values tell
+  // their operators apart, and two devices that make `2 * total` and
+  // `total + 1` in opposite orders have the same two reactives. Values in
   // global form (core/wire.hpp), so the order does not depend on ids; a
   // shape with one reactive needs no value.
+  // A Fold's or a Source's value is its history, not a function of its
+  // inputs: two of one shape whose values swapped between devices are two
+  // reactives that diverged (ranked by value, a multiset comparison would
+  // see nothing). Those the creation code made are numbered in creation
+  // order, which is the code's on every device, as labels are; those made
+  // later (operators, workload actions) may be made in other orders on
+  // other devices, and keep the value ranking.
   for (const auto& members : waves) {
     std::map<std::string, std::vector<core::ReactiveId>> shapes;
     for (const core::ReactiveId r : members) {
@@ -111,13 +120,20 @@ std::vector<std::string> identities(const core::Runtime& rt, std::uint32_t devic
     }
     for (auto& [shape, ids] : shapes) {
       if (ids.size() > 1) {
-        std::vector<std::pair<std::string, core::ReactiveId>> ranked;
+        const core::ReactiveKind kind = rt.kind(ids.front());
+        const bool history = kind == core::ReactiveKind::fold || kind == core::ReactiveKind::source;
+        // (0, "", id) in creation order first, then (1, value, id).
+        std::vector<std::tuple<int, std::string, core::ReactiveId>> ranked;
         for (const core::ReactiveId r : ids) {
+          if (history && r < code_end) {
+            ranked.emplace_back(0, std::string(), r);
+            continue;
+          }
           const auto bytes = core::global_form(rt, device, rt.value(r), core::Holder::distributed).encode();
-          ranked.emplace_back(std::string(bytes.begin(), bytes.end()), r);
+          ranked.emplace_back(1, std::string(bytes.begin(), bytes.end()), r);
         }
         std::sort(ranked.begin(), ranked.end());
-        for (std::size_t k = 0; k < ranked.size(); ++k) ids[k] = ranked[k].second;
+        for (std::size_t k = 0; k < ranked.size(); ++k) ids[k] = std::get<2>(ranked[k]);
       }
       for (std::size_t k = 0; k < ids.size(); ++k) out[ids[k]] = fmt::format("{}#{}", shape, k);
     }

@@ -846,6 +846,58 @@ TEST(Convergence, UnlabelledReactivesOfOneShapeAreToldApartByTheirValues) {
       << caught.violation->finding.message;
 }
 
+// Two unlabelled local folds over a replicated total, one from 0 and one
+// from 1. With `flip` each flips at every update of the total: a local fold
+// folds again at every receive (§4.8), so how often they flip counts the
+// device's deliveries, and a device that saw one update more shows the two
+// swapped. Without, each keeps the largest total it saw (from 0 and from 1):
+// the same on every device once healed.
+sim::Scenario two_unlabelled_folds(bool flip) {
+  sim::Scenario s;
+  s.name = "two-unlabelled-folds";
+  s.create = [flip](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto click = rt.source(Value::integer(0), "click");
+    const auto max_of = [](const Value& a, const Value& b) { return a.as_int() >= b.as_int() ? a : b; };
+    const auto total = rt.distributed_fold(
+        "total", click, Value::integer(0), [](const Value& n, const Value&) { return Value::integer(n.as_int() + 1); },
+        max_of);
+    for (const std::int64_t initial : {0, 1}) {
+      rt.fold(total, Value::integer(initial), [flip](const Value& state, const Value& t) {
+        return Value::integer(flip ? 1 - state.as_int() : std::max(state.as_int(), t.as_int()));
+      });
+    }
+  };
+  s.workload = [](std::uint32_t device, std::uint32_t) {
+    return std::vector<sim::Action>(device == 0 ? 2 : 1, sim::Action::fire("click", Value::integer(1)));
+  };
+  s.defaults.devices = 2;
+  return s;
+}
+
+TEST(Convergence, UnlabelledFoldsOfOneShapeAreToldApartByCreationOrderNotByTheirValues) {
+  const auto broken = two_unlabelled_folds(true);
+  sim::explore::Options options;
+  options.world = broken.defaults;
+  const auto caught = sim::explore::explore(broken, options, monitor_factory(broken, CheckOptions{{"convergence"}}));
+  ASSERT_TRUE(caught.violation.has_value());
+  EXPECT_NE(caught.violation->finding.message.find("fold(total)#"), std::string::npos)
+      << caught.violation->finding.message;
+  // Ranked by value both devices would hold {0, 1}: the names follow creation order.
+  sim::World world(broken, broken.defaults, 1);
+  for (std::uint32_t d = 0; d < 2; ++d) {
+    const core::Runtime& rt = *world.device(d).runtime();
+    const auto names = identities(rt, d);
+    ASSERT_EQ(names.size(), rt.size());
+    ASSERT_GE(names.size(), 2u);  // the two folds are the last reactives made
+    EXPECT_EQ(names[names.size() - 2], "fold(total)#0") << "d" << d;
+    EXPECT_EQ(names[names.size() - 1], "fold(total)#1") << "d" << d;
+  }
+  const auto sound = two_unlabelled_folds(false);
+  const auto holds = sim::explore::explore(sound, options, monitor_factory(sound, CheckOptions{{"convergence"}}));
+  EXPECT_TRUE(holds.complete);
+  EXPECT_FALSE(holds.violation.has_value()) << holds.violation->finding.message;
+}
+
 TEST(Convergence, DeviceLocalReactivesAreLeftOutAndListed) {
   auto s = *scenarios::get("device-extras");
   const auto choices = schedule(s, s.defaults, {"d0 fire"});
