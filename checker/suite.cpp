@@ -16,6 +16,7 @@
 #include "checker/properties/lattice_laws.hpp"
 #include "checker/properties/lo_failure.hpp"
 #include "checker/properties/lo_one_response.hpp"
+#include "checker/properties/program_errors.hpp"
 #include "checker/properties/proper_snapshot.hpp"
 #include "checker/properties/replay_determinism.hpp"
 #include "checker/properties/restoration.hpp"
@@ -146,6 +147,7 @@ std::vector<std::unique_ptr<Property>> make_all(const Campaign& c) {
   all.push_back(std::make_unique<LatticeLaws>(c.laws));
   all.push_back(std::make_unique<LoOneResponse>());
   all.push_back(std::make_unique<LoFailure>());
+  all.push_back(std::make_unique<ProgramErrors>());
   for (const auto& p : c.user) all.push_back(std::make_unique<UserDefined>(p));
   return all;
 }

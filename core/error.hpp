@@ -61,9 +61,28 @@ class InvalidOperationRecord {
   InvalidOperationRecord* outer_;
 };
 
-class TypeError : public Error {
+// An error that shows a defect of the program, not a refusal it means: an
+// action it aborts is a finding (checker property program-errors), while an
+// InvalidOperation (Lo's Table 1) or a plain Error the program throws itself
+// only rolls the action back.
+class ProgramDefect : public Error {
  public:
   using Error::Error;
+};
+
+// A value of the wrong kind (an accessor, a merge of two lattice types, a
+// flatten whose input holds no reference).
+class TypeError : public ProgramDefect {
+ public:
+  using ProgramDefect::ProgramDefect;
+};
+
+// An exception that is not frsim's (std::out_of_range from a vector's at(),
+// ...) thrown by a user's operator: its what(), as an Error the propagation
+// can abort on.
+class ForeignException : public ProgramDefect {
+ public:
+  using ProgramDefect::ProgramDefect;
 };
 
 // A byte encoding (snapshot, message, trace) that is truncated or corrupt.

@@ -902,8 +902,9 @@ struct Runtime::Impl {
     } catch (const Error& e) {
       return abort(e);
     } catch (const std::exception& e) {
-      // A user operator that throws something else: still a finding, not a crash.
-      return abort(Error(e.what()));
+      // A user operator that throws something else: still a finding (a
+      // defect of the program, checker property program-errors), not a crash.
+      return abort(ForeignException(e.what()));
     }
   }
 
@@ -1349,7 +1350,7 @@ struct Runtime::Impl {
       names += " -> ";
     }
     names += describe(f);
-    throw Error(fmt::format("cycle: flatten {} would read {}, which depends on it: {}",
+    throw ProgramDefect(fmt::format("cycle: flatten {} would read {}, which depends on it: {}",
                             describe(f), describe(inner), names));
   }
 
@@ -1784,7 +1785,7 @@ ReactiveId Runtime::Impl::create_map(std::vector<ReactiveId> inputs, MapOperator
     unpublish(r, previous_slot, std::move(previous_value));
     throw;
   } catch (const std::exception& e) {
-    const Error error(fmt::format("map {}: {}", describe(r), e.what()));
+    const ForeignException error(fmt::format("map {}: {}", describe(r), e.what()));
     abort(error);
     unpublish(r, previous_slot, std::move(previous_value));
     throw error;
@@ -2178,7 +2179,7 @@ ActionResult Runtime::fire(ReactiveId r, Value v) {
         } catch (const Error& e) {
           return m.abort(e);
         } catch (const std::exception& e) {
-          return m.abort(Error(e.what()));
+          return m.abort(ForeignException(e.what()));
         }
         assert(m.finished());
         return m.commit_unobserved();

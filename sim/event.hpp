@@ -47,6 +47,11 @@ std::string_view to_string(EventKind kind);
 // Throws core::Error for an unknown name.
 EventKind event_kind_from_string(std::string_view name);
 
+// The text of an aborted event whose error is a defect of the program
+// (core::ProgramDefect: a value of the wrong kind, an exception that is not
+// frsim's, a cycle) starts so; any other abort's with "abort: ".
+inline constexpr std::string_view defect_abort_prefix = "abort: program defect: ";
+
 struct Event {
   std::uint64_t step = 0;  // 0: world construction; k: the k-th applied transition
   std::uint32_t device = no_device;

@@ -129,7 +129,7 @@ class Device::Observer final : public core::Observer {
     emit(EventKind::committed, no_reactive, std::move(ids), std::move(text));
   }
   void aborted(const core::Error& error) override {
-    std::string text = "abort: ";
+    std::string text(dynamic_cast<const core::ProgramDefect*>(&error) != nullptr ? defect_abort_prefix : "abort: ");
     text += error.what();
     emit(EventKind::aborted, no_reactive, {}, std::move(text));
   }

@@ -32,11 +32,11 @@ std::vector<std::string> names() {
   return out;
 }
 
-TEST(Properties, AllFourteenAreListedWithTheirSources) {
+TEST(Properties, AllFifteenAreListedWithTheirSources) {
   const std::vector<std::string> expected = {
       "at-most-once",       "glitch-freedom",  "complete-propagation", "confluence",  "determinism",
       "replay-determinism", "isolation",       "proper-snapshot",      "restoration", "convergence",
-      "sequential-spec",    "lattice-laws",    "lo-one-response",      "lo-failure"};
+      "sequential-spec",    "lattice-laws",    "lo-one-response",      "lo-failure",  "program-errors"};
   EXPECT_EQ(names(), expected);
   EXPECT_EQ(all_properties()[1].source, "Lemma 4.6");
   EXPECT_EQ(monitor_factory(sim::Scenario{})()->properties(), expected);

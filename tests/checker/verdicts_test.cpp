@@ -1327,5 +1327,82 @@ TEST(Judged, TheDefaultCampaignSumsItsStages) {
   EXPECT_GT(judged(campaign, "convergence"), judged(stage1, "convergence"));
 }
 
+// ---- program-errors: an abort on a defect of the program ------------------------------
+
+enum class Failure { refusal, invalid_operation, wrong_kind, foreign, cycle };
+
+// One device clicks twice; from the second click on, what the program shows
+// fails: by a refusal it means (a core::Error of its own), by an invalid
+// operation of Lo's Table 1 (a zero divisor), by reading an integer as a
+// string, by an exception that is not frsim's (std::vector::at), or by a
+// flatten whose selector names the flatten itself.
+sim::Scenario failing_from_the_second_click(Failure failure) {
+  sim::Scenario s;
+  s.name = "failing-from-the-second-click";
+  s.create = [failure](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto click = rt.source(Value::integer(0), "click");
+    const auto count = rt.fold(
+        click, Value::integer(0), [](const Value& n, const Value&) { return Value::integer(n.as_int() + 1); }, "count");
+    if (failure == Failure::cycle) {
+      const auto other = rt.source(Value::integer(7), "other");
+      const auto self = std::make_shared<core::ReactiveId>(other);
+      const auto pick = rt.map({count}, [self, other](core::Inputs in) {
+        return Value::ref(in[0].as_int() >= 2 ? *self : other);
+      }, "pick");
+      *self = rt.flatten(pick, "shown");
+      return;
+    }
+    rt.map({count}, [failure](core::Inputs in) {
+      const std::int64_t n = in[0].as_int();
+      if (n < 2) return Value::integer(n);
+      switch (failure) {
+        case Failure::refusal: throw core::Error("sold out");
+        case Failure::invalid_operation: return Value::integer(core::checked::divide(10, n - 2));
+        case Failure::wrong_kind: return Value::integer(static_cast<std::int64_t>(in[0].as_string().size()));
+        case Failure::foreign: return Value::integer(std::vector<std::int64_t>{}.at(static_cast<std::size_t>(n)));
+        case Failure::cycle: break;
+      }
+      return Value::integer(n);
+    }, "shown");
+  };
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>(2, sim::Action::fire("click", Value::integer(1)));
+  };
+  s.defaults.devices = 1;
+  return s;
+}
+
+TEST(ProgramErrors, ARefusalTheProgramMeansOrALoInvalidOperationOnlyRollsBack) {
+  for (const auto failure : {Failure::refusal, Failure::invalid_operation}) {
+    const auto result = bfs(failing_from_the_second_click(failure), {{"program-errors"}});
+    EXPECT_TRUE(result.complete);
+    EXPECT_FALSE(result.violation.has_value()) << result.violation->finding.message;
+    const auto at = std::find(result.properties.begin(), result.properties.end(), "program-errors");
+    ASSERT_NE(at, result.properties.end());
+    EXPECT_GT(result.judged.at(static_cast<std::size_t>(at - result.properties.begin())), 0u);
+  }
+}
+
+TEST(ProgramErrors, AnAbortOnAWrongKindAForeignExceptionOrACycleIsAFinding) {
+  const std::vector<std::pair<Failure, std::string>> broken = {
+      {Failure::wrong_kind, "type error: expected string, got int"},
+      {Failure::foreign, "vector::_M_range_check"},
+      {Failure::cycle, "cycle: flatten shown"},
+  };
+  for (const auto& [failure, cause] : broken) {
+    const auto result = bfs(failing_from_the_second_click(failure), {{"program-errors"}});
+    ASSERT_TRUE(result.violation.has_value()) << cause;
+    EXPECT_EQ(result.violation->finding.property, "program-errors");
+    const std::string& message = result.violation->finding.message;
+    EXPECT_NE(message.find("d0: the action \"fire click\" aborted on a defect of the program: "), std::string::npos)
+        << message;
+    EXPECT_NE(message.find(cause), std::string::npos) << message;
+  }
+  // The other properties see nothing: the sequential specification aborts the same click.
+  const auto others = bfs(failing_from_the_second_click(Failure::wrong_kind),
+                          {{"sequential-spec", "convergence", "complete-propagation"}});
+  EXPECT_FALSE(others.violation.has_value()) << others.violation->finding.message;
+}
+
 }  // namespace
 }  // namespace frsim::checker
