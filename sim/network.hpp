@@ -69,6 +69,10 @@ class Network {
   // Every message in flight, in reverse canonical order (the first message
   // of the canonical order is the last element).
   std::span<const Message> in_flight() const;
+  // The same messages in no particular order, without restoring the order:
+  // for what sums over them (a fingerprint, a count), on a child whose
+  // order the next read restores anyway.
+  std::span<const Message> in_flight_unordered() const { return in_flight_; }
   // One message per distinct content (the oldest), ordered by (to, from, name,
   // value): delivering, dropping or duplicating either of two equal messages
   // leads to the same world, so transitions list each content once.

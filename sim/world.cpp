@@ -1252,12 +1252,17 @@ std::uint64_t World::device_hash(const Device& device) const {
   return h;
 }
 
-std::uint64_t World::fingerprint() const {
-  using core::hash_at;
+std::uint64_t World::lo_fingerprint() const {
   if (!lo_hashed_) {
     lo_hash_ = lo_.fingerprint();
     lo_hashed_ = true;
   }
+  return lo_hash_;
+}
+
+std::uint64_t World::fingerprint() const {
+  using core::hash_at;
+  lo_fingerprint();
   // The parts side by side (core/hash.hpp, hash_at), each at its place.
   std::uint64_t parts = hash_at(0, network_.fingerprint()) + hash_at(1, lo_hash_) + hash_at(2, budgets_.drops) +
                         hash_at(3, budgets_.dups) + hash_at(4, budgets_.crashes) + hash_at(5, budgets_.partitions);

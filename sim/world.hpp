@@ -300,6 +300,13 @@ class World {
   // hashed: the part of the fingerprint a device permutation keeps
   // (explore::Symmetry). Cached like the fingerprint.
   std::uint64_t device_store_hash(std::uint32_t d) const;
+  // Device d's whole part of the fingerprint: its store and snapshot, its
+  // workload position, whether a request runs, and what it last sent to
+  // whom (explore::Symmetry remembers a device's images by it). Cached like
+  // the fingerprint.
+  std::uint64_t device_fingerprint(std::uint32_t d) const { return device_hash(*devices_.at(d)); }
+  // lo().fingerprint(), cached like the fingerprint.
+  std::uint64_t lo_fingerprint() const;
 
   // ---- accessors -----------------------------------------------------------
   const Scenario& scenario() const { return *scenario_; }

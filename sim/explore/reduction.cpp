@@ -67,8 +67,11 @@ std::uint64_t renamed_hash(const Scenario& scenario, const core::Value& value, s
 // workers each keep their own); its key is the value's hash — the fingerprint
 // already takes values of equal hash for equal — with the permutation's
 // number and the Symmetry it belongs to. It memoizes a pure function, so no
-// result depends on what it holds.
-class RenameMemo {
+// result depends on what it holds. `Table` tells apart the memos of
+// different functions (RenameMemo, PartMemo), which would evict each other's
+// slots in one table.
+template <int Table>
+class Memo {
  public:
   template <class Compute>
   static std::uint64_t get(std::uint64_t key, const Compute& compute) {
@@ -85,6 +88,10 @@ class RenameMemo {
   };
   static constexpr std::size_t size = std::size_t{1} << 15;  // 512 KiB per thread
 };
+using RenameMemo = Memo<0>;
+// A device's part of an image, and the messages' part, by permutation
+// (Symmetry::device_part, Symmetry::messages_part).
+using PartMemo = Memo<1>;
 
 // A permutation as the memo keys it: 0 for the identity or when nothing is
 // renamed (the memo is skipped).
@@ -99,6 +106,14 @@ struct Renaming {
   }
   std::uint64_t hash(const core::Value& value) const { return hash(value, value.hash()); }
 };
+
+// The values as permutations[k] renames them: a permutation that renames no
+// value (memo key 0) renames them as the identity, permutations[0], does.
+Renaming renaming_of(const World& world, const std::vector<std::vector<std::uint32_t>>& permutations,
+                     const std::vector<std::uint64_t>& memo_keys, std::size_t k) {
+  const std::size_t as = memo_keys[k] != 0 ? k : 0;
+  return Renaming{world.scenario(), permutations[as], memo_keys[as]};
+}
 
 // Device d's store and snapshot as `renaming` renames their values: what
 // World::device_store_hash is for the identity.
@@ -303,6 +318,21 @@ Symmetry::Symmetry(const World& initial) {
   for (std::size_t k = 0; k < permutations_.size(); ++k) {
     const bool renames = initial.scenario().rename_devices && !is_identity(permutations_[k]);
     memo_keys_.push_back(renames ? hash_combine(instance, k + 1) : 0);
+    part_keys_.push_back(hash_combine(instance ^ 0x70617274ULL, k + 1));
+  }
+  for (const auto& members : classes_) {
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      for (std::size_t j = i + 1; j < members.size(); ++j) pairs_.emplace_back(members[i], members[j]);
+    }
+  }
+  pair_words_ = (pairs_.size() + 63) / 64;
+  inversions_.assign(permutations_.size() * pair_words_, 0);
+  for (std::size_t k = 0; k < permutations_.size(); ++k) {
+    for (std::size_t i = 0; i < pairs_.size(); ++i) {
+      if (permutations_[k][pairs_[i].first] > permutations_[k][pairs_[i].second]) {
+        inversions_[k * pair_words_ + i / 64] |= std::uint64_t{1} << (i % 64);
+      }
+    }
   }
   explanation_ = fmt::format("symmetry: {} permutations of device classes{}{}", permutations_.size(), classes_text,
                              initial.scenario().rename_devices ? ", device numbers in values renamed" : "");
@@ -363,20 +393,11 @@ void Symmetry::memo_limit(std::uint64_t bytes) {
 std::uint64_t Symmetry::canonical(const World& world) const {
   thread_local Parts parts;  // reused: a state's parts are gathered without allocating
   gather(world, parts);
-  // permutations_[0] is the identity: its renaming is also what every
-  // permutation that renames no value sees (memo key 0). The parts are
-  // renamed for a permutation only when it qualifies (usually one does, and
-  // it is seldom the identity).
-  std::size_t renamed_as = permutations_.size();  // none yet
+  order_signatures(parts);
   std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
   for (std::size_t k = 0; k < permutations_.size(); ++k) {
-    if (!sorts_by_signature(permutations_[k], parts)) continue;
-    const std::size_t as = memo_keys_[k] != 0 ? k : 0;
-    if (as != renamed_as) {
-      rename(world, as, parts);
-      renamed_as = as;
-    }
-    best = std::min(best, fingerprint(world, permutations_[k], parts));
+    if (!sorts_by_signature(k, parts)) continue;
+    best = std::min(best, fingerprint(world, k, parts));
   }
   return best;
 }
@@ -392,110 +413,144 @@ std::uint64_t Symmetry::canonical(const World& world) const {
 // one fingerprint per orbit. Some permutation always qualifies (number each
 // class's devices by rising signature); when a class's signatures differ, it
 // is the only one, and one image is fingerprinted instead of all.
-bool Symmetry::sorts_by_signature(const std::vector<std::uint32_t>& to_new, const Parts& parts) const {
-  for (const auto& members : classes_) {
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      for (std::size_t j = 0; j < members.size(); ++j) {
-        const std::uint32_t d = members[i], e = members[j];
-        if (parts.signatures[d] < parts.signatures[e] && to_new[d] > to_new[e]) return false;
-      }
-    }
+//
+// Checked pair by pair: the pairs of one class's devices (pairs_) are bits,
+// each permutation's inversions (the pairs it numbers in the other order)
+// were set once (inversions_), and a state sets which pairs its signatures
+// order one way or the other (order_signatures); a permutation qualifies when
+// it inverts every pair ordered downwards and no pair ordered upwards.
+bool Symmetry::sorts_by_signature(std::size_t k, const Parts& parts) const {
+  const std::uint64_t* inverted = &inversions_[k * pair_words_];
+  for (std::size_t w = 0; w < pair_words_; ++w) {
+    if ((parts.rising[w] & inverted[w]) != 0 || (parts.falling[w] & ~inverted[w]) != 0) return false;
   }
   return true;
 }
 
-// What no permutation changes, once per state: the messages (an anonymous
-// network's without their senders), the devices' stores, and what each
-// device last sent to whom (a send waiting for room in a full inbox is not
-// enabled, so enabled sends alone would not tell), in device order.
+void Symmetry::order_signatures(Parts& parts) const {
+  parts.rising.assign(pair_words_, 0);
+  parts.falling.assign(pair_words_, 0);
+  for (std::size_t i = 0; i < pairs_.size(); ++i) {
+    const std::uint64_t a = parts.signatures[pairs_[i].first], b = parts.signatures[pairs_[i].second];
+    const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+    if (a < b) parts.rising[i / 64] |= bit;
+    if (a > b) parts.falling[i / 64] |= bit;
+  }
+}
+
+// What no permutation changes, once per state: the fixed part (Lo and the
+// budgets), the network's and every device's part of World::fingerprint,
+// which key the memo of their images (device_part, messages_part), and the
+// signatures.
 void Symmetry::gather(const World& world, Parts& parts) const {
   const Network& network = world.network();
-  parts.messages.clear();
-  for (const Message& m : network.in_flight()) {
-    const std::uint32_t from = network.anonymous() ? no_device : m.from;
-    parts.messages.push_back({from, m.to, core::hash_bytes(m.name), &m.value, m.value.hash(), 0});
-  }
   const std::uint32_t n = world.devices();
+  parts.network = network.fingerprint();
   parts.devices.resize(n);
-  parts.sends.clear();
-  parts.sends_of.assign(n + 1, 0);
-  for (std::uint32_t d = 0; d < n; ++d) {
-    const Device& device = world.device(d);
-    parts.devices[d] = {world.device_store_hash(d), device.next_action(), 0};
-    parts.sends_of[d] = static_cast<std::uint32_t>(parts.sends.size());
-    if (!device.up()) continue;
-    const auto distributed = device.runtime()->distributed_reactives();
-    const auto& peers = network.neighbors(d);
-    for (std::size_t k = 0; k < distributed.size(); ++k) {
-      for (std::size_t p = 0; p < peers.size(); ++p) {
-        const core::Value* sent = device.last_sent_value(k, p);
-        parts.sends.push_back({peers[p], distributed[k].name_hash, sent, sent != nullptr ? sent->hash() : 0,
-                               device.last_sent_resends(k, p), 0});
-      }
-    }
-  }
-  parts.sends_of[n] = static_cast<std::uint32_t>(parts.sends.size());
   // Signatures (sorts_by_signature): nothing in them names a device.
   parts.signatures.assign(n, 0);
   const auto& sides = network.sides();
   for (std::uint32_t d = 0; d < n; ++d) {
     const Device& device = world.device(d);
+    parts.devices[d] = world.device_fingerprint(d);
     std::uint64_t sig = hash_combine(device.up() ? 1 : 2, device.next_action());
     if (sides) sig = hash_combine(sig, (*sides)[d] + 1U);
     std::uint64_t sent = 0;
-    for (std::uint32_t i = parts.sends_of[d]; i < parts.sends_of[d + 1]; ++i) {
-      if (parts.sends[i].value != nullptr) sent += core::mix64(hash_combine(parts.sends[i].name, parts.sends[i].resends));
+    if (device.up()) {
+      const auto distributed = device.runtime()->distributed_reactives();
+      const std::size_t peers = network.neighbors(d).size();
+      for (std::size_t k = 0; k < distributed.size(); ++k) {
+        for (std::size_t p = 0; p < peers; ++p) {
+          if (device.last_sent_value(k, p) == nullptr) continue;
+          sent += core::mix64(hash_combine(distributed[k].name_hash, device.last_sent_resends(k, p)));
+        }
+      }
     }
     parts.signatures[d] = hash_combine(sig, sent);
   }
-  for (const auto& m : parts.messages) {
+  for (const Message& m : network.in_flight_unordered()) {
     // A sum per device: the multiset of names, in no order.
-    parts.signatures[m.to] += core::mix64(hash_combine(0x746fULL, m.name));
-    if (m.from != no_device) parts.signatures[m.from] += core::mix64(hash_combine(0x66726fULL, m.name));
+    const std::uint64_t name = core::hash_bytes(m.name);
+    parts.signatures[m.to] += core::mix64(hash_combine(0x746fULL, name));
+    if (!network.anonymous()) parts.signatures[m.from] += core::mix64(hash_combine(0x66726fULL, name));
   }
   const Budgets& budgets = world.budgets_left();
-  std::uint64_t h = hash_combine(0x73796d6dULL, world.lo().fingerprint());
+  std::uint64_t h = hash_combine(0x73796d6dULL, world.lo_fingerprint());
   h = hash_combine(h, budgets.drops);
   h = hash_combine(h, budgets.dups);
   h = hash_combine(h, budgets.crashes);
   parts.fixed = hash_combine(h, budgets.partitions);
 }
 
-// The values of the parts as permutations_[permutation] renames them.
-void Symmetry::rename(const World& world, std::size_t permutation, Parts& parts) const {
-  const Renaming renaming{world.scenario(), permutations_[permutation], memo_keys_[permutation]};
-  for (auto& m : parts.messages) m.content = hash_combine(m.name, renaming.hash(*m.value, m.value_hash));
-  for (std::uint32_t d = 0; d < parts.devices.size(); ++d) {
+// The messages' part of permutations_[k]'s image: a commutative sum (the
+// multiset, in no order) of each message with its device numbers and value
+// renamed. A function of the messages in flight, which the network's
+// fingerprint hashes (an anonymous network's without their senders, as
+// here): remembered by it. Most images share their messages with an image
+// met before.
+std::uint64_t Symmetry::messages_part(const World& world, std::size_t k, const Parts& parts) const {
+  return PartMemo::get(hash_combine(part_keys_[k] ^ 0x6d736773ULL, parts.network), [&] {
+    const std::vector<std::uint32_t>& to_new = permutations_[k];
+    const Renaming renaming = renaming_of(world, permutations_, memo_keys_, k);
+    const Network& network = world.network();
+    std::uint64_t messages = 0;
+    for (const Message& m : network.in_flight_unordered()) {
+      const std::uint32_t from = network.anonymous() ? no_device : m.from;
+      const std::uint64_t content = hash_combine(core::hash_bytes(m.name), renaming.hash(m.value));
+      const std::uint64_t mh = hash_combine(from == no_device ? 0xa11ULL : to_new[from], to_new[m.to]);
+      messages += hash_combine(mh, content);
+    }
+    return messages;
+  });
+}
+
+// Device d's part of permutations_[k]'s image (placed at its new number):
+// its store and snapshot with their values renamed, its workload position,
+// and what it last sent to whom, peers renumbered, in a sorted order. A
+// function of what World::device_fingerprint hashes (the store, the position,
+// each (reactive, peer) last sent: the entries never sent follow from the
+// store's distributed reactives and the topology): remembered by it, with d.
+// A state's devices are mostly in states met before: a transition touches
+// one or two of them.
+std::uint64_t Symmetry::device_part(const World& world, std::uint32_t d, std::size_t k, Parts& parts) const {
+  return PartMemo::get(hash_combine(hash_combine(part_keys_[k], d), parts.devices[d]), [&] {
+    const std::vector<std::uint32_t>& to_new = permutations_[k];
+    const Renaming renaming = renaming_of(world, permutations_, memo_keys_, k);
+    const Device& device = world.device(d);
     // A device's store renames as a whole: one that hashes as before renames
     // as before (World::device_store_hash is kept up to date incrementally).
     // Nothing renamed (memo key 0): the store hash is the identity's.
-    auto& device = parts.devices[d];
-    std::uint64_t store = device.store;
+    std::uint64_t store = world.device_store_hash(d);
     if (renaming.memo_key != 0) {
       store = RenameMemo::get(hash_combine(renaming.memo_key ^ 0x73746f7265ULL, store),
                               [&] { return renamed_store_hash(world, d, renaming); });
     }
-    device.renamed = hash_combine(store, device.next_action);
-  }
-  for (auto& send : parts.sends) {
-    std::uint64_t what = send.value != nullptr ? renaming.hash(*send.value, send.value_hash) : 0x6e6f6e65ULL;
-    if (send.resends > 0) what = hash_combine(what, send.resends);
-    send.sent = hash_combine(send.name, what);
-  }
+    std::uint64_t dh = hash_combine(store, device.next_action());
+    if (!device.up()) return dh;
+    parts.device_sends.clear();
+    const auto distributed = device.runtime()->distributed_reactives();
+    const auto& peers = world.network().neighbors(d);
+    for (std::size_t r = 0; r < distributed.size(); ++r) {
+      for (std::size_t p = 0; p < peers.size(); ++p) {
+        const core::Value* value = device.last_sent_value(r, p);
+        const std::uint32_t resends = device.last_sent_resends(r, p);
+        std::uint64_t what = value != nullptr ? renaming.hash(*value) : 0x6e6f6e65ULL;
+        if (resends > 0) what = hash_combine(what, resends);
+        parts.device_sends.push_back(hash_combine(to_new[peers[p]], hash_combine(distributed[r].name_hash, what)));
+      }
+    }
+    std::sort(parts.device_sends.begin(), parts.device_sends.end());
+    for (auto sent : parts.device_sends) dh = hash_combine(dh, sent);
+    return dh;
+  });
 }
 
-// Every device number in the state goes through `to_new`, and every value
-// (with the scenario's rename_devices) through the renaming.
-std::uint64_t Symmetry::fingerprint(const World& world, const std::vector<std::uint32_t>& to_new,
-                                    Parts& parts) const {
+// Every device number in the state goes through permutations_[k], and every
+// value (with the scenario's rename_devices) through the renaming.
+std::uint64_t Symmetry::fingerprint(const World& world, std::size_t k, Parts& parts) const {
+  const std::vector<std::uint32_t>& to_new = permutations_[k];
   const std::uint32_t n = world.devices();
-  std::uint64_t h = parts.fixed;
-  std::uint64_t messages = 0;  // a commutative sum: the multiset, in no order
-  for (const auto& m : parts.messages) {
-    const std::uint64_t mh = hash_combine(m.from == no_device ? 0xa11ULL : to_new[m.from], to_new[m.to]);
-    messages += hash_combine(mh, m.content);
-  }
-  h = hash_combine(h, messages);
+  std::uint64_t h = hash_combine(parts.fixed, messages_part(world, k, parts));
   if (const auto& sides = world.network().sides()) {
     parts.permuted_sides.assign(n, 0);
     for (std::uint32_t d = 0; d < n; ++d) parts.permuted_sides[to_new[d]] = (*sides)[d];
@@ -504,16 +559,7 @@ std::uint64_t Symmetry::fingerprint(const World& world, const std::vector<std::u
     h = hash_combine(h, 0x6e6f7061ULL);
   }
   parts.permuted_devices.resize(n);
-  for (std::uint32_t d = 0; d < n; ++d) {
-    std::uint64_t dh = parts.devices[d].renamed;
-    parts.device_sends.clear();
-    for (std::uint32_t i = parts.sends_of[d]; i < parts.sends_of[d + 1]; ++i) {
-      parts.device_sends.push_back(hash_combine(to_new[parts.sends[i].peer], parts.sends[i].sent));
-    }
-    std::sort(parts.device_sends.begin(), parts.device_sends.end());
-    for (auto sent : parts.device_sends) dh = hash_combine(dh, sent);
-    parts.permuted_devices[to_new[d]] = dh;
-  }
+  for (std::uint32_t d = 0; d < n; ++d) parts.permuted_devices[to_new[d]] = device_part(world, d, k, parts);
   for (auto dh : parts.permuted_devices) h = hash_combine(h, dh);
   return h;
 }

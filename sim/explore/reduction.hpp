@@ -34,6 +34,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/hash.hpp"
@@ -98,51 +99,44 @@ class Symmetry {
   bool broken() const { return broken_; }
 
  private:
-  // A state as the permutations see it: gathered once, its values renamed
-  // per permutation (content, renamed, sent), scratch for the fingerprint.
+  // A state as the permutations see it: gathered once (gather), and
+  // scratch for the images' fingerprints.
   struct Parts {
-    struct Message {
-      std::uint32_t from, to;
-      std::uint64_t name;
-      const core::Value* value;
-      std::uint64_t value_hash;
-      std::uint64_t content;  // name and renamed value
-    };
-    struct Device {
-      std::uint64_t store, next_action;
-      std::uint64_t renamed;  // renamed store and next action
-    };
-    struct Send {  // what a device last sent of a reactive to `peer`
-      std::uint32_t peer;
-      std::uint64_t name;
-      const core::Value* value;  // null: nothing yet
-      std::uint64_t value_hash;
-      std::uint32_t resends;
-      std::uint64_t sent;  // the reactive's name and the renamed value, hashed
-    };
-    std::uint64_t fixed = 0;  // Lo's state and the budgets left
-    std::vector<Message> messages;
-    std::vector<Device> devices;
-    std::vector<Send> sends;               // device by device
-    std::vector<std::uint32_t> sends_of;   // device d's are [sends_of[d], sends_of[d + 1])
+    std::uint64_t fixed = 0;    // Lo's state and the budgets left
+    std::uint64_t network = 0;  // Network::fingerprint()
+    std::vector<std::uint64_t> devices;     // per device: World::device_fingerprint
     std::vector<std::uint64_t> signatures;  // per device: see sorts_by_signature
+    // Bit i: pairs_[i]'s signatures rise (first < second), or fall.
+    std::vector<std::uint64_t> rising, falling;
     std::vector<std::uint32_t> permuted_sides;
     std::vector<std::uint64_t> permuted_devices, device_sends;
   };
   std::uint64_t canonical(const World& world) const;
   void gather(const World& world, Parts& parts) const;
-  void rename(const World& world, std::size_t permutation, Parts& parts) const;
-  bool sorts_by_signature(const std::vector<std::uint32_t>& to_new, const Parts& parts) const;
-  std::uint64_t fingerprint(const World& world, const std::vector<std::uint32_t>& to_new, Parts& parts) const;
+  bool sorts_by_signature(std::size_t k, const Parts& parts) const;
+  void order_signatures(Parts& parts) const;
+  // The image under permutations_[k] and its parts.
+  std::uint64_t fingerprint(const World& world, std::size_t k, Parts& parts) const;
+  std::uint64_t messages_part(const World& world, std::size_t k, const Parts& parts) const;
+  std::uint64_t device_part(const World& world, std::uint32_t d, std::size_t k, Parts& parts) const;
 
   // permutations_[k][d]: the new number of device d.
   std::vector<std::vector<std::uint32_t>> permutations_;
   // The classes of interchangeable devices with more than one member.
   std::vector<std::vector<std::uint32_t>> classes_;
+  // Every pair of one class's devices (the first before the second in the
+  // class), bit i of pair_words_ words; inversions_[k * pair_words_ + w]:
+  // the pairs permutation k numbers the other way round.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs_;
+  std::size_t pair_words_ = 0;
+  std::vector<std::uint64_t> inversions_;
   std::string explanation_;
   // memo_keys_[k]: permutation k in the renaming memo (reduction.cpp), 0
   // where it renames no value.
   std::vector<std::uint64_t> memo_keys_;
+  // part_keys_[k]: permutation k in the memo of the images' parts
+  // (reduction.cpp, device_part and messages_part), never 0.
+  std::vector<std::uint64_t> part_keys_;
   // Canonical fingerprints by concrete fingerprint (fingerprint(), in
   // reduction.cpp), up to memo_max_slots_; none until memo_limit().
   struct MemoSlot {
