@@ -404,8 +404,13 @@ void StateCodec::decode_into(std::span<const std::uint8_t> bytes, World& world,
     for (auto& side : *sides) side = d.u8();
   }
   world.network_.restore(std::move(messages), std::move(sides), next_id);
-  if ((flags & lo_flag) != 0) decode_lo(world.lo_, d);
-  world.touch_lo();
+  // Without the flag the bytes hold no Lo substrate and the world's stays
+  // as it was: not touched, so World::take_changes does not copy it into
+  // every child's world (a search's scratch worlds take each node's changes).
+  if ((flags & lo_flag) != 0) {
+    decode_lo(world.lo_, d);
+    world.touch_lo();
+  }
   for (std::size_t i = 0; i < world.devices_.size(); ++i) {
     Device& device = *world.devices_[i];
     if (kept == nullptr) {

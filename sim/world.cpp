@@ -287,8 +287,11 @@ void World::copy_changes(const World& other, bool theirs) {
   if (!choices_.empty() || !other.choices_.empty()) choices_ = other.choices_;
   history_ = other.history_;
   step_ = other.step_;
+  // Only heal() makes an outcome, and it heals the world: an unhealed
+  // world's outcome is the empty one, which a search's worlds (never healed
+  // but when a schedule ends) need not copy at every transition.
+  if (healed_ || other.healed_) heal_outcome_ = other.heal_outcome_;
   healed_ = other.healed_;
-  heal_outcome_ = other.heal_outcome_;
   if (!events_.empty() || !other.events_.empty()) events_ = other.events_;
   event_hash_ = other.event_hash_;
   lo_hash_ = other.lo_hash_;
@@ -333,7 +336,9 @@ void World::copy_device(Device& to, const Device& from) {
   copy_sent(to, from);
   to.store_touched_ = false;
   to.storage_ = from.storage_;
-  to.workload_ = from.workload_;
+  // The same workload nearly always (a device's is made once): the shared
+  // pointer's count is not touched for nothing.
+  if (to.workload_ != from.workload_) to.workload_ = from.workload_;
   to.next_action_ = from.next_action_;
   to.restart_failed_ = from.restart_failed_;
   to.running_request_ = from.running_request_;
