@@ -189,7 +189,7 @@ class Search : Exhaustive {
   // (equal to the parent) and fingerprints it (with symmetry, locate() then
   // takes the canonical fingerprint), finish() does the rest and reverts
   // `scratch`. A monitor that watches events watches begin() too.
-  Child begin(Scratch& scratch, std::uint32_t index, Monitor* watching);
+  void begin(Child& child, Scratch& scratch, std::uint32_t index, Monitor* watching);
   void locate(Child& child, const World& world);
   void finish(Node& node, Child& child, Scratch& scratch);
   // The monitor to judge `node`'s children with (a copy of its own, or the
@@ -218,7 +218,6 @@ class Search : Exhaustive {
   bool pipelined_ = false;
   bool wants_events_ = true;
   Scratch next_, third_;
-  std::optional<Child> flight_[3];  // the children in flight (expand)
   std::vector<Transition> enabled_;
   std::vector<Slim> slims_;
   // Reused by every expansion: the choices to take, the sleep set so far, and
@@ -523,8 +522,13 @@ void Search::expand(Taken& taken, Expansion& out) {
   // explored before it, provided that commutes with the child's transition.
   std::vector<Slim>& explored = explored_;
   explored = sleep_of(node);
-  out.children.reserve(todo.size());
-  const auto add = [&](Child child) {
+  // Each child is made in its place among the node's children when begun
+  // (they are begun and finished in their order): a child is not moved
+  // from one place to another on its way. Reserved: no child moves while
+  // others refer to it.
+  std::vector<Child>& children = out.children;
+  children.reserve(todo.size());
+  const auto add = [&](Child& child) {
     if (por_) {
       for (const Slim& s : explored) {
         if (independent(s, slims_[child.index])) child.sleep.push_back(s);
@@ -532,7 +536,6 @@ void Search::expand(Taken& taken, Expansion& out) {
       explored.push_back(slims_[child.index]);
     }
     out.schedules += (child.end ? 1 : 0) + child.ends;
-    out.children.push_back(std::move(child));
   };
   // Pipelined: child k is applied while the children before it wait for
   // memory. Without symmetry, child k - 1's visited slot arrives while child
@@ -550,11 +553,11 @@ void Search::expand(Taken& taken, Expansion& out) {
   const std::size_t lag = !pipeline ? 0 : symmetry_ ? 2 : 1;
   Scratch* scratch[3] = {&child_, &next_, &third_};
   const std::size_t n = todo.size();
+  bool in_flight[3] = {false, false, false};  // scratch[j] holds a child begun, not finished
   for (std::size_t k = 0; k < n + lag; ++k) {
     if (k < n && meter_.stopped()) {
       for (std::size_t j = 0; j <= lag; ++j) {
-        if (flight_[j]) scratch[j]->world->revert_to(parent);
-        flight_[j].reset();
+        if (in_flight[j]) scratch[j]->world->revert_to(parent);
       }
       throw core::PropagationStopped{};
     }
@@ -562,20 +565,21 @@ void Search::expand(Taken& taken, Expansion& out) {
       // The last child takes the node's monitor instead of a copy of it.
       std::unique_ptr<Monitor> own = monitor_for(node, k + 1 == n);
       Monitor* watching = own ? own.get() : wants_events_ ? shared_monitor_.get() : nullptr;
-      Child& child = flight_[k % (lag + 1)].emplace(begin(*scratch[k % (lag + 1)], todo[k], watching));
+      Child& child = children.emplace_back();
+      begin(child, *scratch[k % (lag + 1)], todo[k], watching);
+      in_flight[k % (lag + 1)] = true;
       child.monitor = std::move(own);
     }
     const std::size_t back = lag == 0 ? 0 : 1;  // locate() the child before the one begun
     if (symmetry_ && k >= back && k - back < n) {
       const std::size_t j = k - back;
-      locate(*flight_[j % (lag + 1)], *scratch[j % (lag + 1)]->world);
+      locate(children[j], *scratch[j % (lag + 1)]->world);
     }
     if (k >= lag) {
       const std::size_t j = k - lag;
-      std::optional<Child>& child = flight_[j % (lag + 1)];
-      finish(node, *child, *scratch[j % (lag + 1)]);
-      add(std::move(*child));
-      child.reset();
+      finish(node, children[j], *scratch[j % (lag + 1)]);
+      in_flight[j % (lag + 1)] = false;
+      add(children[j]);
     }
   }
 }
@@ -592,8 +596,7 @@ std::unique_ptr<Monitor> Search::monitor_for(Node& node, bool last) const {
   return last ? std::move(node.monitor) : node.monitor->clone();
 }
 
-Child Search::begin(Scratch& scratch, std::uint32_t index, Monitor* watching) {
-  Child child;
+void Search::begin(Child& child, Scratch& scratch, std::uint32_t index, Monitor* watching) {
   child.index = index;
   scratch.watch(watching);
   scratch.world->apply_enabled(enabled_, index);
@@ -608,7 +611,6 @@ Child Search::begin(Scratch& scratch, std::uint32_t index, Monitor* watching) {
     child.fingerprint = scratch.world->fingerprint();
     visited_.prefetch(child.fingerprint);
   }
-  return child;
 }
 
 void Search::finish(Node& node, Child& child, Scratch& scratch) {
@@ -702,7 +704,8 @@ void Search::merge(const Node& node, Expansion& expansion, std::vector<Added>& o
   }
   for (Child& child : expansion.children) {
     if (child.beyond) continue;  // past the states budget: the search stops after this batch
-    tally_.add(child.tally);
+    // (Most children judged nothing: an empty tally adds nothing.)
+    if (!child.tally.judged.empty() || !child.tally.notes.empty()) tally_.add(child.tally);
     ++result_.stats.transitions;
     const std::uint64_t depth = node.depth + 1;
     result_.stats.max_depth = std::max(result_.stats.max_depth, depth);
