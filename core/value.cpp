@@ -345,7 +345,7 @@ bool Value::equal(const Value& a, const Value& b) {
 
 // ---- hash ------------------------------------------------------------------
 
-std::uint64_t Value::hash() const {
+std::uint64_t Value::hash_other() const {
   const std::uint64_t kind_seed = static_cast<std::uint64_t>(kind_) + 1;
   switch (kind_) {
     case Kind::unit: return mix64(kind_seed);

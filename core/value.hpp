@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/bytes.hpp"
+#include "core/hash.hpp"
 #include "core/rc.hpp"
 
 namespace frsim::sim::lo {
@@ -154,7 +155,14 @@ class Value {
   // Map lookup without the invalid operation: nullptr when absent.
   const Value* find(const Value& key) const;
 
-  std::uint64_t hash() const;
+  // An integer's hash inline: the values a search hashes at every
+  // transition (stores, messages, what was last sent) are mostly integers.
+  std::uint64_t hash() const {
+    if (kind_ == Kind::integer) {
+      return hash_combine(static_cast<std::uint64_t>(Kind::integer) + 1, static_cast<std::uint64_t>(scalar_.integer_));
+    }
+    return hash_other();
+  }
   std::string to_string() const;
 
   void encode(Encoder& out) const;
@@ -190,6 +198,7 @@ class Value {
   [[noreturn]] void throw_wrong_kind(Kind expected) const;  // TypeError naming both kinds
   static std::strong_ordering compare(const Value& a, const Value& b);
   static bool equal(const Value& a, const Value& b);  // same kind
+  std::uint64_t hash_other() const;  // hash() of every kind (out of line)
 
   union Scalar {
     bool boolean_;
