@@ -450,29 +450,41 @@ void Symmetry::gather(const World& world, Parts& parts) const {
   // Signatures (sorts_by_signature): nothing in them names a device.
   parts.signatures.assign(n, 0);
   const auto& sides = network.sides();
+  // The signatures' parts in the memo of the images' parts (PartMemo).
+  const std::uint64_t signature_key = hash_combine(part_keys_[0], 0x7369676eULL);
   for (std::uint32_t d = 0; d < n; ++d) {
     const Device& device = world.device(d);
     parts.devices[d] = world.device_fingerprint(d);
     std::uint64_t sig = hash_combine(device.up() ? 1 : 2, device.next_action());
     if (sides) sig = hash_combine(sig, (*sides)[d] + 1U);
-    std::uint64_t sent = 0;
-    if (device.up()) {
+    // What it sent, and the messages to and from it: functions of its part
+    // of World::fingerprint and of the network's, remembered by them as the
+    // images' parts are (a state's devices and messages were mostly met before).
+    const std::uint64_t sent = PartMemo::get(hash_combine(signature_key, parts.devices[d]), [&] {
+      std::uint64_t sum = 0;
+      if (!device.up()) return sum;
       const auto distributed = device.runtime()->distributed_reactives();
       const std::size_t peers = network.neighbors(d).size();
       for (std::size_t k = 0; k < distributed.size(); ++k) {
         for (std::size_t p = 0; p < peers; ++p) {
           if (device.last_sent_value(k, p) == nullptr) continue;
-          sent += core::mix64(hash_combine(distributed[k].name_hash, device.last_sent_resends(k, p)));
+          sum += core::mix64(hash_combine(distributed[k].name_hash, device.last_sent_resends(k, p)));
         }
       }
-    }
-    parts.signatures[d] = hash_combine(sig, sent);
-  }
-  for (const Message& m : network.in_flight_unordered()) {
-    // A sum per device: the multiset of names, in no order.
-    const std::uint64_t name = core::hash_bytes(m.name);
-    parts.signatures[m.to] += core::mix64(hash_combine(0x746fULL, name));
-    if (!network.anonymous()) parts.signatures[m.from] += core::mix64(hash_combine(0x66726fULL, name));
+      return sum;
+    });
+    const std::uint64_t messages_key = hash_combine(hash_combine(signature_key ^ 0x6d73ULL, parts.network), d);
+    const std::uint64_t messages = PartMemo::get(messages_key, [&] {
+      // A sum: the multiset of names, in no order.
+      std::uint64_t sum = 0;
+      for (const Message& m : network.in_flight_unordered()) {
+        const std::uint64_t name = core::hash_bytes(m.name);
+        if (m.to == d) sum += core::mix64(hash_combine(0x746fULL, name));
+        if (!network.anonymous() && m.from == d) sum += core::mix64(hash_combine(0x66726fULL, name));
+      }
+      return sum;
+    });
+    parts.signatures[d] = hash_combine(sig, sent) + messages;
   }
   const Budgets& budgets = world.budgets_left();
   std::uint64_t h = hash_combine(0x73796d6dULL, world.lo_fingerprint());
