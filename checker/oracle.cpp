@@ -234,6 +234,39 @@ class Replicas {
       scenario.create(*replica.runtime, sim::DeviceContext{d, like.devices()});
     }
   }
+  // A copy in time proportional to the state (a runtime is a value, DESIGN
+  // §6): the dataflow graph and its operators are shared, and so is each
+  // device's TakeOver (the copy's runtime calls it; it is switched on only
+  // around one take_over).
+  Replicas(const Replicas& other) : neighbors_(other.neighbors_), ignored_(other.ignored_) {
+    for (const auto& from : other.replicas_) {
+      auto& replica = *replicas_.emplace_back(std::make_unique<Replica>());
+      replica.sigma = from->sigma;
+      replica.receiver = from->receiver;
+      replica.runtime = std::make_unique<core::Runtime>(*from->runtime, replica.sigma, nullptr);
+      replica.last_sent = from->last_sent;
+    }
+  }
+  Replicas& operator=(const Replicas&) = delete;
+
+  // Equal states hash equal: each device's store and Σ (as World::fingerprint
+  // hashes them), what it last sent to whom, and the values ignored.
+  std::uint64_t fingerprint() const {
+    std::uint64_t h = 0x7265706c69636173ULL;  // "replicas"
+    for (const auto& replica : replicas_) {
+      h = core::hash_combine(h, replica->runtime->fingerprint());
+      h = core::hash_combine(h, replica->sigma.fingerprint());
+      h = core::hash_combine(h, replica->last_sent.size());
+      for (const auto& [to, value] : replica->last_sent) {
+        h = core::hash_combine(core::hash_combine(h, to.first), core::hash_bytes(to.second));
+        h = core::hash_combine(h, value.hash());
+      }
+    }
+    for (const auto& [to, from, name] : ignored_) {
+      h = core::hash_combine(core::hash_combine(core::hash_combine(h, to), from), core::hash_bytes(name));
+    }
+    return h;
+  }
 
   // The action's (fire); false if it does not commit here.
   bool fire(std::uint32_t device, const sim::Action& action) {
@@ -378,54 +411,106 @@ std::vector<std::uint32_t> creations_taken(const sim::World& like) {
   }
   return out;
 }
+
+// A sequential schedule under way: the devices after the actions placed so
+// far, each followed by reliable delivery and quiescence. A value: a copy
+// continues on its own (the prefix search's states).
+class SequentialRun {
+ public:
+  explicit SequentialRun(const sim::World& like) : replicas_(like.scenario(), like), next_(like.devices(), 0) {
+    guard([&] { ended_ = !replicas_.quiesce(false); });
+  }
+
+  // Device d's workload actions before next_[d] are done (a fire that is
+  // not in the order committed nothing, or left nothing: skipped); the
+  // creations among them that the run took (those before its next action)
+  // run when the device's next action comes.
+  void place(const sim::World& like, const ActionRef& a) {
+    if (ended_) return;
+    guard([&] {
+      create_until(like, a.device, a.index);
+      if (ended_) return;
+      next_[a.device] = std::max<std::size_t>(next_[a.device], a.index + 1);
+      const auto before = replicas_.distributed_values(a.device);
+      if (replicas_.fire(a.device, like.device(a.device).workload().at(a.index))) replicas_.take_over(a.device, before);
+      ended_ = !replicas_.quiesce(false);
+    });
+  }
+
+  // No later action changes anything: it failed or did not quiesce.
+  bool ended() const { return ended_; }
+
+  // The converged state, after the creations the run took and not yet here.
+  ConvergedState finish(const sim::World& like) {
+    guard([&] {
+      for (std::uint32_t d = 0; d < like.devices() && !ended_; ++d) {
+        create_until(like, d, like.device(d).workload().size());
+      }
+      // The end is the run's own: the healing phase sends every value once
+      // more, then waits for quiescence, so both converged states mean the same.
+      ended_ = ended_ || !replicas_.quiesce(true);
+    });
+    ConvergedState out;
+    out.quiesced = !ended_;
+    out.failure = failure_;
+    if (ended_) return out;
+    for (std::uint32_t d = 0; d < replicas_.size(); ++d) {
+      // Everything a run may compare: what depends on a distributed reactive.
+      const core::Runtime& rt = replicas_.runtime(d);
+      out.devices.push_back(observed_state(rt, d, derived_from_distributed(rt), like.scenario()));
+    }
+    return out;
+  }
+
+  // Equal states (with the same actions placed) have the same futures.
+  std::uint64_t fingerprint() const {
+    std::uint64_t h = core::hash_combine(replicas_.fingerprint(), ended_);
+    for (std::size_t n : next_) h = core::hash_combine(h, n);
+    return h;
+  }
+
+ private:
+  void create_until(const sim::World& like, std::uint32_t d, std::size_t index) {
+    const auto& workload = like.device(d).workload();
+    const std::size_t until = std::min({index, workload.size(), std::size_t{like.device(d).next_action()}});
+    for (; next_[d] < until && !ended_; ++next_[d]) {
+      if (workload[next_[d]].kind != sim::Action::Kind::create) continue;
+      replicas_.create(d, workload[next_[d]]);
+      ended_ = !replicas_.quiesce(false);
+    }
+  }
+  // The program fails without concurrency (an action or a receive throws):
+  // no sequential state to match.
+  template <class F>
+  void guard(F&& f) {
+    try {
+      f();
+    } catch (const core::Error& e) {
+      ended_ = true;
+      failure_ = e.what();
+    }
+  }
+
+  Replicas replicas_;
+  std::vector<std::size_t> next_;
+  bool ended_ = false;
+  std::string failure_;
+};
+
 }  // namespace
 
 ConvergedState run_sequential(const sim::World& like, const std::vector<ActionRef>& order) {
-  ConvergedState out;
+  std::optional<SequentialRun> run;
   try {
-    Replicas replicas(like.scenario(), like);
-    out.quiesced = replicas.quiesce(false);
-    // Device d's workload actions before next[d] are done (a fire that is
-    // not in the order committed nothing, or left nothing: skipped); the
-    // creations among them that the run took (those before its next action)
-    // run when the device's next action comes.
-    std::vector<std::size_t> next(like.devices(), 0);
-    const auto create_until = [&](std::uint32_t d, std::size_t index) {
-      const auto& workload = like.device(d).workload();
-      const std::size_t until = std::min({index, workload.size(), std::size_t{like.device(d).next_action()}});
-      for (; next[d] < until; ++next[d]) {
-        if (workload[next[d]].kind != sim::Action::Kind::create) continue;
-        replicas.create(d, workload[next[d]]);
-        out.quiesced = out.quiesced && replicas.quiesce(false);
-      }
-    };
-    for (std::size_t k = 0; k < order.size() && out.quiesced; ++k) {
-      const auto& a = order[k];
-      create_until(a.device, a.index);
-      if (!out.quiesced) break;
-      next[a.device] = std::max<std::size_t>(next[a.device], a.index + 1);
-      const auto before = replicas.distributed_values(a.device);
-      if (replicas.fire(a.device, like.device(a.device).workload().at(a.index))) replicas.take_over(a.device, before);
-      out.quiesced = replicas.quiesce(false);
-    }
-    for (std::uint32_t d = 0; d < like.devices() && out.quiesced; ++d) {
-      create_until(d, like.device(d).workload().size());
-    }
-    // The end is the run's own: the healing phase sends every value once
-    // more, then waits for quiescence, so both converged states mean the same.
-    out.quiesced = out.quiesced && replicas.quiesce(true);
-    if (!out.quiesced) return out;
-    for (std::uint32_t d = 0; d < replicas.size(); ++d) {
-      // Everything a run may compare: what depends on a distributed reactive.
-      const core::Runtime& rt = replicas.runtime(d);
-      out.devices.push_back(observed_state(rt, d, derived_from_distributed(rt), like.scenario()));
-    }
-  } catch (const core::Error& e) {
-    out.quiesced = false;  // the program fails without concurrency: no sequential state to match
+    run.emplace(like);
+  } catch (const core::Error& e) {  // the creation code itself fails
+    ConvergedState out;
+    out.quiesced = false;
     out.failure = e.what();
-    out.devices.clear();
+    return out;
   }
-  return out;
+  for (const auto& a : order) run->place(like, a);
+  return run->finish(like);
 }
 
 std::shared_ptr<const ConvergedState> SequentialOracle::run(const sim::World& like,
@@ -562,6 +647,137 @@ std::vector<std::size_t> LinearExtensions::sample(sim::Prng& prng) const {
 
 // ---- the search for an order that explains a run -------------------------------------
 
+namespace {
+
+// PrefixSearch's depth-first walk. Not a LinearExtensions: a child state is
+// made from its parent's, and a (placed set, state) pair seen before is not
+// expanded again.
+class Prefixes {
+ public:
+  Prefixes(const sim::World& like, const std::vector<ActionRef>& actions,
+           const std::vector<std::vector<std::size_t>>& before, const std::vector<std::size_t>& rank,
+           const std::function<Difference(const ConvergedState&)>& compare, std::size_t steps)
+      : like_(like), actions_(actions), rank_(rank), compare_(compare), steps_(steps), after_(before.size()),
+        missing_(before.size(), 0), placed_(before.size(), false) {
+    for (std::size_t i = 0; i < before.size(); ++i) {
+      std::vector<std::size_t> unique = before[i];
+      std::sort(unique.begin(), unique.end());
+      unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+      missing_[i] = unique.size();
+      for (std::size_t j : unique) after_.at(j).push_back(i);
+    }
+  }
+
+  PrefixSearch::Result run() {
+    try {
+      SequentialRun start(like_);
+      visited_.emplace(placed_, start.fingerprint());
+      expand(start);
+      result_.decided = !out_of_budget_;
+    } catch (const core::Error& e) {  // the creation code itself fails: every order ends there
+      ConvergedState failed;
+      failed.quiesced = false;
+      failed.failure = e.what();
+      order_.clear();
+      complete(failed);
+      result_.decided = true;
+    }
+    result_.states = visited_.size();
+    return std::move(result_);
+  }
+
+ private:
+  // Depth first below `state` (order_ placed); true once an order matched.
+  bool expand(SequentialRun& state) {
+    if (order_.size() == actions_.size() || state.ended()) return complete(state.finish(like_));
+    for (std::size_t e : candidates()) {
+      if (steps_taken_ == steps_) {
+        out_of_budget_ = true;
+        return false;
+      }
+      ++steps_taken_;
+      SequentialRun child = state;
+      child.place(like_, actions_[e]);
+      place(e);
+      if (visited_.emplace(placed_, child.fingerprint()).second && expand(child)) return true;
+      unplace(e);
+      if (out_of_budget_) return false;
+    }
+    return false;
+  }
+
+  // A completed order (order_, filled up in rank order where the schedule
+  // ended early: every completion of it ends alike).
+  bool complete(const ConvergedState& state) {
+    ++result_.completed;
+    Difference d = compare_(state);
+    const bool closer = result_.closest.empty() || d.reactives < result_.difference.reactives ||
+                        (d.reactives == result_.difference.reactives && d.distance < result_.difference.distance);
+    if (closer) {
+      result_.closest = filled();
+      result_.difference = std::move(d);
+    }
+    result_.matched = result_.difference.matches();
+    return result_.matched;
+  }
+
+  // The minimal actions not placed yet, in ascending rank.
+  std::vector<std::size_t> candidates() const {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < missing_.size(); ++i) {
+      if (!placed_[i] && missing_[i] == 0) out.push_back(i);
+    }
+    std::sort(out.begin(), out.end(), [this](std::size_t a, std::size_t b) { return rank_[a] < rank_[b]; });
+    return out;
+  }
+  std::vector<std::size_t> filled() {
+    const std::size_t depth = order_.size();
+    while (order_.size() < actions_.size()) {
+      const auto next = candidates();
+      if (next.empty()) break;  // a cycle: no extension (not from a run)
+      place(next.front());
+    }
+    std::vector<std::size_t> out = order_;
+    while (order_.size() > depth) unplace(order_.back());
+    return out;
+  }
+  void place(std::size_t e) {
+    placed_[e] = true;
+    order_.push_back(e);
+    for (std::size_t s : after_[e]) --missing_[s];
+  }
+  void unplace(std::size_t e) {
+    order_.pop_back();
+    placed_[e] = false;
+    for (std::size_t s : after_[e]) ++missing_[s];
+  }
+
+  const sim::World& like_;
+  const std::vector<ActionRef>& actions_;
+  const std::vector<std::size_t>& rank_;
+  const std::function<Difference(const ConvergedState&)>& compare_;
+  const std::size_t steps_;
+  std::vector<std::vector<std::size_t>> after_;
+  std::vector<std::size_t> missing_;
+  std::vector<bool> placed_;
+  std::vector<std::size_t> order_;
+  std::set<std::pair<std::vector<bool>, std::uint64_t>> visited_;
+  std::size_t steps_taken_ = 0;
+  bool out_of_budget_ = false;
+  PrefixSearch::Result result_;
+};
+
+}  // namespace
+
+PrefixSearch::Result PrefixSearch::run(const sim::World& like, const std::vector<ActionRef>& actions,
+                                       const std::vector<std::vector<std::size_t>>& before,
+                                       const std::vector<std::size_t>& rank,
+                                       const std::function<Difference(const ConvergedState&)>& compare,
+                                       std::size_t steps) {
+  assert(actions.size() == before.size() && rank.size() == before.size());
+  return Prefixes(like, actions, before, rank, compare, steps).run();
+}
+
 std::size_t count_linear_extensions(const std::vector<std::vector<std::size_t>>& before, std::size_t cap) {
   const std::size_t n = before.size();
   constexpr std::size_t exact_max = 16;  // 2^16 subsets
@@ -641,7 +857,8 @@ std::vector<std::size_t> depths(const std::vector<std::vector<std::size_t>>& bef
 
 OrderSearch::Result OrderSearch::run(const std::vector<std::vector<std::size_t>>& before,
                                      const std::vector<std::uint32_t>& device, std::uint64_t seed,
-                                     const std::function<Difference(const std::vector<std::size_t>&)>& evaluate) {
+                                     const std::function<Difference(const std::vector<std::size_t>&)>& evaluate,
+                                     const Exhaust& exhaust) {
   const std::size_t n = before.size();
   Search search(before, evaluate);
   const auto finish = [&search] {
@@ -694,7 +911,25 @@ OrderSearch::Result OrderSearch::run(const std::vector<std::vector<std::size_t>>
     search.result().exhaustive = true;
     return finish();
   }
-  // 4. otherwise samples.
+  // 4. every order at once, when a prefix search decides within its budget.
+  if (exhaust) {
+    PrefixSearch::Result all = exhaust();
+    search.result().prefix_states = all.states;
+    if (all.decided) {
+      OrderSearch::Result& r = search.result();
+      const bool closer = r.closest.empty() || all.matched || all.difference.reactives < r.difference.reactives ||
+                          (all.difference.reactives == r.difference.reactives &&
+                           all.difference.distance < r.difference.distance);
+      if (closer) {
+        r.closest = std::move(all.closest);
+        r.difference = std::move(all.difference);
+      }
+      r.matched = all.matched;
+      r.exhaustive = true;
+      return finish();
+    }
+  }
+  // 5. otherwise samples.
   sim::Prng prng(seed);
   const LinearExtensions all(before, commit);
   for (std::size_t s = 0; s < samples_max; ++s) {

@@ -62,10 +62,11 @@ std::map<std::string, std::uint64_t> replicated_values(const sim::World& world, 
 
 std::string inconclusive_note() {
   return fmt::format(
-      "sequential-spec: not judged where more than {} orders of a schedule's committed actions fit its causal order "
-      "and none of the up to {} tried (its commit order, causal-depth orders, a descent by swaps, {} drawn with the "
-      "world's seed) matched",
-      OrderSearch::orders_max, OrderSearch::climbs_max + OrderSearch::samples_max, OrderSearch::samples_max);
+      "sequential-spec: not judged where more than {} orders of a schedule's committed actions fit its causal order, "
+      "a prefix search over them needed more than {} steps, and none of the up to {} orders tried (its commit order, "
+      "causal-depth orders, a descent by swaps, {} drawn with the world's seed) matched",
+      OrderSearch::orders_max, PrefixSearch::steps_max, OrderSearch::climbs_max + OrderSearch::samples_max,
+      OrderSearch::samples_max);
 }
 
 // Two independent 64-bit hashes, for the oracle's caches.
@@ -408,9 +409,18 @@ void SequentialSpec::judge(const sim::World& world) {
   };
   std::vector<std::uint32_t> devices;
   for (const auto& a : actions) devices.push_back(a.device);
-  const auto found = OrderSearch::run(before, devices, world.seed(), [&](const std::vector<std::size_t>& permutation) {
-    return difference(run, distributed, *oracle_->run(world, order_of(permutation)));
-  });
+  const auto exhaust = [&] {
+    std::vector<std::size_t> commit(actions.size());
+    for (std::size_t i = 0; i < commit.size(); ++i) commit[i] = i;
+    const auto compare = [&](const ConvergedState& sequential) { return difference(run, distributed, sequential); };
+    return PrefixSearch::run(world, actions, before, commit, compare);
+  };
+  const auto found = OrderSearch::run(
+      before, devices, world.seed(),
+      [&](const std::vector<std::size_t>& permutation) {
+        return difference(run, distributed, *oracle_->run(world, order_of(permutation)));
+      },
+      exhaust);
   if (found.matched) {
     oracle_->remember(key, SequentialOracle::Verdict::matched);
     oracle_->explained(state.key(), order_of(found.closest));
@@ -425,18 +435,32 @@ void SequentialSpec::judge(const sim::World& world) {
     return;
   }
   count_judged();
-  report_closest(world, actions, found.tried, order_of(found.closest), found.difference);
+  report_closest(world, actions, orders_text(before, found), order_of(found.closest), found.difference);
+}
+
+// How the search covered every order, for the finding.
+std::string SequentialSpec::orders_text(const std::vector<std::vector<std::size_t>>& before,
+                                        const OrderSearch::Result& found) {
+  if (found.prefix_states == 0) {
+    return fmt::format("{} order{} allowed by the run's causal order, all tried", found.tried,
+                       found.tried == 1 ? "" : "s");
+  }
+  // Counted exactly up to 16 actions (a subset count), else a lower bound.
+  constexpr std::size_t cap = std::size_t{1} << 40;
+  const std::size_t count = count_linear_extensions(before, cap);
+  return fmt::format("{}{} orders allowed by the run's causal order, all covered by {} sequential prefix states",
+                     before.size() > 16 || count == cap ? "at least " : "", count, found.prefix_states);
 }
 
 void SequentialSpec::report_closest(const sim::World& world, const std::vector<ActionRef>& actions,
-                                    std::size_t tried, const std::vector<ActionRef>& closest,
+                                    const std::string& orders, const std::vector<ActionRef>& closest,
                                     const Difference& difference) {
   std::string list;
   for (const auto& a : actions) list += fmt::format("{}{}", list.empty() ? "" : ", ", action_text(world, a));
-  const std::string orders =
-      fmt::format("{} order{} allowed by the run's causal order, all tried", tried, tried == 1 ? "" : "s");
   std::string order;
   for (const auto& a : closest) order += fmt::format("{}{}", order.empty() ? "" : "; ", action_text(world, a));
+  // Only the workload's creations committed: one schedule, without any action.
+  if (order.empty()) order = "the schedule of no action (only the workload's creations)";
   if (difference.identity.empty() && !difference.failure.empty()) {
     // Lasp's claim compares with a sequential schedule that ends; here the
     // program fails without any concurrency (an action or a receive throws).

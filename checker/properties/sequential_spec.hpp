@@ -72,12 +72,13 @@ class ActionSet {
 // (the schedule ended first; healing does not fire workloads) has no effect.
 //
 // The orders are searched lazily (OrderSearch in checker/oracle.hpp), the
-// run's commit order first, every one when they are few. A violation is
-// reported only when every allowed order was tried: where there are more
-// than the budget and none of those tried (some drawn with the world's seed)
+// run's commit order first, every one when they are few, and every one at
+// once by a prefix search (PrefixSearch: a sequential state is expanded once
+// per set of placed actions) when they are many. A violation is reported only
+// when every allowed order was covered: where the prefix search runs out of
+// its budget and none of the orders tried (some drawn with the world's seed)
 // matches, the schedule is not judged and the report notes it — a sound
-// program must never fail for want of search, and a bug also shows in the
-// shorter schedules, whose orders are few.
+// program must never fail for want of search.
 class SequentialSpec final : public CopyableProperty<SequentialSpec> {
  public:
   explicit SequentialSpec(std::shared_ptr<SequentialOracle> oracle) : oracle_(std::move(oracle)) {}
@@ -125,7 +126,8 @@ class SequentialSpec final : public CopyableProperty<SequentialSpec> {
   void on_commit(const sim::Event& e, const sim::World& world, const Known& brought, Committed* fired);
   void on_replication(const sim::Event& e, const sim::World& world);
   void judge(const sim::World& world);
-  void report_closest(const sim::World& world, const std::vector<ActionRef>& actions, std::size_t tried,
+  static std::string orders_text(const std::vector<std::vector<std::size_t>>& before, const OrderSearch::Result& found);
+  void report_closest(const sim::World& world, const std::vector<ActionRef>& actions, const std::string& orders,
                       const std::vector<ActionRef>& closest, const Difference& difference);
 
   std::shared_ptr<SequentialOracle> oracle_;

@@ -10,6 +10,7 @@
 //   judged counts     how often each property was really judged.
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <set>
 
@@ -260,6 +261,80 @@ TEST(SequentialOracle, AgreesWithABruteForceEnumerationOfSequentialSchedules) {
       << finding->message;
 }
 
+// The prefix search covers every order at once: for random causal orders
+// over five actions of a three-device log (which records the order of the
+// actions, so no two orders are merged) and of a counter (whose actions
+// commute), it matches a target state exactly when some order, run one by
+// one, computes it, and otherwise ends with the closest of them.
+TEST(PrefixSearch, DecidesAsEveryOrderRunOneByOneDoes) {
+  sim::Prng prng(29);
+  const std::vector<std::vector<std::string>> words = {{"a", "b"}, {"c", "d"}, {"e"}};
+  const std::vector<ActionRef> actions = {{0, 0}, {0, 1}, {1, 0}, {1, 1}, {2, 0}};
+  for (const bool longest : {true, false}) {
+    const auto s = word_log(longest, words);
+    const sim::World like(s, s.defaults, 1);
+    for (int trial = 0; trial < 12; ++trial) {
+      auto before = random_order(prng, actions.size());
+      before[1].push_back(0);  // each device's actions in its own order, as in a run
+      before[3].push_back(2);
+      std::vector<std::size_t> rank(actions.size());
+      std::iota(rank.begin(), rank.end(), 0);
+      std::vector<ConvergedState> each;
+      LinearExtensions all(before, rank);
+      while (const auto order = all.next()) {
+        std::vector<ActionRef> refs;
+        for (std::size_t i : *order) refs.push_back(actions[i]);
+        each.push_back(run_sequential(like, refs));
+      }
+      ASSERT_FALSE(each.empty());
+      // A state some order computes, and one that an order against the
+      // causal order computes (explained or not, as the brute force says).
+      std::vector<std::vector<DeviceState>> targets = {each[prng.below(each.size())].devices,
+                                                       run_sequential(like, {actions[4], actions[3], actions[2],
+                                                                             actions[1], actions[0]})
+                                                           .devices};
+      for (const auto& target : targets) {
+        const auto compare = [&](const ConvergedState& state) { return difference(target, {}, state); };
+        constexpr std::size_t far = std::numeric_limits<std::size_t>::max();
+        std::pair<std::size_t, std::size_t> best{far, far};
+        for (const auto& state : each) {
+          const Difference d = compare(state);
+          best = std::min(best, std::make_pair(d.reactives, d.distance));
+        }
+        const auto found = PrefixSearch::run(like, actions, before, rank, compare);
+        ASSERT_TRUE(found.decided);
+        EXPECT_EQ(found.matched, best.first == 0) << "longest " << longest << " trial " << trial;
+        EXPECT_EQ(std::make_pair(found.difference.reactives, found.difference.distance), best);
+        // Its order extends the causal order and computes what it says.
+        ASSERT_EQ(found.closest.size(), actions.size());
+        EXPECT_TRUE(respects(found.closest, before));
+        std::vector<ActionRef> refs;
+        for (std::size_t i : found.closest) refs.push_back(actions[i]);
+        EXPECT_EQ(compare(run_sequential(like, refs)).reactives, found.difference.reactives);
+        EXPECT_LE(found.completed, each.size());
+      }
+    }
+  }
+}
+
+// A budget too small to cover every order leaves the search undecided.
+TEST(PrefixSearch, AnExhaustedBudgetDecidesNothing) {
+  const auto s = word_log(true, {{"a", "b", "c"}, {"d", "e", "f"}});
+  const sim::World like(s, s.defaults, 1);
+  const std::vector<ActionRef> actions = {{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}};
+  const std::vector<std::vector<std::size_t>> before = {{}, {0}, {0, 1}, {}, {3}, {3, 4}};
+  const std::vector<std::size_t> rank = {0, 1, 2, 3, 4, 5};
+  // What d0's three words alone give: no order of all six.
+  const auto half = run_sequential(like, {actions[0], actions[1], actions[2]}).devices;
+  const auto compare = [&](const ConvergedState& state) { return difference(half, {}, state); };
+  EXPECT_FALSE(PrefixSearch::run(like, actions, before, rank, compare, 5).decided);
+  const auto all = PrefixSearch::run(like, actions, before, rank, compare);
+  EXPECT_TRUE(all.decided);
+  EXPECT_FALSE(all.matched);
+  // The log records the order: every one of the C(6, 3) = 20 orders is its own state.
+  EXPECT_EQ(all.completed, 20u);
+}
+
 // ---- sequential-spec: fails on broken programs, holds on sound ones ----------------------
 
 TEST(SequentialSpec, FailsOnAMaxCounterWhoseConcurrentClicksAreLost) {
@@ -272,6 +347,45 @@ TEST(SequentialSpec, FailsOnAMaxCounterWhoseConcurrentClicksAreLost) {
   EXPECT_NE(f->message.find("[d0 fire click 1, d1 fire click 1]"), std::string::npos) << f->message;
   // A number has no part that could be the program's metadata: no hint about Scenario::observe.
   EXPECT_EQ(f->message.find("Scenario::observe"), std::string::npos) << f->message;
+}
+
+// A counter whose update is its maximum plus one, merged by max: two devices
+// click `clicks` times each; concurrent clicks are lost.
+sim::Scenario max_plus_one(std::uint32_t clicks) {
+  sim::Scenario s;
+  s.name = "max-plus-one";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto click = rt.source(Value::integer(0), "click");
+    rt.distributed_fold("count", click, Value::integer(0), add_one,
+                        [](const Value& a, const Value& b) { return int_of(std::max(a.as_int(), b.as_int())); });
+  };
+  s.workload = [clicks](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>(clicks, sim::Action::fire("click", Value::integer(1)));
+  };
+  s.defaults.devices = 2;
+  return s;
+}
+
+// Five and five concurrent clicks: C(10, 5) = 252 orders, more than are run
+// one by one; the prefix search covers them all with one state per pair of
+// click counts, (5 + 1)^2 = 36, and proves that none gives the run's 5.
+TEST(SequentialSpec, FailsWhereTheOrdersAreTooManyToRunOneByOne) {
+  const auto s = max_plus_one(5);
+  std::vector<std::string> steps(5, "d0 fire");
+  steps.insert(steps.end(), 5, "d1 fire");
+  const auto f = judge(s, schedule(s, s.defaults, steps), {"sequential-spec"});
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->reactive, "count");
+  EXPECT_EQ(f->values, (std::vector<std::string>{"10", "5"}));
+  EXPECT_NE(f->message.find("252 orders allowed by the run's causal order, all covered by 36 sequential prefix "
+                            "states"),
+            std::string::npos)
+      << f->message;
+  // The same clicks one after the other: the commit order explains it.
+  std::vector<std::string> sequential;
+  for (int i = 0; i < 5; ++i) sequential.insert(sequential.end(), {"d0 fire", "d0 send", "deliver"});
+  for (int i = 0; i < 5; ++i) sequential.insert(sequential.end(), {"d1 fire", "d1 send", "deliver"});
+  EXPECT_FALSE(judge(s, schedule(s, s.defaults, sequential), {"sequential-spec"}).has_value());
 }
 
 TEST(SequentialSpec, HoldsOnTheMaxCounterWhenOneClickFollowsTheOther) {
@@ -358,6 +472,32 @@ TEST(SequentialSpec, JudgesWhatAWorkloadActionCreated) {
   const auto sound = scenarios::get("high-score-opened");
   const auto none = testing::search(*sound, sound->defaults, 40, {{"sequential-spec"}});
   EXPECT_FALSE(none.has_value()) << none->finding->message;
+}
+
+// Only the workloads' creations commit: a local fold made at run time counts
+// the receives of a replicated total, which differ between the run and the
+// one sequential schedule. The finding names that schedule in words.
+TEST(SequentialSpec, AFindingWithOnlyCreationsNamesTheScheduleOfNoAction) {
+  sim::Scenario s;
+  s.name = "count-receives";
+  s.create = [](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto click = rt.source(Value::integer(0), "click");
+    const auto max_of = [](const Value& a, const Value& b) { return int_of(std::max(a.as_int(), b.as_int())); };
+    const auto total = rt.distributed_fold("total", click, Value::integer(0), add_one, max_of);
+    rt.define_creation("open", [total](core::Creation& create, const Value&) {
+      create.fold(Value::ref(total), Value::integer(0), add_one, "seen");
+    });
+  };
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>{sim::Action::create("open", Value::unit())};
+  };
+  s.defaults.devices = 2;
+  const auto f = judge(s, schedule(s, s.defaults, {"d0 create", "d1 create"}), {"sequential-spec"});
+  ASSERT_TRUE(f.has_value());
+  EXPECT_NE(f->message.find("of the 0 committed actions []"), std::string::npos) << f->message;
+  EXPECT_NE(f->message.find("the closest, the schedule of no action (only the workload's creations), gives"),
+            std::string::npos)
+      << f->message;
 }
 
 TEST(SequentialSpec, HoldsOnAnLwwRegisterWrittenConcurrently) {
