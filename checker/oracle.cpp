@@ -230,6 +230,9 @@ class Replicas {
       // The plain engine: what a mutant breaks is judged, not used.
       core::RuntimeOptions options;
       options.receiver = replica.receiver;
+      // The judged world's budget stops its sequential schedules too
+      // (core::PropagationStopped out of a propagation, as out of the world's).
+      options.stop = like.stop();
       replica.runtime = std::make_unique<core::Runtime>(replica.sigma, std::move(options));
       scenario.create(*replica.runtime, sim::DeviceContext{d, like.devices()});
     }
@@ -694,6 +697,9 @@ class Prefixes {
       if (steps_taken_ == steps_) {
         out_of_budget_ = true;
         return false;
+      }
+      if (const auto* stop = like_.stop(); stop != nullptr && stop->load(std::memory_order_relaxed)) {
+        throw core::PropagationStopped{};  // the campaign's budget: as World::check_stop
       }
       ++steps_taken_;
       SequentialRun child = state;

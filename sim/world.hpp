@@ -342,6 +342,9 @@ class World {
   // A budget's stop request, polled by healing and by every propagation; a
   // set flag throws core::PropagationStopped out of heal() or apply().
   void set_stop(const std::atomic<bool>* stop);
+  // The same flag, for work done on this world's behalf (a checker's
+  // sequential schedules): null when none was set.
+  const std::atomic<bool>* stop() const { return stop_; }
 
  private:
   friend class Device::Observer;
