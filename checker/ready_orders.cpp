@@ -149,7 +149,7 @@ OrdersRun run_in_ready_orders(const sim::Scenario& scenario, std::uint32_t devic
     // the graph, not the order of reevaluation.
     if (store_hash(*rt) != store_before || labels_hash(*rt) != labels_before) {
       if (k == 0 && labels_hash(*rt) == labels_before) {
-        for (core::ReactiveId r = 0; r < rt->size(); ++r) run.rebuilt.push_back(rt->value(r));
+        run.rebuilt.take(*rt);
       }
       // Only the first build can differ from the device (later ones rebuild
       // what the first did, unless the creation code itself is impure).
@@ -192,27 +192,33 @@ std::shared_ptr<const OrdersRun> ReadyOrdersCache::run(const sim::Scenario& scen
   return run;
 }
 
-std::shared_ptr<const std::vector<core::Value>> ReadyOrdersCache::rebuilt(const sim::Scenario& scenario,
-                                                                         std::uint32_t device, std::uint32_t devices,
-                                                                         const core::Snapshot& sigma,
-                                                                         std::uint64_t store, std::uint64_t labels) {
+void Rebuilt::take(const core::Runtime& rt) {
+  values.clear();
+  inputs.clear();
+  for (core::ReactiveId r = 0; r < rt.size(); ++r) {
+    values.push_back(rt.value(r));
+    inputs.push_back(rt.kind(r) == core::ReactiveKind::map ? rt.inputs(r) : std::vector<core::ReactiveId>{});
+  }
+}
+
+std::shared_ptr<const Rebuilt> ReadyOrdersCache::rebuilt(const sim::Scenario& scenario, std::uint32_t device,
+                                                         std::uint32_t devices, const core::Snapshot& sigma,
+                                                         std::uint64_t store, std::uint64_t labels) {
   const auto key = std::make_tuple(device, store, sigma.fingerprint(), labels);
   {
     std::lock_guard lock(mutex_);
     auto it = rebuilds_.find(key);
     if (it != rebuilds_.end()) return it->second;
   }
-  auto values = std::make_shared<std::vector<core::Value>>();
+  auto values = std::make_shared<Rebuilt>();
   try {
     core::Snapshot copy = sigma;
     const std::unique_ptr<core::Runtime> rt = rebuild(scenario, copy, device, devices);
-    if (store_hash(*rt) != store && labels_hash(*rt) == labels) {
-      for (core::ReactiveId r = 0; r < rt->size(); ++r) values->push_back(rt->value(r));
-    }
+    if (store_hash(*rt) != store && labels_hash(*rt) == labels) values->take(*rt);
   } catch (const std::exception&) {
-    values->clear();  // the creation code fails on Σ: restoration's finding, not this one's
+    *values = Rebuilt{};  // the creation code fails on Σ: restoration's finding, not this one's
   }
-  std::shared_ptr<const std::vector<core::Value>> result = std::move(values);
+  std::shared_ptr<const Rebuilt> result = std::move(values);
   std::lock_guard lock(mutex_);
   if (rebuilds_.size() < entries_max) rebuilds_.emplace(key, result);
   return result;

@@ -59,13 +59,23 @@ struct OrderOutcome {
   std::string order_text() const;  // "a, b, c" or "(nothing reevaluated)"
 };
 
+// The store as the creation code builds it again over Σ, by id: each
+// reactive's value and, for a Map, its inputs there (the creation code may
+// wire it otherwise than it did when the device ran it).
+struct Rebuilt {
+  std::vector<core::Value> values;
+  std::vector<std::vector<core::ReactiveId>> inputs;
+  bool empty() const { return values.empty(); }
+  void take(const core::Runtime& rt);
+};
+
 struct OrdersRun {
   bool reproduced = false;  // creation code over Σ rebuilt the device's store exactly
   std::string not_reproduced;  // why not, if not
   // When the first rebuild made the same reactives (labels in their
   // locations) with other values: its values, by id, for complete-propagation
   // to name a Map whose operator gives another value on the same inputs.
-  std::vector<core::Value> rebuilt;
+  Rebuilt rebuilt;
   std::vector<OrderOutcome> orders;
 };
 
@@ -112,9 +122,8 @@ class ReadyOrdersCache {
   // than the device's (store hash `store`); empty when it rebuilds the store
   // exactly, makes another graph, or the creation code fails. Memoised like
   // run(): a state met by many schedules is rebuilt once.
-  std::shared_ptr<const std::vector<core::Value>> rebuilt(const sim::Scenario& scenario, std::uint32_t device,
-                                                          std::uint32_t devices, const core::Snapshot& sigma,
-                                                          std::uint64_t store, std::uint64_t labels);
+  std::shared_ptr<const Rebuilt> rebuilt(const sim::Scenario& scenario, std::uint32_t device, std::uint32_t devices,
+                                         const core::Snapshot& sigma, std::uint64_t store, std::uint64_t labels);
 
  private:
   static constexpr std::size_t entries_max = 1u << 16;
@@ -122,8 +131,7 @@ class ReadyOrdersCache {
   std::uint32_t orders_;
   std::mutex mutex_;
   std::map<Key, std::shared_ptr<const OrdersRun>> runs_;
-  std::map<std::tuple<std::uint32_t, std::uint64_t, std::uint64_t, std::uint64_t>,
-           std::shared_ptr<const std::vector<core::Value>>>
+  std::map<std::tuple<std::uint32_t, std::uint64_t, std::uint64_t, std::uint64_t>, std::shared_ptr<const Rebuilt>>
       rebuilds_;
 };
 

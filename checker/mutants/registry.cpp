@@ -6,6 +6,7 @@
 #include "checker/checker.hpp"
 #include "checker/mutants/engine.hpp"
 #include "core/crdt/counters.hpp"
+#include "scenarios/builtins.hpp"
 #include "scenarios/registry.hpp"
 #include "scenarios/scaffold.hpp"
 

@@ -89,14 +89,32 @@ void CompletePropagation::on_schedule_end(const sim::World& world) {
   }
 }
 
-bool CompletePropagation::compare_rebuilt(const sim::World& world, std::uint32_t device,
-                                          const std::vector<core::Value>& rebuilt) {
+bool CompletePropagation::compare_rebuilt(const sim::World& world, std::uint32_t device, const Rebuilt& again) {
   const core::Runtime* rt = world.device(device).runtime();
   if (rt == nullptr) return false;
+  const std::vector<core::Value>& rebuilt = again.values;
+  const auto named = [&](const std::vector<core::ReactiveId>& ids) {
+    std::string out;
+    for (core::ReactiveId i : ids) out += fmt::format("{}{}", out.empty() ? "" : ", ", describe(world, device, i));
+    return out.empty() ? std::string("none") : out;
+  };
   for (core::ReactiveId r = 0; r < rt->size() && r < rebuilt.size(); ++r) {
     if (rt->kind(r) != core::ReactiveKind::map || rt->creates_reactives(r) || rt->provenance(r) != 0) continue;
     if (rt->value(r) == rebuilt[r]) continue;
     const auto inputs = rt->inputs(r);
+    if (r < again.inputs.size() && again.inputs[r] != inputs) {
+      // Not the operator: the creation code wires the Map to other inputs
+      // now than when the device ran it (it chose them from what it read
+      // then: Σ's values at that time, or something else).
+      report(device, rt->label(r),
+             fmt::format("d{}: {} holds {}, but the creation code run again over the device's snapshot wires it to "
+                         "other inputs ({}, where the device's reads {}) and it gives {} there: the graph depends on "
+                         "when the creation code ran, and a restart now would show {}",
+                         device, describe(world, device, r), rt->value(r).to_string(), named(again.inputs[r]),
+                         named(inputs), rebuilt[r].to_string(), rebuilt[r].to_string()),
+             {printed(rt->value(r)), printed(rebuilt[r])});
+      return true;
+    }
     const bool same_inputs = std::all_of(inputs.begin(), inputs.end(), [&](core::ReactiveId i) {
       return i < rebuilt.size() && rt->value(i) == rebuilt[i];
     });

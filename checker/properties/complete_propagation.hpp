@@ -110,7 +110,7 @@ class CompletePropagation final : public CopyableProperty<CompletePropagation> {
   void report_unfinished(std::uint32_t device, const Device& d);
   void check_rebuilt(const sim::Event& e, const sim::World& world, const Device& d);
   // The comparison of check_rebuilt: true when it reported.
-  bool compare_rebuilt(const sim::World& world, std::uint32_t device, const std::vector<core::Value>& rebuilt);
+  bool compare_rebuilt(const sim::World& world, std::uint32_t device, const Rebuilt& rebuilt);
   std::shared_ptr<ReadyOrdersCache> orders_;  // the campaign's, or null
   std::vector<Device> devices_;
 };

@@ -13,8 +13,12 @@ void ReplayDeterminism::on_schedule_end(const sim::World& world) {
   count_judged();
   if (!again->healed()) again->heal();
   if (again->event_hash() == world.event_hash()) return;
+  // The world is deterministic (DESIGN §6): what differs is the program's.
   report(sim::no_device, {},
-         fmt::format("replaying the same {} choices from seed {} gave event hash {}, the run gave {}",
+         fmt::format("replaying the same {} choices from seed {} gave event hash {}, the run gave {}: the same "
+                     "choices made other events, so the program reads something besides its inputs and the "
+                     "schedule (a static or global variable, a clock, randomness, state an operator or the "
+                     "creation code keeps between calls)",
                      world.choice_indices().size(), world.seed(), sim::hex16(again->event_hash()),
                      sim::hex16(world.event_hash())),
          {sim::hex16(world.event_hash()), sim::hex16(again->event_hash())});

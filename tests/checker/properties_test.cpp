@@ -671,9 +671,12 @@ TEST(ReplayDeterminism, FailsWhenOperatorsKeepStateAcrossRuns) {
   const auto f = check_replay_determinism(s, s.defaults, 1, choices);
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->property, "replay-determinism");
-  // The monitor's own sampled replay sees it too.
-  EXPECT_EQ(replay(s, s.defaults, 1, choices, CheckOptions{{"replay-determinism"}}).finding.value().property,
-            "replay-determinism");
+  // The monitor's own sampled replay sees it too, and says what it means.
+  const auto sampled = replay(s, s.defaults, 1, choices, CheckOptions{{"replay-determinism"}}).finding.value();
+  EXPECT_EQ(sampled.property, "replay-determinism");
+  EXPECT_NE(sampled.message.find("so the program reads something besides its inputs and the schedule"),
+            std::string::npos)
+      << sampled.message;
 }
 
 // ---- stream properties fed a hand-made stream ---------------------------------
@@ -825,6 +828,48 @@ TEST(CompletePropagation, AnOperatorThatRemembersPartOfItsInputsIsAFindingAfterT
   EXPECT_NE(caught->finding->message.find("gives 15 on the same inputs (3, 5)"), std::string::npos)
       << caught->finding->message;
   const auto sound = memo_total(true, false);
+  const auto found = testing::search(sound, sound.defaults, 10, CheckOptions{{"complete-propagation"}});
+  EXPECT_FALSE(found.has_value()) << found->finding->message;
+}
+
+// The ninth probe's message: the creation code wires the Map "shown" to a
+// or b by the restored source "mode"; after "mode b" the device's shown still
+// reads a, while the creation code over Σ now wires it to b. The operator is
+// pure; the finding names the wiring, not the operator. `inside`: the Map
+// reads all three and picks in its operator, which holds.
+sim::Scenario wired_by_mode(bool inside) {
+  sim::Scenario s;
+  s.name = inside ? "picked-inside" : "wired-by-mode";
+  s.create = [inside](core::Runtime& rt, const sim::DeviceContext&) {
+    const auto mode = rt.source(Value::string("a"), "mode");
+    const auto a = rt.source(Value::integer(1), "a");
+    const auto b = rt.source(Value::integer(2), "b");
+    rt.source(Value::integer(0), "click");
+    if (inside) {
+      rt.map({mode, a, b}, [](std::span<const Value> in) { return in[0].as_string() == "b" ? in[2] : in[1]; },
+             "shown");
+    } else {
+      rt.map({rt.value(mode).as_string() == "b" ? b : a}, [](std::span<const Value> in) { return in[0]; }, "shown");
+    }
+  };
+  s.workload = [](std::uint32_t, std::uint32_t) {
+    return std::vector<sim::Action>{sim::Action::fire("mode", Value::string("b")),
+                                    sim::Action::fire("click", Value::integer(1))};
+  };
+  s.defaults.devices = 1;
+  return s;
+}
+
+TEST(CompletePropagation, ACreationCodeThatWiresAMapOtherwiseNowIsNamedSo) {
+  const auto broken = wired_by_mode(false);
+  const auto caught = testing::search(broken, broken.defaults, 10, CheckOptions{{"complete-propagation"}});
+  ASSERT_TRUE(caught.has_value());
+  const std::string& m = caught->finding->message;
+  EXPECT_EQ(caught->finding->reactive, "shown") << m;
+  EXPECT_NE(m.find("wires it to other inputs"), std::string::npos) << m;
+  EXPECT_NE(m.find("and it gives 2 there"), std::string::npos) << m;
+  EXPECT_EQ(m.find("the operator is not a function of its inputs"), std::string::npos) << m;
+  const auto sound = wired_by_mode(true);
   const auto found = testing::search(sound, sound.defaults, 10, CheckOptions{{"complete-propagation"}});
   EXPECT_FALSE(found.has_value()) << found->finding->message;
 }
