@@ -19,7 +19,7 @@
 // Workload: d<i> fires point, then s = 10 + i.
 // Expected verdict: every property holds.
 
-#include "scenarios/registry.hpp"
+#include "scenarios/builtins.hpp"
 #include "scenarios/scaffold.hpp"
 
 namespace frsim::scenarios {

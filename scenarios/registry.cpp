@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "scenarios/builtins.hpp"
 
 namespace frsim::scenarios {
 

@@ -16,9 +16,6 @@ std::shared_ptr<const sim::Scenario> find(std::string_view name);
 // Like find(), but throws core::Error naming the known scenarios.
 std::shared_ptr<const sim::Scenario> get(std::string_view name);
 
-// One function per scenario, each in its own file.
-#define FRSIM_SCENARIO(function) sim::Scenario function();
-#include "scenarios/list.inc"
-#undef FRSIM_SCENARIO
+// Each scenario's own function: scenarios/builtins.hpp.
 
 }  // namespace frsim::scenarios
