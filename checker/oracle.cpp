@@ -676,7 +676,9 @@ class Prefixes {
       SequentialRun start(like_);
       visited_.emplace(placed_, start.fingerprint());
       expand(start);
-      result_.decided = !out_of_budget_;
+      // No completed order: `before` has a cycle (no run's causal order
+      // does), and nothing is decided.
+      result_.decided = !out_of_budget_ && result_.completed > 0;
     } catch (const core::Error& e) {  // the creation code itself fails: every order ends there
       ConvergedState failed;
       failed.quiesced = false;

@@ -328,6 +328,9 @@ TEST(PrefixSearch, AnExhaustedBudgetDecidesNothing) {
   const auto half = run_sequential(like, {actions[0], actions[1], actions[2]}).devices;
   const auto compare = [&](const ConvergedState& state) { return difference(half, {}, state); };
   EXPECT_FALSE(PrefixSearch::run(like, actions, before, rank, compare, 5).decided);
+  // A cyclic order (no run's) has no extension: nothing completed, nothing decided.
+  const std::vector<ActionRef> two = {actions[0], actions[3]};
+  EXPECT_FALSE(PrefixSearch::run(like, two, {{1}, {0}}, {0, 1}, compare).decided);
   const auto all = PrefixSearch::run(like, actions, before, rank, compare);
   EXPECT_TRUE(all.decided);
   EXPECT_FALSE(all.matched);
