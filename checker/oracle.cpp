@@ -565,45 +565,53 @@ void SequentialOracle::explained(const RunKey& state, std::vector<ActionRef> ord
 
 // ---- linear extensions --------------------------------------------------------------------
 
-LinearExtensions::LinearExtensions(std::vector<std::vector<std::size_t>> before, std::vector<std::size_t> rank)
-    : after_(before.size()), rank_(std::move(rank)), missing_initial_(before.size(), 0), placed_(before.size(), false) {
+OrderPrefix::OrderPrefix(const std::vector<std::vector<std::size_t>>& before, std::vector<std::size_t> rank)
+    : after_(before.size()), rank_(std::move(rank)), missing_(before.size(), 0), placed_(before.size(), false) {
   assert(rank_.size() == before.size());
   for (std::size_t i = 0; i < before.size(); ++i) {
-    std::sort(before[i].begin(), before[i].end());
-    before[i].erase(std::unique(before[i].begin(), before[i].end()), before[i].end());
-    missing_initial_[i] = before[i].size();
-    for (std::size_t j : before[i]) after_.at(j).push_back(i);
+    std::vector<std::size_t> unique = before[i];
+    std::sort(unique.begin(), unique.end());
+    unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+    missing_[i] = unique.size();
+    for (std::size_t j : unique) after_.at(j).push_back(i);
   }
-  missing_ = missing_initial_;
 }
 
-std::vector<std::size_t> LinearExtensions::candidates() const {
+std::vector<std::size_t> OrderPrefix::minimal() const {
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < missing_.size(); ++i) {
     if (!placed_[i] && missing_[i] == 0) out.push_back(i);
   }
+  return out;
+}
+
+std::vector<std::size_t> OrderPrefix::candidates() const {
+  std::vector<std::size_t> out = minimal();
   std::sort(out.begin(), out.end(), [this](std::size_t a, std::size_t b) { return rank_[a] < rank_[b]; });
   return out;
 }
 
-void LinearExtensions::place(std::size_t e) {
+void OrderPrefix::place(std::size_t e) {
   placed_[e] = true;
   order_.push_back(e);
   for (std::size_t s : after_[e]) --missing_[s];
 }
 
-void LinearExtensions::unplace() {
+void OrderPrefix::unplace() {
   const std::size_t e = order_.back();
   order_.pop_back();
   placed_[e] = false;
   for (std::size_t s : after_[e]) ++missing_[s];
 }
 
+LinearExtensions::LinearExtensions(std::vector<std::vector<std::size_t>> before, std::vector<std::size_t> rank)
+    : empty_(before, rank), prefix_(empty_) {}
+
 std::optional<std::vector<std::size_t>> LinearExtensions::next() {
   if (done_) return std::nullopt;
   if (!started_) {
     started_ = true;
-    frames_.push_back(Frame{candidates(), 0});
+    frames_.push_back(Frame{prefix_.candidates(), 0});
   } else {
     // Back from the last extension to the deepest position with another candidate.
     frames_.pop_back();
@@ -612,69 +620,52 @@ std::optional<std::vector<std::size_t>> LinearExtensions::next() {
         done_ = true;
         return std::nullopt;
       }
-      unplace();
+      prefix_.unplace();
       Frame& f = frames_.back();
       if (++f.chosen < f.candidates.size()) break;
       frames_.pop_back();
     }
   }
-  while (order_.size() < missing_.size()) {
+  while (!prefix_.complete()) {
     const Frame& f = frames_.back();
     if (f.candidates.empty()) {  // a cycle: no extension at all
       done_ = true;
       return std::nullopt;
     }
-    place(f.candidates[f.chosen]);
-    frames_.push_back(Frame{candidates(), 0});
+    prefix_.place(f.candidates[f.chosen]);
+    frames_.push_back(Frame{prefix_.candidates(), 0});
   }
-  return order_;
+  return prefix_.order();
 }
 
 std::vector<std::size_t> LinearExtensions::sample(sim::Prng& prng) const {
-  std::vector<std::size_t> missing = missing_initial_;
-  std::vector<bool> placed(missing.size(), false);
-  std::vector<std::size_t> out;
-  while (out.size() < missing.size()) {
-    std::vector<std::size_t> minimal;
-    for (std::size_t i = 0; i < missing.size(); ++i) {
-      if (!placed[i] && missing[i] == 0) minimal.push_back(i);
-    }
+  OrderPrefix prefix = empty_;
+  while (!prefix.complete()) {
+    const std::vector<std::size_t> minimal = prefix.minimal();
     if (minimal.empty()) break;
-    const std::size_t e = minimal[prng.below(minimal.size())];
-    placed[e] = true;
-    out.push_back(e);
-    for (std::size_t s : after_[e]) --missing[s];
+    prefix.place(minimal[prng.below(minimal.size())]);
   }
-  return out;
+  return prefix.order();
 }
 
 // ---- the search for an order that explains a run -------------------------------------
 
 namespace {
 
-// PrefixSearch's depth-first walk. Not a LinearExtensions: a child state is
-// made from its parent's, and a (placed set, state) pair seen before is not
-// expanded again.
+// PrefixSearch's depth-first walk over the same prefixes as LinearExtensions,
+// but a child state is made from its parent's, and a (placed set, state)
+// pair seen before is not expanded again.
 class Prefixes {
  public:
   Prefixes(const sim::World& like, const std::vector<ActionRef>& actions,
            const std::vector<std::vector<std::size_t>>& before, const std::vector<std::size_t>& rank,
            const std::function<Difference(const ConvergedState&)>& compare, std::size_t steps)
-      : like_(like), actions_(actions), rank_(rank), compare_(compare), steps_(steps), after_(before.size()),
-        missing_(before.size(), 0), placed_(before.size(), false) {
-    for (std::size_t i = 0; i < before.size(); ++i) {
-      std::vector<std::size_t> unique = before[i];
-      std::sort(unique.begin(), unique.end());
-      unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
-      missing_[i] = unique.size();
-      for (std::size_t j : unique) after_.at(j).push_back(i);
-    }
-  }
+      : like_(like), actions_(actions), compare_(compare), steps_(steps), prefix_(before, rank) {}
 
   PrefixSearch::Result run() {
     try {
       SequentialRun start(like_);
-      visited_.emplace(placed_, start.fingerprint());
+      visited_.emplace(prefix_.placed(), start.fingerprint());
       expand(start);
       // No completed order: `before` has a cycle (no run's causal order
       // does), and nothing is decided.
@@ -683,7 +674,6 @@ class Prefixes {
       ConvergedState failed;
       failed.quiesced = false;
       failed.failure = e.what();
-      order_.clear();
       complete(failed);
       result_.decided = true;
     }
@@ -692,10 +682,10 @@ class Prefixes {
   }
 
  private:
-  // Depth first below `state` (order_ placed); true once an order matched.
+  // Depth first below `state` (prefix_ placed); true once an order matched.
   bool expand(SequentialRun& state) {
-    if (order_.size() == actions_.size() || state.ended()) return complete(state.finish(like_));
-    for (std::size_t e : candidates()) {
+    if (prefix_.complete() || state.ended()) return complete(state.finish(like_));
+    for (std::size_t e : prefix_.candidates()) {
       if (steps_taken_ == steps_) {
         out_of_budget_ = true;
         return false;
@@ -706,15 +696,15 @@ class Prefixes {
       ++steps_taken_;
       SequentialRun child = state;
       child.place(like_, actions_[e]);
-      place(e);
-      if (visited_.emplace(placed_, child.fingerprint()).second && expand(child)) return true;
-      unplace(e);
+      prefix_.place(e);
+      if (visited_.emplace(prefix_.placed(), child.fingerprint()).second && expand(child)) return true;
+      prefix_.unplace();
       if (out_of_budget_) return false;
     }
     return false;
   }
 
-  // A completed order (order_, filled up in rank order where the schedule
+  // A completed order (prefix_, filled up in rank order where the schedule
   // ended early: every completion of it ends alike).
   bool complete(const ConvergedState& state) {
     ++result_.completed;
@@ -729,46 +719,24 @@ class Prefixes {
     return result_.matched;
   }
 
-  // The minimal actions not placed yet, in ascending rank.
-  std::vector<std::size_t> candidates() const {
-    std::vector<std::size_t> out;
-    for (std::size_t i = 0; i < missing_.size(); ++i) {
-      if (!placed_[i] && missing_[i] == 0) out.push_back(i);
-    }
-    std::sort(out.begin(), out.end(), [this](std::size_t a, std::size_t b) { return rank_[a] < rank_[b]; });
-    return out;
-  }
+  // prefix_'s order, completed in rank order.
   std::vector<std::size_t> filled() {
-    const std::size_t depth = order_.size();
-    while (order_.size() < actions_.size()) {
-      const auto next = candidates();
+    const std::size_t depth = prefix_.order().size();
+    while (!prefix_.complete()) {
+      const auto next = prefix_.candidates();
       if (next.empty()) break;  // a cycle: no extension (not from a run)
-      place(next.front());
+      prefix_.place(next.front());
     }
-    std::vector<std::size_t> out = order_;
-    while (order_.size() > depth) unplace(order_.back());
+    std::vector<std::size_t> out = prefix_.order();
+    while (prefix_.order().size() > depth) prefix_.unplace();
     return out;
-  }
-  void place(std::size_t e) {
-    placed_[e] = true;
-    order_.push_back(e);
-    for (std::size_t s : after_[e]) --missing_[s];
-  }
-  void unplace(std::size_t e) {
-    order_.pop_back();
-    placed_[e] = false;
-    for (std::size_t s : after_[e]) ++missing_[s];
   }
 
   const sim::World& like_;
   const std::vector<ActionRef>& actions_;
-  const std::vector<std::size_t>& rank_;
   const std::function<Difference(const ConvergedState&)>& compare_;
   const std::size_t steps_;
-  std::vector<std::vector<std::size_t>> after_;
-  std::vector<std::size_t> missing_;
-  std::vector<bool> placed_;
-  std::vector<std::size_t> order_;
+  OrderPrefix prefix_;
   std::set<std::pair<std::vector<bool>, std::uint64_t>> visited_;
   std::size_t steps_taken_ = 0;
   bool out_of_budget_ = false;

@@ -148,6 +148,30 @@ ConvergedState run_sequential(const sim::World& like, const std::vector<ActionRe
 // first. At every position the minimal elements are tried in ascending
 // `rank`, so the first extension follows `rank` wherever the order allows
 // (the run's commit order is one of them).
+// A prefix of an order that extends a partial order on {0, …, n-1}: the
+// elements placed so far, and which may come next (their predecessors all
+// placed). Grown and shrunk at its end by the enumerations below.
+class OrderPrefix {
+ public:
+  // before[i]: elements that must come before i (no cycles).
+  OrderPrefix(const std::vector<std::vector<std::size_t>>& before, std::vector<std::size_t> rank);
+  // The elements that may come next, in ascending index / in ascending rank.
+  std::vector<std::size_t> minimal() const;
+  std::vector<std::size_t> candidates() const;
+  void place(std::size_t e);
+  void unplace();  // the last placed
+  const std::vector<std::size_t>& order() const { return order_; }
+  bool complete() const { return order_.size() == placed_.size(); }
+  const std::vector<bool>& placed() const { return placed_; }
+
+ private:
+  std::vector<std::vector<std::size_t>> after_;  // successors
+  std::vector<std::size_t> rank_;
+  std::vector<std::size_t> missing_;  // predecessors not placed yet
+  std::vector<bool> placed_;
+  std::vector<std::size_t> order_;
+};
+
 class LinearExtensions {
  public:
   // before[i]: elements that must come before i (no cycles).
@@ -163,16 +187,9 @@ class LinearExtensions {
     std::vector<std::size_t> candidates;
     std::size_t chosen = 0;
   };
-  std::vector<std::size_t> candidates() const;
-  void place(std::size_t e);
-  void unplace();
 
-  std::vector<std::vector<std::size_t>> after_;  // successors
-  std::vector<std::size_t> rank_;
-  std::vector<std::size_t> missing_initial_;
-  std::vector<std::size_t> missing_;  // predecessors not placed yet
-  std::vector<bool> placed_;
-  std::vector<std::size_t> order_;
+  const OrderPrefix empty_;
+  OrderPrefix prefix_;
   std::vector<Frame> frames_;
   bool started_ = false;
   bool done_ = false;
