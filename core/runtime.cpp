@@ -413,6 +413,7 @@ struct Runtime::Impl {
     rewires = other.rewires;
     made = other.made;
     records = other.records;
+    rewired_or_made = other.rewired_or_made;
   }
 
   Runtime& self;
@@ -454,6 +455,9 @@ struct Runtime::Impl {
   };
   std::vector<Made> made;
   std::vector<CreationRecord> records;
+  // Some of rewires, made and records may hold entries (false: all are
+  // empty, and begin() has nothing to empty).
+  bool rewired_or_made = false;
   // While an operator creates: the lowest level a reactive it creates may
   // take (above the creator's: a level policy has passed lower buckets), and
   // the level queue of a level order running in place. Not state.
@@ -617,6 +621,10 @@ struct Runtime::Impl {
   // ---- propagation ------------------------------------------------------------
 
   [[gnu::always_inline]] void begin(ActionKind kind, ReactiveId r, const Value& v) {
+    begin_unobserved(kind);
+    if (observer != nullptr) observer->action_started(kind, r, v);
+  }
+  [[gnu::always_inline]] void begin_unobserved(ActionKind kind) {
     assert(!propagating);
     ++epoch;  // even while propagating
     propagating = true;
@@ -627,10 +635,12 @@ struct Runtime::Impl {
     outdated_log.clear();
     outdated_unprocessed = 0;
     undo.clear();
-    rewires.clear();
-    made.clear();
-    records.clear();
-    if (observer != nullptr) observer->action_started(kind, r, v);
+    if (rewired_or_made) {
+      rewires.clear();
+      made.clear();
+      records.clear();
+      rewired_or_made = false;
+    }
   }
 
   void end() {
@@ -752,6 +762,7 @@ struct Runtime::Impl {
     Value result = run_creating(r, in);
     if (record && created > first && action != ActionKind::create && !replaying) {
       records.push_back(CreationRecord{r, std::move(in), first, static_cast<std::uint32_t>(created - first)});
+      rewired_or_made = true;
     }
     return result;
   }
@@ -812,35 +823,56 @@ struct Runtime::Impl {
     return ActionResult{};
   }
 
-  void commit_to_sigma() {
+  // Inline: a propagation over scalars stores each of its sources and folds
+  // over the scalar Σ held, found where the last commit left it.
+  [[gnu::always_inline]] void commit_to_sigma() {
     if (calculus_writer) {
       // SnapshotWriter::committed without the walk over all of A: the same
-      // reactives, stored in the same (ascending) order.
-      // Usually ascending already (a source, then folds in level order).
-      if (!std::is_sorted(active_stored.begin(), active_stored.end())) {
-        std::sort(active_stored.begin(), active_stored.end());
-      }
+      // reactives. A scalar nests no reactive (store_with_nested without
+      // the walk) and is assigned over the entry Σ holds for r, in any
+      // order; every other store follows in ascending order, as
+      // SnapshotWriter's.
+      bool rest = false;
       for (ReactiveId r : active_stored) {
-        const Value& v = values[r];
-        // A scalar nests no reactive: store_with_nested without the walk.
-        if (v.kind() < Kind::string || v.kind() == Kind::address) {
-          if (r >= sigma_hint.size()) sigma_hint.resize(created);
-          // A scalar over the value r had: copied in place, no temporary.
-          if (Value* stored = sigma.values.at_hint(r, sigma_hint[r])) {
-            stored->assign_scalar(v);
-          } else {
-            sigma.values.insert_or_assign(r, v, sigma_hint[r]);
-          }
+        if (Value* stored = scalar_in_sigma(r)) {
+          stored->assign_scalar(values[r]);  // in place, no temporary
         } else {
-          store_with_nested(sigma, self, r);
+          rest = true;
         }
       }
+      if (rest) [[unlikely]] store_rest_in_sigma();
     } else {
       sort_active();
       writer->committed(sigma, self, active_list);
     }
-    commit_creations();
+    if (!made.empty() || !records.empty()) commit_creations();
     if (action != ActionKind::create) ++sigma.commits;
+  }
+
+  // A value of this kind nests no reactive: Σ stores it without the walk.
+  static bool scalar_kind(Kind kind) { return kind < Kind::string || kind == Kind::address; }
+
+  // Σ's entry for r when r's value is a scalar and the entry is where the
+  // last commit left it, else null.
+  [[gnu::always_inline]] Value* scalar_in_sigma(ReactiveId r) {
+    if (scalar_kind(values[r].kind()) && r < sigma_hint.size()) return sigma.values.at_hint(r, sigma_hint[r]);
+    return nullptr;
+  }
+
+  // The rest of commit_to_sigma's stores, ascending: values with nested
+  // reactives, and scalars Σ does not hold yet.
+  [[gnu::noinline]] void store_rest_in_sigma() {
+    std::sort(active_stored.begin(), active_stored.end());
+    for (ReactiveId r : active_stored) {
+      if (scalar_in_sigma(r) != nullptr) continue;  // stored already
+      const Value& v = values[r];
+      if (scalar_kind(v.kind())) {
+        if (r >= sigma_hint.size()) sigma_hint.resize(created);
+        sigma.values.insert_or_assign(r, v, sigma_hint[r]);
+      } else {
+        store_with_nested(sigma, self, r);
+      }
+    }
   }
 
   // A, ascending. A level-order propagation reaches most of a graph on many
@@ -862,8 +894,7 @@ struct Runtime::Impl {
   // the record that replays the creation, so that Σ changes in one step and
   // a crash mid-propagation leaves Σ as at the last commit (no value of a
   // reactive that a restart would not recreate, at an id it may reuse).
-  void commit_creations() {
-    if (made.empty() && records.empty()) return;  // the common case: nothing was created
+  [[gnu::noinline]] void commit_creations() {
     for (const Made& m : made) {
       const ReactiveKind kind = states[m.r].kind;
       if (kind == ReactiveKind::source || kind == ReactiveKind::fold) writer->created(sigma, self, m.r);
@@ -957,7 +988,7 @@ struct Runtime::Impl {
   //   (fire)  µ(r).in = ∅  ⟹  Σ⟨µ⟩ r.fire(v) →D Σ ▷ (({r}; {r}) ⟨update(µ, r, v)⟩ r)
   void fire_in_level_order(ReactiveId r, Value&& v, LevelQueue& queue) {
     assert(observer == nullptr && states[r].kind == ReactiveKind::source);
-    begin(ActionKind::fire, r, v);
+    begin_unobserved(ActionKind::fire);
     queue.reset();
     level_queue = &queue;
     Forget forget{level_queue};
@@ -979,6 +1010,10 @@ struct Runtime::Impl {
   // 0 (sources, constants) is never queued. The loop keeps no count of the
   // outdated reactives left (the queue is that count): it ends with none, so
   // finished() holds for (commit).
+  // The cut-off's test is compiled only into the loop of a runtime that has
+  // it (level_loop<true>): the other keeps its registers for the calculus's path.
+  void level_loop(LevelQueue& queue) { cutoff ? level_loop<true>(queue) : level_loop<false>(queue); }
+  template <bool Cutoff>
   void level_loop(LevelQueue& queue) {
     const std::uint64_t now = epoch;
     const bool unwatched = !writer_writes;  // no operator changes it: read once
@@ -1006,7 +1041,7 @@ struct Runtime::Impl {
         const ReactiveId r = (*bucket)[i];
         ReactiveState& s = st[r];
         if (s.processed_epoch == now) continue;
-        if (s.level != level) {
+        if (s.level != level) [[unlikely]] {
           // A flatten's inner moved up (REScala's dynamic level increase).
           assert(s.level > level);
           queue.push(r, s.level);
@@ -1017,12 +1052,12 @@ struct Runtime::Impl {
           const Node& n = nd[r];
           if (s.kind == ReactiveKind::map && n.map_op) {
             const bool outer = s.outer_of_flatten;
-            if (cutoff && !outer) {
+            if (Cutoff && !outer) {
               // Equal-value cut-off (RuntimeOptions::equal_value_cutoff; not
               // the calculus): where r's new value equals its old one and
               // everything r reaches is a plain Map, r is processed but not
               // active, so its readers keep their values (each would compute
-              // the value it holds). Otherwise reevaluate_plain_map's writes.
+              // the value it holds). Otherwise the writes below.
               poll_stop();
               Value v = evaluate_map(n, vals);
               if (v == vals[r] && cutoff_allowed(r)) {
@@ -1049,7 +1084,7 @@ struct Runtime::Impl {
             // As store() does: inputs(f, µ) = {r0, µ(r0).val}, so writing r0
             // moves its flattens' dynamic edges (which may copy the graph:
             // n and s are not used after).
-            if (outer) {
+            if (outer) [[unlikely]] {
               follow_outer(r);
               reload();
             }
@@ -1251,7 +1286,10 @@ struct Runtime::Impl {
     // Every path strictly increases levels, so an inner below f cannot be
     // downstream of f: only a move upwards needs the graph check.
     if (states[inner].level >= states[f].level) check_acyclic(f, inner);
-    if (propagating) rewires.push_back({f, old});
+    if (propagating) {
+      rewires.push_back({f, old});
+      rewired_or_made = true;
+    }
     relink(f, inner);
   }
 
@@ -1396,7 +1434,10 @@ struct Runtime::Impl {
     if (propagating && creating == 0) throw Error("cannot create a reactive while a propagation is running");
     const auto r = static_cast<ReactiveId>(created);
     grow(r + 1);
-    if (propagating) made.push_back({r, info(r).slot, values[r]});
+    if (propagating) {
+      made.push_back({r, info(r).slot, values[r]});
+      rewired_or_made = true;
+    }
     Dataflow& g = own();
     Info& c = g.info[r];
     c.provenance = creating > 0 ? creation_provenance : 0;
@@ -1691,6 +1732,7 @@ void Runtime::decode_state(Decoder& in, ValueCodec& codec) {
   m.outdated_unprocessed = 0;
   m.undo.clear();
   m.rewires.clear();
+  m.rewired_or_made = true;  // until the lists below are read whole
   m.propagating = in.u8() != 0;
   m.epoch = m.propagating ? 2 : 1;
   if (!m.propagating) return;
@@ -1729,6 +1771,7 @@ void Runtime::decode_state(Decoder& in, ValueCodec& codec) {
   }
   m.records.clear();
   for (std::uint64_t i = 0, n = in.count(); i < n; ++i) m.records.push_back(decode_record(in, codec));
+  m.rewired_or_made = !m.rewires.empty() || !m.made.empty() || !m.records.empty();
 }
 
 // ---- creation (Fig. 6) ------------------------------------------------------------
