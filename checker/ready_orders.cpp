@@ -40,11 +40,7 @@ std::uint64_t store_hash(const core::Runtime& rt) {
   return h;
 }
 
-std::uint64_t labels_hash(const core::Runtime& rt) {
-  std::uint64_t h = hash_combine(0x6c6162656c73ULL, rt.size());
-  for (core::ReactiveId r = 0; r < rt.size(); ++r) h = hash_combine(h, core::hash_bytes(rt.label(r)));
-  return h;
-}
+std::uint64_t labels_hash(const core::Runtime& rt) { return rt.labels_hash(); }
 
 std::map<std::string, core::Value> distributed_values(const core::Runtime& rt) {
   std::map<std::string, core::Value> out;

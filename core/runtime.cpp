@@ -238,6 +238,7 @@ class Dataflow {
   std::vector<std::pair<std::string, CreationProcedure>> procedures;
   mutable std::vector<Successor> successors;
   mutable std::uint64_t signature = 0;  // signature(*this) once computed, else 0
+  mutable std::uint64_t labels = 0;     // Runtime::labels_hash() once computed, else 0
   // Some graph names this one as its successor: never changed in place again.
   mutable bool frozen = false;
 };
@@ -493,12 +494,14 @@ struct Runtime::Impl {
     Dataflow& g = const_cast<Dataflow&>(*graph);
     if (!g.successors.empty()) g.successors.clear();
     g.signature = 0;
+    g.labels = 0;
     cutoff_dirty = true;
     return g;
   }
   [[gnu::noinline]] Dataflow& own_copy() {
     graph = std::make_shared<const Dataflow>(*graph);
     graph->signature = 0;
+    graph->labels = 0;
     cutoff_dirty = true;
     return const_cast<Dataflow&>(*graph);
   }
@@ -2344,6 +2347,17 @@ ReactiveKind Runtime::kind(ReactiveId r) const {
 
 const std::string& Runtime::label(ReactiveId r) const {
   return impl_->created_info(r, "label").label;
+}
+
+std::uint64_t Runtime::labels_hash() const {
+  const Dataflow& g = *impl_->graph;
+  const std::size_t size = impl_->created;
+  if (g.labels != 0 && size == g.created) return g.labels;
+  std::uint64_t h = hash_combine(0x6c6162656c73ULL, size);
+  for (ReactiveId r = 0; r < size; ++r) h = hash_combine(h, hash_bytes(g.info[r].label));
+  if (h == 0) h = 1;  // 0 means "not computed"
+  if (size == g.created) g.labels = h;
+  return h;
 }
 
 std::optional<ReactiveId> Runtime::find(std::string_view label) const {

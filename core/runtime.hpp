@@ -446,6 +446,10 @@ class Runtime {
   std::size_t size() const;  // |dom(µ)|
   ReactiveKind kind(ReactiveId r) const;
   const std::string& label(ReactiveId r) const;
+  // A hash of every created reactive's label, in location order: which
+  // reactive each location holds, which the values alone do not tell.
+  // Computed once per graph (copies of a runtime share it).
+  std::uint64_t labels_hash() const;
   std::optional<ReactiveId> find(std::string_view label) const;
   // The reactive's height in the dataflow graph: greater than every input's
   // (the level policy's order). Raised, never lowered, when a flatten's

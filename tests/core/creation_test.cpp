@@ -103,6 +103,45 @@ TEST(Creation, AnAbortedPropagationCreatedNothing) {
   EXPECT_EQ(rt->label(5), "item2");
 }
 
+// Runtime::labels_hash is computed once per graph: a copy sharing the graph
+// has it, and every change of the graph (a creation, mid-propagation too;
+// an abort that removes one) gives the hash of the labels it then holds, as
+// a runtime built anew with the same labels computes it.
+TEST(Creation, TheLabelsHashFollowsTheGraphAcrossCopiesCreationsAndAborts) {
+  App app;
+  app.options.policy = calculus_policy();
+  auto rt = app.start();
+  const auto initial = rt->labels_hash();
+
+  // A creation in the graph this runtime alone holds (changed in place).
+  ASSERT_FALSE(rt->begin_fire(0, Value::integer(5)).committed);
+  rt->step(1);  // items: creates item5 and double5
+  ASSERT_EQ(rt->size(), 5u);
+  const auto five = rt->labels_hash();
+  EXPECT_NE(five, initial);
+  ASSERT_TRUE(rt->finish().committed);
+  EXPECT_EQ(rt->labels_hash(), five);
+
+  // A copy shares the graph and its hash; a creation gives the runtime a graph of its own.
+  Snapshot copy_sigma = app.sigma;
+  const Runtime copy(*rt, copy_sigma, nullptr);
+  EXPECT_EQ(copy.labels_hash(), five);
+  ASSERT_TRUE(rt->fire(0, Value::integer(7)).committed);
+  const auto seven = rt->labels_hash();
+  EXPECT_NE(seven, five);
+  EXPECT_EQ(copy.labels_hash(), five);
+
+  EXPECT_FALSE(rt->fire(0, Value::integer(13)).committed);  // creates item13, then aborts
+  EXPECT_EQ(rt->labels_hash(), seven);
+
+  // The same creation code over the same Σ: the same labels, the same hash.
+  auto restarted = app.start();
+  ASSERT_EQ(restarted->size(), 7u);
+  EXPECT_EQ(restarted->labels_hash(), seven);
+  App other;
+  EXPECT_EQ(other.start()->labels_hash(), initial);
+}
+
 TEST(Creation, ACreatedFoldOverAnActiveInputIsReevaluatedInTheSamePropagation) {
   Snapshot sigma;
   testing::Recorder recorder;
